@@ -1,0 +1,9 @@
+// kernels.wasm: every export of the S4 kernels, one file a primitive.
+//
+// ABI contract (all primitives): arguments are byte offsets into this module's linear memory
+// (`usize`) and element counts (`i32`). Complex data is split planes (separate re and im f32
+// arrays). Kernels never allocate: the host owns every byte above `heapBase()` and hands
+// buffers in. Buffers should be 16-byte aligned (SIMD loads do not require it, but it is faster).
+export { heapBase } from "./memory";
+export { cmul, cmulAcc } from "./cmul";
+export { dft } from "./dft";

@@ -1,0 +1,20 @@
+/**
+ * @s4wasm/kernels — WebAssembly SIMD kernels for S4 state space models, with a plain-TypeScript
+ * twin of every primitive. Start with `loadKernels()`.
+ * @packageDocumentation
+ */
+
+export { S4BackendError, S4Error, S4ShapeError, S4StateError, S4ValueError } from "./errors.js";
+export * as js from "./js/index.js";
+export { Kernels } from "./kernels.js";
+export { type LoadOptions, loadKernels, type WasmSource } from "./loader.js";
+export { WasmArena } from "./memory/arena.js";
+export { WasmBuffer, Workspace } from "./memory/workspace.js";
+export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
+export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+export { Plan } from "./primitives/plan.js";
+export type { WasmRuntime } from "./runtime.js";
+export { hasWasmSimd } from "./simd.js";
+export type { BackendChoice, BackendKind, Complex, FloatArray } from "./types.js";
+export * as validate from "./validate.js";
+export type { KernelExports } from "./wasm-exports.js";

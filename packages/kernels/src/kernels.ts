@@ -1,0 +1,58 @@
+// The object `loadKernels()` returns: one backend (wasm SIMD or the JS twin) and a factory for
+// every primitive's plan. Plans validate and precompute once, then run without allocating.
+import { S4StateError } from "./errors.js";
+import { Workspace } from "./memory/workspace.js";
+import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
+import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+import type { WasmRuntime } from "./runtime.js";
+import type { BackendKind } from "./types.js";
+
+export class Kernels {
+  /** `wasm` (float32, SIMD) or `js` (the float64 plain-TypeScript twin). */
+  readonly backend: BackendKind;
+  /** Element type of results: float32 on wasm, float64 on js. */
+  readonly dtype: "float32" | "float64";
+  /** @internal the wasm instance (null on the JS backend); layers use it to share memory. */
+  readonly runtime: WasmRuntime | null;
+  private disposed = false;
+
+  constructor(runtime: WasmRuntime | null) {
+    this.runtime = runtime;
+    this.backend = runtime ? "wasm" : "js";
+    this.dtype = runtime ? "float32" : "float64";
+  }
+
+  /** Elementwise complex multiply over `length` values. */
+  complexMultiply(options: ComplexMultiplyOptions): ComplexMultiplyPlan {
+    return new ComplexMultiplyPlan(this.live("complexMultiply"), options);
+  }
+
+  /** Naive O(n^2) DFT of length n (reference; use the FFT plans for speed). */
+  dft(n: number, options?: DFTOptions): DFTPlan {
+    return new DFTPlan(this.live("dft"), n, options);
+  }
+
+  /** A group of buffers in this instance's wasm memory (wasm backend only). */
+  workspace(): Workspace {
+    const rt = this.live("workspace");
+    if (!rt) throw new S4StateError("workspace(): the JS backend has no wasm memory");
+    return new Workspace(rt.arena);
+  }
+
+  /** Bytes in use and reserved in wasm memory (zeros on the JS backend). */
+  memoryStats(): { liveBytes: number; capacityBytes: number } {
+    const rt = this.runtime;
+    return rt ? { liveBytes: rt.arena.liveBytes, capacityBytes: rt.arena.capacityBytes } : { liveBytes: 0, capacityBytes: 0 };
+  }
+
+  /** Release the instance; plans made from it must not be used afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.runtime?.arena.dispose();
+  }
+
+  private live(where: string): WasmRuntime | null {
+    if (this.disposed) throw new S4StateError(`${where}(): this kernels instance was disposed`);
+    return this.runtime;
+  }
+}

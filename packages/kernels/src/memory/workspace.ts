@@ -1,0 +1,88 @@
+// Typed views into wasm memory that survive memory growth, grouped so one dispose() frees them.
+import { S4StateError } from "../errors.js";
+import type { WasmArena } from "./arena.js";
+
+type ViewCtor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number };
+
+/**
+ * `length` elements at byte offset `ptr` of the kernels' linear memory. `view` is re-made when
+ * the memory has grown (growth detaches the old ArrayBuffer), so read it after every call that
+ * may allocate, never keep it across one.
+ */
+export class WasmBuffer<T extends Float32Array | Float64Array> {
+  readonly ptr: number;
+  readonly length: number;
+  private cached: T;
+  private released = false;
+
+  constructor(
+    private readonly arena: WasmArena,
+    private readonly ctor: ViewCtor<T>,
+    length: number,
+  ) {
+    this.length = length;
+    this.ptr = arena.alloc(length * ctor.BYTES_PER_ELEMENT);
+    this.cached = new ctor(arena.memory.buffer as ArrayBuffer, this.ptr, length);
+  }
+
+  /** A typed view of the buffer (valid until the next allocation that grows memory). */
+  get view(): T {
+    if (this.released) throw new S4StateError("WasmBuffer.view: the buffer was disposed");
+    if (this.cached.buffer !== this.arena.memory.buffer) {
+      this.cached = new this.ctor(this.arena.memory.buffer as ArrayBuffer, this.ptr, this.length);
+    }
+    return this.cached;
+  }
+
+  /** @internal used by Workspace.dispose */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.arena.release(this.ptr);
+  }
+}
+
+/**
+ * A group of buffers in wasm memory owned by one plan or layer. Allocate once at construction,
+ * reuse on every call, free with `dispose()`; any use after that throws `S4StateError`.
+ */
+export class Workspace {
+  private readonly buffers: WasmBuffer<Float32Array | Float64Array>[] = [];
+  private disposed = false;
+
+  constructor(private readonly arena: WasmArena) {}
+
+  /** `length` float32 values. */
+  f32(length: number): WasmBuffer<Float32Array> {
+    this.assertLive();
+    return this.track(new WasmBuffer(this.arena, Float32Array, length));
+  }
+
+  /** `length` float64 values. */
+  f64(length: number): WasmBuffer<Float64Array> {
+    this.assertLive();
+    return this.track(new WasmBuffer(this.arena, Float64Array, length));
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Free every buffer of this workspace. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const b of this.buffers) b.release();
+    this.buffers.length = 0;
+  }
+
+  /** Throws `S4StateError` once disposed. */
+  assertLive(): void {
+    if (this.disposed) throw new S4StateError("Workspace: used after dispose()");
+  }
+
+  private track<T extends Float32Array | Float64Array>(buffer: WasmBuffer<T>): WasmBuffer<T> {
+    this.buffers.push(buffer as unknown as WasmBuffer<Float32Array | Float64Array>);
+    return buffer;
+  }
+}

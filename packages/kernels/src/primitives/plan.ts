@@ -1,0 +1,59 @@
+// What every plan shares: the backend it runs on, a workspace in wasm memory (wasm backend),
+// output allocation in the backend's dtype, and dispose().
+import { S4StateError } from "../errors.js";
+import { Workspace } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { BackendKind, Complex, FloatArray } from "../types.js";
+import { checkOut } from "../validate.js";
+
+export abstract class Plan {
+  readonly backend: BackendKind;
+  /** Wasm buffers of this plan (null on the JS backend). */
+  protected readonly ws: Workspace | null;
+  protected readonly runtime: WasmRuntime | null;
+  private disposed = false;
+
+  constructor(runtime: WasmRuntime | null) {
+    this.runtime = runtime;
+    this.backend = runtime ? "wasm" : "js";
+    this.ws = runtime ? new Workspace(runtime.arena) : null;
+  }
+
+  /** The runtime, for the wasm path (callers check `this.runtime` first). */
+  protected get wasm(): WasmRuntime {
+    return this.runtime as WasmRuntime;
+  }
+
+  /** Free this plan's wasm memory. Later calls throw `S4StateError`. Idempotent. */
+  dispose(): void {
+    this.disposed = true;
+    this.ws?.dispose();
+  }
+
+  protected assertLive(where: string): void {
+    if (this.disposed) throw new S4StateError(`${where}: this plan was disposed`);
+  }
+
+  /** A fresh output array of the backend's dtype: Float32Array (wasm) or Float64Array (js). */
+  protected newArray(n: number): FloatArray {
+    return this.runtime ? new Float32Array(n) : new Float64Array(n);
+  }
+
+  protected newComplex(n: number): Complex {
+    return { re: this.newArray(n), im: this.newArray(n) };
+  }
+
+  /** Validate a caller's `out` (backend dtype, length), or make a fresh one. */
+  protected outComplex(where: string, out: Complex | undefined, n: number): Complex {
+    if (out === undefined) return this.newComplex(n);
+    const ctor = this.runtime ? Float32Array : Float64Array;
+    checkOut(`${where}.re`, out.re, ctor as never, n);
+    checkOut(`${where}.im`, out.im, ctor as never, n);
+    return out;
+  }
+
+  protected outReal(where: string, out: FloatArray | undefined, n: number): FloatArray {
+    if (out === undefined) return this.newArray(n);
+    return checkOut(where, out, (this.runtime ? Float32Array : Float64Array) as never, n);
+  }
+}

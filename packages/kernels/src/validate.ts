@@ -1,0 +1,86 @@
+// Argument checks used at every public entry point. They throw typed errors that name the
+// argument (`where` is "function(arg)"), the expectation and what came.
+import { S4ShapeError, S4ValueError } from "./errors.js";
+import type { Complex, FloatArray } from "./types.js";
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as FloatArray).length})`;
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  return typeof value;
+}
+
+/** An integer in [min, max]. */
+export function checkInt(where: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new S4ShapeError(`${where}: expected an integer in [${min}, ${max}], got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A finite number. */
+export function checkFiniteNumber(where: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new S4ValueError(`${where}: expected a finite number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A Float32Array or Float64Array of exactly `length` elements (`formula` explains the length). */
+export function checkFloatArray(where: string, value: unknown, length: number, formula?: string): FloatArray {
+  if (!(value instanceof Float32Array) && !(value instanceof Float64Array)) {
+    throw new S4ValueError(`${where}: expected a Float32Array or Float64Array, got ${describe(value)}`);
+  }
+  if (value.length !== length) {
+    const why = formula ? ` (${formula})` : "";
+    throw new S4ShapeError(`${where}: expected length ${length}${why}, got ${value.length}`);
+  }
+  return value;
+}
+
+/** A complex pair of planes, each of `length` elements. */
+export function checkComplex(where: string, value: unknown, length: number, formula?: string): Complex {
+  if (typeof value !== "object" || value === null || !("re" in value) || !("im" in value)) {
+    throw new S4ValueError(`${where}: expected { re, im } planes, got ${describe(value)}`);
+  }
+  const c = value as Complex;
+  checkFloatArray(`${where}.re`, c.re, length, formula);
+  checkFloatArray(`${where}.im`, c.im, length, formula);
+  return c;
+}
+
+/** Every element finite (NaN and Infinity would spread silently through a transform). */
+export function checkAllFinite(where: string, values: FloatArray): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new S4ValueError(`${where}: expected finite values, got ${values[i]} at index ${i}`);
+    }
+  }
+}
+
+/** An output array of the backend's dtype and the right length. */
+export function checkOut<T extends FloatArray>(
+  where: string,
+  value: unknown,
+  ctor: { new (n: number): T; name: string },
+  length: number,
+): T {
+  if (!(value instanceof ctor)) {
+    throw new S4ValueError(`${where}: expected a ${ctor.name} (this backend's dtype), got ${describe(value)}`);
+  }
+  if (value.length !== length) {
+    throw new S4ShapeError(`${where}: expected length ${length}, got ${value.length}`);
+  }
+  return value;
+}
+
+/** One of a fixed set of strings. */
+export function checkOneOf<T extends string>(where: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    throw new S4ValueError(`${where}: expected one of ${allowed.map((a) => `"${a}"`).join(", ")}, got ${describe(value)}`);
+  }
+  return value as T;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { loadKernels, S4StateError } from "../src/index.js";
+
+describe("workspace memory", () => {
+  it("re-makes views after memory grows and keeps the data", async () => {
+    const k = await loadKernels();
+    const ws = k.workspace();
+    const a = ws.f32(16);
+    a.view.set(Array.from({ length: 16 }, (_, i) => i + 0.5));
+    const before = a.view;
+    const capacity = k.memoryStats().capacityBytes;
+    const big = ws.f64(capacity / 4); // 2x the current capacity: forces memory.grow
+    expect(k.memoryStats().capacityBytes).toBeGreaterThan(capacity);
+    expect(before.length).toBe(0); // growth detached the old ArrayBuffer
+    expect(Array.from(a.view)).toEqual(Array.from({ length: 16 }, (_, i) => i + 0.5));
+    expect(big.view.length).toBe(capacity / 4);
+    expect(a.ptr % 16).toBe(0);
+    expect(big.ptr % 16).toBe(0);
+    ws.dispose();
+  });
+
+  it("throws S4StateError after dispose", async () => {
+    const k = await loadKernels();
+    const ws = k.workspace();
+    const a = ws.f32(8);
+    ws.dispose();
+    expect(() => a.view).toThrow(S4StateError);
+    expect(() => ws.f32(4)).toThrow(/Workspace: used after dispose\(\)/);
+    ws.dispose(); // idempotent
+  });
+
+  it("reuses freed memory: 10,000 create/dispose cycles keep memory flat", async () => {
+    const k = await loadKernels();
+    const base = k.memoryStats();
+    let peak = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const ws = k.workspace();
+      ws.f32(1 + (i % 97) * 31);
+      ws.f64(1 + (i % 13) * 101);
+      ws.f32(4096);
+      if (i % 3 === 0) ws.f32(i % 500);
+      ws.dispose();
+      peak = Math.max(peak, k.memoryStats().capacityBytes);
+    }
+    expect(k.memoryStats().liveBytes).toBe(base.liveBytes);
+    expect(peak).toBeLessThanOrEqual(base.capacityBytes * 2);
+  });
+
+  it("coalesces interleaved frees back into one region", async () => {
+    const k = await loadKernels();
+    const ws = Array.from({ length: 50 }, () => k.workspace());
+    for (const [i, w] of ws.entries()) w.f32(100 + i);
+    for (let i = 0; i < 50; i += 2) ws[i].dispose();
+    for (let i = 1; i < 50; i += 2) ws[i].dispose();
+    const arena = k.runtime!.arena;
+    expect(arena.liveBytes).toBe(0);
+    // Everything was returned: a block as large as all of them together fits at the bottom again.
+    const w = k.workspace();
+    const buf = w.f32(50 * 150);
+    expect(buf.ptr).toBe(k.runtime!.exports.heapBase() + ((16 - (k.runtime!.exports.heapBase() % 16)) % 16));
+  });
+
+  it("the JS backend has no wasm workspace", async () => {
+    const k = await loadKernels({ backend: "js" });
+    expect(() => k.workspace()).toThrow(/JS backend has no wasm memory/);
+  });
+});
