@@ -1,0 +1,23 @@
+// `s4wasm-bench conformance`: golden files (--golden DIR) through the project's public APIs.
+import { loadKernels } from "@s4wasm/kernels";
+import { runConformance, summarize } from "../conformance/runner.js";
+
+export interface ConformanceArgs {
+  golden: string;
+  out: string;
+  backend: "wasm" | "js";
+  only?: string[];
+}
+
+/** Returns the process exit code: 1 when any compared output exceeds the tolerance or errors. */
+export async function conformanceCommand(args: ConformanceArgs): Promise<number> {
+  const kernels = await loadKernels({ backend: args.backend });
+  const tolerance = args.backend === "wasm" ? 1e-4 : 1e-9;
+  console.log(`conformance: backend ${args.backend} (${kernels.dtype}), tolerance ${tolerance} relative`);
+  const results = await runConformance({ kernels, goldenDir: args.golden, outDir: args.out, only: args.only, tolerance });
+  const s = summarize(results);
+  console.log(
+    `outputs: ${s.ok} ok, ${s.fail} failed, ${s.error} errored, ${s.unsupported} unsupported, ${s.skipped} skipped (informational); written to ${args.out}`,
+  );
+  return s.fail + s.error > 0 ? 1 : 0;
+}

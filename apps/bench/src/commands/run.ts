@@ -1,0 +1,52 @@
+// `s4wasm-bench run`: time the suites side by side and print / write the results.
+import { writeFileSync } from "node:fs";
+import cliProgress from "cli-progress";
+import { machineFacts } from "../harness/machine.js";
+import type { BenchRecord, BenchReport } from "../harness/record.js";
+import { runSuite } from "../harness/run-suite.js";
+import { renderTable } from "../harness/table.js";
+import { SUITES } from "../suites/index.js";
+
+export interface RunArgs {
+  suites?: string[];
+  sizes?: number[];
+  quick: boolean;
+  json?: string;
+  repeats?: number;
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const chosen = args.suites ? args.suites.map((name) => SUITES.find((s) => s.name === name)!) : SUITES;
+  const machine = machineFacts();
+  const timing = args.quick ? { batchMs: 2, repeats: 3 } : { batchMs: 40, repeats: args.repeats ?? 7 };
+  console.log(
+    `s4wasm bench on ${machine.cpu} (${machine.cores} cores), ${machine.runtime} ${machine.version}, WebAssembly SIMD: ${machine.wasm_simd ? "yes" : "no"}`,
+  );
+  const total = chosen.reduce((n, s) => n + s.cases({ quick: args.quick, sizes: args.sizes }).length, 0);
+  const tty = Boolean(process.stderr.isTTY);
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { format: " {bar} {value}/{total} cases | {label}", hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(total, 0, { label: "" });
+  const records: BenchRecord[] = [];
+  let done = 0;
+  for (const suite of chosen) {
+    const options = { quick: args.quick, sizes: args.sizes };
+    const recs = await runSuite(suite, options, timing, {
+      onStep: (label) => (bar ? bar.update(done, { label }) : console.error(`  ${label}`)),
+    });
+    done += suite.cases(options).length;
+    bar?.update(done);
+    records.push(...recs);
+  }
+  bar?.stop();
+  console.log(renderTable(records));
+  const report: BenchReport = { machine, records };
+  if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+  const wrong = records.filter((r) => r.status === "wrong");
+  for (const r of wrong) console.log(`WRONG: ${r.suite} ${JSON.stringify(r.params)} ${r.contender} rel_err=${r.rel_err}`);
+  return wrong.length > 0 ? 1 : 0;
+}

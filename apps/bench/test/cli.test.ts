@@ -1,0 +1,53 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const golden = fileURLToPath(new URL("../../../fixtures/golden", import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 600_000 });
+
+describe("s4wasm-bench CLI", () => {
+  it("run --quick runs every suite, validates every contender and writes the JSON records", () => {
+    const json = join(mkdtempSync(join(tmpdir(), "s4wasm-bench-")), "out.json");
+    const r = run("run", "--quick", "--json", json);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.machine.cores).toBeGreaterThan(0);
+    expect(typeof report.machine.cpu).toBe("string");
+    expect(report.records.length).toBeGreaterThan(0);
+    for (const rec of report.records) {
+      expect(Object.keys(rec)).toEqual(
+        expect.arrayContaining(["suite", "params", "contender", "median_ns", "min_ns", "max_ns", "repeats", "rel_err"]),
+      );
+      expect(rec.median_ns).toBeGreaterThan(0);
+      expect(rec.status).not.toBe("wrong");
+    }
+    const suites = new Set(report.records.map((r: { suite: string }) => r.suite));
+    expect(suites.has("cmul")).toBe(true);
+  });
+
+  it("conformance exits 0 and prints one line per case", () => {
+    const out = mkdtempSync(join(tmpdir(), "s4wasm-conf-"));
+    const r = run("conformance", "--golden", golden, "--out", out, "--backend", "js", "--only", "fft");
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n").filter((l) => l.includes("fft/fft_L")).length).toBe(5);
+  });
+
+  it("bad flags give a clear usage error", () => {
+    const a = run("run", "--suite", "nope");
+    expect(a.status).not.toBe(0);
+    expect(a.stderr).toMatch(/unknown suite "nope"/);
+    const b = run("conformance", "--out", "/tmp/x");
+    expect(b.status).not.toBe(0);
+    expect(b.stderr).toMatch(/required option '--golden <dir>'/);
+    const c = run("run", "--sizes", "12,-3");
+    expect(c.status).not.toBe(0);
+    expect(c.stderr).toMatch(/expected positive integers, got "-3"/);
+    const d = run("conformance", "--golden", golden, "--out", "/tmp/x", "--backend", "gpu");
+    expect(d.stderr).toMatch(/Allowed choices are wasm, js/);
+  });
+});
