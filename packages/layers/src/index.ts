@@ -3,3 +3,16 @@
  * step mode, S4Block, S4Model, official PyTorch weight import.
  */
 export const LAYERS_VERSION = "0.0.0";
+export {
+  cFromCTilde,
+  cTildeFromC,
+  type DPLRContinuous,
+  type DPLRDense,
+  discretizeDPLRDense,
+  discretizeS4D,
+  dplrDenseContinuous,
+  type S4DContinuous,
+  type S4DDiscrete,
+} from "./ssm/discretize.js";
+export { cIdentity, cMatMul, cMatPow, cSolve, cTranspose } from "./ssm/linalg.js";
+export { type Complex64, complex64, type Discretization, type DPLRParams, type S4DParams } from "./ssm/params.js";
