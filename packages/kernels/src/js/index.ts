@@ -1,3 +1,18 @@
 /** The plain-TypeScript twin of every wasm primitive (float64), same signatures over arrays. */
 export { cmul, cmulAcc } from "./cmul.js";
 export { dft, twiddleTable } from "./dft.js";
+export {
+  FFT_MAX_N,
+  type FFTTwin,
+  factorize,
+  fft,
+  fftTwin,
+  irfft,
+  nextPow2,
+  planComplexFFT,
+  preProcess,
+  type RFFTTwin,
+  rfft,
+  rfftTwin,
+} from "./fft.js";
+export { type FFTConvTwin, fftConvApply, fftConvSetKernel, fftConvTwin, kernelRow } from "./fftconv.js";
