@@ -1,0 +1,117 @@
+// The runtime matrix: the same smoke module (load the kernels, run golden fft/fft_L100, compare)
+// in Node, headless Chromium, Deno, Bun and workerd. Nothing is installed here: .ci/run makes
+// sure Debian's chromium is present; deno, bun and workerd come from this package's devDependencies.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { type SmokeCase, type SmokeResult, smoke } from "../src/smoke.js";
+import { freePort, serveStatic } from "./serve.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const build = join(here, "../build");
+const bin = (name: string) => join(here, "../../../node_modules/.bin", name);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+function expectPasses(r: SmokeResult | { error: string }) {
+  expect(r).not.toHaveProperty("error");
+  const ok = r as SmokeResult;
+  expect(ok.backend).toBe("wasm");
+  expect(ok.relErr).toBeLessThanOrEqual(1e-4);
+  expect(ok.ok).toBe(true);
+}
+
+function runCli(command: string, args: string[]): SmokeResult {
+  const r = spawnSync(command, args, {
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: mkdtempSync(join(tmpdir(), "deno-")), NO_COLOR: "1" },
+  });
+  if (r.status !== 0) throw new Error(`${command} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() as string);
+}
+
+describe("runtime matrix", () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const c of children) c.kill("SIGKILL");
+  });
+
+  it("node", async () => {
+    const golden = JSON.parse(readFileSync(join(build, "golden-case.json"), "utf8")) as SmokeCase;
+    expectPasses(await smoke(golden));
+    // Also through the package's exported raw wasm file, as bundlers would use it.
+    const wasmPath = createRequire(import.meta.url).resolve("@s4wasm/kernels/kernels.wasm");
+    expectPasses(await smoke(golden, readFileSync(wasmPath)));
+  });
+
+  it("deno (no permission flags)", () => {
+    expectPasses(runCli(bin("deno"), ["run", "--no-prompt", join(build, "cli.js")]));
+  });
+
+  it("bun", () => {
+    expectPasses(runCli(bin("bun"), [join(build, "cli.js")]));
+  });
+
+  it("workerd (wasm passed as a WebAssembly.Module from the worker config)", async () => {
+    const port = await freePort();
+    const child = spawn(
+      bin("workerd"),
+      ["serve", join(build, "worker/config.capnp"), "--socket-addr", `http=127.0.0.1:${port}`],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    children.push(child);
+    let log = "";
+    child.stderr?.on("data", (d) => (log += d));
+    let body: unknown;
+    for (let attempt = 0; attempt < 100 && body === undefined; attempt++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`);
+        body = await res.json();
+      } catch {
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+    child.kill("SIGTERM");
+    if (body === undefined) throw new Error(`workerd did not answer on 127.0.0.1:${port}: ${log}`);
+    expectPasses(body as SmokeResult);
+  }, 30_000);
+
+  it("headless chromium", async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
+    const server = await serveStatic(build);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(server.url);
+      await page.waitForFunction(() => (window as { smokeResult?: unknown }).smokeResult !== undefined, undefined, {
+        timeout: 20_000,
+      });
+      const result = await page.evaluate(() => (window as { smokeResult?: unknown }).smokeResult);
+      expect(errors).toEqual([]);
+      expectPasses(result as SmokeResult);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 60_000);
+});
