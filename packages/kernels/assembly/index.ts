@@ -7,3 +7,6 @@
 export { heapBase } from "./memory";
 export { cmul, cmulAcc } from "./cmul";
 export { dft } from "./dft";
+export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";
+export { diagStep } from "./step";
+export { denseStep } from "./step-dense";

@@ -13,6 +13,17 @@ export { WasmBuffer, Workspace } from "./memory/workspace.js";
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
 export { Plan } from "./primitives/plan.js";
+export {
+  type LinearScanCall,
+  type LinearScanOptions,
+  LinearScanPlan,
+  type LinearScanResult,
+  type ScanMethod,
+} from "./primitives/scan.js";
+export { type DiagStepOptions, type DiagStepParams, DiagStepPlan } from "./primitives/step.js";
+export { type DenseStepOptions, type DenseStepParams, DenseStepPlan } from "./primitives/step-dense.js";
+export { StepPlan } from "./primitives/step-plan.js";
+export { SSMState } from "./primitives/step-state.js";
 export type { WasmRuntime } from "./runtime.js";
 export { hasWasmSimd } from "./simd.js";
 export type { BackendChoice, BackendKind, Complex, FloatArray } from "./types.js";

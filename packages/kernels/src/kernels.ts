@@ -4,6 +4,9 @@ import { S4StateError } from "./errors.js";
 import { Workspace } from "./memory/workspace.js";
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+import { type LinearScanOptions, LinearScanPlan } from "./primitives/scan.js";
+import { type DiagStepOptions, DiagStepPlan } from "./primitives/step.js";
+import { type DenseStepOptions, DenseStepPlan } from "./primitives/step-dense.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { BackendKind } from "./types.js";
 
@@ -30,6 +33,21 @@ export class Kernels {
   /** Naive O(n^2) DFT of length n (reference; use the FFT plans for speed). */
   dft(n: number, options?: DFTOptions): DFTPlan {
     return new DFTPlan(this.live("dft"), n, options);
+  }
+
+  /** Complex diagonal linear recurrence h_t = a_t h_{t-1} + b_t over (lanes, length), sequential or chunked. */
+  linearScan(options: LinearScanOptions): LinearScanPlan {
+    return new LinearScanPlan(this.live("linearScan"), options);
+  }
+
+  /** Fused diagonal SSM step (S4D): x = dA x + dB u, y = 2 Re(C x) + D u over (batch, channels, modes). */
+  diagStep(options: DiagStepOptions): DiagStepPlan {
+    return new DiagStepPlan(this.live("diagStep"), options);
+  }
+
+  /** Dense SSM step (S4 DPLR, full state): x = dA @ x + dB u, y = Re(C x) + D u. */
+  denseStep(options: DenseStepOptions): DenseStepPlan {
+    return new DenseStepPlan(this.live("denseStep"), options);
   }
 
   /** A group of buffers in this instance's wasm memory (wasm backend only). */

@@ -1,0 +1,133 @@
+// What the diagonal and the dense step plans share: parameters set once (setParams), states
+// made by the plan (createState), and the three ways to run — one frame (step), a chunk from a
+// given state (run), and a pointer-level entry for callers that keep their frames in wasm memory.
+// The state is updated in place; a call copies in its input, copies out its output, and
+// allocates nothing on the wasm path except a fresh result when no `out` is given.
+import { S4ShapeError, S4StateError } from "../errors.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import { Workspace } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { FloatArray } from "../types.js";
+import { checkFloatArray } from "../validate.js";
+import { Plan } from "./plan.js";
+import { SSMState } from "./step-state.js";
+
+export abstract class StepPlan extends Plan {
+  readonly batch: number;
+  readonly channels: number;
+  /** State entries per (batch, channel). */
+  readonly size: number;
+  protected abstract readonly kind: string;
+  protected abstract readonly name: string;
+  private paramsSet = false;
+  /** wasm: one (B, H, L) frame buffer, y written over u; grown geometrically for long chunks. */
+  private io: WasmBuffer<Float32Array> | null = null;
+  private ioWs: Workspace | null = null;
+
+  constructor(runtime: WasmRuntime | null, batch: number, channels: number, size: number) {
+    super(runtime);
+    this.batch = batch;
+    this.channels = channels;
+    this.size = size;
+  }
+
+  /** True once setParams() has run. */
+  get ready(): boolean {
+    return this.paramsSet;
+  }
+
+  protected markReady(): void {
+    this.paramsSet = true;
+  }
+
+  /** A zero state of this plan's shape, in this backend's memory. Dispose it when done. */
+  createState(): SSMState {
+    this.assertLive(`${this.name}.createState`);
+    return new SSMState(
+      this.runtime,
+      this.kind,
+      this.batch,
+      this.channels,
+      this.size,
+      this.runtime ? new Workspace(this.runtime.arena) : null,
+    );
+  }
+
+  /** One step. u: (B, H) -> y (B, H); the state advances in place. */
+  step(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
+    return this.runChecked(`${this.name}.step`, u, state, out, 1);
+  }
+
+  /**
+   * L steps from the given state: u (B, H, L) -> y (B, H, L); the state ends at step L-1
+   * (chunked prefill, then stream from it). L = u.length / (B*H).
+   */
+  run(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
+    const where = `${this.name}.run`;
+    const bh = this.batch * this.channels;
+    if (!(u instanceof Float32Array) && !(u instanceof Float64Array)) checkFloatArray(`${where}(u)`, u, bh);
+    if (u.length === 0 || u.length % bh !== 0) {
+      throw new S4ShapeError(`${where}(u): expected length batch*channels*L = ${bh}*L with L >= 1, got ${u.length}`);
+    }
+    return this.runChecked(where, u, state, out, u.length / bh);
+  }
+
+  /**
+   * Pointer-level run (wasm backend): u and y are byte offsets of (B, H, L) f32 arrays in this
+   * kernels instance's memory (y may equal u). No copies, no checks beyond the state's.
+   */
+  runPointers(state: SSMState, uPtr: number, yPtr: number, L: number): void {
+    this.checkState(`${this.name}.runPointers`, state);
+    if (!this.runtime) throw new S4StateError(`${this.name}.runPointers: the JS backend has no wasm memory`);
+    this.callWasm(state, uPtr, yPtr, L);
+  }
+
+  private runChecked(where: string, u: FloatArray, state: SSMState, out: FloatArray | undefined, L: number): FloatArray {
+    this.checkState(where, state);
+    const n = this.batch * this.channels * L;
+    checkFloatArray(`${where}(u)`, u, n, L === 1 ? "batch*channels" : "batch*channels*L");
+    const y = this.outReal(`${where}(out)`, out, n);
+    if (!this.runtime) {
+      const p = state.planes();
+      this.callJs(p.re as Float64Array, p.im as Float64Array, u, y, L);
+      return y;
+    }
+    if (!this.io || this.io.length < n) {
+      this.ioWs?.dispose();
+      this.ioWs = new Workspace(this.runtime.arena);
+      this.io = this.ioWs.f32(Math.max(n, this.io ? 2 * this.io.length : n));
+    }
+    const io = this.io;
+    const view = n === io.length ? io.view : io.view.subarray(0, n);
+    view.set(u);
+    this.callWasm(state, io.ptr, io.ptr, L);
+    y.set(n === io.length ? io.view : io.view.subarray(0, n));
+    return y;
+  }
+
+  private checkState(where: string, state: SSMState): void {
+    this.assertLive(where);
+    if (!this.paramsSet) throw new S4StateError(`${where}: call setParams() (setupStep) before stepping`);
+    if (!(state instanceof SSMState))
+      throw new S4StateError(`${where}(state): expected a state from createState(), got ${typeof state}`);
+    state.assertLive(`${where}(state)`);
+    if (state.kind !== this.kind || state.backend !== this.backend) {
+      throw new S4StateError(
+        `${where}(state): expected a ${this.kind} state on the ${this.backend} backend, got a ${state.kind} state on ${state.backend}`,
+      );
+    }
+    if (state.batch !== this.batch || state.channels !== this.channels || state.size !== this.size) {
+      throw new S4ShapeError(
+        `${where}(state): expected shape (${this.batch}, ${this.channels}, ${this.size}) (batch, channels, size), got (${state.batch}, ${state.channels}, ${state.size})`,
+      );
+    }
+  }
+
+  override dispose(): void {
+    this.ioWs?.dispose();
+    super.dispose();
+  }
+
+  protected abstract callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void;
+  protected abstract callJs(xRe: Float64Array, xIm: Float64Array, u: FloatArray, y: FloatArray, L: number): void;
+}

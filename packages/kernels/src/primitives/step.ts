@@ -1,0 +1,124 @@
+// The fused diagonal SSM step as a plan (S4D; or any diagonal system such as a diagonalised DPLR):
+//   x = dA * x + dB * u;   y = scale * Re(C . x) + D * u      (state updated before the readout)
+// scale = 2 with conjugatePairs (the N/2 stored modes of a real system, official S4D), else 1.
+// Shapes: parameters dA, dB, C complex (H, M), D real (H); state (B, H, M); frames u, y (B, H).
+import { diagStep } from "../js/step.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { Complex, FloatArray } from "../types.js";
+import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { StepPlan } from "./step-plan.js";
+import type { SSMState } from "./step-state.js";
+
+export interface DiagStepOptions {
+  batch: number;
+  /** H. */
+  channels: number;
+  /** M stored modes per channel (N/2 for S4D). */
+  modes: number;
+  /** Stored modes stand for conjugate pairs: y uses 2 Re(C.x) (default true, official S4D). */
+  conjugatePairs?: boolean;
+}
+
+export interface DiagStepParams {
+  /** Discretised A, complex (H, M). */
+  dA: Complex;
+  /** Discretised B, complex (H, M). */
+  dB: Complex;
+  /** Output map C, complex (H, M). */
+  C: Complex;
+  /** Skip, real (H); zeros when absent. */
+  D?: FloatArray;
+}
+
+type Names = "dAr" | "dAi" | "dBr" | "dBi" | "cr" | "ci" | "d";
+
+export class DiagStepPlan extends StepPlan {
+  readonly modes: number;
+  readonly scale: number;
+  protected readonly kind = "diag";
+  protected readonly name = "diagStep";
+  private readonly wbufs: Record<Names, WasmBuffer<Float32Array>> | null = null;
+  private readonly jparams: Record<Names, Float64Array> | null = null;
+
+  constructor(runtime: WasmRuntime | null, options: DiagStepOptions) {
+    const batch = checkInt("diagStep(options.batch)", options?.batch, 1, 2 ** 20);
+    const channels = checkInt("diagStep(options.channels)", options.channels, 1, 2 ** 20);
+    const modes = checkInt("diagStep(options.modes)", options.modes, 1, 2 ** 20);
+    super(runtime, batch, channels, modes);
+    checkInt("diagStep(options.batch*channels*modes)", batch * channels * modes, 1, 2 ** 27);
+    this.modes = modes;
+    this.scale = options.conjugatePairs === false ? 1 : 2;
+    const hm = channels * modes;
+    const sizes: Record<Names, number> = { dAr: hm, dAi: hm, dBr: hm, dBi: hm, cr: hm, ci: hm, d: channels };
+    if (this.ws) {
+      const ws = this.ws;
+      this.wbufs = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, ws.f32(n)])) as Record<
+        Names,
+        WasmBuffer<Float32Array>
+      >;
+    } else {
+      this.jparams = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, new Float64Array(n)])) as Record<
+        Names,
+        Float64Array
+      >;
+    }
+  }
+
+  /** Copy the discretised parameters in (once; call again to change them). Values must be finite. */
+  setParams(params: DiagStepParams): this {
+    this.assertLive("diagStep.setParams");
+    const hm = this.channels * this.modes;
+    const dA = checkComplex("diagStep.setParams(dA)", params?.dA, hm, "channels*modes");
+    const dB = checkComplex("diagStep.setParams(dB)", params.dB, hm, "channels*modes");
+    const C = checkComplex("diagStep.setParams(C)", params.C, hm, "channels*modes");
+    const D =
+      params.D === undefined
+        ? new Float64Array(this.channels)
+        : checkFloatArray("diagStep.setParams(D)", params.D, this.channels, "channels");
+    const vals: Record<Names, FloatArray> = { dAr: dA.re, dAi: dA.im, dBr: dB.re, dBi: dB.im, cr: C.re, ci: C.im, d: D };
+    const names: Record<Names, string> = {
+      dAr: "dA.re",
+      dAi: "dA.im",
+      dBr: "dB.re",
+      dBi: "dB.im",
+      cr: "C.re",
+      ci: "C.im",
+      d: "D",
+    };
+    for (const k of Object.keys(vals) as Names[]) checkAllFinite(`diagStep.setParams(${names[k]})`, vals[k]);
+    for (const k of Object.keys(vals) as Names[]) {
+      if (this.wbufs) this.wbufs[k].view.set(vals[k]);
+      else (this.jparams as Record<Names, Float64Array>)[k].set(vals[k]);
+    }
+    this.markReady();
+    return this;
+  }
+
+  protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
+    const b = this.wbufs as Record<Names, WasmBuffer<Float32Array>>;
+    this.wasm.exports.diagStep(
+      state.ptrRe,
+      state.ptrIm,
+      b.dAr.ptr,
+      b.dAi.ptr,
+      b.dBr.ptr,
+      b.dBi.ptr,
+      b.cr.ptr,
+      b.ci.ptr,
+      b.d.ptr,
+      uPtr,
+      yPtr,
+      this.batch,
+      this.channels,
+      this.modes,
+      L,
+      this.scale,
+    );
+  }
+
+  protected callJs(xRe: Float64Array, xIm: Float64Array, u: FloatArray, y: FloatArray, L: number): void {
+    const p = this.jparams as Record<Names, Float64Array>;
+    diagStep(xRe, xIm, p.dAr, p.dAi, p.dBr, p.dBi, p.cr, p.ci, p.d, u, y, this.batch, this.channels, this.modes, L, this.scale);
+  }
+}

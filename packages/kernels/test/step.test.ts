@@ -1,0 +1,229 @@
+import { complexOf, realOf, relErrorComplex, relErrorReal } from "@s4wasm/golden";
+import { readGolden } from "@s4wasm/golden/node";
+import { describe, expect, it } from "vitest";
+import {
+  type Complex,
+  type DenseStepPlan,
+  type DiagStepPlan,
+  type Kernels,
+  S4ShapeError,
+  S4StateError,
+  S4ValueError,
+} from "../src/index.js";
+import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
+
+const golden = readGolden("recurrent_step");
+const s4d = golden.cases.filter((c) => c.params.kind === "s4d");
+const dense = golden.cases.filter((c) => c.params.kind === "dplr_dense");
+
+/** y[b,h,t] = sum_{s<=t} K[h,s] u[b,h,t-s] + D[h] u[b,h,t]: the convolution, directly (O(L^2)). */
+function directConv(
+  u: ArrayLike<number>,
+  K: ArrayLike<number>,
+  D: ArrayLike<number>,
+  B: number,
+  H: number,
+  L: number,
+): Float64Array {
+  const y = new Float64Array(B * H * L);
+  for (let b = 0; b < B; b++)
+    for (let h = 0; h < H; h++)
+      for (let t = 0; t < L; t++) {
+        let acc = D[h] * u[(b * H + h) * L + t];
+        for (let s = 0; s <= t; s++) acc += K[h * L + s] * u[(b * H + h) * L + t - s];
+        y[(b * H + h) * L + t] = acc;
+      }
+  return y;
+}
+
+function diagPlan(k: Kernels, c: (typeof s4d)[number], batch: number): DiagStepPlan {
+  const dA = complexOf(c.outputs, "dA");
+  const [H, M] = dA.shape;
+  const cplx = (n: string): Complex => {
+    const t = complexOf(c.outputs, n);
+    return { re: t.re, im: t.im };
+  };
+  return k
+    .diagStep({ batch, channels: H, modes: M })
+    .setParams({ dA: cplx("dA"), dB: cplx("dB"), C: cplx("dC"), D: realOf(c.inputs, "D").data });
+}
+
+function densePlan(k: Kernels, c: (typeof dense)[number], batch: number): DenseStepPlan {
+  const dB = complexOf(c.outputs, "dB");
+  const [H, S] = dB.shape;
+  const cplx = (n: string): Complex => {
+    const t = complexOf(c.outputs, n);
+    return { re: t.re, im: t.im };
+  };
+  return k
+    .denseStep({ batch, channels: H, size: S })
+    .setParams({ dA: cplx("dA"), dB: cplx("dB"), C: cplx("dC"), D: realOf(c.inputs, "D").data });
+}
+
+/** Column t of u (B, H, L) as a frame (B, H). */
+function frame(u: ArrayLike<number>, BH: number, L: number, t: number, into: Float64Array): Float64Array {
+  for (let i = 0; i < BH; i++) into[i] = u[i * L + t];
+  return into;
+}
+
+describe.each(BACKENDS)("SSM step kernels (%s)", (backend) => {
+  const cases = [...s4d.map((c) => [c.name, c, "diag"] as const), ...dense.map((c) => [c.name, c, "dense"] as const)];
+
+  it.each(cases)("golden y and x_final, frame by frame and as one run: %s", async (_n, c, kind) => {
+    const k = await kernelsFor(backend);
+    const u = realOf(c.inputs, "u");
+    const [B, H, L] = u.shape;
+    const plan = kind === "diag" ? diagPlan(k, c, B) : densePlan(k, c, B);
+    const yWant = realOf(c.outputs, "y").data;
+    const xWant = complexOf(c.outputs, "x_final");
+    // Frame by frame.
+    const st = plan.createState();
+    const y = new Float64Array(B * H * L);
+    const f = new Float64Array(B * H);
+    for (let t = 0; t < L; t++) {
+      const yt = plan.step(frame(u.data, B * H, L, t, f), st);
+      for (let i = 0; i < B * H; i++) y[i * L + t] = yt[i];
+    }
+    expect(relErrorReal(y, yWant)).toBeLessThanOrEqual(TOL[backend]);
+    const x = st.read();
+    expect(relErrorComplex(x.re, x.im, xWant.re, xWant.im)).toBeLessThanOrEqual(TOL[backend]);
+    // The whole chunk in one call from a fresh state.
+    st.reset();
+    const yRun = plan.run(u.data, st);
+    expect(relErrorReal(yRun, yWant)).toBeLessThanOrEqual(TOL[backend]);
+    // Step == convolution with the golden kernel K (direct O(L^2) sum).
+    const conv = directConv(u.data, realOf(c.outputs, "K").data, realOf(c.inputs, "D").data, B, H, L);
+    expect(relErrorReal(yRun, conv)).toBeLessThanOrEqual(TOL[backend]);
+    st.dispose();
+    plan.dispose();
+  });
+
+  it.each(s4d.map((c) => [c.name, c] as const))("one step from a nonzero x0 (golden): %s", async (_n, c) => {
+    const k = await kernelsFor(backend);
+    const u = realOf(c.inputs, "u");
+    const [B, H, L] = u.shape;
+    const plan = diagPlan(k, c, B);
+    const st = plan.createState();
+    const x0 = complexOf(c.inputs, "x0_single_step");
+    st.write({ re: x0.re, im: x0.im });
+    const y1 = plan.step(frame(u.data, B * H, L, 0, new Float64Array(B * H)), st);
+    expect(relErrorReal(y1, realOf(c.outputs, "y_single_step_from_x0").data)).toBeLessThanOrEqual(TOL[backend]);
+    const x1 = st.read();
+    const want = complexOf(c.outputs, "x1_single_step_from_x0");
+    expect(relErrorComplex(x1.re, x1.im, want.re, want.im)).toBeLessThanOrEqual(TOL[backend]);
+    plan.dispose();
+  });
+
+  it("chunked prefill + stream == one long run (random diagonal system, modes not a multiple of 4)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(3);
+    const [B, H, M, L] = [2, 3, 7, 50];
+    const mag = (n: number) => Float64Array.from({ length: n }, () => 0.6 + 0.39 * rand());
+    const r = mag(H * M);
+    const th = Float64Array.from({ length: H * M }, () => 2 * Math.PI * rand());
+    const dA = { re: r.map((v, i) => v * Math.cos(th[i])), im: r.map((v, i) => v * Math.sin(th[i])) };
+    const cplx = () => ({ re: randomArray(H * M, rand), im: randomArray(H * M, rand) });
+    const plan = k
+      .diagStep({ batch: B, channels: H, modes: M })
+      .setParams({ dA, dB: cplx(), C: cplx(), D: randomArray(H, rand) });
+    const u = randomArray(B * H * L, rand);
+    const whole = plan.createState();
+    const yWhole = plan.run(u, whole);
+    // Prefill 3 chunks of different lengths, then stream the rest frame by frame.
+    const st = plan.createState();
+    const cut = [0, 11, 12, 30];
+    const slice = (from: number, to: number) => {
+      const n = to - from;
+      const s = new Float64Array(B * H * n);
+      for (let i = 0; i < B * H; i++) for (let t = 0; t < n; t++) s[i * n + t] = u[i * L + from + t];
+      return s;
+    };
+    const y = new Float64Array(B * H * L);
+    for (let c = 0; c + 1 < cut.length; c++) {
+      const n = cut[c + 1] - cut[c];
+      const yc = plan.run(slice(cut[c], cut[c + 1]), st);
+      for (let i = 0; i < B * H; i++) for (let t = 0; t < n; t++) y[i * L + cut[c] + t] = yc[i * n + t];
+    }
+    const f = new Float64Array(B * H);
+    const out = backend === "js" ? new Float64Array(B * H) : new Float32Array(B * H);
+    for (let t = 30; t < L; t++) {
+      expect(plan.step(frame(u, B * H, L, t, f), st, out)).toBe(out);
+      for (let i = 0; i < B * H; i++) y[i * L + t] = out[i];
+    }
+    expect(relErrorReal(y, yWhole)).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 1e-5);
+    const a = st.read();
+    const b = whole.read();
+    expect(relErrorComplex(a.re, a.im, b.re, b.im)).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 1e-5);
+    plan.dispose();
+  });
+
+  it("validates: step before setParams, wrong state shape / kind, frame length, disposed state", async () => {
+    const k = await kernelsFor(backend);
+    const plan = k.diagStep({ batch: 1, channels: 2, modes: 4 });
+    const st = plan.createState();
+    expect(() => plan.step(new Float64Array(2), st)).toThrow(S4StateError);
+    expect(() => plan.step(new Float64Array(2), st)).toThrow(/diagStep\.step: call setParams\(\) \(setupStep\) before stepping/);
+    const z = { re: new Float64Array(8), im: new Float64Array(8) };
+    expect(() => plan.setParams({ dA: { re: new Float64Array(7), im: new Float64Array(8) }, dB: z, C: z })).toThrow(
+      /diagStep\.setParams\(dA\)\.re: expected length 8 \(channels\*modes\), got 7/,
+    );
+    const bad = { re: new Float64Array(8).fill(Number.NaN), im: new Float64Array(8) };
+    expect(() => plan.setParams({ dA: bad, dB: z, C: z })).toThrow(S4ValueError);
+    plan.setParams({ dA: z, dB: z, C: z });
+    expect(() => plan.step(new Float64Array(3), st)).toThrow(/diagStep\.step\(u\): expected length 2 \(batch\*channels\), got 3/);
+    expect(() => plan.run(new Float64Array(3), st)).toThrow(S4ShapeError);
+    const other = k.diagStep({ batch: 2, channels: 2, modes: 4 });
+    const wrong = other.createState();
+    expect(() => plan.step(new Float64Array(2), wrong)).toThrow(S4ShapeError);
+    expect(() => plan.step(new Float64Array(2), wrong)).toThrow(
+      /expected shape \(1, 2, 4\) \(batch, channels, size\), got \(2, 2, 4\)/,
+    );
+    const dn = k.denseStep({ batch: 1, channels: 2, size: 4 });
+    expect(() => plan.step(new Float64Array(2), dn.createState())).toThrow(S4StateError);
+    expect(() => plan.step(new Float64Array(2), {} as never)).toThrow(S4StateError);
+    expect(() => st.write({ re: new Float64Array(3), im: new Float64Array(8) })).toThrow(S4ShapeError);
+    st.dispose();
+    expect(() => plan.step(new Float64Array(2), st)).toThrow(/this state was disposed/);
+    other.dispose();
+    dn.dispose();
+    plan.dispose();
+    expect(() => plan.createState()).toThrow(S4StateError);
+  });
+
+  it("a million steps keep memory flat and stay finite (H=4, N=8)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(21);
+    const [H, M] = [4, 4];
+    // |dA| = 0.999: a slowly decaying, strongly driven system (the worst case for blow-up).
+    const th = Float64Array.from({ length: H * M }, () => 2 * Math.PI * rand());
+    const dA = { re: th.map((t) => 0.999 * Math.cos(t)), im: th.map((t) => 0.999 * Math.sin(t)) };
+    const cplx = () => ({ re: randomArray(H * M, rand), im: randomArray(H * M, rand) });
+    const plan = k
+      .diagStep({ batch: 1, channels: H, modes: M })
+      .setParams({ dA, dB: cplx(), C: cplx(), D: randomArray(H, rand) });
+    const st = plan.createState();
+    const f = new Float64Array(H);
+    const out = backend === "js" ? new Float64Array(H) : new Float32Array(H);
+    const steps = 1_000_000;
+    const warm = 1000;
+    for (let t = 0; t < warm; t++) plan.step(f.fill(Math.sin(t)), st, out);
+    const before = k.memoryStats();
+    let maxAbs = 0;
+    for (let t = warm; t < steps; t++) {
+      f[0] = Math.sin(0.01 * t);
+      f[1] = t % 7 === 0 ? 1 : -0.5;
+      f[2] = Math.cos(0.3 * t);
+      f[3] = 1;
+      plan.step(f, st, out);
+      const a = Math.abs(out[0]) + Math.abs(out[1]) + Math.abs(out[2]) + Math.abs(out[3]);
+      if (!(a <= maxAbs)) maxAbs = a; // NaN fails the comparison and is kept
+    }
+    const after = k.memoryStats();
+    expect(Number.isFinite(maxAbs)).toBe(true);
+    expect(after.liveBytes).toBe(before.liveBytes);
+    expect(after.capacityBytes).toBe(before.capacityBytes);
+    const x = st.read();
+    expect(x.re.every(Number.isFinite) && x.im.every(Number.isFinite)).toBe(true);
+    plan.dispose();
+  });
+});
