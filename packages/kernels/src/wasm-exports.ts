@@ -9,11 +9,84 @@ export interface KernelExports {
   cmulAcc(aRe: number, aIm: number, bRe: number, bIm: number, outRe: number, outIm: number, n: number): void;
   dft(xRe: number, xIm: number, outRe: number, outIm: number, n: number, twRe: number, twIm: number): void;
   linearScan(
+    aRe: number,
+    aIm: number,
+    bRe: number,
+    bIm: number,
+    h0Re: number,
+    h0Im: number,
+    hRe: number,
+    hIm: number,
+    lastRe: number,
+    lastIm: number,
+    lanes: number,
+    T: number,
+  ): void;
   linearScanChunked(
+    aRe: number,
+    aIm: number,
+    bRe: number,
+    bIm: number,
+    h0Re: number,
+    h0Im: number,
+    hRe: number,
+    hIm: number,
+    lastRe: number,
+    lastIm: number,
+    lanes: number,
+    T: number,
+    chunk: number,
+    scratch: number,
+  ): void;
   scanScratchFloats(lanes: number, T: number, chunk: number): number;
   diagStep(
+    xRe: number,
+    xIm: number,
+    dARe: number,
+    dAIm: number,
+    dBRe: number,
+    dBIm: number,
+    cRe: number,
+    cIm: number,
+    d: number,
+    u: number,
+    y: number,
+    batch: number,
+    H: number,
+    M: number,
+    L: number,
+    scale: number,
+  ): void;
   denseStep(
+    xRe: number,
+    xIm: number,
+    dARe: number,
+    dAIm: number,
+    dBRe: number,
+    dBIm: number,
+    cRe: number,
+    cIm: number,
+    d: number,
+    u: number,
+    y: number,
+    tmp: number,
+    batch: number,
+    H: number,
+    S: number,
+    L: number,
+  ): void;
 }
 
 /** Export names a module must have to be accepted as kernels.wasm. */
-export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = ["memory", "heapBase", "cmul", "cmulAcc", "dft", "linearScan", "linearScanChunked", "scanScratchFloats", "diagStep", "denseStep"];
+export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
+  "memory",
+  "heapBase",
+  "cmul",
+  "cmulAcc",
+  "dft",
+  "linearScan",
+  "linearScanChunked",
+  "scanScratchFloats",
+  "diagStep",
+  "denseStep",
+];
