@@ -10,3 +10,6 @@ export { dft } from "./dft";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";
 export { diagStep } from "./step";
 export { denseStep } from "./step-dense";
+export { fftRows, fftScale } from "./fft";
+export { irfftRows, rfftRows } from "./rfft";
+export { fftConvRows } from "./fftconv";

@@ -12,6 +12,9 @@ export { WasmArena } from "./memory/arena.js";
 export { WasmBuffer, Workspace } from "./memory/workspace.js";
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+export { type FFTOptions, FFTPlan } from "./primitives/fft.js";
+export { type FFTConvApplyOptions, type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
+export { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
 export { Plan } from "./primitives/plan.js";
 export {
   type LinearScanCall,

@@ -4,6 +4,9 @@ import { S4StateError } from "./errors.js";
 import { Workspace } from "./memory/workspace.js";
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+import { type FFTOptions, FFTPlan } from "./primitives/fft.js";
+import { type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
+import { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
 import { type LinearScanOptions, LinearScanPlan } from "./primitives/scan.js";
 import { type DiagStepOptions, DiagStepPlan } from "./primitives/step.js";
 import { type DenseStepOptions, DenseStepPlan } from "./primitives/step-dense.js";
@@ -48,6 +51,21 @@ export class Kernels {
   /** Dense SSM step (S4 DPLR, full state): x = dA @ x + dB u, y = Re(C x) + D u. */
   denseStep(options: DenseStepOptions): DenseStepPlan {
     return new DenseStepPlan(this.live("denseStep"), options);
+  }
+
+  /** Complex FFT of any length n in [1, 2^22], batched over rows (numpy fft / ifft). */
+  fft(n: number, options?: FFTOptions): FFTPlan {
+    return new FFTPlan(this.live("fft"), n, options);
+  }
+
+  /** Real FFT of any length n in [1, 2^22], batched (numpy rfft / irfft: n//2+1 bins). */
+  rfft(n: number, options?: RFFTOptions): RFFTPlan {
+    return new RFFTPlan(this.live("rfft"), n, options);
+  }
+
+  /** FFT convolution (official S4 FFTConv, n = 2L) with a kept kernel spectrum and the D skip. */
+  fftConv(options: FFTConvOptions): FFTConvPlan {
+    return new FFTConvPlan(this.live("fftConv"), options);
   }
 
   /** A group of buffers in this instance's wasm memory (wasm backend only). */

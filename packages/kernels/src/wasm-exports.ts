@@ -75,6 +75,12 @@ export interface KernelExports {
     S: number,
     L: number,
   ): void;
+  // FFT (assembly/fft.ts, rfft.ts, fftconv.ts): desc/rdesc are plan descriptors written by src/primitives/fft-layout.ts.
+  fftRows(desc: number, xRe: number, xIm: number, outRe: number, outIm: number, batch: number, inverse: number, scale: number): void;
+  fftScale(p: number, n: number, c: number): void;
+  rfftRows(rdesc: number, x: number, inLen: number, outRe: number, outIm: number, batch: number): void;
+  irfftRows(rdesc: number, XRe: number, XIm: number, out: number, batch: number): void;
+  fftConvRows(rdesc: number, Sr: number, Si: number, u: number, y: number, d: number, batch: number, H: number, L: number): void;
 }
 
 /** Export names a module must have to be accepted as kernels.wasm. */
@@ -84,6 +90,11 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "cmul",
   "cmulAcc",
   "dft",
+  "fftRows",
+  "fftScale",
+  "rfftRows",
+  "irfftRows",
+  "fftConvRows",
   "linearScan",
   "linearScanChunked",
   "scanScratchFloats",

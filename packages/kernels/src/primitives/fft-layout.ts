@@ -1,0 +1,83 @@
+// Writes FFT plans (src/js/fft-plan.ts, float64) into wasm memory as the descriptors that
+// assembly/fft.ts and assembly/rfft.ts read: i32 words of sizes and byte pointers, f32 twiddle
+// tables rounded once from float64, Bluestein chirp spectra, and the scratch planes. Everything
+// is allocated here, once per plan; the kernels never allocate.
+import type { ComplexFFTPlan } from "../js/fft-plan.js";
+import { planComplexFFT } from "../js/fft-plan.js";
+import type { Workspace } from "../memory/workspace.js";
+
+/** Words to write into one descriptor buffer after every allocation is done. */
+interface Pending {
+  ptr: number;
+  words: number[];
+}
+
+function f32Table(ws: Workspace, values: Float64Array, minLength = 4): number {
+  const buf = ws.f32(Math.max(values.length + 4, minLength));
+  buf.view.set(values);
+  return buf.ptr;
+}
+
+function layoutComplexInto(ws: Workspace, plan: ComplexFFTPlan, pending: Pending[]): number {
+  const n = plan.n;
+  const bs = plan.bluestein;
+  if (bs) {
+    const inner = layoutComplexInto(ws, bs.inner, pending);
+    const desc = ws.f32(12);
+    const words = [
+      n,
+      -1,
+      inner,
+      bs.M,
+      f32Table(ws, bs.chirpRe),
+      f32Table(ws, bs.chirpIm),
+      f32Table(ws, bs.specFwdRe),
+      f32Table(ws, bs.specFwdIm),
+      f32Table(ws, bs.specInvRe),
+      f32Table(ws, bs.specInvIm),
+      ws.f32(bs.M).ptr,
+      ws.f32(bs.M).ptr,
+    ];
+    pending.push({ ptr: desc.ptr, words });
+    return desc.ptr;
+  }
+  const S = plan.stages.length;
+  const desc = ws.f32(8 + 8 * S);
+  const words = [n, S, ws.f32(n).ptr, ws.f32(n).ptr, ws.f32(n).ptr, ws.f32(n).ptr, 0, 0];
+  for (const st of plan.stages) words.push(st.radix, st.s, st.m, f32Table(ws, st.twRe), f32Table(ws, st.twIm), 0, 0, 0);
+  pending.push({ ptr: desc.ptr, words });
+  return desc.ptr;
+}
+
+function flush(memory: WebAssembly.Memory, pending: Pending[]): void {
+  for (const p of pending) new Int32Array(memory.buffer, p.ptr, p.words.length).set(p.words);
+}
+
+/** Descriptor of a complex FFT plan of length n (assembly/fft.ts). Returns its byte pointer. */
+export function layoutComplexFFT(ws: Workspace, memory: WebAssembly.Memory, plan: ComplexFFTPlan): number {
+  const pending: Pending[] = [];
+  const ptr = layoutComplexInto(ws, plan, pending);
+  flush(memory, pending);
+  return ptr;
+}
+
+/** Descriptor of a real FFT of length n (assembly/rfft.ts). Returns its byte pointer. */
+export function layoutRealFFT(ws: Workspace, memory: WebAssembly.Memory, n: number): number {
+  const half = n % 2 === 0;
+  const N = half ? n / 2 : n;
+  const pending: Pending[] = [];
+  const core = layoutComplexInto(ws, planComplexFFT(N), pending);
+  const nt = (N >> 1) + 1;
+  const twRe = new Float64Array(nt);
+  const twIm = new Float64Array(nt);
+  for (let k = 0; k < nt; k++) {
+    const a = (2 * Math.PI * k) / n;
+    twRe[k] = Math.cos(a);
+    twIm[k] = -Math.sin(a);
+  }
+  const desc = ws.f32(8);
+  const words = [n, core, f32Table(ws, twRe), f32Table(ws, twIm), ws.f32(N).ptr, ws.f32(N).ptr, ws.f32(N).ptr, ws.f32(N).ptr];
+  pending.push({ ptr: desc.ptr, words });
+  flush(memory, pending);
+  return desc.ptr;
+}

@@ -1,0 +1,95 @@
+// The complex FFT plan of any length n (1 <= n <= 2^22), batched over rows. numpy conventions:
+//   forward: X[k] = sum_j x[j] exp(-2 pi i jk/n)          (unnormalised)
+//   inverse: x[j] = (1/n) sum_k X[k] exp(+2 pi i jk/n)
+// Powers of two run radix-4 Stockham SIMD stages, 2^a 3^b 5^c mixed radix, anything else
+// Bluestein through a power-of-two FFT. Twiddles and chirp spectra are computed in float64
+// once, here; calls never allocate on the wasm path (besides a fresh result without `out`).
+import { S4StateError } from "../errors.js";
+import { type FFTTwin, fft, fftTwin } from "../js/fft.js";
+import { FFT_MAX_N } from "../js/fft-plan.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { Complex } from "../types.js";
+import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
+import { layoutComplexFFT } from "./fft-layout.js";
+import { Plan } from "./plan.js";
+
+export interface FFTOptions {
+  /** Rows transformed per call (default 1). Input and output are (batch, n) row-major. */
+  batch?: number;
+}
+
+/** Validate a transform length: an integer in [1, 2^22]. */
+export function checkFFTLength(where: string, n: unknown): number {
+  return checkInt(where, n, 1, FFT_MAX_N);
+}
+
+/** Throws S4StateError on the JS backend (the pointer entry points need wasm memory). */
+export function wasmOnly(runtime: WasmRuntime | null, where: string): WasmRuntime {
+  if (!runtime) throw new S4StateError(`${where}: the JS backend has no wasm memory`);
+  return runtime;
+}
+
+export class FFTPlan extends Plan {
+  readonly n: number;
+  readonly batch: number;
+  private readonly twin: FFTTwin | null = null;
+  private readonly desc: number = 0;
+  private readonly re: WasmBuffer<Float32Array> | null = null;
+  private readonly im: WasmBuffer<Float32Array> | null = null;
+
+  constructor(runtime: WasmRuntime | null, n: number, options: FFTOptions = {}) {
+    super(runtime);
+    this.n = checkFFTLength("fft(n)", n);
+    this.batch = checkInt("fft(options.batch)", options.batch ?? 1, 1, 2 ** 24);
+    const twinLocal = fftTwin(this.n);
+    if (this.ws && runtime) {
+      this.re = this.ws.f32(this.n * this.batch);
+      this.im = this.ws.f32(this.n * this.batch);
+      this.desc = layoutComplexFFT(this.ws, runtime.exports.memory, twinLocal.plan);
+    } else this.twin = twinLocal;
+  }
+
+  /** X = fft(x) per row. x: complex (batch, n) -> complex (batch, n). */
+  forward(x: Complex, out?: Complex): Complex {
+    return this.run("fft.forward", x, out, false);
+  }
+
+  /** x = ifft(X) per row (1/n). X: complex (batch, n) -> complex (batch, n). */
+  inverse(X: Complex, out?: Complex): Complex {
+    return this.run("fft.inverse", X, out, true);
+  }
+
+  private run(where: string, x: Complex, out: Complex | undefined, inverse: boolean): Complex {
+    this.assertLive(where);
+    const { n, batch } = this;
+    const total = n * batch;
+    checkComplex(`${where}(x)`, x, total, "batch*n");
+    checkAllFinite(`${where}(x).re`, x.re);
+    checkAllFinite(`${where}(x).im`, x.im);
+    const o = this.outComplex(`${where}(out)`, out, total);
+    if (this.twin) {
+      fft(this.twin, x.re, x.im, o.re as Float64Array, o.im as Float64Array, batch, inverse);
+      return o;
+    }
+    const re = this.re as WasmBuffer<Float32Array>;
+    const im = this.im as WasmBuffer<Float32Array>;
+    re.view.set(x.re);
+    im.view.set(x.im);
+    this.wasm.exports.fftRows(this.desc, re.ptr, im.ptr, re.ptr, im.ptr, batch, inverse ? 1 : 0, inverse ? 1 / n : 1);
+    o.re.set(re.view);
+    o.im.set(im.view);
+    return o;
+  }
+
+  /**
+   * Low level (wasm only): transform `rows` rows of n already in wasm memory, in place or
+   * out of place. Pointers are byte offsets of f32 planes (rows, n); nothing is validated or
+   * copied. inverse scales by 1/n unless `scale` is given.
+   */
+  runPtr(xRe: number, xIm: number, outRe: number, outIm: number, rows: number, inverse: boolean, scale?: number): void {
+    this.assertLive("fft.runPtr");
+    wasmOnly(this.runtime, "fft.runPtr");
+    this.wasm.exports.fftRows(this.desc, xRe, xIm, outRe, outIm, rows, inverse ? 1 : 0, scale ?? (inverse ? 1 / this.n : 1));
+  }
+}

@@ -1,0 +1,187 @@
+// FFT convolution of the official S4 FFTConv (n = 2L), with the kernel spectrum kept:
+//   setKernel(K): S[h] = rfft(k[h], 2L), k[h] = K[h] zero-padded (causal, K: (H, L)) or the
+//     two-sided kernel pad(K0[h], (0, L)) + pad(flip(K1[h]), (L, 0)) (bidirectional, K: (2, H, L);
+//     backward taps shifted by one: y[t] += sum_{s>t} K1[s-t-1] u[s]).
+//   apply(u): y = irfft(rfft(u, 2L) * S, 2L)[:L] + D u,  u, y: (B, H, L), D: (H).
+// On wasm an apply is two complex FFTs of L per row with the real-FFT split passes and the
+// pointwise multiply fused into one pass (assembly/fftconv.ts).
+//
+// Low-level entry for @s4wasm/layers (wasm only): `applyPtr(uPtr, yPtr, batch, dPtr)` runs on
+// f32 buffers that already live in this kernels instance's memory (u, y: (batch, H, L), y may be
+// u; D: (H) or 0 for none), with no validation and no copies, so a layer can chain
+// kernel -> conv -> activation in wasm memory. `setKernelPtr(kPtr)` takes the kernel the same way.
+import { S4StateError } from "../errors.js";
+import { FFT_MAX_N } from "../js/fft-plan.js";
+import { type FFTConvTwin, fftConvApply, fftConvSetKernel, fftConvTwin, kernelRow } from "../js/fftconv.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { FloatArray } from "../types.js";
+import { checkAllFinite, checkFloatArray, checkInt } from "../validate.js";
+import { layoutRealFFT } from "./fft-layout.js";
+import { Plan } from "./plan.js";
+
+/** Kernel rows transformed per setKernel step (bounds the scratch to 16 rows of 2L). */
+const KERNEL_CHUNK = 16;
+
+export interface FFTConvOptions {
+  /** H: channels. */
+  channels: number;
+  /** L: sequence (and kernel) length; the FFT size is 2L. */
+  length: number;
+  /** Two-sided kernel (official bidirectional FFTConv); K is then (2, H, L). Default false. */
+  bidirectional?: boolean;
+  /** Default batch B of `apply` (buffers are sized for it; a larger batch grows them once). */
+  batch?: number;
+}
+
+export interface FFTConvApplyOptions {
+  /** The skip D, (H) or (1, H). Default: no skip term. */
+  D?: FloatArray;
+  /** Batch B of u (default: the plan's batch). */
+  batch?: number;
+}
+
+export class FFTConvPlan extends Plan {
+  readonly channels: number;
+  readonly length: number;
+  readonly bidirectional: boolean;
+  private batchCap: number;
+  private hasKernel = false;
+  private readonly twin: FFTConvTwin | null = null;
+  private readonly rdesc: number = 0;
+  private readonly specRe: WasmBuffer<Float32Array> | null = null;
+  private readonly specIm: WasmBuffer<Float32Array> | null = null;
+  private readonly dBuf: WasmBuffer<Float32Array> | null = null;
+  private readonly kRow: WasmBuffer<Float32Array> | null = null;
+  private uBuf: WasmBuffer<Float32Array> | null = null;
+  private readonly rowScratch: Float64Array;
+
+  constructor(runtime: WasmRuntime | null, options: FFTConvOptions) {
+    super(runtime);
+    this.channels = checkInt("fftConv(options.channels)", options?.channels, 1, 2 ** 20);
+    this.length = checkInt("fftConv(options.length)", options?.length, 1, FFT_MAX_N / 2);
+    this.bidirectional = options.bidirectional ?? false;
+    this.batchCap = checkInt("fftConv(options.batch)", options.batch ?? 1, 1, 2 ** 20);
+    const { channels: H, length: L } = this;
+    this.rowScratch = new Float64Array(2 * L);
+    if (this.ws && runtime) {
+      this.rdesc = layoutRealFFT(this.ws, runtime.exports.memory, 2 * L);
+      this.specRe = this.ws.f32(H * (L + 1));
+      this.specIm = this.ws.f32(H * (L + 1));
+      this.dBuf = this.ws.f32(H);
+      this.kRow = this.ws.f32(Math.min(H, KERNEL_CHUNK) * 2 * L);
+      this.uBuf = this.ws.f32(this.batchCap * H * L);
+    } else this.twin = fftConvTwin(H, L);
+  }
+
+  /** Elements of K: H*L, or 2*H*L when bidirectional. */
+  get kernelLength(): number {
+    return (this.bidirectional ? 2 : 1) * this.channels * this.length;
+  }
+
+  /** Keep the spectrum of K: (H, L), or (2, H, L) when bidirectional. */
+  setKernel(K: FloatArray): void {
+    const where = "fftConv.setKernel";
+    this.assertLive(where);
+    const formula = this.bidirectional ? "2*channels*length" : "channels*length";
+    checkFloatArray(`${where}(K)`, K, this.kernelLength, formula);
+    checkAllFinite(`${where}(K)`, K);
+    if (this.twin) fftConvSetKernel(this.twin, K, this.bidirectional);
+    else this.setKernelWasm(K);
+    this.hasKernel = true;
+  }
+
+  /** Low level (wasm only): K already in wasm memory at byte offset kPtr (f32, shape as setKernel). */
+  setKernelPtr(kPtr: number): void {
+    this.assertLive("fftConv.setKernelPtr");
+    const rt = this.wasmOnly("fftConv.setKernelPtr");
+    this.setKernelWasm(new Float32Array(rt.exports.memory.buffer, kPtr, this.kernelLength));
+    this.hasKernel = true;
+  }
+
+  private setKernelWasm(K: FloatArray): void {
+    const { channels: H, length: L } = this;
+    const kRow = this.kRow as WasmBuffer<Float32Array>;
+    const sr = this.specRe as WasmBuffer<Float32Array>;
+    const si = this.specIm as WasmBuffer<Float32Array>;
+    const ex = this.wasm.exports;
+    for (let h0 = 0; h0 < H; h0 += KERNEL_CHUNK) {
+      const rowsHere = Math.min(KERNEL_CHUNK, H - h0);
+      const rows = kRow.view;
+      // Kernel rows of 2L (float64 assembly of the two-sided kernel, then one f32 rounding).
+      for (let r = 0; r < rowsHere; r++) {
+        kernelRow(K, H, L, h0 + r, this.bidirectional, this.rowScratch);
+        rows.set(this.rowScratch, r * 2 * L);
+      }
+      const so = h0 * (L + 1) * 4;
+      ex.rfftRows(this.rdesc, kRow.ptr, 2 * L, sr.ptr + so, si.ptr + so, rowsHere);
+    }
+    // The fused pass expects S / (2n), n = 2L (see assembly/fftconv.ts).
+    const c = 1 / (4 * L);
+    ex.fftScale(sr.ptr, H * (L + 1), c);
+    ex.fftScale(si.ptr, H * (L + 1), c);
+  }
+
+  /** y = conv(u, K) + D u. u: (batch, H, L) -> y (batch, H, L). */
+  apply(u: FloatArray, options: FFTConvApplyOptions = {}, out?: FloatArray): FloatArray {
+    const where = "fftConv.apply";
+    this.assertLive(where);
+    if (!this.hasKernel) throw new S4StateError(`${where}: call setKernel(K) first`);
+    const { channels: H, length: L } = this;
+    const batch = checkInt(`${where}(options.batch)`, options.batch ?? this.batchCap, 1, 2 ** 20);
+    const total = batch * H * L;
+    checkFloatArray(`${where}(u)`, u, total, "batch*channels*length");
+    checkAllFinite(`${where}(u)`, u);
+    const D = options.D;
+    if (D !== undefined) {
+      checkFloatArray(`${where}(options.D)`, D, H, "channels");
+      checkAllFinite(`${where}(options.D)`, D);
+    }
+    const o = this.outReal(`${where}(out)`, out, total);
+    if (this.twin) {
+      fftConvApply(this.twin, u, D ?? null, o as Float64Array, batch);
+      return o;
+    }
+    if (batch > this.batchCap) {
+      // Grow once; later calls of this batch reuse the buffer.
+      this.uBuf = (this.ws as NonNullable<typeof this.ws>).f32(batch * H * L);
+      this.batchCap = batch;
+    }
+    const ub = this.uBuf as WasmBuffer<Float32Array>;
+    const db = this.dBuf as WasmBuffer<Float32Array>;
+    ub.view.set(u);
+    if (D) db.view.set(D);
+    this.wasm.exports.fftConvRows(
+      this.rdesc,
+      (this.specRe as WasmBuffer<Float32Array>).ptr,
+      (this.specIm as WasmBuffer<Float32Array>).ptr,
+      ub.ptr,
+      ub.ptr,
+      D ? db.ptr : 0,
+      batch,
+      H,
+      L,
+    );
+    o.set(ub.view.subarray(0, total));
+    return o;
+  }
+
+  /**
+   * Low level (wasm only): y = conv(u) + D u on f32 buffers already in wasm memory (byte
+   * offsets). u, y: (batch, H, L), y may equal u; dPtr: D (H) or 0. No validation, no copies.
+   */
+  applyPtr(uPtr: number, yPtr: number, batch: number, dPtr = 0): void {
+    const where = "fftConv.applyPtr";
+    this.assertLive(where);
+    const rt = this.wasmOnly(where);
+    if (!this.hasKernel) throw new S4StateError(`${where}: call setKernel(K) first`);
+    const sr = this.specRe as WasmBuffer<Float32Array>;
+    const si = this.specIm as WasmBuffer<Float32Array>;
+    rt.exports.fftConvRows(this.rdesc, sr.ptr, si.ptr, uPtr, yPtr, dPtr, batch, this.channels, this.length);
+  }
+
+  private wasmOnly(where: string): WasmRuntime {
+    if (!this.runtime) throw new S4StateError(`${where}: the JS backend has no wasm memory (use apply)`);
+    return this.runtime;
+  }
+}

@@ -1,0 +1,110 @@
+// The real FFT plan of any length n (1 <= n <= 2^22), batched, numpy semantics:
+//   forward: X = rfft(x, n): x (batch, inputLength) zero-padded or truncated to n per row,
+//            -> (batch, n//2+1) complex bins, unnormalised
+//   inverse: x = irfft(X, n): (batch, n//2+1) -> (batch, n) real, 1/n; the imaginary parts of
+//            bin 0 and (n even) bin n/2 are ignored, as numpy and torch do.
+// Even n uses a complex FFT of n/2 plus a SIMD split pass; odd n a complex FFT of n.
+import { irfft, type RFFTTwin, rfft, rfftTwin } from "../js/fft.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { Complex, FloatArray } from "../types.js";
+import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { checkFFTLength, wasmOnly } from "./fft.js";
+import { layoutRealFFT } from "./fft-layout.js";
+import { Plan } from "./plan.js";
+
+export interface RFFTOptions {
+  /** Rows per call (default 1). */
+  batch?: number;
+  /** Samples per input row of `forward` (default n); shorter rows are zero-padded, longer truncated. */
+  inputLength?: number;
+}
+
+export class RFFTPlan extends Plan {
+  readonly n: number;
+  readonly batch: number;
+  readonly inputLength: number;
+  /** n//2 + 1 */
+  readonly bins: number;
+  private readonly twin: RFFTTwin | null = null;
+  private readonly desc: number = 0;
+  private readonly real: WasmBuffer<Float32Array> | null = null;
+  private readonly re: WasmBuffer<Float32Array> | null = null;
+  private readonly im: WasmBuffer<Float32Array> | null = null;
+
+  constructor(runtime: WasmRuntime | null, n: number, options: RFFTOptions = {}) {
+    super(runtime);
+    this.n = checkFFTLength("rfft(n)", n);
+    this.batch = checkInt("rfft(options.batch)", options.batch ?? 1, 1, 2 ** 24);
+    this.inputLength = checkInt("rfft(options.inputLength)", options.inputLength ?? this.n, 1, 2 ** 28);
+    this.bins = (this.n >> 1) + 1;
+    if (this.ws && runtime) {
+      this.real = this.ws.f32(this.batch * Math.max(this.n, this.inputLength));
+      this.re = this.ws.f32(this.batch * this.bins);
+      this.im = this.ws.f32(this.batch * this.bins);
+      this.desc = layoutRealFFT(this.ws, runtime.exports.memory, this.n);
+    } else this.twin = rfftTwin(this.n);
+  }
+
+  /** X = rfft(x, n). x: real (batch, inputLength) -> complex (batch, n//2+1). */
+  forward(x: FloatArray, out?: Complex): Complex {
+    const where = "rfft.forward";
+    this.assertLive(where);
+    const { batch, bins, inputLength } = this;
+    checkFloatArray(`${where}(x)`, x, batch * inputLength, "batch*inputLength");
+    checkAllFinite(`${where}(x)`, x);
+    const o = this.outComplex(`${where}(out)`, out, batch * bins);
+    if (this.twin) {
+      rfft(this.twin, x, inputLength, o.re as Float64Array, o.im as Float64Array, batch);
+      return o;
+    }
+    const real = this.real as WasmBuffer<Float32Array>;
+    const re = this.re as WasmBuffer<Float32Array>;
+    const im = this.im as WasmBuffer<Float32Array>;
+    real.view.set(x);
+    this.wasm.exports.rfftRows(this.desc, real.ptr, inputLength, re.ptr, im.ptr, batch);
+    o.re.set(re.view);
+    o.im.set(im.view);
+    return o;
+  }
+
+  /** x = irfft(X, n). X: complex (batch, n//2+1) -> real (batch, n). */
+  inverse(X: Complex, out?: FloatArray): FloatArray {
+    const where = "rfft.inverse";
+    this.assertLive(where);
+    const { batch, bins, n } = this;
+    checkComplex(`${where}(X)`, X, batch * bins, "batch*(n//2+1)");
+    checkAllFinite(`${where}(X).re`, X.re);
+    checkAllFinite(`${where}(X).im`, X.im);
+    const o = this.outReal(`${where}(out)`, out, batch * n);
+    if (this.twin) {
+      irfft(this.twin, X.re, X.im, o as Float64Array, batch);
+      return o;
+    }
+    const real = this.real as WasmBuffer<Float32Array>;
+    const re = this.re as WasmBuffer<Float32Array>;
+    const im = this.im as WasmBuffer<Float32Array>;
+    re.view.set(X.re);
+    im.view.set(X.im);
+    this.wasm.exports.irfftRows(this.desc, re.ptr, im.ptr, real.ptr, batch);
+    o.set(real.view.subarray(0, batch * n));
+    return o;
+  }
+
+  /**
+   * Low level (wasm only), on buffers already in wasm memory (byte offsets of f32 data, nothing
+   * validated or copied): forward x (rows, inputLength) -> X (rows, n//2+1).
+   */
+  forwardPtr(x: number, outRe: number, outIm: number, rows: number, inputLength = this.inputLength): void {
+    this.assertLive("rfft.forwardPtr");
+    wasmOnly(this.runtime, "rfft.forwardPtr");
+    this.wasm.exports.rfftRows(this.desc, x, inputLength, outRe, outIm, rows);
+  }
+
+  /** Low level (wasm only): inverse X (rows, n//2+1) -> x (rows, n). */
+  inversePtr(XRe: number, XIm: number, out: number, rows: number): void {
+    this.assertLive("rfft.inversePtr");
+    wasmOnly(this.runtime, "rfft.inversePtr");
+    this.wasm.exports.irfftRows(this.desc, XRe, XIm, out, rows);
+  }
+}
