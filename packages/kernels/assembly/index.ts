@@ -7,6 +7,8 @@
 export { heapBase } from "./memory";
 export { cmul, cmulAcc } from "./cmul";
 export { dft } from "./dft";
+export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy";
+export { vandermonde, vandermondeTranspose } from "./vandermonde";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";
 export { diagStep } from "./step";
 export { denseStep } from "./step-dense";

@@ -10,6 +10,12 @@ export { Kernels } from "./kernels.js";
 export { type LoadOptions, loadKernels, type WasmSource } from "./loader.js";
 export { WasmArena } from "./memory/arena.js";
 export { WasmBuffer, Workspace } from "./memory/workspace.js";
+export {
+  type CauchyOptions,
+  CauchyPlan,
+  type CauchyWoodburyOptions,
+  CauchyWoodburyPlan,
+} from "./primitives/cauchy.js";
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
 export { type FFTOptions, FFTPlan } from "./primitives/fft.js";
@@ -27,6 +33,7 @@ export { type DiagStepOptions, type DiagStepParams, DiagStepPlan } from "./primi
 export { type DenseStepOptions, type DenseStepParams, DenseStepPlan } from "./primitives/step-dense.js";
 export { StepPlan } from "./primitives/step-plan.js";
 export { SSMState } from "./primitives/step-state.js";
+export { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
 export type { WasmRuntime } from "./runtime.js";
 export { hasWasmSimd } from "./simd.js";
 export type { BackendChoice, BackendKind, Complex, FloatArray } from "./types.js";

@@ -2,6 +2,7 @@
 // every primitive's plan. Plans validate and precompute once, then run without allocating.
 import { S4StateError } from "./errors.js";
 import { Workspace } from "./memory/workspace.js";
+import { type CauchyOptions, CauchyPlan, type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy.js";
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
 import { type FFTOptions, FFTPlan } from "./primitives/fft.js";
@@ -10,6 +11,7 @@ import { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
 import { type LinearScanOptions, LinearScanPlan } from "./primitives/scan.js";
 import { type DiagStepOptions, DiagStepPlan } from "./primitives/step.js";
 import { type DenseStepOptions, DenseStepPlan } from "./primitives/step-dense.js";
+import { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { BackendKind } from "./types.js";
 
@@ -31,6 +33,21 @@ export class Kernels {
   /** Elementwise complex multiply over `length` values. */
   complexMultiply(options: ComplexMultiplyOptions): ComplexMultiplyPlan {
     return new ComplexMultiplyPlan(this.live("complexMultiply"), options);
+  }
+
+  /** Cauchy sums sum_n v/(z - w), plain or over conjugate pairs, z shared or per channel. */
+  cauchy(options: CauchyOptions): CauchyPlan {
+    return new CauchyPlan(this.live("cauchy"), options);
+  }
+
+  /** S4 DPLR rank-1 resolvent: four conjugate-pair Cauchy sums + Woodbury, one pass. */
+  cauchyWoodbury(options: CauchyWoodburyOptions): CauchyWoodburyPlan {
+    return new CauchyWoodburyPlan(this.live("cauchyWoodbury"), options);
+  }
+
+  /** Vandermonde products 2 Re sum_n C z^l and the transpose sum_l u z^l. */
+  vandermonde(options: VandermondeOptions): VandermondePlan {
+    return new VandermondePlan(this.live("vandermonde"), options);
   }
 
   /** Naive O(n^2) DFT of length n (reference; use the FFT plans for speed). */

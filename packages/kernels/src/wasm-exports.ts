@@ -81,6 +81,65 @@ export interface KernelExports {
   rfftRows(rdesc: number, x: number, inLen: number, outRe: number, outIm: number, batch: number): void;
   irfftRows(rdesc: number, XRe: number, XIm: number, out: number, batch: number): void;
   fftConvRows(rdesc: number, Sr: number, Si: number, u: number, y: number, d: number, batch: number, H: number, L: number): void;
+  // Cauchy sums (assembly/cauchy.ts): v (S,H,N), z (M) or (H,M) via zStride, w (H,N), out (S,H,M)
+  cauchy(
+    vRe: number,
+    vIm: number,
+    zRe: number,
+    zIm: number,
+    wRe: number,
+    wIm: number,
+    outRe: number,
+    outIm: number,
+    H: number,
+    N: number,
+    M: number,
+    zStride: number,
+  ): void;
+  cauchyConj(
+    vRe: number,
+    vIm: number,
+    zRe: number,
+    zIm: number,
+    wRe: number,
+    wIm: number,
+    outRe: number,
+    outIm: number,
+    H: number,
+    N: number,
+    M: number,
+    zStride: number,
+    S: number,
+  ): void;
+  cauchyWoodbury1(
+    vRe: number,
+    vIm: number,
+    zRe: number,
+    zIm: number,
+    wRe: number,
+    wIm: number,
+    fRe: number,
+    fIm: number,
+    outRe: number,
+    outIm: number,
+    H: number,
+    N: number,
+    M: number,
+  ): void;
+  // Vandermonde (assembly/vandermonde.ts): C (H,N) f32, logz (H,N) f64, out (H,L) / u (H,L)
+  vandermonde(cRe: number, cIm: number, logzRe: number, logzIm: number, out: number, H: number, N: number, L: number): void;
+  vandermondeTranspose(
+    u: number,
+    cRe: number,
+    cIm: number,
+    logzRe: number,
+    logzIm: number,
+    outRe: number,
+    outIm: number,
+    H: number,
+    N: number,
+    L: number,
+  ): void;
 }
 
 /** Export names a module must have to be accepted as kernels.wasm. */
@@ -90,6 +149,11 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "cmul",
   "cmulAcc",
   "dft",
+  "cauchy",
+  "cauchyConj",
+  "cauchyWoodbury1",
+  "vandermonde",
+  "vandermondeTranspose",
   "fftRows",
   "fftScale",
   "rfftRows",

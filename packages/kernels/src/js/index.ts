@@ -1,9 +1,11 @@
 /** The plain-TypeScript twin of every wasm primitive (float64), same signatures over arrays. */
+export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy.js";
 export { cmul, cmulAcc } from "./cmul.js";
 export { dft, twiddleTable } from "./dft.js";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan.js";
 export { diagStep } from "./step.js";
 export { denseStep } from "./step-dense.js";
+export { vandermonde, vandermondeTranspose } from "./vandermonde.js";
 export {
   FFT_MAX_N,
   type FFTTwin,

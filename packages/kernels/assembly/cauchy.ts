@@ -1,0 +1,249 @@
+// Cauchy sums on split planes (f32), four nodes per v128 lane group, eight per iteration.
+//
+//   cauchy:         out[h,m] = sum_n v[h,n] / (z[m] - w[h,n])
+//   cauchyConj:     out[s,h,m] = sum_n v[s,h,n]/(z[m] - w[h,n]) + conj(v[s,h,n])/(z[m] - conj(w[h,n]))
+//                   (the official `cauchy_naive`: each stored mode plus its conjugate partner)
+//   cauchyWoodbury1 the S4 DPLR rank-1 fast path: four numerator sets sharing one denominator,
+//                   reduced in registers, then out[h,m] = f[m] * (r0 - r1*r2/(1 + r3)).
+//
+// A conjugate pair is one fraction: v/(z-w) + v̄/(z-w̄) = (2Re(v) z - 2Re(v w̄)) / ((z-w)(z-w̄)).
+// The denominator is formed as the PRODUCT (z-w)(z-w̄) = (x^2 - (zi-wi)(zi+wi)) + i 2 x zi with
+// x = zr - wr, never as the expanded quadratic z^2 - 2Re(w) z + |w|^2, which cancels near poles.
+// One reciprocal of |den|^2 per (n, node) is shared by every numerator set.
+//
+// Shapes: v (S,H,N) complex, w (H,N) complex, z (M) complex when zStride = 0 (shared by all h)
+// or (H,M) when zStride = M; out (S,H,M) complex (cauchyWoodbury1: (H,M)); f (M) complex.
+// Limits: |z - w|^4 must stay below f32 max (~3e38): |z| up to ~1e9. Beyond that the sum
+// underflows to 0 (its true value is ~ v/z); the DPLR layer evaluates the Nyquist bin
+// (z = infinity) in closed form instead. Kernels never allocate.
+
+// ---- plain (non-conjugate) sum ------------------------------------------------------------
+
+export function cauchy(
+  vRe: usize, vIm: usize, zRe: usize, zIm: usize, wRe: usize, wIm: usize,
+  outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32,
+): void {
+  for (let h = 0; h < H; h++) {
+    const zo = (<usize>(h * zStride)) << 2;
+    const po = (<usize>(h * N)) << 2;
+    const oo = (<usize>(h * M)) << 2;
+    let m = 0;
+    for (; m + 8 <= M; m += 8) {
+      const mo = (<usize>m) << 2;
+      const zr0 = v128.load(zRe + zo + mo), zi0 = v128.load(zIm + zo + mo);
+      const zr1 = v128.load(zRe + zo + mo + 16), zi1 = v128.load(zIm + zo + mo + 16);
+      let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
+      for (let n = 0; n < N; n++) {
+        const no = po + ((<usize>n) << 2);
+        const wr = f32x4.splat(load<f32>(wRe + no)), wi = f32x4.splat(load<f32>(wIm + no));
+        const vr = f32x4.splat(load<f32>(vRe + no)), vi = f32x4.splat(load<f32>(vIm + no));
+        // v / d = v conj(d) / |d|^2
+        const dr0 = f32x4.sub(zr0, wr), di0 = f32x4.sub(zi0, wi);
+        const dr1 = f32x4.sub(zr1, wr), di1 = f32x4.sub(zi1, wi);
+        const q0 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr0, dr0), f32x4.mul(di0, di0)));
+        const q1 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr1, dr1), f32x4.mul(di1, di1)));
+        ar0 = f32x4.add(ar0, f32x4.mul(f32x4.add(f32x4.mul(vr, dr0), f32x4.mul(vi, di0)), q0));
+        ai0 = f32x4.add(ai0, f32x4.mul(f32x4.sub(f32x4.mul(vi, dr0), f32x4.mul(vr, di0)), q0));
+        ar1 = f32x4.add(ar1, f32x4.mul(f32x4.add(f32x4.mul(vr, dr1), f32x4.mul(vi, di1)), q1));
+        ai1 = f32x4.add(ai1, f32x4.mul(f32x4.sub(f32x4.mul(vi, dr1), f32x4.mul(vr, di1)), q1));
+      }
+      v128.store(outRe + oo + mo, ar0);
+      v128.store(outIm + oo + mo, ai0);
+      v128.store(outRe + oo + mo + 16, ar1);
+      v128.store(outIm + oo + mo + 16, ai1);
+    }
+    for (; m < M; m++) {
+      const mo = (<usize>m) << 2;
+      const zr = load<f32>(zRe + zo + mo), zi = load<f32>(zIm + zo + mo);
+      let ar: f32 = 0, ai: f32 = 0;
+      for (let n = 0; n < N; n++) {
+        const no = po + ((<usize>n) << 2);
+        const dr = zr - load<f32>(wRe + no), di = zi - load<f32>(wIm + no);
+        const vr = load<f32>(vRe + no), vi = load<f32>(vIm + no);
+        const q: f32 = 1 / (dr * dr + di * di);
+        ar += (vr * dr + vi * di) * q;
+        ai += (vi * dr - vr * di) * q;
+      }
+      store<f32>(outRe + oo + mo, ar);
+      store<f32>(outIm + oo + mo, ai);
+    }
+  }
+}
+
+// ---- conjugate-pair sum, S numerator sets -------------------------------------------------
+
+/**
+ * out[s,h,m] = sum over conjugate pairs, for s = 0..S-1 (numerator sets sharing w and z).
+ * Accumulates into out in place, so out is zeroed first (rows are L1-resident: 8 nodes x S).
+ */
+export function cauchyConj(
+  vRe: usize, vIm: usize, zRe: usize, zIm: usize, wRe: usize, wIm: usize,
+  outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32, S: i32,
+): void {
+  const setStride = (<usize>(H * M)) << 2; // bytes between numerator sets in out
+  const vSetStride = (<usize>(H * N)) << 2;
+  for (let h = 0; h < H; h++) {
+    const zo = (<usize>(h * zStride)) << 2;
+    const po = (<usize>(h * N)) << 2;
+    const oo = (<usize>(h * M)) << 2;
+    let m = 0;
+    for (; m + 8 <= M; m += 8) {
+      const mo = (<usize>m) << 2;
+      const zr0 = v128.load(zRe + zo + mo), zi0 = v128.load(zIm + zo + mo);
+      const zr1 = v128.load(zRe + zo + mo + 16), zi1 = v128.load(zIm + zo + mo + 16);
+      const zero = f32x4.splat(0);
+      for (let s = 0; s < S; s++) {
+        const so = oo + mo + setStride * <usize>s;
+        v128.store(outRe + so, zero);
+        v128.store(outIm + so, zero);
+        v128.store(outRe + so + 16, zero);
+        v128.store(outIm + so + 16, zero);
+      }
+      for (let n = 0; n < N; n++) {
+        const no = po + ((<usize>n) << 2);
+        const wrs = load<f32>(wRe + no), wis = load<f32>(wIm + no);
+        const wr = f32x4.splat(wrs), wi = f32x4.splat(wis);
+        // den = (z-w)(z-w̄) = (x^2 - (zi-wi)(zi+wi)) + i 2 x zi, x = zr - wr; q = conj(den)/|den|^2
+        const x0 = f32x4.sub(zr0, wr), x1 = f32x4.sub(zr1, wr);
+        const dr0 = f32x4.sub(f32x4.mul(x0, x0), f32x4.mul(f32x4.sub(zi0, wi), f32x4.add(zi0, wi)));
+        const dr1 = f32x4.sub(f32x4.mul(x1, x1), f32x4.mul(f32x4.sub(zi1, wi), f32x4.add(zi1, wi)));
+        const di0 = f32x4.mul(f32x4.add(x0, x0), zi0);
+        const di1 = f32x4.mul(f32x4.add(x1, x1), zi1);
+        const inv0 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr0, dr0), f32x4.mul(di0, di0)));
+        const inv1 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr1, dr1), f32x4.mul(di1, di1)));
+        const qr0 = f32x4.mul(dr0, inv0), qi0 = f32x4.neg(f32x4.mul(di0, inv0));
+        const qr1 = f32x4.mul(dr1, inv1), qi1 = f32x4.neg(f32x4.mul(di1, inv1));
+        for (let s = 0; s < S; s++) {
+          const vo = no + vSetStride * <usize>s;
+          const vrs = load<f32>(vRe + vo), vis = load<f32>(vIm + vo);
+          // numerator a z - b with a = 2Re(v), b = 2Re(v w̄)
+          const a = f32x4.splat(vrs + vrs), b = f32x4.splat(<f32>2.0 * (vrs * wrs + vis * wis));
+          const nr0 = f32x4.sub(f32x4.mul(a, zr0), b), ni0 = f32x4.mul(a, zi0);
+          const nr1 = f32x4.sub(f32x4.mul(a, zr1), b), ni1 = f32x4.mul(a, zi1);
+          const so = oo + mo + setStride * <usize>s;
+          v128.store(outRe + so, f32x4.add(v128.load(outRe + so), f32x4.sub(f32x4.mul(nr0, qr0), f32x4.mul(ni0, qi0))));
+          v128.store(outIm + so, f32x4.add(v128.load(outIm + so), f32x4.add(f32x4.mul(nr0, qi0), f32x4.mul(ni0, qr0))));
+          v128.store(outRe + so + 16, f32x4.add(v128.load(outRe + so + 16), f32x4.sub(f32x4.mul(nr1, qr1), f32x4.mul(ni1, qi1))));
+          v128.store(outIm + so + 16, f32x4.add(v128.load(outIm + so + 16), f32x4.add(f32x4.mul(nr1, qi1), f32x4.mul(ni1, qr1))));
+        }
+      }
+    }
+    for (; m < M; m++) {
+      const mo = (<usize>m) << 2;
+      const zr = load<f32>(zRe + zo + mo), zi = load<f32>(zIm + zo + mo);
+      for (let s = 0; s < S; s++) {
+        const so = oo + mo + setStride * <usize>s;
+        let ar: f32 = 0, ai: f32 = 0;
+        for (let n = 0; n < N; n++) {
+          const no = po + ((<usize>n) << 2);
+          const wr = load<f32>(wRe + no), wi = load<f32>(wIm + no);
+          const vo = no + vSetStride * <usize>s;
+          const vr = load<f32>(vRe + vo), vi = load<f32>(vIm + vo);
+          const x = zr - wr;
+          const dr = x * x - (zi - wi) * (zi + wi), di: f32 = (x + x) * zi;
+          const inv: f32 = 1 / (dr * dr + di * di);
+          const qr = dr * inv, qi = -di * inv;
+          const a: f32 = vr + vr;
+          const nr: f32 = a * zr - 2.0 * (vr * wr + vi * wi), ni: f32 = a * zi;
+          ar += nr * qr - ni * qi;
+          ai += nr * qi + ni * qr;
+        }
+        store<f32>(outRe + so, ar);
+        store<f32>(outIm + so, ai);
+      }
+    }
+  }
+}
+
+// ---- DPLR rank-1 Woodbury, fused ----------------------------------------------------------
+
+@inline
+function cdivRe(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
+  return f32x4.mul(f32x4.add(f32x4.mul(ar, br), f32x4.mul(ai, bi)), inv);
+}
+@inline
+function cdivIm(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
+  return f32x4.mul(f32x4.sub(f32x4.mul(ai, br), f32x4.mul(ar, bi)), inv);
+}
+
+/**
+ * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of v[s,h,:].
+ * For S4 DPLR rank 1: v = dt * (C~B, C~Q... ) — the caller orders the sets as
+ * r0 = r(B, C~), r1 = r(B, Q), r2 = r(P, C~), r3 = r(P, Q); f = 2/(1+omega). Shapes: v (4,H,N),
+ * w (H,N), z and f (M) shared, out (H,M).
+ */
+export function cauchyWoodbury1(
+  vRe: usize, vIm: usize, zRe: usize, zIm: usize, wRe: usize, wIm: usize,
+  fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32,
+): void {
+  const vs = (<usize>(H * N)) << 2;
+  for (let h = 0; h < H; h++) {
+    const po = (<usize>(h * N)) << 2;
+    const oo = (<usize>(h * M)) << 2;
+    // one group of 4 nodes at a time; 8 accumulators (4 sets x re/im) stay in registers
+    for (let m = 0; m < M; m += 4) {
+      const mo = (<usize>m) << 2;
+      const zr = v128.load(zRe + mo), zi = v128.load(zIm + mo);
+      let r0r = f32x4.splat(0), r0i = f32x4.splat(0), r1r = f32x4.splat(0), r1i = f32x4.splat(0);
+      let r2r = f32x4.splat(0), r2i = f32x4.splat(0), r3r = f32x4.splat(0), r3i = f32x4.splat(0);
+      for (let n = 0; n < N; n++) {
+        const no = po + ((<usize>n) << 2);
+        const wrs = load<f32>(wRe + no), wis = load<f32>(wIm + no);
+        const wr = f32x4.splat(wrs), wi = f32x4.splat(wis);
+        const x = f32x4.sub(zr, wr);
+        const dr = f32x4.sub(f32x4.mul(x, x), f32x4.mul(f32x4.sub(zi, wi), f32x4.add(zi, wi)));
+        const di = f32x4.mul(f32x4.add(x, x), zi);
+        const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(di, di)));
+        const qr = f32x4.mul(dr, inv), qi = f32x4.neg(f32x4.mul(di, inv));
+        // numerators a z - b for the four sets
+        let vr = load<f32>(vRe + no), vi = load<f32>(vIm + no);
+        let a = f32x4.splat(vr + vr), b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
+        let nr = f32x4.sub(f32x4.mul(a, zr), b), ni = f32x4.mul(a, zi);
+        r0r = f32x4.add(r0r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
+        r0i = f32x4.add(r0i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
+        vr = load<f32>(vRe + no + vs); vi = load<f32>(vIm + no + vs);
+        a = f32x4.splat(vr + vr); b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
+        nr = f32x4.sub(f32x4.mul(a, zr), b); ni = f32x4.mul(a, zi);
+        r1r = f32x4.add(r1r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
+        r1i = f32x4.add(r1i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
+        vr = load<f32>(vRe + no + 2 * vs); vi = load<f32>(vIm + no + 2 * vs);
+        a = f32x4.splat(vr + vr); b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
+        nr = f32x4.sub(f32x4.mul(a, zr), b); ni = f32x4.mul(a, zi);
+        r2r = f32x4.add(r2r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
+        r2i = f32x4.add(r2i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
+        vr = load<f32>(vRe + no + 3 * vs); vi = load<f32>(vIm + no + 3 * vs);
+        a = f32x4.splat(vr + vr); b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
+        nr = f32x4.sub(f32x4.mul(a, zr), b); ni = f32x4.mul(a, zi);
+        r3r = f32x4.add(r3r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
+        r3i = f32x4.add(r3i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
+      }
+      // k = r0 - r1 r2 / (1 + r3), then times f
+      const tr = f32x4.sub(f32x4.mul(r1r, r2r), f32x4.mul(r1i, r2i));
+      const ti = f32x4.add(f32x4.mul(r1r, r2i), f32x4.mul(r1i, r2r));
+      const dr = f32x4.add(r3r, f32x4.splat(1));
+      const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(r3i, r3i)));
+      const kr = f32x4.sub(r0r, cdivRe(tr, ti, dr, r3i, inv));
+      const ki = f32x4.sub(r0i, cdivIm(tr, ti, dr, r3i, inv));
+      const fr = v128.load(fRe + mo), fi = v128.load(fIm + mo);
+      const yr = f32x4.sub(f32x4.mul(kr, fr), f32x4.mul(ki, fi));
+      const yi = f32x4.add(f32x4.mul(kr, fi), f32x4.mul(ki, fr));
+      if (m + 4 <= M) {
+        v128.store(outRe + oo + mo, yr);
+        v128.store(outIm + oo + mo, yi);
+      } else {
+        // ragged end: the caller pads z and f to a multiple of 4 (padding lanes are discarded)
+        const rest = M - m;
+        store<f32>(outRe + oo + mo, f32x4.extract_lane(yr, 0));
+        store<f32>(outIm + oo + mo, f32x4.extract_lane(yi, 0));
+        if (rest > 1) {
+          store<f32>(outRe + oo + mo + 4, f32x4.extract_lane(yr, 1));
+          store<f32>(outIm + oo + mo + 4, f32x4.extract_lane(yi, 1));
+        }
+        if (rest > 2) {
+          store<f32>(outRe + oo + mo + 8, f32x4.extract_lane(yr, 2));
+          store<f32>(outIm + oo + mo + 8, f32x4.extract_lane(yi, 2));
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+// Cauchy sums as plans.
+//   k.cauchy({...}).apply(v, z, w):  out[s,h,m] = sum_n v[s,h,n] / (z[m] - w[h,n])
+//     conjugatePairs: each term plus its conjugate partner (official cauchy_naive)
+//   k.cauchyWoodbury({...}).apply(v4, z, w, f): the S4 DPLR rank-1 fast path,
+//     out[h,m] = f[m] (r0 - r1 r2 / (1 + r3)), r_s the conjugate-pair sum of numerator set s.
+// Shapes: v (S,H,N), z (M) shared or (H,M) per channel, w (H,N), out (S,H,M).
+// The wasm path computes in float32 (SIMD), the JS twin in float64.
+import { cauchy, cauchyConj, cauchyWoodbury1 } from "../js/cauchy.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { Complex } from "../types.js";
+import { checkComplex, checkInt } from "../validate.js";
+import { Plan } from "./plan.js";
+
+export interface CauchyOptions {
+  /** H: rows of poles w (>= 1) */
+  channels: number;
+  /** N: terms per sum (>= 1) */
+  modes: number;
+  /** M: evaluation nodes z per row (>= 1) */
+  nodes: number;
+  /** sum each term and its conjugate partner (official cauchy_naive); default false */
+  conjugatePairs?: boolean;
+  /** z is (M) shared by all channels (default) or (H, M) per channel when false */
+  sharedNodes?: boolean;
+  /** S: numerator sets sharing the same poles and nodes (default 1); v is (S, H, N) */
+  numerators?: number;
+}
+
+type Bufs = Record<"vr" | "vi" | "zr" | "zi" | "wr" | "wi" | "or" | "oi", WasmBuffer<Float32Array>>;
+
+const LIMIT = 2 ** 26;
+
+export class CauchyPlan extends Plan {
+  readonly channels: number;
+  readonly modes: number;
+  readonly nodes: number;
+  readonly conjugatePairs: boolean;
+  readonly sharedNodes: boolean;
+  readonly numerators: number;
+  private readonly bufs: Bufs | null;
+
+  constructor(runtime: WasmRuntime | null, options: CauchyOptions) {
+    super(runtime);
+    const o = options ?? ({} as CauchyOptions);
+    this.channels = checkInt("cauchy(options.channels)", o.channels, 1, LIMIT);
+    this.modes = checkInt("cauchy(options.modes)", o.modes, 1, LIMIT);
+    this.nodes = checkInt("cauchy(options.nodes)", o.nodes, 1, LIMIT);
+    this.numerators = checkInt("cauchy(options.numerators)", o.numerators ?? 1, 1, 1024);
+    this.conjugatePairs = o.conjugatePairs ?? false;
+    this.sharedNodes = o.sharedNodes ?? true;
+    const { channels: H, modes: N, nodes: M, numerators: S } = this;
+    checkInt("cauchy(numerators*channels*nodes)", S * H * M, 1, LIMIT);
+    checkInt("cauchy(numerators*channels*modes)", S * H * N, 1, LIMIT);
+    if (this.ws) {
+      const ws = this.ws;
+      const zn = this.sharedNodes ? M : H * M;
+      this.bufs = {
+        vr: ws.f32(S * H * N),
+        vi: ws.f32(S * H * N),
+        zr: ws.f32(zn),
+        zi: ws.f32(zn),
+        wr: ws.f32(H * N),
+        wi: ws.f32(H * N),
+        or: ws.f32(S * H * M),
+        oi: ws.f32(S * H * M),
+      };
+    } else this.bufs = null;
+  }
+
+  /** v: complex (S,H,N); z: complex (M) or (H,M); w: complex (H,N) -> complex (S,H,M). */
+  apply(v: Complex, z: Complex, w: Complex, out?: Complex): Complex {
+    this.assertLive("cauchy.apply");
+    const { channels: H, modes: N, nodes: M, numerators: S } = this;
+    checkComplex("cauchy.apply(v)", v, S * H * N, "numerators*channels*modes");
+    checkComplex("cauchy.apply(z)", z, this.sharedNodes ? M : H * M, this.sharedNodes ? "nodes" : "channels*nodes");
+    checkComplex("cauchy.apply(w)", w, H * N, "channels*modes");
+    const o = this.outComplex("cauchy.apply(out)", out, S * H * M);
+    const zStride = this.sharedNodes ? 0 : M;
+    if (!this.bufs) {
+      if (this.conjugatePairs) cauchyConj(v.re, v.im, z.re, z.im, w.re, w.im, o.re, o.im, H, N, M, zStride, S);
+      else {
+        for (let s = 0; s < S; s++) {
+          const vs = s * H * N;
+          const os = s * H * M;
+          cauchy(
+            v.re.subarray(vs, vs + H * N),
+            v.im.subarray(vs, vs + H * N),
+            z.re,
+            z.im,
+            w.re,
+            w.im,
+            o.re.subarray(os, os + H * M),
+            o.im.subarray(os, os + H * M),
+            H,
+            N,
+            M,
+            zStride,
+          );
+        }
+      }
+      return o;
+    }
+    const b = this.bufs;
+    b.vr.view.set(v.re);
+    b.vi.view.set(v.im);
+    b.zr.view.set(z.re);
+    b.zi.view.set(z.im);
+    b.wr.view.set(w.re);
+    b.wi.view.set(w.im);
+    const ex = this.wasm.exports;
+    if (this.conjugatePairs) {
+      ex.cauchyConj(b.vr.ptr, b.vi.ptr, b.zr.ptr, b.zi.ptr, b.wr.ptr, b.wi.ptr, b.or.ptr, b.oi.ptr, H, N, M, zStride, S);
+    } else {
+      for (let s = 0; s < S; s++) {
+        const vo = s * H * N * 4;
+        const oo = s * H * M * 4;
+        ex.cauchy(
+          b.vr.ptr + vo,
+          b.vi.ptr + vo,
+          b.zr.ptr,
+          b.zi.ptr,
+          b.wr.ptr,
+          b.wi.ptr,
+          b.or.ptr + oo,
+          b.oi.ptr + oo,
+          H,
+          N,
+          M,
+          zStride,
+        );
+      }
+    }
+    o.re.set(b.or.view);
+    o.im.set(b.oi.view);
+    return o;
+  }
+}
+
+export interface CauchyWoodburyOptions {
+  /** H */
+  channels: number;
+  /** N: conjugate-pair terms per sum */
+  modes: number;
+  /** M: shared nodes */
+  nodes: number;
+}
+
+type WBufs = Record<"vr" | "vi" | "zr" | "zi" | "wr" | "wi" | "fr" | "fi" | "or" | "oi", WasmBuffer<Float32Array>>;
+
+/**
+ * The S4 DPLR rank-1 resolvent in one pass: four conjugate-pair Cauchy sums sharing one
+ * denominator per (n, node), combined by the Woodbury identity, times f.
+ */
+export class CauchyWoodburyPlan extends Plan {
+  readonly channels: number;
+  readonly modes: number;
+  readonly nodes: number;
+  private readonly bufs: WBufs | null;
+
+  constructor(runtime: WasmRuntime | null, options: CauchyWoodburyOptions) {
+    super(runtime);
+    const o = options ?? ({} as CauchyWoodburyOptions);
+    this.channels = checkInt("cauchyWoodbury(options.channels)", o.channels, 1, LIMIT);
+    this.modes = checkInt("cauchyWoodbury(options.modes)", o.modes, 1, LIMIT);
+    this.nodes = checkInt("cauchyWoodbury(options.nodes)", o.nodes, 1, LIMIT);
+    const { channels: H, modes: N, nodes: M } = this;
+    checkInt("cauchyWoodbury(channels*nodes)", H * M, 1, LIMIT);
+    if (this.ws) {
+      const ws = this.ws;
+      // z and f are padded to a multiple of 4: the kernel reads whole lane groups
+      const Mp = (M + 3) & ~3;
+      this.bufs = {
+        vr: ws.f32(4 * H * N),
+        vi: ws.f32(4 * H * N),
+        zr: ws.f32(Mp),
+        zi: ws.f32(Mp),
+        wr: ws.f32(H * N),
+        wi: ws.f32(H * N),
+        fr: ws.f32(Mp),
+        fi: ws.f32(Mp),
+        or: ws.f32(H * M),
+        oi: ws.f32(H * M),
+      };
+    } else this.bufs = null;
+  }
+
+  /**
+   * v: complex (4,H,N), the numerator sets [r0, r1, r2, r3] (for S4: dt*B*C~, dt*B*Q,
+   * dt*P*C~, dt*P*Q); z, f: complex (M); w: complex (H,N) -> complex (H,M).
+   */
+  apply(v: Complex, z: Complex, w: Complex, f: Complex, out?: Complex): Complex {
+    this.assertLive("cauchyWoodbury.apply");
+    const { channels: H, modes: N, nodes: M } = this;
+    checkComplex("cauchyWoodbury.apply(v)", v, 4 * H * N, "4*channels*modes");
+    checkComplex("cauchyWoodbury.apply(z)", z, M, "nodes");
+    checkComplex("cauchyWoodbury.apply(w)", w, H * N, "channels*modes");
+    checkComplex("cauchyWoodbury.apply(f)", f, M, "nodes");
+    const o = this.outComplex("cauchyWoodbury.apply(out)", out, H * M);
+    if (!this.bufs) {
+      cauchyWoodbury1(v.re, v.im, z.re, z.im, w.re, w.im, f.re, f.im, o.re, o.im, H, N, M);
+      return o;
+    }
+    const b = this.bufs;
+    b.vr.view.set(v.re);
+    b.vi.view.set(v.im);
+    b.zr.view.set(z.re);
+    b.zi.view.set(z.im);
+    b.wr.view.set(w.re);
+    b.wi.view.set(w.im);
+    b.fr.view.set(f.re);
+    b.fi.view.set(f.im);
+    this.wasm.exports.cauchyWoodbury1(
+      b.vr.ptr,
+      b.vi.ptr,
+      b.zr.ptr,
+      b.zi.ptr,
+      b.wr.ptr,
+      b.wi.ptr,
+      b.fr.ptr,
+      b.fi.ptr,
+      b.or.ptr,
+      b.oi.ptr,
+      H,
+      N,
+      M,
+    );
+    o.re.set(b.or.view);
+    o.im.set(b.oi.view);
+    return o;
+  }
+}

@@ -1,0 +1,105 @@
+// Vandermonde products as a plan.
+//   apply:     K[h,l] = 2 Re sum_n C[h,n] exp(logz[h,n] l),  l = 0..L-1   (official log_vandermonde)
+//   transpose: vt[h,n] = C[h,n] sum_l u[h,l] exp(logz[h,n] l)           (official ..._transpose)
+// Shapes: C, logz complex (H,N); u real (H,L); K real (H,L); vt complex (H,N).
+// Wasm: f32 SIMD chains re-anchored from float64 powers every 2048 l (see
+// assembly/vandermonde.ts); logz is kept in float64 in wasm memory because a phase error in
+// logz grows linearly with l. JS twin: float64 recurrence.
+import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { Complex, FloatArray } from "../types.js";
+import { checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { Plan } from "./plan.js";
+
+export interface VandermondeOptions {
+  /** H (>= 1) */
+  channels: number;
+  /** N stored modes (>= 1) */
+  modes: number;
+  /** L (>= 1) */
+  length: number;
+}
+
+const LIMIT = 2 ** 26;
+
+export class VandermondePlan extends Plan {
+  readonly channels: number;
+  readonly modes: number;
+  readonly length: number;
+  private readonly bufs: {
+    cr: WasmBuffer<Float32Array>;
+    ci: WasmBuffer<Float32Array>;
+    lr: WasmBuffer<Float64Array>;
+    li: WasmBuffer<Float64Array>;
+    out: WasmBuffer<Float32Array>;
+  } | null;
+  private tBufs: { u: WasmBuffer<Float32Array>; or: WasmBuffer<Float32Array>; oi: WasmBuffer<Float32Array> } | null = null;
+
+  constructor(runtime: WasmRuntime | null, options: VandermondeOptions) {
+    super(runtime);
+    const o = options ?? ({} as VandermondeOptions);
+    this.channels = checkInt("vandermonde(options.channels)", o.channels, 1, LIMIT);
+    this.modes = checkInt("vandermonde(options.modes)", o.modes, 1, LIMIT);
+    this.length = checkInt("vandermonde(options.length)", o.length, 1, LIMIT);
+    const { channels: H, modes: N, length: L } = this;
+    checkInt("vandermonde(channels*length)", H * L, 1, LIMIT);
+    if (this.ws) {
+      const ws = this.ws;
+      this.bufs = { cr: ws.f32(H * N), ci: ws.f32(H * N), lr: ws.f64(H * N), li: ws.f64(H * N), out: ws.f32(H * L) };
+    } else this.bufs = null;
+  }
+
+  /** K = 2 Re sum_n C z^l. C, logz: complex (H,N) -> real (H,L). */
+  apply(C: Complex, logz: Complex, out?: FloatArray): FloatArray {
+    this.assertLive("vandermonde.apply");
+    const { channels: H, modes: N, length: L } = this;
+    checkComplex("vandermonde.apply(C)", C, H * N, "channels*modes");
+    checkComplex("vandermonde.apply(logz)", logz, H * N, "channels*modes");
+    const o = this.outReal("vandermonde.apply(out)", out, H * L);
+    if (!this.bufs) {
+      vandermonde(C.re, C.im, logz.re, logz.im, o, H, N, L);
+      return o;
+    }
+    const b = this.bufs;
+    this.load(C, logz);
+    this.wasm.exports.vandermonde(b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, b.out.ptr, H, N, L);
+    o.set(b.out.view);
+    return o;
+  }
+
+  /** vt = C sum_l u z^l. u: real (H,L); C, logz: complex (H,N) -> complex (H,N). */
+  transpose(u: FloatArray, C: Complex, logz: Complex, out?: Complex): Complex {
+    this.assertLive("vandermonde.transpose");
+    const { channels: H, modes: N, length: L } = this;
+    checkFloatArray("vandermonde.transpose(u)", u, H * L, "channels*length");
+    checkComplex("vandermonde.transpose(C)", C, H * N, "channels*modes");
+    checkComplex("vandermonde.transpose(logz)", logz, H * N, "channels*modes");
+    const o = this.outComplex("vandermonde.transpose(out)", out, H * N);
+    if (!this.bufs) {
+      vandermondeTranspose(u, C.re, C.im, logz.re, logz.im, o.re, o.im, H, N, L);
+      return o;
+    }
+    if (!this.tBufs) {
+      // made on first use (most users only need apply), then reused
+      const ws = this.ws as NonNullable<typeof this.ws>;
+      this.tBufs = { u: ws.f32(H * L), or: ws.f32(H * N), oi: ws.f32(H * N) };
+    }
+    const b = this.bufs;
+    const t = this.tBufs;
+    this.load(C, logz);
+    t.u.view.set(u);
+    this.wasm.exports.vandermondeTranspose(t.u.ptr, b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, t.or.ptr, t.oi.ptr, H, N, L);
+    o.re.set(t.or.view);
+    o.im.set(t.oi.view);
+    return o;
+  }
+
+  private load(C: Complex, logz: Complex): void {
+    const b = this.bufs as NonNullable<typeof this.bufs>;
+    b.cr.view.set(C.re);
+    b.ci.view.set(C.im);
+    b.lr.view.set(logz.re);
+    b.li.view.set(logz.im);
+  }
+}

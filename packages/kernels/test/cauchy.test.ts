@@ -1,0 +1,142 @@
+import { complexOf, relErrorComplex } from "@s4wasm/golden";
+import { readGolden } from "@s4wasm/golden/node";
+import { describe, expect, it } from "vitest";
+import { S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
+import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
+
+const golden = readGolden("cauchy");
+
+/** Direct float64 sums, written from the definition (independent of both implementations). */
+function direct(v: Cx, z: Cx, w: Cx, H: number, N: number, M: number, conj: boolean, zStride: number): Cx {
+  const out = { re: new Float64Array(H * M), im: new Float64Array(H * M) };
+  const add = (h: number, m: number, vr: number, vi: number, wr: number, wi: number) => {
+    const dr = z.re[h * zStride + m] - wr;
+    const di = z.im[h * zStride + m] - wi;
+    const d = dr * dr + di * di;
+    out.re[h * M + m] += (vr * dr + vi * di) / d;
+    out.im[h * M + m] += (vi * dr - vr * di) / d;
+  };
+  for (let h = 0; h < H; h++)
+    for (let m = 0; m < M; m++)
+      for (let n = 0; n < N; n++) {
+        const i = h * N + n;
+        add(h, m, v.re[i], v.im[i], w.re[i], w.im[i]);
+        if (conj) add(h, m, v.re[i], -v.im[i], w.re[i], -w.im[i]);
+      }
+  return out;
+}
+type Cx = { re: Float64Array; im: Float64Array };
+
+function randomProblem(H: number, N: number, zn: number, rand: () => number) {
+  const v = { re: randomArray(H * N, rand), im: randomArray(H * N, rand) };
+  // poles in the left half plane, nodes on the imaginary axis like the bilinear nodes
+  const w = { re: randomArray(H * N, rand).map((x) => -0.05 - Math.abs(x)), im: randomArray(H * N, rand).map((x) => 5 * x) };
+  const z = { re: new Float64Array(zn), im: randomArray(zn, rand).map((x) => 8 * x) };
+  return { v, w, z };
+}
+
+describe.each(BACKENDS)("cauchy (%s)", (backend) => {
+  it.each(golden.cases.map((c) => [c.name, c] as const))("matches golden k and k_conj: %s", async (_n, c) => {
+    const k = await kernelsFor(backend);
+    const v = complexOf(c.inputs, "v");
+    const z = complexOf(c.inputs, "z");
+    const w = complexOf(c.inputs, "w");
+    const [H, N] = v.shape;
+    const shared = z.shape.length === 1;
+    const M = z.shape[z.shape.length - 1];
+    for (const conj of [false, true]) {
+      const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: conj, sharedNodes: shared });
+      const got = plan.apply(v, z, w);
+      const exp = complexOf(c.outputs, conj ? "k_conj" : "k");
+      expect(relErrorComplex(got.re, got.im, exp.re, exp.im)).toBeLessThanOrEqual(TOL[backend]);
+      plan.dispose();
+    }
+  });
+
+  it("equals the direct sum for random shapes (SIMD blocks and ragged tails, several numerator sets)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(3);
+    for (let t = 0; t < 8; t++) {
+      const H = 1 + Math.floor(rand() * 3);
+      const N = 1 + Math.floor(rand() * 9);
+      const M = 1 + Math.floor(rand() * 21);
+      const S = 1 + Math.floor(rand() * 3);
+      const shared = t % 2 === 0;
+      const zn = shared ? M : H * M;
+      const { w, z } = randomProblem(H, N, zn, rand);
+      const v = { re: randomArray(S * H * N, rand), im: randomArray(S * H * N, rand) };
+      for (const conj of [false, true]) {
+        const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: conj, sharedNodes: shared, numerators: S });
+        const got = plan.apply(v, z, w);
+        for (let s = 0; s < S; s++) {
+          const vs = { re: v.re.slice(s * H * N, (s + 1) * H * N), im: v.im.slice(s * H * N, (s + 1) * H * N) };
+          const ref = direct(vs, z, w, H, N, M, conj, shared ? 0 : M);
+          const g = { re: got.re.slice(s * H * M, (s + 1) * H * M), im: got.im.slice(s * H * M, (s + 1) * H * M) };
+          expect(relErrorComplex(g.re, g.im, ref.re, ref.im)).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 2e-5);
+        }
+        plan.dispose();
+      }
+    }
+  });
+
+  it("cauchyWoodbury equals r0 - r1 r2/(1 + r3) times f from four conjugate-pair sums", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(5);
+    for (const [H, N, M] of [
+      [1, 1, 1],
+      [2, 5, 7],
+      [3, 8, 13],
+    ]) {
+      const { w, z } = randomProblem(H, N, M, rand);
+      const v = { re: randomArray(4 * H * N, rand), im: randomArray(4 * H * N, rand) };
+      const f = { re: randomArray(M, rand), im: randomArray(M, rand) };
+      const plan = k.cauchyWoodbury({ channels: H, modes: N, nodes: M });
+      const got = plan.apply(v, z, w, f);
+      const r = [0, 1, 2, 3].map((s) =>
+        direct(
+          { re: v.re.slice(s * H * N, (s + 1) * H * N), im: v.im.slice(s * H * N, (s + 1) * H * N) },
+          z,
+          w,
+          H,
+          N,
+          M,
+          true,
+          0,
+        ),
+      );
+      const ref = { re: new Float64Array(H * M), im: new Float64Array(H * M) };
+      for (let i = 0; i < H * M; i++) {
+        const m = i % M;
+        const tr = r[1].re[i] * r[2].re[i] - r[1].im[i] * r[2].im[i];
+        const ti = r[1].re[i] * r[2].im[i] + r[1].im[i] * r[2].re[i];
+        const dr = 1 + r[3].re[i];
+        const di = r[3].im[i];
+        const dd = dr * dr + di * di;
+        const kr = r[0].re[i] - (tr * dr + ti * di) / dd;
+        const ki = r[0].im[i] - (ti * dr - tr * di) / dd;
+        ref.re[i] = kr * f.re[m] - ki * f.im[m];
+        ref.im[i] = kr * f.im[m] + ki * f.re[m];
+      }
+      expect(relErrorComplex(got.re, got.im, ref.re, ref.im)).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 2e-5);
+      plan.dispose();
+    }
+  });
+
+  it("validates options, shapes, out dtype and use after dispose", async () => {
+    const k = await kernelsFor(backend);
+    expect(() => k.cauchy({ channels: 0, modes: 2, nodes: 3 })).toThrow(S4ShapeError);
+    expect(() => k.cauchy({ channels: 1, modes: 2.5, nodes: 3 })).toThrow(
+      /cauchy\(options.modes\): expected an integer in \[1, \d+\], got 2.5/,
+    );
+    expect(() => k.cauchyWoodbury({ channels: 1, modes: 2, nodes: -1 })).toThrow(S4ShapeError);
+    const plan = k.cauchy({ channels: 2, modes: 3, nodes: 4, sharedNodes: false });
+    const c = (n: number) => ({ re: new Float64Array(n), im: new Float64Array(n) });
+    expect(() => plan.apply(c(6), c(4), c(6))).toThrow(/cauchy.apply\(z\).re: expected length 8 \(channels\*nodes\), got 4/);
+    expect(() => plan.apply(c(5), c(8), c(6))).toThrow(S4ShapeError);
+    expect(() => plan.apply({ re: [1] } as never, c(8), c(6))).toThrow(S4ValueError);
+    const wrong = backend === "js" ? new Float32Array(8) : new Float64Array(8);
+    expect(() => plan.apply(c(6), c(8), c(6), { re: wrong, im: wrong })).toThrow(S4ValueError);
+    plan.dispose();
+    expect(() => plan.apply(c(6), c(8), c(6))).toThrow(S4StateError);
+  });
+});

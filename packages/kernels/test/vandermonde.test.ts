@@ -1,0 +1,106 @@
+import { complexOf, realOf, relErrorComplex, relErrorReal } from "@s4wasm/golden";
+import { readGolden } from "@s4wasm/golden/node";
+import { describe, expect, it } from "vitest";
+import { S4ShapeError, S4StateError } from "../src/index.js";
+import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
+
+const golden = readGolden("vandermonde");
+
+/** z^l with exp/cos/sin for every l (no recurrence): the exact float64 reference. */
+function directK(C: Cx, logz: Cx, H: number, N: number, L: number): Float64Array {
+  const K = new Float64Array(H * L);
+  for (let h = 0; h < H; h++)
+    for (let n = 0; n < N; n++) {
+      const i = h * N + n;
+      for (let l = 0; l < L; l++) {
+        const m = Math.exp(logz.re[i] * l);
+        const pr = m * Math.cos(logz.im[i] * l);
+        const pi = m * Math.sin(logz.im[i] * l);
+        K[h * L + l] += 2 * (C.re[i] * pr - C.im[i] * pi);
+      }
+    }
+  return K;
+}
+type Cx = { re: Float64Array; im: Float64Array };
+
+function s4dLike(H: number, N: number, rand: () => number, dt: number) {
+  // S4D-Lin-like modes: logz = dt (-1/2 + i pi n), C random
+  const logz = { re: new Float64Array(H * N), im: new Float64Array(H * N) };
+  for (let i = 0; i < H * N; i++) {
+    logz.re[i] = dt * -0.5 * (0.5 + rand());
+    logz.im[i] = dt * Math.PI * (i % N) * (0.9 + 0.2 * rand());
+  }
+  return { C: { re: randomArray(H * N, rand), im: randomArray(H * N, rand) }, logz };
+}
+
+describe.each(BACKENDS)("vandermonde (%s)", (backend) => {
+  it.each(golden.cases.map((c) => [c.name, c] as const))("matches golden K and vt: %s", async (_n, c) => {
+    const k = await kernelsFor(backend);
+    const C = complexOf(c.inputs, "C");
+    const logz = complexOf(c.inputs, "logz");
+    const u = realOf(c.inputs, "u");
+    const [H, N] = C.shape;
+    const L = u.shape[1];
+    const plan = k.vandermonde({ channels: H, modes: N, length: L });
+    const K = plan.apply(C, logz);
+    expect(relErrorReal(K, realOf(c.outputs, "K").data)).toBeLessThanOrEqual(TOL[backend]);
+    const vt = plan.transpose(u.data, C, logz);
+    const e = complexOf(c.outputs, "vt");
+    expect(relErrorComplex(vt.re, vt.im, e.re, e.im)).toBeLessThanOrEqual(TOL[backend]);
+    plan.dispose();
+  });
+
+  it("equals exp(logz*l) evaluated directly for ragged lengths (chains, anchors and tails)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(9);
+    for (const L of [1, 7, 8, 9, 2047, 2048, 2049, 5000]) {
+      const H = 2;
+      const N = 3;
+      const { C, logz } = s4dLike(H, N, rand, 0.01);
+      const plan = k.vandermonde({ channels: H, modes: N, length: L });
+      const K = plan.apply(C, logz);
+      expect(relErrorReal(K, directK(C, logz, H, N, L))).toBeLessThanOrEqual(backend === "js" ? 1e-11 : 1e-5);
+      const u = randomArray(H * L, rand);
+      const vt = plan.transpose(u, C, logz);
+      // transpose reference: sum_l u z^l directly
+      const ref = { re: new Float64Array(H * N), im: new Float64Array(H * N) };
+      for (let h = 0; h < H; h++)
+        for (let n = 0; n < N; n++) {
+          const i = h * N + n;
+          let sr = 0;
+          let si = 0;
+          for (let l = 0; l < L; l++) {
+            const m = Math.exp(logz.re[i] * l);
+            sr += u[h * L + l] * m * Math.cos(logz.im[i] * l);
+            si += u[h * L + l] * m * Math.sin(logz.im[i] * l);
+          }
+          ref.re[i] = C.re[i] * sr - C.im[i] * si;
+          ref.im[i] = C.re[i] * si + C.im[i] * sr;
+        }
+      expect(relErrorComplex(vt.re, vt.im, ref.re, ref.im)).toBeLessThanOrEqual(backend === "js" ? 1e-10 : 1e-5);
+      plan.dispose();
+    }
+  });
+
+  it("stays within 1e-4 relative at L = 65536 with slowly decaying, fast rotating modes", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(21);
+    const H = 1;
+    const N = 8;
+    const L = 65536;
+    const { C, logz } = s4dLike(H, N, rand, 0.0005);
+    const K = k.vandermonde({ channels: H, modes: N, length: L }).apply(C, logz);
+    expect(relErrorReal(K, directK(C, logz, H, N, L))).toBeLessThanOrEqual(backend === "js" ? 1e-9 : 1e-4);
+  });
+
+  it("validates options, shapes and use after dispose", async () => {
+    const k = await kernelsFor(backend);
+    expect(() => k.vandermonde({ channels: 1, modes: 1, length: 0 })).toThrow(S4ShapeError);
+    const plan = k.vandermonde({ channels: 2, modes: 3, length: 5 });
+    const c = (n: number) => ({ re: new Float64Array(n), im: new Float64Array(n) });
+    expect(() => plan.apply(c(6), c(5))).toThrow(/vandermonde.apply\(logz\).re: expected length 6 \(channels\*modes\), got 5/);
+    expect(() => plan.transpose(new Float64Array(9), c(6), c(6))).toThrow(S4ShapeError);
+    plan.dispose();
+    expect(() => plan.apply(c(6), c(6))).toThrow(S4StateError);
+  });
+});
