@@ -16,3 +16,13 @@ export {
 } from "./ssm/discretize.js";
 export { cIdentity, cMatMul, cMatPow, cSolve, cTranspose } from "./ssm/linalg.js";
 export { type Complex64, complex64, type Discretization, type DPLRParams, type S4DParams } from "./ssm/params.js";
+export {
+  asComplex,
+  StepMode,
+  type StepModeSource,
+  Stepper,
+  type StepSetupOptions,
+  type StepSystem,
+  stepSystemDPLR,
+  stepSystemS4D,
+} from "./step/index.js";

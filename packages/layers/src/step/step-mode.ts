@@ -1,0 +1,126 @@
+/**
+ * Step (recurrent) mode of an S4D or S4 layer: the same SSM as the convolution, one sample at a
+ * time in O(N) (diagonal) or O(N^2) (dense DPLR) per channel and step.
+ *
+ *   const sm = new StepMode(kernels, { s4d: params, D, disc: "zoh" });
+ *   sm.setupStep();                         // discretise once (DPLR: recover C from C-tilde)
+ *   const x = sm.defaultState(batch);       // zero state (B, H, size) in wasm memory
+ *   const y = sm.step(u_t, x);              // u_t (B, H) -> y_t (B, H); x advances in place
+ *   const { y: ys } = sm.forwardState(u, x) // u (B, H, L): a whole chunk from x, x ends at L-1
+ *
+ * Convention (official): x_k = dA x_{k-1} + dB u_k, then y_k reads the NEW state, so the step
+ * output over L steps equals the causal convolution with K (K[0] = C dB) plus D u.
+ * Frames are row-major (B, H); chunks (B, H, L). Results are Float32Array on wasm, Float64Array on js.
+ */
+import {
+  type DenseStepPlan,
+  type DiagStepPlan,
+  type FloatArray,
+  type Kernels,
+  S4StateError,
+  type SSMState,
+} from "@s4wasm/kernels";
+import type { DPLRParams, S4DParams } from "../ssm/params.js";
+import { Stepper } from "./stepper.js";
+import { asComplex, type StepSetupOptions, type StepSystem, stepSystemDPLR, stepSystemS4D } from "./system.js";
+
+export type StepModeSource = ({ s4d: S4DParams } | { dplr: DPLRParams }) & StepSetupOptions;
+
+type StepPlanOf = DiagStepPlan | DenseStepPlan;
+
+export class StepMode {
+  readonly kernels: Kernels;
+  private readonly source: StepModeSource;
+  private system: StepSystem | null = null;
+  /** One kernel plan per batch size, parameters copied in once. */
+  private readonly plans = new Map<number, StepPlanOf>();
+  private disposed = false;
+
+  constructor(kernels: Kernels, source: StepModeSource) {
+    this.kernels = kernels;
+    this.source = source;
+  }
+
+  /** Channels H. */
+  get channels(): number {
+    return "s4d" in this.source ? this.source.s4d.H : this.source.dplr.H;
+  }
+
+  /** The discrete system (after setupStep()). */
+  get discrete(): StepSystem {
+    if (!this.system) throw new S4StateError("StepMode: call setupStep() first");
+    return this.system;
+  }
+
+  /** Discretise once (and for DPLR recover C from C-tilde). Call again after changing parameters. */
+  setupStep(): this {
+    this.assertLive("setupStep");
+    this.system =
+      "s4d" in this.source ? stepSystemS4D(this.source.s4d, this.source) : stepSystemDPLR(this.source.dplr, this.source);
+    for (const p of this.plans.values()) this.load(p);
+    return this;
+  }
+
+  /** A zero state for `batch` sequences: complex (batch, H, size), kept where the step runs. */
+  defaultState(batch: number): SSMState {
+    return this.plan("defaultState", batch).createState();
+  }
+
+  /** One step: u (B, H) -> y (B, H); the state advances in place. No allocation when `out` is given. */
+  step(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
+    return this.planFor("step", state).step(u, state, out);
+  }
+
+  /** A whole chunk u (B, H, L) from `state`; returns y (B, H, L) and the same state, now at step L-1. */
+  forwardState(u: FloatArray, state: SSMState, out?: FloatArray): { y: FloatArray; state: SSMState } {
+    const y = this.planFor("forwardState", state).run(u, state, out);
+    return { y, state };
+  }
+
+  /** A streaming handle that owns its state: step(frame), prefill(chunk), reset(), dispose(). */
+  stepper(options: { batch: number }): Stepper {
+    const plan = this.plan("stepper", options?.batch);
+    return new Stepper(plan, this.channels);
+  }
+
+  /** Free every plan (and so the parameters in wasm memory). States made earlier must be disposed by their owners. */
+  dispose(): void {
+    this.disposed = true;
+    for (const p of this.plans.values()) p.dispose();
+    this.plans.clear();
+  }
+
+  private planFor(where: string, state: SSMState): StepPlanOf {
+    if (!state || typeof state !== "object" || typeof (state as SSMState).batch !== "number") {
+      throw new S4StateError(
+        `${where}(state): expected a state from defaultState(batch), got ${state === null ? "null" : typeof state}`,
+      );
+    }
+    return this.plan(where, state.batch);
+  }
+
+  private plan(where: string, batch: number): StepPlanOf {
+    this.assertLive(where);
+    if (!this.system) throw new S4StateError(`${where}: call setupStep() before stepping`);
+    let p = this.plans.get(batch);
+    if (!p) {
+      const s = this.system;
+      p =
+        s.kind === "diag"
+          ? this.kernels.diagStep({ batch, channels: s.H, modes: s.size, conjugatePairs: true })
+          : this.kernels.denseStep({ batch, channels: s.H, size: s.size });
+      this.load(p);
+      this.plans.set(batch, p);
+    }
+    return p;
+  }
+
+  private load(p: StepPlanOf): void {
+    const s = this.system as StepSystem;
+    p.setParams({ dA: asComplex(s.dA), dB: asComplex(s.dB), C: asComplex(s.C), D: s.D });
+  }
+
+  private assertLive(where: string): void {
+    if (this.disposed) throw new S4StateError(`${where}: this step mode was disposed`);
+  }
+}

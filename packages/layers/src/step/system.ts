@@ -1,0 +1,101 @@
+/**
+ * The discrete system a step runs, set up once from S4D or S4 (DPLR) parameters (float64).
+ *
+ * - S4D ("diag"): dA, dB (H, N2) from discretizeS4D (ZOH or bilinear), C (H, N2) the original C,
+ *   readout y = 2 Re(C.x) + D u over the N2 stored modes (their conjugates give the factor 2).
+ * - S4 DPLR ("dense"): the full 2*N2 conjugate-pair system, bilinear, dense dA (H, N, N), dB (H, N),
+ *   C_full = [C, conj C] (H, N) with the ORIGINAL C: when the parameters hold C-tilde (the
+ *   official module's stored C) it is recovered as C = C~ (I - dA^L)^-1, as the official step does.
+ *   Readout y = Re(C_full.x) + D u.
+ * Shapes: H channels, N2 stored modes, N = 2*N2. Only one output channel of C is supported
+ * (a bidirectional kernel is not causal, so it has no step mode).
+ */
+import { type Complex, S4ShapeError, S4ValueError } from "@s4wasm/kernels";
+import { cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
+import type { Complex64, Discretization, DPLRParams, S4DParams } from "../ssm/params.js";
+
+export interface StepSystem {
+  kind: "diag" | "dense";
+  /** channels */
+  H: number;
+  /** state entries per channel: N2 (diag) or N = 2*N2 (dense) */
+  size: number;
+  /** diag: (H, N2); dense: (H, N, N) row-major */
+  dA: Complex64;
+  /** (H, size) */
+  dB: Complex64;
+  /** (H, size) the output map the readout uses (dense: C_full with the original C) */
+  C: Complex64;
+  /** (H) skip */
+  D: Float64Array;
+}
+
+export interface StepSetupOptions {
+  /** Skip term D (H); zeros when absent. */
+  D?: Float64Array | Float32Array;
+  /** S4D discretisation (default "zoh", the official s4d.py default). DPLR is always bilinear. */
+  disc?: Discretization;
+}
+
+function skip(where: string, D: Float64Array | Float32Array | undefined, H: number): Float64Array {
+  if (D === undefined) return new Float64Array(H);
+  if (!(D instanceof Float64Array) && !(D instanceof Float32Array)) {
+    throw new S4ValueError(`${where}(D): expected a Float32Array or Float64Array, got ${typeof D}`);
+  }
+  if (D.length !== H) throw new S4ShapeError(`${where}(D): expected length ${H} (H), got ${D.length}`);
+  return Float64Array.from(D);
+}
+
+function oneChannel(where: string, channels: number): void {
+  if (channels !== 1) {
+    throw new S4ValueError(
+      `${where}: expected C with 1 output channel for step mode, got ${channels} (bidirectional kernels have no step mode)`,
+    );
+  }
+}
+
+/** S4D: discretise once. */
+export function stepSystemS4D(p: S4DParams, options: StepSetupOptions = {}): StepSystem {
+  oneChannel("setupStep(S4D)", p.channels);
+  const disc = options.disc ?? "zoh";
+  if (disc !== "zoh" && disc !== "bilinear")
+    throw new S4ValueError(`setupStep(disc): expected "zoh" or "bilinear", got ${JSON.stringify(disc)}`);
+  const { dA, dB } = discretizeS4D(p, disc);
+  const n = p.H * p.N2;
+  if (p.C.re.length !== n) throw new S4ShapeError(`setupStep(C.re): expected length ${n} (channels*H*N2), got ${p.C.re.length}`);
+  const C = { re: Float64Array.from(p.C.re), im: Float64Array.from(p.C.im) };
+  return { kind: "diag", H: p.H, size: p.N2, dA, dB, C, D: skip("setupStep", options.D, p.H) };
+}
+
+/** S4 DPLR: dense bilinear discretisation of the full system, original C recovered from C-tilde if needed. */
+export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): StepSystem {
+  oneChannel("setupStep(DPLR)", p.channels);
+  if (options.disc !== undefined && options.disc !== "bilinear") {
+    throw new S4ValueError(`setupStep(disc): the S4 DPLR step is bilinear only, got ${JSON.stringify(options.disc)}`);
+  }
+  const { H, N2 } = p;
+  const { N, dA, dB } = discretizeDPLRDense(p);
+  let C: Complex64 = p.C;
+  if (p.cForm === "CTilde") {
+    if (p.tildeLength === undefined)
+      throw new S4ValueError("setupStep(tildeLength): C is C-tilde, so the length L it belongs to is required");
+    C = cFromCTilde(dA, p.C, H, N2, p.tildeLength);
+  }
+  if (C.re.length !== H * N2)
+    throw new S4ShapeError(`setupStep(C.re): expected length ${H * N2} (channels*H*N2), got ${C.re.length}`);
+  const full: Complex64 = { re: new Float64Array(H * N), im: new Float64Array(H * N) };
+  for (let h = 0; h < H; h++) {
+    for (let j = 0; j < N2; j++) {
+      full.re[h * N + j] = C.re[h * N2 + j];
+      full.im[h * N + j] = C.im[h * N2 + j];
+      full.re[h * N + N2 + j] = C.re[h * N2 + j];
+      full.im[h * N + N2 + j] = -C.im[h * N2 + j];
+    }
+  }
+  return { kind: "dense", H, size: N, dA, dB, C: full, D: skip("setupStep", options.D, H) };
+}
+
+/** The planes as the kernels' Complex type. */
+export function asComplex(c: Complex64): Complex {
+  return { re: c.re, im: c.im };
+}
