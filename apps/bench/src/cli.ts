@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // s4wasm-bench: the benchmark (`run`) and the golden conformance runner (`conformance`).
 import { Command, InvalidArgumentError, Option } from "commander";
+import { browserCommand } from "./commands/browser.js";
 import { conformanceCommand } from "./commands/conformance.js";
 import { runCommand } from "./commands/run.js";
 import { SUITES } from "./suites/index.js";
@@ -45,8 +46,45 @@ program
   )
   .option("--quick", "tiny sizes, few repeats: proves every path runs and validates", false)
   .option("--json <file>", "write {machine, records} as JSON")
+  .option("--md <file>", "write a markdown report")
+  .option("--html <file>", "write a self-contained HTML report with log–log charts")
+  .addOption(new Option("--repeats <n>", "timed repeats per contender (default 7)").argParser((v) => positiveInts(v)[0]))
   .action(async (opts) => {
-    process.exitCode = await runCommand({ suites: opts.suite, sizes: opts.sizes, quick: opts.quick, json: opts.json });
+    process.exitCode = await runCommand({
+      suites: opts.suite,
+      sizes: opts.sizes,
+      quick: opts.quick,
+      json: opts.json,
+      md: opts.md,
+      html: opts.html,
+      repeats: opts.repeats,
+    });
+  });
+
+program
+  .command("browser")
+  .description("run the suites in headless Chromium (serves the page on 127.0.0.1) and print the same table")
+  .addOption(new Option("--suite <names>", "comma-separated suites").argParser(suiteNames))
+  .addOption(new Option("--sizes <list>", "comma-separated sizes replacing each suite's defaults").argParser(positiveInts))
+  .option("--quick", "tiny sizes, few repeats", false)
+  .addOption(new Option("--repeats <n>", "timed repeats per contender (default 7)").argParser((v) => positiveInts(v)[0]))
+  .option("--json <file>", "write {machine, records} as JSON")
+  .option("--md <file>", "write a markdown report")
+  .option("--html <file>", "write a self-contained HTML report with log–log charts")
+  .option("--chromium <path>", "Chromium executable", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")
+  .addOption(new Option("--timeout <sec>", "give up after this many seconds").default(900).argParser((v) => positiveInts(v)[0]))
+  .action(async (opts) => {
+    process.exitCode = await browserCommand({
+      suites: opts.suite,
+      sizes: opts.sizes,
+      quick: opts.quick,
+      repeats: opts.repeats,
+      json: opts.json,
+      md: opts.md,
+      html: opts.html,
+      chromium: opts.chromium,
+      timeoutSec: opts.timeout,
+    });
   });
 
 program

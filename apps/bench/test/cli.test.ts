@@ -37,6 +37,17 @@ describe("s4wasm-bench CLI", () => {
     expect(r.stdout.split("\n").filter((l) => l.includes("fft/fft_L")).length).toBe(5);
   });
 
+  it("browser --quick runs the suites in headless Chromium and prints the table", () => {
+    const json = join(mkdtempSync(join(tmpdir(), "s4wasm-bench-")), "browser.json");
+    const r = run("browser", "--quick", "--json", json);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/s4wasm bench in chrome/);
+    expect(r.stdout).toMatch(/cmul n=64 +s4wasm-wasm/);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(report.machine.wasm_simd).toBe(true);
+    expect(report.records.every((rec: { status: string }) => rec.status !== "wrong")).toBe(true);
+  });
+
   it("bad flags give a clear usage error", () => {
     const a = run("run", "--suite", "nope");
     expect(a.status).not.toBe(0);

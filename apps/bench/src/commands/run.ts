@@ -5,6 +5,8 @@ import { machineFacts } from "../harness/machine.js";
 import type { BenchRecord, BenchReport } from "../harness/record.js";
 import { runSuite } from "../harness/run-suite.js";
 import { renderTable } from "../harness/table.js";
+import { renderHtml } from "../report/html.js";
+import { renderMarkdown } from "../report/markdown.js";
 import { SUITES } from "../suites/index.js";
 
 export interface RunArgs {
@@ -12,6 +14,8 @@ export interface RunArgs {
   sizes?: number[];
   quick: boolean;
   json?: string;
+  md?: string;
+  html?: string;
   repeats?: number;
 }
 
@@ -46,6 +50,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   console.log(renderTable(records));
   const report: BenchReport = { machine, records };
   if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (args.md) writeFileSync(args.md, renderMarkdown(report));
+  if (args.html) writeFileSync(args.html, renderHtml(report));
   const wrong = records.filter((r) => r.status === "wrong");
   for (const r of wrong) console.log(`WRONG: ${r.suite} ${JSON.stringify(r.params)} ${r.contender} rel_err=${r.rel_err}`);
   return wrong.length > 0 ? 1 : 0;

@@ -1,0 +1,60 @@
+// The benchmark in a browser page: the same suites and harness as the CLI, chosen by the URL
+// (?suite=fft,conv&quick=1&sizes=1024,4096). Progress goes to the page and to the console; the
+// report ends in `window.benchReport` (read by `s4wasm-bench browser`) and as a table on the page.
+import { hasWasmSimd } from "@s4wasm/kernels";
+import type { MachineFacts } from "../harness/machine.js";
+import type { BenchRecord, BenchReport } from "../harness/record.js";
+import { runSuite } from "../harness/run-suite.js";
+import { renderTable } from "../harness/table.js";
+import { SUITES } from "../suites/index.js";
+
+declare global {
+  interface Window {
+    benchReport?: BenchReport | { error: string };
+  }
+}
+
+function browserFacts(): MachineFacts {
+  const ua = navigator.userAgent;
+  const chrome = ua.match(/(Chrome|Chromium|Firefox|Version)\/([\d.]+)/);
+  return {
+    cpu: "unknown (browsers do not expose the CPU model)",
+    cores: navigator.hardwareConcurrency ?? 0,
+    memory_gib: (navigator as { deviceMemory?: number }).deviceMemory ?? 0,
+    os: navigator.platform,
+    runtime: chrome ? (chrome[1] === "Version" ? "safari" : chrome[1].toLowerCase()) : "browser",
+    version: chrome?.[2] ?? ua,
+    wasm_simd: hasWasmSimd(),
+  };
+}
+
+async function main(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const quick = q.get("quick") === "1";
+  const names = q.get("suite")?.split(",").filter(Boolean);
+  const sizes = q.get("sizes")?.split(",").map(Number);
+  const repeats = Number(q.get("repeats") ?? 7);
+  const suites = names ? SUITES.filter((s) => names.includes(s.name)) : SUITES;
+  const status = document.getElementById("status") as HTMLElement;
+  const out = document.getElementById("table") as HTMLElement;
+  const timing = quick ? { batchMs: 2, repeats: 3 } : { batchMs: 40, repeats };
+  const records: BenchRecord[] = [];
+  for (const suite of suites) {
+    const recs = await runSuite(suite, { quick, sizes }, timing, {
+      onStep: (label) => {
+        status.textContent = `running ${label}`;
+        console.log(`progress ${label}`);
+      },
+    });
+    records.push(...recs);
+    out.textContent = renderTable(records);
+    await new Promise((r) => setTimeout(r, 0)); // let the page repaint between suites
+  }
+  status.textContent = "done";
+  window.benchReport = { machine: browserFacts(), records };
+}
+
+main().catch((err: Error) => {
+  window.benchReport = { error: `${err.name}: ${err.message}` };
+  (document.getElementById("status") as HTMLElement).textContent = `failed: ${err.message}`;
+});
