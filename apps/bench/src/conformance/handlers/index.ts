@@ -2,5 +2,7 @@
 import type { ConformanceHandler } from "../types.js";
 import { fftHandler } from "./fft.js";
 import { fftconvHandler } from "./fftconv.js";
+import { linearScanHandler } from "./linear_scan.js";
+import { recurrentStepHandler } from "./recurrent_step.js";
 
-export const HANDLERS: ConformanceHandler[] = [fftHandler, fftconvHandler];
+export const HANDLERS: ConformanceHandler[] = [fftHandler, fftconvHandler, linearScanHandler, recurrentStepHandler];
