@@ -1,0 +1,93 @@
+// Suite `scan`: the complex diagonal linear recurrence h_t = a_t h_{t-1} + b_t over (lanes, T),
+// sequential (4 lanes per v128) and chunked associative (S5 operator, 4 chunks per v128), WASM
+// SIMD vs the float64 JS twin. Sizes: an S4D layer's H*N/2 = 256*32 lanes over T = 256 steps
+// (lanes-parallel), and 4 lanes over T = 65536 (time-parallel, where the chunked scan is the
+// only way to fill the SIMD lanes). Times include copying a, b in and h out of wasm memory.
+import { type Kernels, loadKernels, type ScanMethod } from "@s4wasm/kernels";
+import type { Contender, Suite, SuiteCase } from "./types.js";
+
+function inputs(lanes: number, T: number) {
+  const n = lanes * T;
+  const a = { re: new Float64Array(n), im: new Float64Array(n) };
+  const b = { re: new Float64Array(n), im: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
+    // |a| in [0.9, 1): long memory, stable.
+    const r = 0.9 + 0.0999 * (0.5 + 0.5 * Math.sin(1.3 * i));
+    const th = 0.37 * (i % 97);
+    a.re[i] = r * Math.cos(th);
+    a.im[i] = r * Math.sin(th);
+    b.re[i] = Math.sin(0.01 * i);
+    b.im[i] = Math.cos(0.03 * i);
+  }
+  return { a, b };
+}
+
+function contender(name: string, k: Kernels, lanes: number, T: number, method: ScanMethod): Contender {
+  const { a, b } = inputs(lanes, T);
+  const F = k.backend === "wasm" ? Float32Array : Float64Array;
+  const A = { re: F.from(a.re), im: F.from(a.im) };
+  const B = { re: F.from(b.re), im: F.from(b.im) };
+  const out = { re: new F(lanes * T), im: new F(lanes * T) };
+  const last = { re: new F(lanes), im: new F(lanes) };
+  const plan = k.linearScan({ lanes, length: T, method, chunk: 64 });
+  return {
+    name,
+    run: () => {
+      plan.forward(A, B, { out, last });
+    },
+    output: () => concat(out.re, out.im),
+    dispose: () => plan.dispose(),
+  };
+}
+
+function concat(re: ArrayLike<number>, im: ArrayLike<number>): Float64Array {
+  const o = new Float64Array(2 * re.length);
+  o.set(re as ArrayLike<number>);
+  o.set(im as ArrayLike<number>, re.length);
+  return o;
+}
+
+function scanCase(lanes: number, T: number): SuiteCase {
+  return {
+    params: { lanes, T },
+    flops: 8 * lanes * T,
+    reference: () => {
+      const { a, b } = inputs(lanes, T);
+      const re = new Float64Array(lanes * T);
+      const im = new Float64Array(lanes * T);
+      for (let l = 0; l < lanes; l++) {
+        let xr = 0;
+        let xi = 0;
+        for (let t = l * T; t < (l + 1) * T; t++) {
+          const nr = a.re[t] * xr - a.im[t] * xi + b.re[t];
+          xi = a.re[t] * xi + a.im[t] * xr + b.im[t];
+          xr = nr;
+          re[t] = xr;
+          im[t] = xi;
+        }
+      }
+      return concat(re, im);
+    },
+    contenders: async () => {
+      const wasm = await loadKernels({ backend: "wasm" });
+      const js = await loadKernels({ backend: "js" });
+      return [
+        contender("s4wasm-wasm-sequential", wasm, lanes, T, "sequential"),
+        contender("s4wasm-wasm-chunked", wasm, lanes, T, "chunked"),
+        contender("s4wasm-js-sequential", js, lanes, T, "sequential"),
+        contender("s4wasm-js-chunked", js, lanes, T, "chunked"),
+      ];
+    },
+  };
+}
+
+export const scanSuite: Suite = {
+  name: "scan",
+  description:
+    "complex diagonal linear recurrence h_t = a_t h_{t-1} + b_t over (lanes, T): sequential vs chunked associative scan",
+  cases({ quick, sizes }) {
+    if (quick) return [scanCase(8, 64), scanCase(2, 300)];
+    if (sizes) return sizes.map((T) => scanCase(256 * 32, T));
+    return [scanCase(256 * 32, 256), scanCase(4, 65536)];
+  },
+};
