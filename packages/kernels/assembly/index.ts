@@ -15,3 +15,4 @@ export { denseStep } from "./step-dense";
 export { fftRows, fftScale } from "./fft";
 export { irfftRows, rfftRows } from "./rfft";
 export { fftConvRows } from "./fftconv";
+export { dplrStep } from "./step-dplr";

@@ -31,6 +31,7 @@ export {
 } from "./primitives/scan.js";
 export { type DiagStepOptions, type DiagStepParams, DiagStepPlan } from "./primitives/step.js";
 export { type DenseStepOptions, type DenseStepParams, DenseStepPlan } from "./primitives/step-dense.js";
+export { type DPLRStepOptions, type DPLRStepParams, DPLRStepPlan } from "./primitives/step-dplr.js";
 export { StepPlan } from "./primitives/step-plan.js";
 export { SSMState } from "./primitives/step-state.js";
 export { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";

@@ -11,6 +11,7 @@ import { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
 import { type LinearScanOptions, LinearScanPlan } from "./primitives/scan.js";
 import { type DiagStepOptions, DiagStepPlan } from "./primitives/step.js";
 import { type DenseStepOptions, DenseStepPlan } from "./primitives/step-dense.js";
+import { type DPLRStepOptions, DPLRStepPlan } from "./primitives/step-dplr.js";
 import { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { BackendKind } from "./types.js";
@@ -68,6 +69,11 @@ export class Kernels {
   /** Dense SSM step (S4 DPLR, full state): x = dA @ x + dB u, y = Re(C x) + D u. */
   denseStep(options: DenseStepOptions): DenseStepPlan {
     return new DenseStepPlan(this.live("denseStep"), options);
+  }
+
+  /** O(N) rank-1 DPLR step (bilinear, Woodbury on the half state): the official S4 "linear" step mode. */
+  dplrStep(options: DPLRStepOptions): DPLRStepPlan {
+    return new DPLRStepPlan(this.live("dplrStep"), options);
   }
 
   /** Complex FFT of any length n in [1, 2^22], batched over rows (numpy fft / ifft). */

@@ -75,6 +75,18 @@ export interface KernelExports {
     S: number,
     L: number,
   ): void;
+  dplrStep(
+    xRe: number,
+    xIm: number,
+    params: number,
+    chan: number,
+    u: number,
+    y: number,
+    batch: number,
+    H: number,
+    M: number,
+    L: number,
+  ): void;
   // FFT (assembly/fft.ts, rfft.ts, fftconv.ts): desc/rdesc are plan descriptors written by src/primitives/fft-layout.ts.
   fftRows(desc: number, xRe: number, xIm: number, outRe: number, outIm: number, batch: number, inverse: number, scale: number): void;
   fftScale(p: number, n: number, c: number): void;
@@ -164,4 +176,5 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "scanScratchFloats",
   "diagStep",
   "denseStep",
+  "dplrStep",
 ];

@@ -227,3 +227,58 @@ describe.each(BACKENDS)("SSM step kernels (%s)", (backend) => {
     plan.dispose();
   });
 });
+
+describe.each(BACKENDS)("O(N) rank-1 DPLR step (%s)", (backend) => {
+  it.each(dense.map((c) => [c.name, c] as const))(
+    "equals the golden dense step (y, first half of x_final): %s",
+    async (_n, c) => {
+      const k = await kernelsFor(backend);
+      const u = realOf(c.inputs, "u");
+      const [B, H, L] = u.shape;
+      const cplx = (n: string): Complex => {
+        const t = complexOf(c.inputs, n);
+        return { re: t.re, im: t.im };
+      };
+      const M = complexOf(c.inputs, "Lambda").shape[1];
+      const dt = realOf(c.inputs, "log_dt").data.map(Math.exp);
+      const plan = k.dplrStep({ batch: B, channels: H, modes: M });
+      plan.setParams({ Lambda: cplx("Lambda"), P: cplx("P"), B: cplx("B"), C: cplx("C"), dt, D: realOf(c.inputs, "D").data });
+      const st = plan.createState();
+      const f = new Float64Array(B * H);
+      const y = new Float64Array(B * H * L);
+      for (let t = 0; t < L; t++) {
+        const yt = plan.step(frame(u.data, B * H, L, t, f), st);
+        for (let i = 0; i < B * H; i++) y[i * L + t] = yt[i];
+      }
+      expect(relErrorReal(y, realOf(c.outputs, "y").data)).toBeLessThanOrEqual(TOL[backend]);
+      const xf = complexOf(c.outputs, "x_final");
+      const half = { re: new Float64Array(B * H * M), im: new Float64Array(B * H * M) };
+      for (let i = 0; i < B * H; i++)
+        for (let m = 0; m < M; m++) (half.re[i * M + m] = xf.re[i * 2 * M + m]), (half.im[i * M + m] = xf.im[i * 2 * M + m]);
+      const x = st.read();
+      expect(relErrorComplex(x.re, x.im, half.re, half.im)).toBeLessThanOrEqual(TOL[backend]);
+      // The chunk entry gives the same outputs.
+      st.reset();
+      expect(relErrorReal(plan.run(u.data, st), y)).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 1e-5);
+      plan.dispose();
+    },
+  );
+
+  it("validates dt and shapes", async () => {
+    const k = await kernelsFor(backend);
+    const plan = k.dplrStep({ batch: 1, channels: 1, modes: 2 });
+    const z = { re: new Float64Array(2), im: new Float64Array(2) };
+    expect(() => plan.setParams({ Lambda: z, P: z, B: z, C: z, dt: new Float64Array([0]) })).toThrow(S4ValueError);
+    expect(() =>
+      plan.setParams({
+        Lambda: z,
+        P: z,
+        B: z,
+        C: { re: new Float64Array(3), im: new Float64Array(3) },
+        dt: new Float64Array([1]),
+      }),
+    ).toThrow(/dplrStep\.setParams\(C\)\.re: expected length 2 \(channels\*modes\), got 3/);
+    expect(() => plan.step(new Float64Array(1), plan.createState())).toThrow(S4StateError);
+    plan.dispose();
+  });
+});

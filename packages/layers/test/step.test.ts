@@ -174,6 +174,15 @@ describe.each(BACKENDS)("step mode (%s)", (backend) => {
       const sm2 = new StepMode(k, { dplr: dplrParams(c, "CTilde", L), D }).setupStep();
       const y2 = sm2.forwardState(u, sm2.defaultState(B)).y;
       expect(relErrorReal(y2, y)).toBeLessThanOrEqual(backend === "js" ? 1e-9 : 1e-4);
+      // Rank 1: the O(N) "linear" step (Woodbury on the half state) gives the same outputs.
+      if (p.rank === 1) {
+        const sm3 = new StepMode(k, { dplr: dplrParams(c, "CTilde", L), D, dplrMode: "linear" }).setupStep();
+        const y3 = stepAll(sm3, u, B, p.H, L).y;
+        expect(relErrorReal(y3, directConv(u, realOf(c.outputs, "K").data, D, B, p.H, L))).toBeLessThanOrEqual(TOL[backend]);
+        sm3.dispose();
+      } else {
+        expect(() => new StepMode(k, { dplr: p, D, dplrMode: "linear" }).setupStep()).toThrow(/needs rank 1, got rank 2/);
+      }
       sm.dispose();
       sm2.dispose();
     },

@@ -2,9 +2,10 @@
 // issue's size H=256, N=64 (32 stored modes). Contenders: the layers' Stepper on WASM SIMD (frame
 // copied in and y copied out, what users call), the same kernel at pointer level (frames already
 // in wasm memory: no copies), and the float64 JS twin. Cases: S4D (diagonal, O(N) per channel)
-// and S4 DPLR in the dense step (O(N^2) per channel, full 2*(N/2) state).
+// and S4 DPLR in the dense step (O(N^2) per channel, full 2*(N/2) state) and in the O(N) rank-1
+// "linear" step (Woodbury on the half state; the official code's slow `linear` mode).
 // The GELU -> Linear(H,2H) -> GLU tail of the block is not included (no block-op kernels yet).
-import { type Kernels, loadKernels, type SSMState } from "@s4wasm/kernels";
+import { type Kernels, loadKernels, type SSMState, type StepPlan } from "@s4wasm/kernels";
 import { type DPLRParams, type S4DParams, StepMode, type StepSystem, stepSystemDPLR, stepSystemS4D } from "@s4wasm/layers";
 import type { Contender, Suite, SuiteCase } from "./types.js";
 
@@ -95,7 +96,7 @@ function reference(sys: StepSystem, B: number): Float64Array {
   return y;
 }
 
-type Source = { s4d: S4DParams } | { dplr: DPLRParams };
+type Source = { s4d: S4DParams } | { dplr: DPLRParams; dplrMode?: "dense" | "linear" };
 
 function D(H: number): Float64Array {
   const r = seeded(H);
@@ -133,11 +134,12 @@ function pointerContender(k: Kernels, src: Source, B: number): Contender {
   const H = "s4d" in src ? src.s4d.H : src.dplr.H;
   const mode = new StepMode(k, { ...src, D: D(H) }).setupStep();
   const sys = mode.discrete;
-  const plan =
-    sys.kind === "diag"
-      ? k.diagStep({ batch: B, channels: H, modes: sys.size })
-      : k.denseStep({ batch: B, channels: H, size: sys.size });
-  plan.setParams({ dA: sys.dA, dB: sys.dB, C: sys.C, D: sys.D });
+  let plan: StepPlan;
+  if (sys.kind === "diag")
+    plan = k.diagStep({ batch: B, channels: H, modes: sys.size }).setParams({ dA: sys.dA, dB: sys.dB, C: sys.C, D: sys.D });
+  else if ("dplrMode" in src && src.dplrMode === "linear" && sys.linear) {
+    plan = k.dplrStep({ batch: B, channels: H, modes: sys.size / 2 }).setParams({ ...sys.linear, D: sys.D });
+  } else plan = k.denseStep({ batch: B, channels: H, size: sys.size }).setParams({ dA: sys.dA, dB: sys.dB, C: sys.C, D: sys.D });
   const st: SSMState = plan.createState();
   const ws = k.workspace();
   const io = ws.f32(B * H);
@@ -167,15 +169,18 @@ function pointerContender(k: Kernels, src: Source, B: number): Contender {
   };
 }
 
-function stepCase(model: "s4d" | "dplr-dense", H: number, N: number, B: number): SuiteCase {
-  const src: Source = model === "s4d" ? { s4d: s4dParams(H, N / 2) } : { dplr: dplrParams(H, N / 2) };
+function stepCase(model: "s4d" | "dplr-dense" | "dplr-linear", H: number, N: number, B: number): SuiteCase {
+  const src: Source =
+    model === "s4d"
+      ? { s4d: s4dParams(H, N / 2) }
+      : { dplr: dplrParams(H, N / 2), dplrMode: model === "dplr-linear" ? "linear" : "dense" };
   const S = model === "s4d" ? N / 2 : N;
   return {
     params: { model, H, N, batch: B },
     // complex MACs: diag 2 per mode (dA x, C x) + dB u; dense S per row.
-    flops: model === "s4d" ? B * H * S * 14 : B * H * (S * S * 8 + S * 12),
+    flops: model === "s4d" ? B * H * S * 14 : model === "dplr-linear" ? B * H * (N / 2) * 40 : B * H * (S * S * 8 + S * 12),
     reference: () => {
-      const opts = { D: D(H) };
+      const opts = { D: D(H) }; // the dense recurrence is the reference of both DPLR modes
       return reference("s4d" in src ? stepSystemS4D(src.s4d, opts) : stepSystemDPLR(src.dplr, opts), B);
     },
     contenders: async () => {
@@ -193,7 +198,7 @@ function stepCase(model: "s4d" | "dplr-dense", H: number, N: number, B: number):
 export const stepSuite: Suite = {
   name: "step",
   description:
-    "one streaming step y_t = SSM(u_t) + D u_t (state in wasm memory, updated in place); S4D diagonal and S4 DPLR dense; SSM + D only (no GELU/GLU block tail yet)",
+    "one streaming step y_t = SSM(u_t) + D u_t (state in wasm memory, updated in place); S4D diagonal, S4 DPLR dense (O(N^2)) and DPLR linear (rank-1 Woodbury, O(N)); SSM + D only (no GELU/GLU block tail yet)",
   cases({ quick, sizes }) {
     const Hs = sizes ?? (quick ? [8] : [256]);
     const N = quick ? 8 : 64;
@@ -202,6 +207,7 @@ export const stepSuite: Suite = {
       out.push(stepCase("s4d", H, N, 1));
       if (!quick) out.push(stepCase("s4d", H, N, 8));
       out.push(stepCase("dplr-dense", H, N, 1));
+      out.push(stepCase("dplr-linear", H, N, 1));
     }
     return out;
   },

@@ -5,6 +5,7 @@ export { dft, twiddleTable } from "./dft.js";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan.js";
 export { diagStep } from "./step.js";
 export { denseStep } from "./step-dense.js";
+export { DPLR_STEP_PLANES, dplrStep } from "./step-dplr.js";
 export { vandermonde, vandermondeTranspose } from "./vandermonde.js";
 export {
   FFT_MAX_N,

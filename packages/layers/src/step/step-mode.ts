@@ -10,11 +10,14 @@
  *
  * Convention (official): x_k = dA x_{k-1} + dB u_k, then y_k reads the NEW state, so the step
  * output over L steps equals the causal convolution with K (K[0] = C dB) plus D u.
+ * DPLR layers step densely by default (the official "dense" mode, O(N^2) per channel); pass
+ * dplrMode: "linear" for the O(N) Woodbury step of a rank-1 DPLR system (same recurrence).
  * Frames are row-major (B, H); chunks (B, H, L). Results are Float32Array on wasm, Float64Array on js.
  */
 import {
   type DenseStepPlan,
   type DiagStepPlan,
+  type DPLRStepPlan,
   type FloatArray,
   type Kernels,
   S4StateError,
@@ -26,7 +29,7 @@ import { asComplex, type StepSetupOptions, type StepSystem, stepSystemDPLR, step
 
 export type StepModeSource = ({ s4d: S4DParams } | { dplr: DPLRParams }) & StepSetupOptions;
 
-type StepPlanOf = DiagStepPlan | DenseStepPlan;
+type StepPlanOf = DiagStepPlan | DenseStepPlan | DPLRStepPlan;
 
 export class StepMode {
   readonly kernels: Kernels;
@@ -105,19 +108,35 @@ export class StepMode {
     let p = this.plans.get(batch);
     if (!p) {
       const s = this.system;
-      p =
-        s.kind === "diag"
-          ? this.kernels.diagStep({ batch, channels: s.H, modes: s.size, conjugatePairs: true })
-          : this.kernels.denseStep({ batch, channels: s.H, size: s.size });
+      if (s.kind === "diag") p = this.kernels.diagStep({ batch, channels: s.H, modes: s.size, conjugatePairs: true });
+      else if (this.linearMode) p = this.kernels.dplrStep({ batch, channels: s.H, modes: s.size / 2 });
+      else p = this.kernels.denseStep({ batch, channels: s.H, size: s.size });
       this.load(p);
       this.plans.set(batch, p);
     }
     return p;
   }
 
+  /** DPLR in the O(N) "linear" step (source.dplrMode === "linear"). */
+  private get linearMode(): boolean {
+    return "dplr" in this.source && this.source.dplrMode === "linear";
+  }
+
   private load(p: StepPlanOf): void {
     const s = this.system as StepSystem;
-    p.setParams({ dA: asComplex(s.dA), dB: asComplex(s.dB), C: asComplex(s.C), D: s.D });
+    if (this.linearMode && s.linear) {
+      const lin = s.linear as NonNullable<StepSystem["linear"]>;
+      (p as DPLRStepPlan).setParams({
+        Lambda: asComplex(lin.Lambda),
+        P: asComplex(lin.P),
+        B: asComplex(lin.B),
+        C: asComplex(lin.C),
+        dt: lin.dt,
+        D: s.D,
+      });
+      return;
+    }
+    (p as DiagStepPlan | DenseStepPlan).setParams({ dA: asComplex(s.dA), dB: asComplex(s.dB), C: asComplex(s.C), D: s.D });
   }
 
   private assertLive(where: string): void {

@@ -28,6 +28,11 @@ export interface StepSystem {
   C: Complex64;
   /** (H) skip */
   D: Float64Array;
+  /**
+   * DPLR rank 1 only: what the O(N) "linear" step needs (half parameters, ORIGINAL C (H, N2),
+   * dt (H)). Present for every rank-1 DPLR system; used when StepMode runs with dplrMode "linear".
+   */
+  linear?: { Lambda: Complex64; P: Complex64; B: Complex64; C: Complex64; dt: Float64Array };
 }
 
 export interface StepSetupOptions {
@@ -35,6 +40,12 @@ export interface StepSetupOptions {
   D?: Float64Array | Float32Array;
   /** S4D discretisation (default "zoh", the official s4d.py default). DPLR is always bilinear. */
   disc?: Discretization;
+  /**
+   * How a DPLR layer steps: "dense" (default, the official dense mode: full-state matrix,
+   * O(N^2) per channel) or "linear" (rank 1 only: Woodbury on the half state, O(N) per channel,
+   * the official "linear" mode). Both compute the same bilinear recurrence.
+   */
+  dplrMode?: "dense" | "linear";
 }
 
 function skip(where: string, D: Float64Array | Float32Array | undefined, H: number): Float64Array {
@@ -70,6 +81,12 @@ export function stepSystemS4D(p: S4DParams, options: StepSetupOptions = {}): Ste
 /** S4 DPLR: dense bilinear discretisation of the full system, original C recovered from C-tilde if needed. */
 export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): StepSystem {
   oneChannel("setupStep(DPLR)", p.channels);
+  const mode = options.dplrMode ?? "dense";
+  if (mode !== "dense" && mode !== "linear")
+    throw new S4ValueError(`setupStep(dplrMode): expected "dense" or "linear", got ${JSON.stringify(mode)}`);
+  if (mode === "linear" && p.rank !== 1) {
+    throw new S4ValueError(`setupStep(dplrMode): the "linear" step needs rank 1, got rank ${p.rank}; use "dense"`);
+  }
   if (options.disc !== undefined && options.disc !== "bilinear") {
     throw new S4ValueError(`setupStep(disc): the S4 DPLR step is bilinear only, got ${JSON.stringify(options.disc)}`);
   }
@@ -92,7 +109,12 @@ export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): S
       full.im[h * N + N2 + j] = -C.im[h * N2 + j];
     }
   }
-  return { kind: "dense", H, size: N, dA, dB, C: full, D: skip("setupStep", options.D, H) };
+  const sys: StepSystem = { kind: "dense", H, size: N, dA, dB, C: full, D: skip("setupStep", options.D, H) };
+  if (p.rank === 1) {
+    const half = (c: Complex64) => ({ re: Float64Array.from(c.re), im: Float64Array.from(c.im) });
+    sys.linear = { Lambda: half(p.Lambda), P: half(p.P), B: half(p.B), C: half(C), dt: p.logDt.map(Math.exp) };
+  }
+  return sys;
 }
 
 /** The planes as the kernels' Complex type. */
