@@ -188,6 +188,89 @@ const S2: f32 = 0.5877852522924732; // sin(4 pi/5)
   }
 }
 
+// ---- radix 8 (last stage only: m = 1, no twiddles) -------------------------------------------
+
+const RSQRT2: f32 = 0.7071067811865476;
+
+/** Store (er + tr, ei + ti) at k and (er - tr, ei - ti) at k + 4. */
+@inline function st8(yr: usize, yi: usize, ob: usize, sb: usize, er: v128, ei: v128, tr: v128, ti: v128, wide: bool): void {
+  st(yr + ob, f32x4.add(er, tr), wide);
+  st(yi + ob, f32x4.add(ei, ti), wide);
+  st(yr + ob + 4 * sb, f32x4.sub(er, tr), wide);
+  st(yi + ob + 4 * sb, f32x4.sub(ei, ti), wide);
+}
+
+@inline function bf8(xr: usize, xi: usize, yr: usize, yi: usize, sb: usize, inv: bool, wide: bool): void {
+  // X[k] = E[k] + W8^k O[k], X[k+4] = E[k] - W8^k O[k]; E, O the DFT4 of even and odd inputs.
+  // E = DFT4(x0, x2, x4, x6)
+  let ar = ld(xr, wide), ai = ld(xi, wide);
+  let br = ld(xr + 2 * sb, wide), bi = ld(xi + 2 * sb, wide);
+  let cr = ld(xr + 4 * sb, wide), ci = ld(xi + 4 * sb, wide);
+  let dr = ld(xr + 6 * sb, wide), di = ld(xi + 6 * sb, wide);
+  let t0r = f32x4.add(ar, cr), t0i = f32x4.add(ai, ci);
+  let t1r = f32x4.sub(ar, cr), t1i = f32x4.sub(ai, ci);
+  let t2r = f32x4.add(br, dr), t2i = f32x4.add(bi, di);
+  let jR = inv ? f32x4.sub(di, bi) : f32x4.sub(bi, di);
+  let jI = inv ? f32x4.sub(br, dr) : f32x4.sub(dr, br);
+  const e0r = f32x4.add(t0r, t2r), e0i = f32x4.add(t0i, t2i);
+  const e1r = f32x4.add(t1r, jR), e1i = f32x4.add(t1i, jI);
+  const e2r = f32x4.sub(t0r, t2r), e2i = f32x4.sub(t0i, t2i);
+  const e3r = f32x4.sub(t1r, jR), e3i = f32x4.sub(t1i, jI);
+  // O = DFT4(x1, x3, x5, x7)
+  ar = ld(xr + sb, wide);
+  ai = ld(xi + sb, wide);
+  br = ld(xr + 3 * sb, wide);
+  bi = ld(xi + 3 * sb, wide);
+  cr = ld(xr + 5 * sb, wide);
+  ci = ld(xi + 5 * sb, wide);
+  dr = ld(xr + 7 * sb, wide);
+  di = ld(xi + 7 * sb, wide);
+  t0r = f32x4.add(ar, cr);
+  t0i = f32x4.add(ai, ci);
+  t1r = f32x4.sub(ar, cr);
+  t1i = f32x4.sub(ai, ci);
+  t2r = f32x4.add(br, dr);
+  t2i = f32x4.add(bi, di);
+  jR = inv ? f32x4.sub(di, bi) : f32x4.sub(bi, di);
+  jI = inv ? f32x4.sub(br, dr) : f32x4.sub(dr, br);
+  const o0r = f32x4.add(t0r, t2r), o0i = f32x4.add(t0i, t2i);
+  const o1r = f32x4.add(t1r, jR), o1i = f32x4.add(t1i, jI);
+  const o2r = f32x4.sub(t0r, t2r), o2i = f32x4.sub(t0i, t2i);
+  const o3r = f32x4.sub(t1r, jR), o3i = f32x4.sub(t1i, jI);
+  const c = f32x4.splat(RSQRT2);
+  st8(yr, yi, 0, sb, e0r, e0i, o0r, o0i, wide);
+  // k = 1: forward (1-i)/sqrt2, inverse (1+i)/sqrt2
+  st8(
+    yr, yi, sb, sb, e1r, e1i,
+    f32x4.mul(c, inv ? f32x4.sub(o1r, o1i) : f32x4.add(o1r, o1i)),
+    f32x4.mul(c, inv ? f32x4.add(o1r, o1i) : f32x4.sub(o1i, o1r)),
+    wide,
+  );
+  // k = 2: forward -i, inverse +i
+  st8(yr, yi, 2 * sb, sb, e2r, e2i, inv ? f32x4.neg(o2i) : o2i, inv ? o2r : f32x4.neg(o2r), wide);
+  // k = 3: forward -(1+i)/sqrt2, inverse (-1+i)/sqrt2
+  st8(
+    yr, yi, 3 * sb, sb, e3r, e3i,
+    f32x4.mul(c, inv ? f32x4.neg(f32x4.add(o3r, o3i)) : f32x4.sub(o3i, o3r)),
+    f32x4.mul(c, inv ? f32x4.sub(o3r, o3i) : f32x4.neg(f32x4.add(o3r, o3i))),
+    wide,
+  );
+}
+
+/** Radix-8 stage with m = 1 (the planner only puts it last): y[q + s*j] = DFT8 of x[q + s*t]. */
+@inline function stage8(xr: usize, xi: usize, yr: usize, yi: usize, s: i32, inv: bool): void {
+  const sb = (<usize>s) << 2;
+  let q = 0;
+  for (; q + 4 <= s; q += 4) {
+    const o = (<usize>q) << 2;
+    bf8(xr + o, xi + o, yr + o, yi + o, sb, inv, true);
+  }
+  for (; q < s; q++) {
+    const o = (<usize>q) << 2;
+    bf8(xr + o, xi + o, yr + o, yi + o, sb, inv, false);
+  }
+}
+
 // ---- radix 3 ---------------------------------------------------------------------------------
 
 @inline function bf3(
@@ -309,7 +392,8 @@ const S2: f32 = 0.5877852522924732; // sin(4 pi/5)
   if (r == 4) {
     if (s == 1 && (m & 3) == 0) stage4First(xr, xi, yr, yi, m, twr, twi, inv);
     else stage4(xr, xi, yr, yi, s, m, twr, twi, inv);
-  } else if (r == 2) stage2(xr, xi, yr, yi, s, m, twr, twi, inv);
+  } else if (r == 8) stage8(xr, xi, yr, yi, s, inv);
+  else if (r == 2) stage2(xr, xi, yr, yi, s, m, twr, twi, inv);
   else if (r == 3) stage3(xr, xi, yr, yi, s, m, twr, twi, inv);
   else stage5(xr, xi, yr, yi, s, m, twr, twi, inv);
 }

@@ -85,6 +85,13 @@ describe("fft butterflies", () => {
     expect(fftError(64, [4, 4, 4], 1)).toBeLessThan(1e-4);
   });
 
+  it("the radix-8 last stage, scalar and SIMD (n = 8, 32, 128)", () => {
+    expect(fftError(8, [8], 0)).toBeLessThan(1e-5);
+    expect(fftError(8, [8], 1)).toBeLessThan(1e-5);
+    expect(fftError(32, [4, 8], 0)).toBeLessThan(1e-4);
+    expect(fftError(128, [4, 4, 8], 1)).toBeLessThan(1e-4);
+  });
+
   it("mixed radix with SIMD radix-3/5 stages and scalar tails (n = 60, 120)", () => {
     expect(fftError(60, [4, 3, 5], 0)).toBeLessThan(1e-4);
     expect(fftError(120, [4, 2, 3, 5], 1)).toBeLessThan(1e-4);

@@ -7,12 +7,15 @@
 // m = n / (s*r) butterflies; it reads x[q + s*(p + j*m)] and writes
 //   y[q + s*(r*p + j)] = (sum_t x[q + s*(p + t*m)] W_r^{jt}) * W_{r*m}^{jp},   j = 0..r-1
 // for p < m, q < s. Radices are 4 first (the wasm fast path vectorises the first radix-4 stage
-// over p), then 2, 3, 5. Lengths with another prime factor use Bluestein: a chirp-z transform
+// over p), then 2, 3, 5; a power of two with an odd exponent ends in one radix-8 stage (m = 1, no
+// twiddles) instead of a radix-4 and a radix-2 pass, saving a pass over the data. Lengths with another prime factor use Bluestein: a chirp-z transform
 // through a power-of-two FFT of size M >= 2n-1.
+
+export type Radix = 2 | 3 | 4 | 5 | 8;
 
 /** One Stockham stage. Twiddles are (r-1, m) row-major: tw[(j-1)*m + p] = exp(-2 pi i j p / (r m)). */
 export interface FFTStage {
-  radix: 2 | 3 | 4 | 5;
+  radix: Radix;
   /** Stride: product of the radices of the earlier stages. */
   s: number;
   /** Butterflies per stride block: n / (s * radix). */
@@ -46,8 +49,13 @@ export interface ComplexFFTPlan {
 export const FFT_MAX_N = 2 ** 22;
 
 /** Radices for n in stage order (4s, then 2, 3, 5), or null if n has a prime factor > 5. */
-export function factorize(n: number): (2 | 3 | 4 | 5)[] | null {
-  const out: (2 | 3 | 4 | 5)[] = [];
+export function factorize(n: number): Radix[] | null {
+  const out: Radix[] = [];
+  if (n >= 8 && (n & (n - 1)) === 0 && Math.log2(n) % 2 === 1) {
+    for (let r = n; r > 8; r /= 4) out.push(4);
+    out.push(8);
+    return out;
+  }
   let rest = n;
   while (rest % 4 === 0) {
     out.push(4);
@@ -82,7 +90,7 @@ function unitRoot(num: number, den: number, sign: number): [number, number] {
   return [Math.cos(a), sign * Math.sin(a)];
 }
 
-function makeStages(n: number, radices: (2 | 3 | 4 | 5)[]): FFTStage[] {
+function makeStages(n: number, radices: Radix[]): FFTStage[] {
   const stages: FFTStage[] = [];
   let s = 1;
   for (const r of radices) {
@@ -185,6 +193,47 @@ function twMul(yr: Float64Array, yi: Float64Array, o: number, ur: number, ui: nu
   yi[o] = ur * v + ui * w;
 }
 
+const W8 = Array.from({ length: 8 }, (_, k) => [Math.cos((2 * Math.PI * k) / 8), Math.sin((2 * Math.PI * k) / 8)]);
+const T8r = new Float64Array(8);
+const T8i = new Float64Array(8);
+
+/** Radix-8 butterfly as a direct 8-point DFT (the reference; the wasm kernel splits it 2 x 4). */
+function runDft8(
+  xr: Plane,
+  xi: Plane,
+  yr: Float64Array,
+  yi: Float64Array,
+  i0: number,
+  o0: number,
+  s: number,
+  m: number,
+  p: number,
+  twRe: Float64Array,
+  twIm: Float64Array,
+  sg: number,
+  tsg: number,
+): void {
+  const sm = s * m;
+  for (let t = 0; t < 8; t++) {
+    T8r[t] = xr[i0 + t * sm];
+    T8i[t] = xi[i0 + t * sm];
+  }
+  for (let j = 0; j < 8; j++) {
+    let ar = 0;
+    let ai = 0;
+    for (let t = 0; t < 8; t++) {
+      const [c, sn] = W8[(j * t) % 8];
+      const v = sg * sn;
+      ar += T8r[t] * c - T8i[t] * v;
+      ai += T8r[t] * v + T8i[t] * c;
+    }
+    if (j === 0) {
+      yr[o0] = ar;
+      yi[o0] = ai;
+    } else twMul(yr, yi, o0 + j * s, ar, ai, twRe[(j - 1) * m + p], tsg * twIm[(j - 1) * m + p]);
+  }
+}
+
 /** One Stockham stage in float64 (see the file header); sg = -1 forward, +1 inverse. */
 function runStage(st: FFTStage, xr: Plane, xi: Plane, yr: Float64Array, yi: Float64Array, sg: number): void {
   const { radix: r, s, m, twRe, twIm } = st;
@@ -245,6 +294,8 @@ function runStage(st: FFTStage, xr: Plane, xi: Plane, yr: Float64Array, yi: Floa
         v = tsg * twIm[2 * m + p];
         yr[o0 + 3 * s] = t3r * w - t3i * v;
         yi[o0 + 3 * s] = t3r * v + t3i * w;
+      } else if (r === 8) {
+        runDft8(xr, xi, yr, yi, i0, o0, s, m, p, twRe, twIm, sg, tsg);
       } else if (r === 3) {
         const sm = s * m;
         const ar = xr[i0];
