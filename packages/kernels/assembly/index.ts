@@ -7,6 +7,11 @@
 export { heapBase } from "./memory";
 export { cmul, cmulAcc } from "./cmul";
 export { dft } from "./dft";
+export { erf, gelu } from "./gelu";
+export { glu } from "./glu";
+export { layerNormRows, layerNormScratchFloats, layerNormStrided } from "./layernorm";
+export { linearBHL, linearBLH, linearScratchFloats } from "./linear";
+export { meanPoolColumns, meanPoolRows } from "./meanpool";
 export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy";
 export { vandermonde, vandermondeTranspose } from "./vandermonde";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";

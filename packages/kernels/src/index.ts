@@ -18,6 +18,12 @@ export {
 } from "./primitives/cauchy.js";
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+export { type BlockLayout, type BlockShape, GrowingBuffers } from "./primitives/block-io.js";
+export { type ElementwiseFunction, ElementwisePlan } from "./primitives/gelu.js";
+export { type GLUOptions, GLUPlan } from "./primitives/glu.js";
+export { type LayerNormOptions, LayerNormPlan } from "./primitives/layer-norm.js";
+export { type LinearOptions, LinearPlan } from "./primitives/linear.js";
+export { type MeanPoolOptions, MeanPoolPlan } from "./primitives/mean-pool.js";
 export { type FFTOptions, FFTPlan } from "./primitives/fft.js";
 export { type FFTConvApplyOptions, type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
 export { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";

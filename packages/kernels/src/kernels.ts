@@ -5,6 +5,11 @@ import { Workspace } from "./memory/workspace.js";
 import { type CauchyOptions, CauchyPlan, type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy.js";
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+import { type ElementwiseFunction, ElementwisePlan } from "./primitives/gelu.js";
+import { type GLUOptions, GLUPlan } from "./primitives/glu.js";
+import { type LayerNormOptions, LayerNormPlan } from "./primitives/layer-norm.js";
+import { type LinearOptions, LinearPlan } from "./primitives/linear.js";
+import { type MeanPoolOptions, MeanPoolPlan } from "./primitives/mean-pool.js";
 import { type FFTOptions, FFTPlan } from "./primitives/fft.js";
 import { type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
 import { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
@@ -89,6 +94,36 @@ export class Kernels {
   /** FFT convolution (official S4 FFTConv, n = 2L) with a kept kernel spectrum and the D skip. */
   fftConv(options: FFTConvOptions): FFTConvPlan {
     return new FFTConvPlan(this.live("fftConv"), options);
+  }
+
+  /** Position-wise Linear(H, O) with its weights in wasm memory (register-blocked SIMD matmul). */
+  linear(options: LinearOptions): LinearPlan {
+    return new LinearPlan(this.live("linear"), options);
+  }
+
+  /** Exact (erf) GELU, elementwise. */
+  gelu(): ElementwisePlan {
+    return new ElementwisePlan(this.live("gelu"), "gelu" satisfies ElementwiseFunction);
+  }
+
+  /** erf, elementwise. */
+  erf(): ElementwisePlan {
+    return new ElementwisePlan(this.live("erf"), "erf");
+  }
+
+  /** GLU over the channel axis, first half as value. */
+  glu(options: GLUOptions): GLUPlan {
+    return new GLUPlan(this.live("glu"), options);
+  }
+
+  /** LayerNorm over the channel axis (eps 1e-5, biased variance, gamma/beta). */
+  layerNorm(options: LayerNormOptions): LayerNormPlan {
+    return new LayerNormPlan(this.live("layerNorm"), options);
+  }
+
+  /** Mean over the length axis: (B, H, L) or (B, L, H) -> (B, H). */
+  meanPool(options: MeanPoolOptions): MeanPoolPlan {
+    return new MeanPoolPlan(this.live("meanPool"), options);
   }
 
   /** A group of buffers in this instance's wasm memory (wasm backend only). */

@@ -5,6 +5,28 @@
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
+  // Block ops (assembly/linear.ts, gelu.ts, glu.ts, layernorm.ts, meanpool.ts).
+  linearBHL(x: number, w: number, bias: number, y: number, B: number, H: number, O: number, L: number, scratch: number): void;
+  linearBLH(x: number, wt: number, bias: number, y: number, rows: number, H: number, O: number, scratch: number): void;
+  linearScratchFloats(H: number): number;
+  gelu(x: number, out: number, n: number): void;
+  erf(x: number, out: number, n: number): void;
+  glu(z: number, out: number, rows: number, width: number): void;
+  layerNormRows(x: number, gamma: number, beta: number, y: number, rows: number, H: number, eps: number): void;
+  layerNormStrided(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    B: number,
+    H: number,
+    L: number,
+    eps: number,
+    scratch: number,
+  ): void;
+  layerNormScratchFloats(L: number): number;
+  meanPoolRows(x: number, out: number, rows: number, L: number): void;
+  meanPoolColumns(x: number, out: number, B: number, L: number, H: number): void;
   cmul(aRe: number, aIm: number, bRe: number, bIm: number, outRe: number, outIm: number, n: number): void;
   cmulAcc(aRe: number, aIm: number, bRe: number, bIm: number, outRe: number, outIm: number, n: number): void;
   dft(xRe: number, xIm: number, outRe: number, outIm: number, n: number, twRe: number, twIm: number): void;
@@ -88,7 +110,16 @@ export interface KernelExports {
     L: number,
   ): void;
   // FFT (assembly/fft.ts, rfft.ts, fftconv.ts): desc/rdesc are plan descriptors written by src/primitives/fft-layout.ts.
-  fftRows(desc: number, xRe: number, xIm: number, outRe: number, outIm: number, batch: number, inverse: number, scale: number): void;
+  fftRows(
+    desc: number,
+    xRe: number,
+    xIm: number,
+    outRe: number,
+    outIm: number,
+    batch: number,
+    inverse: number,
+    scale: number,
+  ): void;
   fftScale(p: number, n: number, c: number): void;
   rfftRows(rdesc: number, x: number, inLen: number, outRe: number, outIm: number, batch: number): void;
   irfftRows(rdesc: number, XRe: number, XIm: number, out: number, batch: number): void;
@@ -177,4 +208,15 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "diagStep",
   "denseStep",
   "dplrStep",
+  "linearBHL",
+  "linearBLH",
+  "linearScratchFloats",
+  "gelu",
+  "erf",
+  "glu",
+  "layerNormRows",
+  "layerNormStrided",
+  "layerNormScratchFloats",
+  "meanPoolRows",
+  "meanPoolColumns",
 ];

@@ -2,6 +2,11 @@
 export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy.js";
 export { cmul, cmulAcc } from "./cmul.js";
 export { dft, twiddleTable } from "./dft.js";
+export { erf, erf64, erfc64, gelu, gelu64 } from "./erf.js";
+export { glu } from "./glu.js";
+export { layerNormRows, layerNormStrided } from "./layernorm.js";
+export { linearBHL, linearBLH } from "./linear.js";
+export { meanPoolColumns, meanPoolRows } from "./meanpool.js";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan.js";
 export { diagStep } from "./step.js";
 export { denseStep } from "./step-dense.js";

@@ -1,0 +1,41 @@
+import { erf, gelu } from "../gelu";
+import { glu } from "../glu";
+import { linearBHL, linearScratchFloats } from "../linear";
+
+function ptr(a: StaticArray<f32>): usize {
+  return changetype<usize>(a);
+}
+
+describe("block ops", () => {
+  it("linearBHL: 2x2 weights, L = 3, with bias", () => {
+    // W = [[1, 2], [3, 4]], x = [[1, 0, 2], [0, 1, 1]] (H, L), bias = [10, 20]
+    const w: StaticArray<f32> = [1, 2, 3, 4];
+    const x: StaticArray<f32> = [1, 0, 2, 0, 1, 1];
+    const bias: StaticArray<f32> = [10, 20];
+    const y = new StaticArray<f32>(6);
+    const scratch = new StaticArray<f32>(linearScratchFloats(2));
+    linearBHL(ptr(x), ptr(w), ptr(bias), ptr(y), 1, 2, 2, 3, ptr(scratch));
+    const want: f32[] = [11, 12, 14, 23, 24, 30];
+    for (let i = 0; i < 6; i++) expect(y[i]).toBe(want[i]);
+  });
+
+  it("erf and gelu at tabulated points", () => {
+    const x: StaticArray<f32> = [0, 0.5, 1, 2, -1];
+    const out = new StaticArray<f32>(5);
+    erf(ptr(x), ptr(out), 5);
+    expect(out[0]).toBe(0);
+    expect(Mathf.abs(out[1] - <f32>0.5204998778)).toBeLessThan(<f32>2e-7);
+    expect(Mathf.abs(out[2] - <f32>0.8427007929)).toBeLessThan(<f32>2e-7);
+    expect(Mathf.abs(out[3] - <f32>0.9953222650)).toBeLessThan(<f32>2e-7);
+    expect(Mathf.abs(out[4] + <f32>0.8427007929)).toBeLessThan(<f32>2e-7);
+    gelu(ptr(x), ptr(out), 5);
+    expect(Mathf.abs(out[4] + <f32>0.1586552539)).toBeLessThan(<f32>2e-7);
+  });
+
+  it("glu: first half value, second half gate", () => {
+    const z: StaticArray<f32> = [2, 0];
+    const out = new StaticArray<f32>(1);
+    glu(ptr(z), ptr(out), 1, 1);
+    expect(out[0]).toBe(<f32>1);
+  });
+});

@@ -1,0 +1,27 @@
+// GLU with the first half as value, over `rows` rows of 2*width values:
+//   out[r, j] = z[r, j] * sigmoid(z[r, width + j]),   z: (rows, 2*width) -> out: (rows, width)
+// Layout (B, 2H, L) is rows = B, width = H*L; layout (B, L, 2H) is rows = B*L, width = H.
+// `out` may be `z` itself: row r is written to [r*width, (r+1)*width), which only covers values
+// of rows already consumed (or, for r = 0, each value right after it is read).
+import { loadTail, storeTail } from "./gelu";
+import { sigmoidv } from "./vmath";
+
+export function glu(z: usize, out: usize, rows: i32, width: i32): void {
+  const rowIn = (<usize>width) << 3;
+  const rowOut = (<usize>width) << 2;
+  for (let r = 0; r < rows; r++) {
+    const v = z + <usize>r * rowIn;
+    const g = v + rowOut;
+    const o = out + <usize>r * rowOut;
+    let j = 0;
+    for (; j + 4 <= width; j += 4) {
+      const b = (<usize>j) << 2;
+      v128.store(o + b, f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b))));
+    }
+    if (j < width) {
+      const b = (<usize>j) << 2;
+      const c = width - j;
+      storeTail(o + b, f32x4.mul(loadTail(v + b, c), sigmoidv(loadTail(g + b, c))), c);
+    }
+  }
+}

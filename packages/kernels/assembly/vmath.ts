@@ -1,0 +1,184 @@
+// Vector math helpers shared by the block ops (GELU, GLU): exp, erf, erfc on f32x4 lanes.
+// Not exported from index.ts: primitives inline them. Accuracy (float32 inputs, vs float64):
+//   expv    ~2 ulp on [-87, 88] (the argument is clamped to that range)
+//   erfv    ~2e-7 relative for every input
+//   erfcTail ~3e-7 relative for 1 <= a < 9.1 (erfc(a) >= ~1e-38); 0 above
+
+// Every constant lives in one static table and is broadcast from memory: V8 (x64) builds a
+// v128.const with several instructions on every use inside a loop, a broadcast load is one
+// (measured: GELU 6 ms -> see gelu.ts for the current figure, 256 x 4096 values).
+const CONSTS = memory.data<f32>([
+  88.0,
+  -87.0,
+  1.44269504088896341,
+  12582912.0,
+  0.693359375,
+  -2.12194440e-4,
+  1.9875691500e-4,
+  1.3981999507e-3,
+  8.3334519073e-3,
+  4.1665795894e-2,
+  1.6666665459e-1,
+  5.0000001201e-1,
+  1.0,
+  1.4807192816e-8,
+  -1.6365844691e-7,
+  1.6462114366e-6,
+  -1.4925650358e-5,
+  1.2055332982e-4,
+  -8.5483270235e-4,
+  5.2239776254e-3,
+  -2.6866170645e-2,
+  1.1283791671e-1,
+  -3.7612638903e-1,
+  1.1283791671,
+  0.5,
+  -0.21562159921730362,
+  0.5636661428886639,
+  -0.3380865094304075,
+  -0.15227645651536137,
+  -0.03244933590404623,
+  0.05993480094676609,
+  0.37987781061821485,
+  0.9994853090066622,
+  -1.2654900904796926,
+  9.1,
+  0.7071067811865476,
+  1.4142135623730951,
+]);
+
+/** Integer bit patterns: 1.5 * 2^23, the exponent bias, the 12-bit mask, the sign bit. */
+const ICONSTS = memory.data<i32>([0x4b400000, 127, 0xfffff000, 0x80000000]);
+
+/** Integer constant number i of ICONSTS in all four lanes. */
+// @ts-ignore: decorator
+@inline
+function ki(i: i32): v128 {
+  return v128.load32_splat(ICONSTS + ((<usize>i) << 2));
+}
+
+/** Constant number i of CONSTS in all four lanes. */
+// @ts-ignore: decorator
+@inline
+function kc(i: i32): v128 {
+  return v128.load32_splat(CONSTS + ((<usize>i) << 2));
+}
+
+/** exp(x) lane-wise. Cephes expf: n = round(x log2 e), r = x - n ln 2 (two-part), poly, 2^n. */
+// @ts-ignore: decorator
+@inline
+export function expv(x: v128): v128 {
+  // pmin/pmax are one instruction each (min/max with NaN rules are a sequence in V8).
+  x = f32x4.pmax(f32x4.pmin(x, kc(0)), kc(1));
+  // Round x log2 e to an integer with the 1.5 * 2^23 trick: the sum's low mantissa bits hold n.
+  const t = f32x4.add(f32x4.mul(x, kc(2)), kc(3));
+  const n = f32x4.sub(t, kc(3));
+  let r = f32x4.sub(x, f32x4.mul(n, kc(4)));
+  r = f32x4.sub(r, f32x4.mul(n, kc(5)));
+  let p = kc(6);
+  p = f32x4.add(f32x4.mul(p, r), kc(7));
+  p = f32x4.add(f32x4.mul(p, r), kc(8));
+  p = f32x4.add(f32x4.mul(p, r), kc(9));
+  p = f32x4.add(f32x4.mul(p, r), kc(10));
+  p = f32x4.add(f32x4.mul(p, r), kc(11));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), kc(12));
+  // 2^n from the exponent field: bits(t) - bits(1.5 * 2^23) = n, in [-126, 127] after the clamp.
+  const e = i32x4.shl(i32x4.add(i32x4.sub(t, ki(0)), ki(1)), 23);
+  return f32x4.mul(p, e);
+}
+
+/**
+ * erf(z) for |z| < 1: the Maclaurin series 2/sqrt(pi) sum (-1)^n z^(2n+1) / (n! (2n+1)) up to
+ * n = 10 (truncation < 2e-9 relative), Horner in z^2.
+ */
+// @ts-ignore: decorator
+@inline
+export function erfSmallv(z: v128): v128 {
+  const s = f32x4.mul(z, z);
+  let p = kc(13);
+  p = f32x4.add(f32x4.mul(p, s), kc(14));
+  p = f32x4.add(f32x4.mul(p, s), kc(15));
+  p = f32x4.add(f32x4.mul(p, s), kc(16));
+  p = f32x4.add(f32x4.mul(p, s), kc(17));
+  p = f32x4.add(f32x4.mul(p, s), kc(18));
+  p = f32x4.add(f32x4.mul(p, s), kc(19));
+  p = f32x4.add(f32x4.mul(p, s), kc(20));
+  p = f32x4.add(f32x4.mul(p, s), kc(21));
+  p = f32x4.add(f32x4.mul(p, s), kc(22));
+  p = f32x4.add(f32x4.mul(p, s), kc(23));
+  return f32x4.mul(z, p);
+}
+
+/**
+ * erfc(a) for a >= 1 (lanes below 1 give garbage; callers select). erfc(a) = t exp(-a^2 + g(t)),
+ * t = 1 / (1 + a/2), g a degree-8 least-squares fit of log(erfcx(a) / t) on a in [0.9, 10]
+ * (the Numerical Recipes `erfcc` form, refitted: 5e-9 in float64). The caller gives a^2 as
+ * k w^2 (erf: w = a, k = 1; GELU: w = |x|, k = 1/2, so the rounding of x / sqrt 2 does not enter
+ * the exponent: it would cost 2 a^2 * 6e-8 relative, 1e-5 at a = 9). exp(-k w^2) is split as
+ * exp(-k wh^2) exp(-k (w - wh)(w + wh)) with wh = w rounded to 12 bits, so the large exponent
+ * carries no rounding error.
+ */
+// @ts-ignore: decorator
+@inline
+export function erfcTailv(a: v128, w: v128, k: v128): v128 {
+  const t = f32x4.div(kc(12), f32x4.add(kc(12), f32x4.mul(a, kc(24))));
+  let g = kc(25);
+  g = f32x4.add(f32x4.mul(g, t), kc(26));
+  g = f32x4.add(f32x4.mul(g, t), kc(27));
+  g = f32x4.add(f32x4.mul(g, t), kc(28));
+  g = f32x4.add(f32x4.mul(g, t), kc(29));
+  g = f32x4.add(f32x4.mul(g, t), kc(30));
+  g = f32x4.add(f32x4.mul(g, t), kc(31));
+  g = f32x4.add(f32x4.mul(g, t), kc(32));
+  g = f32x4.add(f32x4.mul(g, t), kc(33));
+  // a^2 = k w^2 with w split as wh + (w - wh): wh^2 and k wh^2 (k = 1 or 1/2) are exact.
+  const wh = v128.and(w, ki(2));
+  const big = expv(f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), k)));
+  const small = expv(f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(wh, w), f32x4.add(wh, w)), k), g));
+  const r = f32x4.mul(f32x4.mul(t, big), small);
+  // Past a = 9.1 erfc is below the smallest normal float32: return 0, not exp's clamp value.
+  return v128.andnot(r, f32x4.ge(a, kc(34)));
+}
+
+/** erf(z) lane-wise: the series below |z| = 1, sign(z) (1 - erfc(|z|)) above. */
+// @ts-ignore: decorator
+@inline
+export function erfv(z: v128): v128 {
+  const a = f32x4.abs(z);
+  const small = erfSmallv(z);
+  const a1 = f32x4.pmax(a, kc(12));
+  const tail = f32x4.sub(kc(12), erfcTailv(a1, a1, kc(12)));
+  // copysign: the magnitude of `tail` with the sign bit of z.
+  const signed = v128.or(tail, v128.and(z, ki(3)));
+  return v128.bitselect(small, signed, f32x4.lt(a, kc(12)));
+}
+
+/**
+ * GELU(x) = x/2 (1 + erf(x/sqrt 2)) lane-wise. For x <= -sqrt 2 it uses x/2 erfc(|x|/sqrt 2)
+ * directly, so the negative tail keeps its relative accuracy instead of cancelling in 1 + erf.
+ */
+// @ts-ignore: decorator
+@inline
+export function geluv(x: v128): v128 {
+  const half = f32x4.mul(x, kc(24));
+  const z = f32x4.mul(x, kc(35));
+  const a = f32x4.abs(z);
+  const small = f32x4.mul(half, f32x4.add(kc(12), erfSmallv(z)));
+  const inSmall = f32x4.lt(a, kc(12));
+  // Most activations are small: skip the erfc branch (two exps) when every lane is.
+  if (i32x4.all_true(inSmall)) return small;
+  // Lanes with |z| < 1 are discarded below: clamp so they stay finite.
+  const c = erfcTailv(f32x4.pmax(a, kc(12)), f32x4.pmax(f32x4.abs(x), kc(36)), kc(24));
+  // x > 0: x (1 - c/2); x < 0: (x/2) c.
+  const pos = f32x4.sub(x, f32x4.mul(half, c));
+  const neg = f32x4.mul(half, c);
+  const tail = v128.bitselect(pos, neg, f32x4.gt(x, f32x4.splat(0.0)));
+  return v128.bitselect(small, tail, inSmall);
+}
+
+/** sigmoid(x) = 1 / (1 + exp(-x)) lane-wise. */
+// @ts-ignore: decorator
+@inline
+export function sigmoidv(x: v128): v128 {
+  return f32x4.div(kc(12), f32x4.add(kc(12), expv(f32x4.neg(x))));
+}

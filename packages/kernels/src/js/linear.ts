@@ -1,0 +1,35 @@
+// Plain-TypeScript twin of assembly/linear.ts (float64): the position-wise Linear(H, O).
+type Plane = ArrayLike<number>;
+type OutPlane = { [i: number]: number; length: number };
+
+/** y (B, O, L) = W (O, H) x (B, H, L) + bias (O); bias null = none. y must not alias x. */
+export function linearBHL(x: Plane, w: Plane, bias: Plane | null, y: OutPlane, B: number, H: number, O: number, L: number): void {
+  for (let b = 0; b < B; b++) {
+    const xb = b * H * L;
+    const yb = b * O * L;
+    for (let o = 0; o < O; o++) {
+      const yo = yb + o * L;
+      const bo = bias ? bias[o] : 0;
+      for (let l = 0; l < L; l++) y[yo + l] = bo;
+      // Accumulate row by row so the inner loop runs over contiguous l.
+      for (let h = 0; h < H; h++) {
+        const wv = w[o * H + h];
+        const xh = xb + h * L;
+        for (let l = 0; l < L; l++) y[yo + l] += wv * x[xh + l];
+      }
+    }
+  }
+}
+
+/** y (rows, O) = x (rows, H) WT (H, O) + bias (O); WT is W transposed. y must not alias x. */
+export function linearBLH(x: Plane, wt: Plane, bias: Plane | null, y: OutPlane, rows: number, H: number, O: number): void {
+  for (let r = 0; r < rows; r++) {
+    const yr = r * O;
+    for (let o = 0; o < O; o++) y[yr + o] = bias ? bias[o] : 0;
+    for (let h = 0; h < H; h++) {
+      const xv = x[r * H + h];
+      const wh = h * O;
+      for (let o = 0; o < O; o++) y[yr + o] += xv * wt[wh + o];
+    }
+  }
+}

@@ -1,0 +1,50 @@
+// Copy buffers for the block ops' array entry points (`apply`). The block ops take their
+// (batch, length) at call time, so the wasm buffers that stage inputs and outputs grow on
+// demand (geometrically: a run of growing calls reallocates O(log) times, a steady shape never).
+// The pointer entry points (`applyPtr`) use none of this.
+
+import { S4ValueError } from "../errors.js";
+import type { WasmBuffer, Workspace } from "../memory/workspace.js";
+import { checkInt } from "../validate.js";
+
+export class GrowingBuffers {
+  private readonly bufs: (WasmBuffer<Float32Array> | null)[];
+
+  constructor(
+    private readonly ws: Workspace,
+    count: number,
+  ) {
+    this.bufs = new Array(count).fill(null);
+  }
+
+  /** Buffer i with room for at least n floats (contents are not kept across growth). */
+  get(i: number, n: number): WasmBuffer<Float32Array> {
+    const cur = this.bufs[i];
+    if (cur && cur.length >= n) return cur;
+    cur?.release();
+    const next = this.ws.f32(Math.max(n, cur ? cur.length * 2 : 0, 4));
+    this.bufs[i] = next;
+    return next;
+  }
+}
+
+/** Shape of one call of a block op. */
+export interface BlockShape {
+  /** Sequences in the batch (>= 1). */
+  batch: number;
+  /** Positions per sequence, L (>= 1). */
+  length: number;
+}
+
+/** Layout of a (batch, channels, length) activation: `BHL` (official transposed=True) or `BLH`. */
+export type BlockLayout = "BHL" | "BLH";
+
+export function checkShape(where: string, shape: BlockShape | undefined): BlockShape {
+  if (typeof shape !== "object" || shape === null) {
+    throw new S4ValueError(`${where}: expected { batch, length }, got ${shape === null ? "null" : typeof shape}`);
+  }
+  return {
+    batch: checkInt(`${where}.batch`, shape.batch, 1, 2 ** 24),
+    length: checkInt(`${where}.length`, shape.length, 1, 2 ** 28),
+  };
+}

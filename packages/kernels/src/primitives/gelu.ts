@@ -1,0 +1,50 @@
+// Elementwise special functions as plans: exact GELU (erf form, PyTorch nn.GELU() default) and
+// erf itself. Any length per call.
+//   gelu: y = x/2 (1 + erf(x / sqrt 2))      erf: y = erf(x)
+// wasm: float32 vector erf (~2e-7 relative) and GELU (~3e-7); JS twin: float64 (~1e-15).
+import { S4StateError } from "../errors.js";
+import { erf, gelu } from "../js/erf.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { FloatArray } from "../types.js";
+import { checkFloatArray, checkInt, checkOneOf } from "../validate.js";
+import { GrowingBuffers } from "./block-io.js";
+import { Plan } from "./plan.js";
+
+export type ElementwiseFunction = "gelu" | "erf";
+
+export class ElementwisePlan extends Plan {
+  readonly fn: ElementwiseFunction;
+  private readonly io: GrowingBuffers | null;
+
+  constructor(runtime: WasmRuntime | null, fn: ElementwiseFunction) {
+    super(runtime);
+    this.fn = checkOneOf("elementwise(fn)", fn, ["gelu", "erf"] as const);
+    this.io = this.ws ? new GrowingBuffers(this.ws, 1) : null;
+  }
+
+  /** y[i] = f(x[i]); x any length >= 1; out (same length) may be x itself. */
+  apply(x: FloatArray, out?: FloatArray): FloatArray {
+    const where = `${this.fn}.apply`;
+    this.assertLive(where);
+    checkFloatArray(`${where}(x)`, x, (x as { length?: number } | null)?.length ?? 0);
+    const n = checkInt(`${where}(x.length)`, x.length, 1, 2 ** 28);
+    const y = this.outReal(`${where}(out)`, out, n);
+    if (!this.io) {
+      (this.fn === "gelu" ? gelu : erf)(x, y, n);
+      return y;
+    }
+    const b = this.io.get(0, n);
+    b.view.set(x);
+    this.applyPtr(b.ptr, b.ptr, n);
+    y.set(b.view.subarray(0, n));
+    return y;
+  }
+
+  /** Wasm only: f over n f32 at byte offset xPtr into outPtr (may equal xPtr). */
+  applyPtr(xPtr: number, outPtr: number, n: number): void {
+    this.assertLive(`${this.fn}.applyPtr`);
+    if (!this.runtime) throw new S4StateError(`${this.fn}.applyPtr: pointer entry points need the wasm backend`);
+    checkInt(`${this.fn}.applyPtr(n)`, n, 1, 2 ** 28);
+    this.runtime.exports[this.fn](xPtr, outPtr, n);
+  }
+}

@@ -1,0 +1,126 @@
+// The position-wise Linear(H, O) of an S4 block (O = 2H before the GLU) as a plan that holds its
+// weights in wasm memory: y = W x + bias at every position, in layout (B, H, L) or (B, L, H).
+//   BHL: y[b, o, l] = sum_h W[o, h] x[b, h, l] + bias[o]     x (B, H, L) -> y (B, O, L)
+//   BLH: y[b, l, o] = sum_h W[o, h] x[b, l, h] + bias[o]     x (B, L, H) -> y (B, L, O)
+// W is (O, H) row-major as nn.Linear stores it (a Conv1d(H, O, 1) weight (O, H, 1) is the same
+// numbers). The wasm path is a register-blocked SIMD matrix multiply (assembly/linear.ts).
+import { S4StateError } from "../errors.js";
+import { linearBHL, linearBLH } from "../js/linear.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { FloatArray } from "../types.js";
+import { checkAllFinite, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
+import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
+import { Plan } from "./plan.js";
+
+export interface LinearOptions {
+  /** Input features H (>= 1). */
+  inFeatures: number;
+  /** Output features O (>= 1); 2H in an S4 block. */
+  outFeatures: number;
+  /** `BHL` (default; features on the middle axis) or `BLH` (features last). */
+  layout?: BlockLayout;
+  /** W (O, H) row-major. */
+  weight: FloatArray;
+  /** bias (O); omitted or null = no bias. */
+  bias?: FloatArray | null;
+}
+
+export class LinearPlan extends Plan {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly layout: BlockLayout;
+  /** float64 copies for the JS twin; W^T for BLH (the twin streams over contiguous outputs). */
+  private w64: Float64Array;
+  private bias64: Float64Array | null = null;
+  private readonly wBuf: WasmBuffer<Float32Array> | null;
+  private readonly biasBuf: WasmBuffer<Float32Array> | null;
+  private readonly scratch: WasmBuffer<Float32Array> | null;
+  private readonly io: GrowingBuffers | null;
+
+  constructor(runtime: WasmRuntime | null, options: LinearOptions) {
+    super(runtime);
+    const H = checkInt("linear(options.inFeatures)", options?.inFeatures, 1, 2 ** 16);
+    const O = checkInt("linear(options.outFeatures)", options.outFeatures, 1, 2 ** 16);
+    this.inFeatures = H;
+    this.outFeatures = O;
+    this.layout = checkOneOf("linear(options.layout)", options.layout ?? "BHL", ["BHL", "BLH"] as const);
+    this.w64 = new Float64Array(H * O);
+    if (this.ws && this.runtime) {
+      this.wBuf = this.ws.f32(H * O);
+      this.biasBuf = this.ws.f32(O);
+      this.scratch = this.ws.f32(this.runtime.exports.linearScratchFloats(H));
+      this.io = new GrowingBuffers(this.ws, 2);
+    } else {
+      this.wBuf = null;
+      this.biasBuf = null;
+      this.scratch = null;
+      this.io = null;
+    }
+    this.setWeights(options.weight, options.bias ?? null);
+  }
+
+  /** Replace W (O, H) and bias (O) (null = none). */
+  setWeights(weight: FloatArray, bias: FloatArray | null = null): void {
+    this.assertLive("linear.setWeights");
+    const H = this.inFeatures;
+    const O = this.outFeatures;
+    checkFloatArray("linear.setWeights(weight)", weight, O * H, "outFeatures*inFeatures");
+    checkAllFinite("linear.setWeights(weight)", weight);
+    if (bias !== null) {
+      checkFloatArray("linear.setWeights(bias)", bias, O, "outFeatures");
+      checkAllFinite("linear.setWeights(bias)", bias);
+    }
+    // BLH multiplies x (rows, H) by W^T (H, O): store the transpose once.
+    const w = new Float64Array(H * O);
+    if (this.layout === "BLH") for (let o = 0; o < O; o++) for (let h = 0; h < H; h++) w[h * O + o] = weight[o * H + h];
+    else w.set(weight);
+    this.w64 = w;
+    this.bias64 = bias ? Float64Array.from(bias) : null;
+    if (this.wBuf && this.biasBuf) {
+      this.wBuf.view.set(w);
+      if (bias) this.biasBuf.view.set(bias);
+    }
+  }
+
+  /** y = W x + bias. x: (B, H, L) or (B, L, H) -> y: (B, O, L) or (B, L, O). */
+  apply(x: FloatArray, shape: BlockShape, out?: FloatArray): FloatArray {
+    this.assertLive("linear.apply");
+    const { batch, length } = checkShape("linear.apply(shape)", shape);
+    const H = this.inFeatures;
+    const O = this.outFeatures;
+    checkFloatArray("linear.apply(x)", x, batch * H * length, "batch*inFeatures*length");
+    const y = this.outReal("linear.apply(out)", out, batch * O * length);
+    if (!this.io) {
+      if (this.layout === "BHL") linearBHL(x, this.w64, this.bias64, y, batch, H, O, length);
+      else linearBLH(x, this.w64, this.bias64, y, batch * length, H, O);
+      return y;
+    }
+    const xb = this.io.get(0, batch * H * length);
+    const yb = this.io.get(1, batch * O * length);
+    xb.view.set(x);
+    this.applyPtr(xb.ptr, yb.ptr, batch, length);
+    y.set(yb.view.subarray(0, batch * O * length));
+    return y;
+  }
+
+  /**
+   * Wasm only: the same on buffers already in this instance's memory (byte offsets, f32,
+   * 16-byte aligned preferred). y must not overlap x. Chains with other plans' applyPtr.
+   */
+  applyPtr(xPtr: number, yPtr: number, batch: number, length: number): void {
+    this.assertLive("linear.applyPtr");
+    if (!this.runtime || !this.wBuf || !this.biasBuf || !this.scratch) {
+      throw new S4StateError("linear.applyPtr: pointer entry points need the wasm backend");
+    }
+    checkInt("linear.applyPtr(batch)", batch, 1, 2 ** 24);
+    checkInt("linear.applyPtr(length)", length, 1, 2 ** 28);
+    const bias = this.bias64 ? this.biasBuf.ptr : 0;
+    const e = this.runtime.exports;
+    if (this.layout === "BHL") {
+      e.linearBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures, length, this.scratch.ptr);
+    } else {
+      e.linearBLH(xPtr, this.wBuf.ptr, bias, yPtr, batch * length, this.inFeatures, this.outFeatures, this.scratch.ptr);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { relErrorReal } from "@s4wasm/golden";
+import { describe, expect, it } from "vitest";
+import { S4ShapeError, S4StateError } from "../src/index.js";
+import { BACKENDS, kernelsFor, randomArray, rng } from "./helpers.js";
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+describe.each(BACKENDS)("glu (%s)", (backend) => {
+  it("takes the FIRST half as value and the second as gate, both layouts, random shapes", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(31);
+    for (const [B, H, L] of [
+      [1, 1, 1],
+      [2, 3, 5],
+      [3, 8, 17],
+      [1, 33, 9],
+    ]) {
+      for (const layout of ["BHL", "BLH"] as const) {
+        const z = randomArray(B * 2 * H * L, rand).map((v) => 6 * v);
+        const ref = new Float64Array(B * H * L);
+        for (let b = 0; b < B; b++)
+          for (let h = 0; h < H; h++)
+            for (let l = 0; l < L; l++) {
+              // Index from the definition: channel h of 2H is value, H + h is gate.
+              const zi = (c: number) => (layout === "BHL" ? (b * 2 * H + c) * L + l : (b * L + l) * 2 * H + c);
+              const yi = layout === "BHL" ? (b * H + h) * L + l : (b * L + l) * H + h;
+              ref[yi] = z[zi(h)] * sigmoid(z[zi(H + h)]);
+            }
+        const plan = k.glu({ channels: H, layout });
+        const y = plan.apply(z, { batch: B, length: L });
+        expect(relErrorReal(y, ref), `${layout} ${B}x${H}x${L}`).toBeLessThanOrEqual(backend === "js" ? 1e-15 : 1e-6);
+        plan.dispose();
+      }
+    }
+  });
+
+  it("saturates without NaN for large gates and rejects bad shapes", async () => {
+    const k = await kernelsFor(backend);
+    const plan = k.glu({ channels: 2 });
+    const y = plan.apply(Float64Array.of(3, -4, 200, -200), { batch: 1, length: 1 });
+    expect(y[0]).toBeCloseTo(3, 6);
+    expect(Math.abs(y[1])).toBeLessThan(1e-30);
+    expect(() => plan.apply(new Float64Array(3), { batch: 1, length: 1 })).toThrow(
+      /glu.apply\(z\): expected length 4 \(batch\*2\*channels\*length\), got 3/,
+    );
+    expect(() => plan.apply(new Float64Array(4), { batch: 1, length: 0 })).toThrow(S4ShapeError);
+    expect(() => k.glu({ channels: 0 })).toThrow(S4ShapeError);
+    plan.dispose();
+    expect(() => plan.apply(new Float64Array(4), { batch: 1, length: 1 })).toThrow(S4StateError);
+  });
+});

@@ -1,0 +1,80 @@
+import { relErrorReal } from "@s4wasm/golden";
+import { describe, expect, it } from "vitest";
+import { S4ShapeError, S4ValueError } from "../src/index.js";
+import { BACKENDS, kernelsFor, randomArray, rng } from "./helpers.js";
+
+/** float64 LayerNorm at every (b, l) over h, straight from the nn.LayerNorm definition. */
+function reference(
+  x: Float64Array,
+  g: Float64Array,
+  be: Float64Array,
+  B: number,
+  H: number,
+  L: number,
+  layout: "BHL" | "BLH",
+  eps: number,
+) {
+  const y = new Float64Array(x.length);
+  const idx = (b: number, h: number, l: number) => (layout === "BHL" ? (b * H + h) * L + l : (b * L + l) * H + h);
+  for (let b = 0; b < B; b++)
+    for (let l = 0; l < L; l++) {
+      const v = Array.from({ length: H }, (_, h) => x[idx(b, h, l)]);
+      const mean = v.reduce((s, t) => s + t, 0) / H;
+      const variance = v.reduce((s, t) => s + (t - mean) ** 2, 0) / H; // biased
+      for (let h = 0; h < H; h++) y[idx(b, h, l)] = ((v[h] - mean) / Math.sqrt(variance + eps)) * g[h] + be[h];
+    }
+  return y;
+}
+
+describe.each(BACKENDS)("layerNorm (%s)", (backend) => {
+  it("matches nn.LayerNorm (biased variance, eps 1e-5) on random shapes, both layouts", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(41);
+    for (const [B, H, L] of [
+      [1, 1, 3],
+      [2, 3, 5],
+      [1, 32, 4096],
+      [3, 7, 13],
+      [2, 64, 8],
+    ]) {
+      for (const layout of ["BHL", "BLH"] as const) {
+        // An offset mean and a spread scale: the two-pass variance must not cancel.
+        const x = randomArray(B * H * L, rand).map((v) => 100 + 3 * v);
+        const g = randomArray(H, rand);
+        const be = randomArray(H, rand);
+        const plan = k.layerNorm({ channels: H, layout, weight: g, bias: be });
+        const y = plan.apply(x, { batch: B, length: L });
+        const ref = reference(x, g, be, B, H, L, layout, 1e-5);
+        // H = 1: every value is its own mean, y = beta exactly; relErrorReal still applies.
+        expect(relErrorReal(y, ref), `${layout} ${B}x${H}x${L}`).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 2e-4);
+        plan.dispose();
+      }
+    }
+  });
+
+  it("uses eps inside the square root (constant input -> beta), custom eps, errors", async () => {
+    const k = await kernelsFor(backend);
+    const H = 4;
+    const g = Float64Array.of(1, 2, 3, 4);
+    const be = Float64Array.of(0.5, -0.5, 1, 0);
+    const plan = k.layerNorm({ channels: H, weight: g, bias: be });
+    const y = plan.apply(new Float64Array(H * 5).fill(7), { batch: 1, length: 5 });
+    for (let h = 0; h < H; h++) for (let l = 0; l < 5; l++) expect(y[h * 5 + l]).toBeCloseTo(be[h], 6);
+    // x = (-1, 1, -1, 1): var = 1; with eps = 3 the scale is 1/2.
+    const p2 = k.layerNorm({
+      channels: H,
+      layout: "BLH",
+      weight: new Float64Array(H).fill(1),
+      bias: new Float64Array(H),
+      eps: 3,
+    });
+    expect(Array.from(p2.apply(Float64Array.of(-1, 1, -1, 1), { batch: 1, length: 1 })).map((v) => +v.toFixed(6))).toEqual([
+      -0.5, 0.5, -0.5, 0.5,
+    ]);
+    expect(() => k.layerNorm({ channels: 4, weight: new Float64Array(3), bias: be })).toThrow(
+      /layerNorm\(options.weight\): expected length 4 \(channels\), got 3/,
+    );
+    expect(() => k.layerNorm({ channels: 4, weight: g, bias: be, eps: -1 })).toThrow(S4ValueError);
+    expect(() => plan.apply(new Float64Array(7), { batch: 1, length: 2 })).toThrow(S4ShapeError);
+  });
+});

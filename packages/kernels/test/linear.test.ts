@@ -1,0 +1,123 @@
+import { relErrorReal } from "@s4wasm/golden";
+import { describe, expect, it } from "vitest";
+import { S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
+import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
+
+/** float64 reference straight from the definition y[b,o,l] = sum_h W[o,h] x[b,h,l] + bias[o]. */
+function reference(
+  x: Float64Array,
+  W: Float64Array,
+  bias: Float64Array | null,
+  B: number,
+  H: number,
+  O: number,
+  L: number,
+  layout: "BHL" | "BLH",
+) {
+  const y = new Float64Array(B * O * L);
+  const xi = (b: number, h: number, l: number) => (layout === "BHL" ? (b * H + h) * L + l : (b * L + l) * H + h);
+  const yi = (b: number, o: number, l: number) => (layout === "BHL" ? (b * O + o) * L + l : (b * L + l) * O + o);
+  for (let b = 0; b < B; b++)
+    for (let o = 0; o < O; o++)
+      for (let l = 0; l < L; l++) {
+        let s = bias ? bias[o] : 0;
+        for (let h = 0; h < H; h++) s += W[o * H + h] * x[xi(b, h, l)];
+        y[yi(b, o, l)] = s;
+      }
+  return y;
+}
+
+describe.each(BACKENDS)("linear (%s)", (backend) => {
+  it("matches the float64 definition on random shapes, both layouts, with and without bias", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(7);
+    // Shapes hit every edge of the tiling: rows % 4, columns % 8 and % 4, scalar columns, and
+    // more than one 128-column / 128-row block.
+    const shapes = [
+      [1, 1, 1, 1],
+      [2, 3, 5, 7],
+      [1, 16, 32, 33],
+      [3, 5, 10, 131],
+      [1, 9, 6, 260],
+      [2, 32, 64, 17],
+      [1, 24, 130, 12],
+    ];
+    for (const [B, H, O, L] of shapes) {
+      for (const layout of ["BHL", "BLH"] as const) {
+        for (const withBias of [true, false]) {
+          const x = randomArray(B * H * L, rand);
+          const W = randomArray(O * H, rand);
+          const bias = withBias ? randomArray(O, rand) : null;
+          const plan = k.linear({ inFeatures: H, outFeatures: O, layout, weight: W, bias });
+          const y = plan.apply(x, { batch: B, length: L });
+          const ref = reference(x, W, bias, B, H, O, L, layout);
+          expect(relErrorReal(y, ref), `${layout} B=${B} H=${H} O=${O} L=${L} bias=${withBias}`).toBeLessThanOrEqual(
+            backend === "js" ? 1e-13 : 1e-6,
+          );
+          plan.dispose();
+        }
+      }
+    }
+  });
+
+  it("handles H = 256, O = 512 at L = 256 (the S4 block size; power-of-two strides)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(3);
+    const [H, O, L] = [256, 512, 256];
+    const x = randomArray(H * L, rand);
+    const W = randomArray(O * H, rand);
+    const bias = randomArray(O, rand);
+    const plan = k.linear({ inFeatures: H, outFeatures: O, weight: W, bias });
+    const y = plan.apply(x, { batch: 1, length: L });
+    const ref = reference(x, W, bias, 1, H, O, L, "BHL");
+    expect(relErrorReal(y, ref)).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
+    // Reuse with a new shape and new weights, into a caller's out array.
+    const W2 = randomArray(O * H, rand);
+    plan.setWeights(W2);
+    const out = new (backend === "js" ? Float64Array : Float32Array)(2 * O * 20);
+    const x2 = randomArray(2 * H * 20, rand);
+    expect(plan.apply(x2, { batch: 2, length: 20 }, out)).toBe(out);
+    expect(relErrorReal(out, reference(x2, W2, null, 2, H, O, 20, "BHL"))).toBeLessThanOrEqual(TOL[backend] / 10);
+    plan.dispose();
+    expect(() => plan.apply(x2, { batch: 2, length: 20 })).toThrow(S4StateError);
+  });
+
+  it("rejects bad arguments with errors that name them", async () => {
+    const k = await kernelsFor(backend);
+    const W = new Float64Array(6);
+    expect(() => k.linear({ inFeatures: 0, outFeatures: 2, weight: W })).toThrow(S4ShapeError);
+    expect(() => k.linear({ inFeatures: 3, outFeatures: 2, weight: new Float64Array(5) })).toThrow(
+      /linear.setWeights\(weight\): expected length 6 \(outFeatures\*inFeatures\), got 5/,
+    );
+    expect(() => k.linear({ inFeatures: 3, outFeatures: 2, weight: W, bias: new Float64Array(3) })).toThrow(S4ShapeError);
+    expect(() => k.linear({ inFeatures: 3, outFeatures: 2, weight: Float64Array.of(1, 2, Number.NaN, 4, 5, 6) })).toThrow(
+      S4ValueError,
+    );
+    expect(() => k.linear({ inFeatures: 3, outFeatures: 2, weight: W, layout: "LBH" as never })).toThrow(S4ValueError);
+    const plan = k.linear({ inFeatures: 3, outFeatures: 2, weight: W });
+    expect(() => plan.apply(new Float64Array(7), { batch: 1, length: 2 })).toThrow(/linear.apply\(x\): expected length 6/);
+    expect(() => plan.apply(new Float64Array(6), { batch: 0, length: 2 })).toThrow(S4ShapeError);
+    expect(() => plan.apply(new Float64Array(6), { batch: 1, length: 2 }, new Float64Array(3))).toThrow();
+    if (backend === "js") expect(() => plan.applyPtr(0, 0, 1, 1)).toThrow(S4StateError);
+    plan.dispose();
+  });
+});
+
+describe("linear pointer entry (wasm)", () => {
+  it("chains on buffers kept in wasm memory and equals apply()", async () => {
+    const k = await kernelsFor("wasm");
+    const rand = rng(5);
+    const [B, H, O, L] = [2, 12, 24, 37];
+    const W = randomArray(O * H, rand);
+    const plan = k.linear({ inFeatures: H, outFeatures: O, weight: W, bias: randomArray(O, rand) });
+    const ws = k.workspace();
+    const xb = ws.f32(B * H * L);
+    const yb = ws.f32(B * O * L);
+    const x = randomArray(B * H * L, rand);
+    xb.view.set(x);
+    plan.applyPtr(xb.ptr, yb.ptr, B, L);
+    expect(Array.from(yb.view)).toEqual(Array.from(plan.apply(x, { batch: B, length: L })));
+    ws.dispose();
+    plan.dispose();
+  });
+});
