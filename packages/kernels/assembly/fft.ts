@@ -398,6 +398,13 @@ const RSQRT2: f32 = 0.7071067811865476;
   else stage5(xr, xi, yr, yi, s, m, twr, twi, inv);
 }
 
+/** Stage i of a Stockham descriptor from planes x to planes y. */
+export function runStageAt(desc: usize, i: i32, xr: usize, xi: usize, yr: usize, yi: usize, inv: bool): void {
+  const d = desc + 32 + 32 * <usize>i;
+  if (inv) runStage(d, xr, xi, yr, yi, true);
+  else runStage(d, xr, xi, yr, yi, false);
+}
+
 /** The stage chain x -> ... -> out; destinations from the end are out, A, B, A, ... */
 function stockham(desc: usize, xr: usize, xi: usize, yr: usize, yi: usize, inv: bool): void {
   const S = load<i32>(desc, 4);
@@ -413,9 +420,7 @@ function stockham(desc: usize, xr: usize, xi: usize, yr: usize, yi: usize, inv: 
     const back = S - 1 - i;
     const dr = back == 0 ? yr : (back & 1) ? aR : bR;
     const di = back == 0 ? yi : (back & 1) ? aI : bI;
-    const d = desc + 32 + 32 * <usize>i;
-    if (inv) runStage(d, sr, si, dr, di, true);
-    else runStage(d, sr, si, dr, di, false);
+    runStageAt(desc, i, sr, si, dr, di, inv);
     sr = dr;
     si = di;
   }

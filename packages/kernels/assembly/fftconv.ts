@@ -6,6 +6,7 @@
 // S is stored pre-scaled by 1/(2n) (the host does it): the 1/2 of the even/odd split and the
 // 1/n of irfft fold into it, so the pass has no extra multiplies.
 import { transformRow } from "./fft";
+import { realInOk, realOutOk, stockhamRealIn, stockhamRealOut } from "./fft-real-io";
 import { packReal, unpackReal } from "./rfft";
 
 @inline function rev(v: v128): v128 {
@@ -105,23 +106,34 @@ export function fftConvRows(rdesc: usize, Sr: usize, Si: usize, u: usize, y: usi
   const rowB = (<usize>L) << 2;
   const specB = (<usize>(L + 1)) << 2;
   const rows = batch * H;
+  // Fused paths: the first stage reads u (upper half of the 2L padding known zero), the last one
+  // writes the first L outputs of y with the D skip; they need even L and radix-4/8 end stages.
+  const fastIn = (L & 1) == 0 && realInOk(core);
+  const fastOut = (L & 1) == 0 && realOutOk(core);
   for (let r = 0; r < rows; r++) {
     const h = r % H;
     const uo = u + rowB * <usize>r, yo = y + rowB * <usize>r;
     const so = specB * <usize>h;
-    packReal(uo, L, zr, zi, L);
-    transformRow(core, zr, zi, Zr, Zi, false);
+    const dh: f32 = d != 0 ? load<f32>(d + ((<usize>h) << 2)) : 0;
+    if (fastIn) stockhamRealIn(core, uo, true, Zr, Zi);
+    else {
+      packReal(uo, L, zr, zi, L);
+      transformRow(core, zr, zi, Zr, Zi, false);
+    }
     convSpectrum(Zr, Zi, Sr + so, Si + so, zr, zi, twr, twi, L);
+    if (fastOut) {
+      stockhamRealOut(core, zr, zi, yo, true, uo, dh);
+      continue;
+    }
     transformRow(core, zr, zi, Zr, Zi, true);
     // y may alias u: read the skip term before the row is overwritten
-    if (d != 0 && yo == uo) {
-      // keep u in z (free now) first
+    if (dh != 0 && yo == uo) {
       memory.copy(zr, uo, rowB);
       unpackReal(Zr, Zi, yo, L);
-      addSkip(yo, zr, load<f32>(d + ((<usize>h) << 2)), L);
+      addSkip(yo, zr, dh, L);
     } else {
       unpackReal(Zr, Zi, yo, L);
-      if (d != 0) addSkip(yo, uo, load<f32>(d + ((<usize>h) << 2)), L);
+      if (dh != 0) addSkip(yo, uo, dh, L);
     }
   }
 }

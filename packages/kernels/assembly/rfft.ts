@@ -10,6 +10,7 @@
 //   [0] n  [1] complex core descriptor (N = n/2 for even n, n for odd)
 //   [2..3] W^k re/im, k = 0..N/2 (+3 padding)  [4..5] z re/im (N)  [6..7] Z re/im (N)
 import { transformRow } from "./fft";
+import { realInOk, realOutOk, stockhamRealIn, stockhamRealOut } from "./fft-real-io";
 
 @inline function rev(v: v128): v128 {
   return v128.shuffle<f32>(v, v, 3, 2, 1, 0);
@@ -158,8 +159,11 @@ export function rfftRows(rdesc: usize, x: usize, inLen: i32, outRe: usize, outIm
       memory.copy(outIm + oo, Zi, (<usize>nb) << 2);
     } else {
       const N = n >> 1;
-      packReal(xo, use, zr, zi, N);
-      transformRow(core, zr, zi, Zr, Zi, false);
+      if (use == n && realInOk(core)) stockhamRealIn(core, xo, false, Zr, Zi);
+      else {
+        packReal(xo, use, zr, zi, N);
+        transformRow(core, zr, zi, Zr, Zi, false);
+      }
       postProcess(Zr, Zi, outRe + oo, outIm + oo, twr, twi, N);
     }
   }
@@ -194,8 +198,11 @@ export function irfftRows(rdesc: usize, XRe: usize, XIm: usize, out: usize, batc
     } else {
       const N = n >> 1;
       preProcess(XRe + io, XIm + io, Zr, Zi, twr, twi, N, c);
-      transformRow(core, Zr, Zi, zr, zi, true);
-      unpackReal(zr, zi, oo, n);
+      if (realOutOk(core)) stockhamRealOut(core, Zr, Zi, oo, false, 0, 0);
+      else {
+        transformRow(core, Zr, Zi, zr, zi, true);
+        unpackReal(zr, zi, oo, n);
+      }
     }
   }
 }
