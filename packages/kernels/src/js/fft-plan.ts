@@ -48,12 +48,23 @@ export interface ComplexFFTPlan {
 /** The largest supported transform length (2^22). */
 export const FFT_MAX_N = 2 ** 22;
 
+/** Largest power of two that ends in a radix-8 stage. */
+const RADIX8_MAX = 4096;
+
 /** Radices for n in stage order (4s, then 2, 3, 5), or null if n has a prime factor > 5. */
 export function factorize(n: number): Radix[] | null {
   const out: Radix[] = [];
   if (n >= 8 && (n & (n - 1)) === 0 && Math.log2(n) % 2 === 1) {
-    for (let r = n; r > 8; r /= 4) out.push(4);
-    out.push(8);
+    // Odd power of two: ... 4, 8 while the radix-8 stride (n/8 floats) stays within 512 (its
+    // 16 streams at a 4 KiB-multiple stride thrash L1 sets beyond that); else ... 4, 2, 4, so the
+    // last stage is still a twiddle-free radix 4 (the real-output fast path needs that).
+    if (n <= RADIX8_MAX) {
+      for (let r = n; r > 8; r /= 4) out.push(4);
+      out.push(8);
+    } else {
+      for (let r = n; r > 8; r /= 4) out.push(4);
+      out.push(2, 4);
+    }
     return out;
   }
   let rest = n;
