@@ -3,7 +3,7 @@
 import { complexOf, realOf, relErrorComplex, relErrorReal } from "@s4wasm/golden";
 import { readGolden } from "@s4wasm/golden/node";
 import { describe, expect, it } from "vitest";
-import { S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
+import { js, S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
 import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
 
 const golden = readGolden("fft");
@@ -54,6 +54,30 @@ function sampleLengths(): number[] {
 const LENGTHS = sampleLengths();
 /** Float32 round-off grows like log n; Bluestein adds two transforms of M >= 2n. */
 const PROP_TOL = { wasm: 2e-5, js: 1e-12 } as const;
+
+describe("FFT plans: large sizes, wasm against the float64 twin", () => {
+  it("agrees for 2^13, 2^15 (radix 2 then 4 at the end) and 3 * 2^12, complex and real", async () => {
+    const wasm = await kernelsFor("wasm");
+    const rand = rng(123);
+    for (const n of [8192, 32768, 12288]) {
+      const x = { re: randomArray(n, rand), im: randomArray(n, rand) };
+      const want = { re: new Float64Array(n), im: new Float64Array(n) };
+      js.fft(js.fftTwin(n), x.re, x.im, want.re, want.im, 1, false);
+      const f = wasm.fft(n);
+      const X = f.forward(x);
+      expect(relErrorComplex(X.re, X.im, want.re, want.im), `fft n=${n}`).toBeLessThanOrEqual(1e-5);
+      const r = wasm.rfft(2 * n);
+      const xr = randomArray(2 * n, rand);
+      const R = r.forward(xr);
+      const wr = { re: new Float64Array(n + 1), im: new Float64Array(n + 1) };
+      js.rfft(js.rfftTwin(2 * n), xr, 2 * n, wr.re, wr.im, 1);
+      expect(relErrorComplex(R.re, R.im, wr.re, wr.im), `rfft n=${2 * n}`).toBeLessThanOrEqual(1e-5);
+      expect(relErrorReal(r.inverse(R), xr), `irfft n=${2 * n}`).toBeLessThanOrEqual(1e-5);
+      f.dispose();
+      r.dispose();
+    }
+  });
+});
 
 describe.each(BACKENDS)("FFT plans (%s)", (backend) => {
   const tol = TOL[backend];
