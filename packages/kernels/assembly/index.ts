@@ -21,3 +21,4 @@ export { fftRows, fftScale } from "./fft";
 export { irfftRows, rfftRows } from "./rfft";
 export { fftConvRows } from "./fftconv";
 export { dplrStep } from "./step-dplr";
+export { stepMatVec } from "./step-matvec";

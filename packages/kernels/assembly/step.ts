@@ -25,31 +25,33 @@ export function diagStep(
       const s = <usize>bh * rowBytes;
       const io = (<usize>bh * <usize>L) << 2;
       const dh = load<f32>(d + ((<usize>h) << 2));
+      // Row pointers hoisted out of the time loop: one add per address in the inner loop.
+      const xr = xRe + s, xi = xIm + s;
+      const ar0 = dARe + p, ai0 = dAIm + p, br0 = dBRe + p, bi0 = dBIm + p, cr0 = cRe + p, ci0 = cIm + p;
+      const end4 = (<usize>m4) << 2, end = (<usize>M) << 2;
       for (let t = 0; t < L; t++) {
         const ut = load<f32>(u + io + ((<usize>t) << 2));
         const uv = f32x4.splat(ut);
         let acc = f32x4.splat(0);
-        let m = 0;
-        for (; m < m4; m += 4) {
-          const o = (<usize>m) << 2;
-          const xr = v128.load(xRe + s + o), xi = v128.load(xIm + s + o);
-          const ar = v128.load(dARe + p + o), ai = v128.load(dAIm + p + o);
-          const nr = f32x4.add(f32x4.sub(f32x4.mul(ar, xr), f32x4.mul(ai, xi)), f32x4.mul(v128.load(dBRe + p + o), uv));
-          const ni = f32x4.add(f32x4.add(f32x4.mul(ar, xi), f32x4.mul(ai, xr)), f32x4.mul(v128.load(dBIm + p + o), uv));
-          v128.store(xRe + s + o, nr);
-          v128.store(xIm + s + o, ni);
-          acc = f32x4.add(acc, f32x4.sub(f32x4.mul(v128.load(cRe + p + o), nr), f32x4.mul(v128.load(cIm + p + o), ni)));
+        let o: usize = 0;
+        for (; o < end4; o += 16) {
+          const x0 = v128.load(xr + o), x1 = v128.load(xi + o);
+          const ar = v128.load(ar0 + o), ai = v128.load(ai0 + o);
+          const nr = f32x4.add(f32x4.sub(f32x4.mul(ar, x0), f32x4.mul(ai, x1)), f32x4.mul(v128.load(br0 + o), uv));
+          const ni = f32x4.add(f32x4.add(f32x4.mul(ar, x1), f32x4.mul(ai, x0)), f32x4.mul(v128.load(bi0 + o), uv));
+          v128.store(xr + o, nr);
+          v128.store(xi + o, ni);
+          acc = f32x4.add(acc, f32x4.sub(f32x4.mul(v128.load(cr0 + o), nr), f32x4.mul(v128.load(ci0 + o), ni)));
         }
         let tail: f32 = 0;
-        for (; m < M; m++) {
-          const o = (<usize>m) << 2;
-          const xr = load<f32>(xRe + s + o), xi = load<f32>(xIm + s + o);
-          const ar = load<f32>(dARe + p + o), ai = load<f32>(dAIm + p + o);
-          const nr = ar * xr - ai * xi + load<f32>(dBRe + p + o) * ut;
-          const ni = ar * xi + ai * xr + load<f32>(dBIm + p + o) * ut;
-          store<f32>(xRe + s + o, nr);
-          store<f32>(xIm + s + o, ni);
-          tail += load<f32>(cRe + p + o) * nr - load<f32>(cIm + p + o) * ni;
+        for (; o < end; o += 4) {
+          const x0 = load<f32>(xr + o), x1 = load<f32>(xi + o);
+          const ar = load<f32>(ar0 + o), ai = load<f32>(ai0 + o);
+          const nr = ar * x0 - ai * x1 + load<f32>(br0 + o) * ut;
+          const ni = ar * x1 + ai * x0 + load<f32>(bi0 + o) * ut;
+          store<f32>(xr + o, nr);
+          store<f32>(xi + o, ni);
+          tail += load<f32>(cr0 + o) * nr - load<f32>(ci0 + o) * ni;
         }
         store<f32>(y + io + ((<usize>t) << 2), scale * (hsum(acc) + tail) + dh * ut);
       }

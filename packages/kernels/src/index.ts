@@ -10,6 +10,7 @@ export { Kernels } from "./kernels.js";
 export { type LoadOptions, loadKernels, type WasmSource } from "./loader.js";
 export { WasmArena } from "./memory/arena.js";
 export { WasmBuffer, Workspace } from "./memory/workspace.js";
+export { type BlockLayout, type BlockShape, GrowingBuffers } from "./primitives/block-io.js";
 export {
   type CauchyOptions,
   CauchyPlan,
@@ -18,16 +19,15 @@ export {
 } from "./primitives/cauchy.js";
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
-export { type BlockLayout, type BlockShape, GrowingBuffers } from "./primitives/block-io.js";
+export { type FFTOptions, FFTPlan } from "./primitives/fft.js";
+export { type FFTConvApplyOptions, type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
 export { type ElementwiseFunction, ElementwisePlan } from "./primitives/gelu.js";
 export { type GLUOptions, GLUPlan } from "./primitives/glu.js";
 export { type LayerNormOptions, LayerNormPlan } from "./primitives/layer-norm.js";
 export { type LinearOptions, LinearPlan } from "./primitives/linear.js";
 export { type MeanPoolOptions, MeanPoolPlan } from "./primitives/mean-pool.js";
-export { type FFTOptions, FFTPlan } from "./primitives/fft.js";
-export { type FFTConvApplyOptions, type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
-export { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
 export { Plan } from "./primitives/plan.js";
+export { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
 export {
   type LinearScanCall,
   type LinearScanOptions,
@@ -38,6 +38,7 @@ export {
 export { type DiagStepOptions, type DiagStepParams, DiagStepPlan } from "./primitives/step.js";
 export { type DenseStepOptions, type DenseStepParams, DenseStepPlan } from "./primitives/step-dense.js";
 export { type DPLRStepOptions, type DPLRStepParams, DPLRStepPlan } from "./primitives/step-dplr.js";
+export { type StepLinearOptions, StepLinearPlan } from "./primitives/step-matvec.js";
 export { StepPlan } from "./primitives/step-plan.js";
 export { SSMState } from "./primitives/step-state.js";
 export { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";

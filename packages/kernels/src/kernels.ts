@@ -5,18 +5,19 @@ import { Workspace } from "./memory/workspace.js";
 import { type CauchyOptions, CauchyPlan, type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy.js";
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+import { type FFTOptions, FFTPlan } from "./primitives/fft.js";
+import { type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
 import { type ElementwiseFunction, ElementwisePlan } from "./primitives/gelu.js";
 import { type GLUOptions, GLUPlan } from "./primitives/glu.js";
 import { type LayerNormOptions, LayerNormPlan } from "./primitives/layer-norm.js";
 import { type LinearOptions, LinearPlan } from "./primitives/linear.js";
 import { type MeanPoolOptions, MeanPoolPlan } from "./primitives/mean-pool.js";
-import { type FFTOptions, FFTPlan } from "./primitives/fft.js";
-import { type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
 import { type RFFTOptions, RFFTPlan } from "./primitives/rfft.js";
 import { type LinearScanOptions, LinearScanPlan } from "./primitives/scan.js";
 import { type DiagStepOptions, DiagStepPlan } from "./primitives/step.js";
 import { type DenseStepOptions, DenseStepPlan } from "./primitives/step-dense.js";
 import { type DPLRStepOptions, DPLRStepPlan } from "./primitives/step-dplr.js";
+import { type StepLinearOptions, StepLinearPlan } from "./primitives/step-matvec.js";
 import { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
 import type { WasmRuntime } from "./runtime.js";
 import type { BackendKind } from "./types.js";
@@ -79,6 +80,11 @@ export class Kernels {
   /** O(N) rank-1 DPLR step (bilinear, Woodbury on the half state): the official S4 "linear" step mode. */
   dplrStep(options: DPLRStepOptions): DPLRStepPlan {
     return new DPLRStepPlan(this.live("dplrStep"), options);
+  }
+
+  /** Linear(H, O) on ONE frame (streaming block step): y = W x + bias as a SIMD matrix-vector product. */
+  stepLinear(options: StepLinearOptions): StepLinearPlan {
+    return new StepLinearPlan(this.live("stepLinear"), options);
   }
 
   /** Complex FFT of any length n in [1, 2^22], batched over rows (numpy fft / ifft). */

@@ -109,6 +109,7 @@ export interface KernelExports {
     M: number,
     L: number,
   ): void;
+  stepMatVec(w: number, x: number, bias: number, y: number, H: number, O: number): void;
   // FFT (assembly/fft.ts, rfft.ts, fftconv.ts): desc/rdesc are plan descriptors written by src/primitives/fft-layout.ts.
   fftRows(
     desc: number,
@@ -208,6 +209,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "diagStep",
   "denseStep",
   "dplrStep",
+  "stepMatVec",
   "linearBHL",
   "linearBLH",
   "linearScratchFloats",

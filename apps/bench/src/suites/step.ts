@@ -4,15 +4,16 @@
 // in wasm memory: no copies), and the float64 JS twin. Cases: S4D (diagonal, O(N) per channel)
 // and S4 DPLR in the dense step (O(N^2) per channel, full 2*(N/2) state) and in the O(N) rank-1
 // "linear" step (Woodbury on the half state; the official code's slow `linear` mode).
-// The GELU -> Linear(H,2H) -> GLU tail of the block is not included (no block-op kernels yet).
+// The full S4D block step (SSM + D -> GELU -> Linear(H, 2H) -> GLU) is in step-block.ts.
 import { type Kernels, loadKernels, type SSMState, type StepPlan } from "@s4wasm/kernels";
 import { type DPLRParams, type S4DParams, StepMode, type StepSystem, stepSystemDPLR, stepSystemS4D } from "@s4wasm/layers";
+import { blockStepCase } from "./step-block.js";
 import type { Contender, Suite, SuiteCase } from "./types.js";
 
 /** Steps run from the zero state before an output is read (validation only, untimed). */
-const CHECK_STEPS = 8;
+export const CHECK_STEPS = 8;
 
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -24,7 +25,7 @@ function seeded(seed: number): () => number {
 }
 
 /** S4D-Lin-like parameters: A_n = -1/2 + i pi n, B = 1, C random, dt log-uniform in [1e-3, 1e-1]. */
-function s4dParams(H: number, N2: number): S4DParams {
+export function s4dParams(H: number, N2: number): S4DParams {
   const r = seeded(H * 1000 + N2);
   const n = H * N2;
   const A = { re: new Float64Array(n).fill(-0.5), im: Float64Array.from({ length: n }, (_, i) => Math.PI * (i % N2)) };
@@ -46,13 +47,13 @@ function dplrParams(H: number, N2: number): DPLRParams {
   return { H, N2, rank: 1, channels: 1, logDt: p.logDt, Lambda: p.A, P, B, C: p.C, cForm: "C" };
 }
 
-function frameAt(t: number, B: number, H: number, into: Float32Array | Float64Array): Float32Array | Float64Array {
+export function frameAt(t: number, B: number, H: number, into: Float32Array | Float64Array): Float32Array | Float64Array {
   for (let i = 0; i < B * H; i++) into[i] = Math.sin(0.1 * i + 0.7 * t);
   return into;
 }
 
 /** y after CHECK_STEPS steps from zero, float64, directly from the discrete system. */
-function reference(sys: StepSystem, B: number): Float64Array {
+export function reference(sys: StepSystem, B: number): Float64Array {
   const { H, size: S } = sys;
   const xr = new Float64Array(B * H * S);
   const xi = new Float64Array(B * H * S);
@@ -98,7 +99,7 @@ function reference(sys: StepSystem, B: number): Float64Array {
 
 type Source = { s4d: S4DParams } | { dplr: DPLRParams; dplrMode?: "dense" | "linear" };
 
-function D(H: number): Float64Array {
+export function D(H: number): Float64Array {
   const r = seeded(H);
   return Float64Array.from({ length: H }, r);
 }
@@ -198,7 +199,7 @@ function stepCase(model: "s4d" | "dplr-dense" | "dplr-linear", H: number, N: num
 export const stepSuite: Suite = {
   name: "step",
   description:
-    "one streaming step y_t = SSM(u_t) + D u_t (state in wasm memory, updated in place); S4D diagonal, S4 DPLR dense (O(N^2)) and DPLR linear (rank-1 Woodbury, O(N)); SSM + D only (no GELU/GLU block tail yet)",
+    "one streaming step y_t = SSM(u_t) + D u_t (state in wasm memory, updated in place); S4D diagonal, S4 DPLR dense (O(N^2)) and DPLR linear (rank-1 Woodbury, O(N)); and the full S4D block step (SSM + D -> GELU -> Linear(H, 2H) -> GLU)",
   cases({ quick, sizes }) {
     const Hs = sizes ?? (quick ? [8] : [256]);
     const N = quick ? 8 : 64;
@@ -208,6 +209,7 @@ export const stepSuite: Suite = {
       if (!quick) out.push(stepCase("s4d", H, N, 8));
       out.push(stepCase("dplr-dense", H, N, 1));
       out.push(stepCase("dplr-linear", H, N, 1));
+      out.push(blockStepCase(H, N));
     }
     return out;
   },

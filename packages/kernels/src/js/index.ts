@@ -3,15 +3,6 @@ export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy.js";
 export { cmul, cmulAcc } from "./cmul.js";
 export { dft, twiddleTable } from "./dft.js";
 export { erf, erf64, erfc64, gelu, gelu64 } from "./erf.js";
-export { glu } from "./glu.js";
-export { layerNormRows, layerNormStrided } from "./layernorm.js";
-export { linearBHL, linearBLH } from "./linear.js";
-export { meanPoolColumns, meanPoolRows } from "./meanpool.js";
-export { linearScan, linearScanChunked, scanScratchFloats } from "./scan.js";
-export { diagStep } from "./step.js";
-export { denseStep } from "./step-dense.js";
-export { DPLR_STEP_PLANES, dplrStep } from "./step-dplr.js";
-export { vandermonde, vandermondeTranspose } from "./vandermonde.js";
 export {
   FFT_MAX_N,
   type FFTTwin,
@@ -27,3 +18,13 @@ export {
   rfftTwin,
 } from "./fft.js";
 export { type FFTConvTwin, fftConvApply, fftConvSetKernel, fftConvTwin, kernelRow } from "./fftconv.js";
+export { glu } from "./glu.js";
+export { layerNormRows, layerNormStrided } from "./layernorm.js";
+export { linearBHL, linearBLH } from "./linear.js";
+export { meanPoolColumns, meanPoolRows } from "./meanpool.js";
+export { linearScan, linearScanChunked, scanScratchFloats } from "./scan.js";
+export { diagStep } from "./step.js";
+export { denseStep } from "./step-dense.js";
+export { DPLR_STEP_PLANES, dplrStep } from "./step-dplr.js";
+export { stepMatVec } from "./step-matvec.js";
+export { vandermonde, vandermondeTranspose } from "./vandermonde.js";

@@ -1,0 +1,64 @@
+// One frame through a Linear layer, for the streaming block step (batch 1, one position):
+//   y[o] = bias[o] + sum_h W[o, h] x[h]        W (O, H) row-major (nn.Linear layout), x (H), y (O)
+// The position-wise Linear plan (linear.ts) is a matrix multiply tuned for many positions; with a
+// single position it degenerates to scalar columns or re-packs W on every call, so a step uses
+// this matrix-vector product instead: 4 rows of W at a time, SIMD along h (x stays in L1), one
+// horizontal sum per row. `bias` = 0 means no bias. y must not alias x. No allocation.
+
+@inline
+function hsum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+export function stepMatVec(w: usize, x: usize, bias: usize, y: usize, H: i32, O: i32): void {
+  const row = (<usize>H) << 2;
+  const h4 = H & ~3;
+  let o = 0;
+  for (; o + 4 <= O; o += 4) {
+    const w0 = w + <usize>o * row, w1 = w0 + row, w2 = w1 + row, w3 = w2 + row;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let h = 0;
+    for (; h < h4; h += 4) {
+      const q = (<usize>h) << 2;
+      const xv = v128.load(x + q);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + q), xv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(w1 + q), xv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(w2 + q), xv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(w3 + q), xv));
+    }
+    let s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+    for (; h < H; h++) {
+      const q = (<usize>h) << 2;
+      const xh = load<f32>(x + q);
+      s0 += load<f32>(w0 + q) * xh;
+      s1 += load<f32>(w1 + q) * xh;
+      s2 += load<f32>(w2 + q) * xh;
+      s3 += load<f32>(w3 + q) * xh;
+    }
+    const yo = y + ((<usize>o) << 2);
+    if (bias != 0) {
+      const bo = bias + ((<usize>o) << 2);
+      s0 += load<f32>(bo);
+      s1 += load<f32>(bo, 4);
+      s2 += load<f32>(bo, 8);
+      s3 += load<f32>(bo, 12);
+    }
+    store<f32>(yo, s0);
+    store<f32>(yo, s1, 4);
+    store<f32>(yo, s2, 8);
+    store<f32>(yo, s3, 12);
+  }
+  for (; o < O; o++) {
+    const w0 = w + <usize>o * row;
+    let a0 = f32x4.splat(0);
+    let h = 0;
+    for (; h < h4; h += 4) {
+      const q = (<usize>h) << 2;
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(w0 + q), v128.load(x + q)));
+    }
+    let s0 = hsum(a0);
+    for (; h < H; h++) s0 += load<f32>(w0 + ((<usize>h) << 2)) * load<f32>(x + ((<usize>h) << 2));
+    if (bias != 0) s0 += load<f32>(bias + ((<usize>o) << 2));
+    store<f32>(y + ((<usize>o) << 2), s0);
+  }
+}

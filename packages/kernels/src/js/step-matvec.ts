@@ -1,0 +1,13 @@
+// Plain-TypeScript twin of assembly/step-matvec.ts (float64): one frame through a Linear layer,
+//   y[o] = bias[o] + sum_h W[o, h] x[h],   W (O, H) row-major, x (H), y (O); bias may be null.
+type Plane = ArrayLike<number>;
+type OutPlane = { [i: number]: number; length: number };
+
+export function stepMatVec(w: Plane, x: Plane, bias: Plane | null, y: OutPlane, H: number, O: number): void {
+  for (let o = 0; o < O; o++) {
+    let s = bias ? bias[o] : 0;
+    const r = o * H;
+    for (let h = 0; h < H; h++) s += w[r + h] * x[h];
+    y[o] = s;
+  }
+}

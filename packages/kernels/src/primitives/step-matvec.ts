@@ -1,0 +1,85 @@
+// A Linear layer applied to ONE frame (batch 1, one position) as a plan, for streaming block
+// steps: y = W x + bias, W (O, H) row-major as nn.Linear stores it, x (H), y (O). The weights
+// live in wasm memory; applyPtr chains with the step kernels at pointer level (no copies).
+// For many positions use k.linear (a blocked matrix multiply) instead.
+import { S4StateError } from "../errors.js";
+import { stepMatVec } from "../js/step-matvec.js";
+import type { WasmBuffer } from "../memory/workspace.js";
+import type { WasmRuntime } from "../runtime.js";
+import type { FloatArray } from "../types.js";
+import { checkAllFinite, checkFloatArray, checkInt } from "../validate.js";
+import { Plan } from "./plan.js";
+
+export interface StepLinearOptions {
+  /** H, input features. */
+  inFeatures: number;
+  /** O, output features (2H before a GLU). */
+  outFeatures: number;
+  /** W (O, H) row-major. */
+  weight: FloatArray;
+  /** bias (O); none when absent. */
+  bias?: FloatArray | null;
+}
+
+export class StepLinearPlan extends Plan {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  private readonly w64: Float64Array;
+  private readonly b64: Float64Array | null;
+  private readonly wBuf: WasmBuffer<Float32Array> | null = null;
+  private readonly bBuf: WasmBuffer<Float32Array> | null = null;
+  private readonly xBuf: WasmBuffer<Float32Array> | null = null;
+  private readonly yBuf: WasmBuffer<Float32Array> | null = null;
+
+  constructor(runtime: WasmRuntime | null, options: StepLinearOptions) {
+    super(runtime);
+    const H = checkInt("stepLinear(options.inFeatures)", options?.inFeatures, 1, 2 ** 16);
+    const O = checkInt("stepLinear(options.outFeatures)", options.outFeatures, 1, 2 ** 16);
+    this.inFeatures = H;
+    this.outFeatures = O;
+    const w = checkFloatArray("stepLinear(options.weight)", options.weight, O * H, "outFeatures*inFeatures");
+    checkAllFinite("stepLinear(options.weight)", w);
+    this.w64 = Float64Array.from(w);
+    if (options.bias != null) {
+      const b = checkFloatArray("stepLinear(options.bias)", options.bias, O, "outFeatures");
+      checkAllFinite("stepLinear(options.bias)", b);
+      this.b64 = Float64Array.from(b);
+    } else this.b64 = null;
+    if (this.ws) {
+      this.wBuf = this.ws.f32(O * H);
+      this.wBuf.view.set(this.w64);
+      if (this.b64) {
+        this.bBuf = this.ws.f32(O);
+        this.bBuf.view.set(this.b64);
+      }
+      this.xBuf = this.ws.f32(H);
+      this.yBuf = this.ws.f32(O);
+    }
+  }
+
+  /** y = W x + bias. x (H) -> y (O), fresh unless `out` is given. */
+  apply(x: FloatArray, out?: FloatArray): FloatArray {
+    this.assertLive("stepLinear.apply");
+    const { inFeatures: H, outFeatures: O } = this;
+    checkFloatArray("stepLinear.apply(x)", x, H, "inFeatures");
+    const y = this.outReal("stepLinear.apply(out)", out, O);
+    if (!this.runtime) {
+      stepMatVec(this.w64, x, this.b64, y, H, O);
+      return y;
+    }
+    const xb = this.xBuf as WasmBuffer<Float32Array>;
+    const yb = this.yBuf as WasmBuffer<Float32Array>;
+    xb.view.set(x);
+    this.applyPtr(xb.ptr, yb.ptr);
+    y.set(yb.view);
+    return y;
+  }
+
+  /** Wasm only: x at xPtr (H f32) -> y at yPtr (O f32); y must not overlap x. */
+  applyPtr(xPtr: number, yPtr: number): void {
+    this.assertLive("stepLinear.applyPtr");
+    if (!this.runtime) throw new S4StateError("stepLinear.applyPtr: pointer entry points need the wasm backend");
+    const w = this.wBuf as WasmBuffer<Float32Array>;
+    this.runtime.exports.stepMatVec(w.ptr, xPtr, this.bBuf ? this.bBuf.ptr : 0, yPtr, this.inFeatures, this.outFeatures);
+  }
+}
