@@ -9,6 +9,7 @@
 // Descriptor (i32 words, pointers are byte offsets):
 //   [0] n  [1] complex core descriptor (N = n/2 for even n, n for odd)
 //   [2..3] W^k re/im, k = 0..N/2 (+3 padding)  [4..5] z re/im (N)  [6..7] Z re/im (N)
+//   [8..9] G[k] = -i W^k / 2 re/im (the post-processing table)
 import { transformRow } from "./fft";
 import { realInOk, realOutOk, stockhamRealIn, stockhamRealOut } from "./fft-real-io";
 
@@ -50,8 +51,12 @@ export function unpackReal(zr: usize, zi: usize, out: usize, count: i32): void {
   }
 }
 
-/** Z (N) -> X (N+1): the split post-processing pass of the real FFT (see the header). */
-export function postProcess(Zr: usize, Zi: usize, Xr: usize, Xi: usize, twr: usize, twi: usize, N: i32): void {
+/**
+ * Z (N) -> X (N+1): the split post-processing pass of the real FFT (see the header), written as
+ * X[k] = S/2 + G D, X[N-k] = conj(S/2 - G D) with S = Z[k] + conj Z[N-k], D = Z[k] - conj Z[N-k]
+ * and the table G[k] = -i W^k / 2 (gr, gi), which saves the halvings of E and O.
+ */
+export function postProcess(Zr: usize, Zi: usize, Xr: usize, Xi: usize, gr: usize, gi: usize, N: i32): void {
   const z0r = load<f32>(Zr), z0i = load<f32>(Zi);
   const NB = (<usize>N) << 2;
   store<f32>(Xr, z0r + z0i);
@@ -65,30 +70,32 @@ export function postProcess(Zr: usize, Zi: usize, Xr: usize, Xi: usize, twr: usi
     const o = (<usize>k) << 2;
     const ob = (<usize>(N - k - 3)) << 2;
     const ar = v128.load(Zr + o), ai = v128.load(Zi + o);
-    const br = rev(v128.load(Zr + ob)), bi = f32x4.neg(rev(v128.load(Zi + ob)));
-    const er = f32x4.mul(h, f32x4.add(ar, br)), ei = f32x4.mul(h, f32x4.add(ai, bi));
-    const or = f32x4.mul(h, f32x4.sub(ai, bi)), oi = f32x4.mul(h, f32x4.sub(br, ar));
-    const w = v128.load(twr + o), v = v128.load(twi + o);
-    const tr = f32x4.sub(f32x4.mul(or, w), f32x4.mul(oi, v));
-    const ti = f32x4.add(f32x4.mul(or, v), f32x4.mul(oi, w));
-    v128.store(Xr + o, f32x4.add(er, tr));
-    v128.store(Xi + o, f32x4.add(ei, ti));
-    v128.store(Xr + ob, rev(f32x4.sub(er, tr)));
-    v128.store(Xi + ob, rev(f32x4.sub(ti, ei)));
+    // b = conj Z[N-k] = (br, -ci)
+    const br = rev(v128.load(Zr + ob)), ci = rev(v128.load(Zi + ob));
+    const sr = f32x4.add(ar, br), si = f32x4.sub(ai, ci);
+    const dr = f32x4.sub(ar, br), di = f32x4.add(ai, ci);
+    const wr = v128.load(gr + o), wi = v128.load(gi + o);
+    const tr = f32x4.sub(f32x4.mul(dr, wr), f32x4.mul(di, wi));
+    const ti = f32x4.add(f32x4.mul(dr, wi), f32x4.mul(di, wr));
+    const hr = f32x4.mul(h, sr), hi = f32x4.mul(h, si);
+    v128.store(Xr + o, f32x4.add(hr, tr));
+    v128.store(Xi + o, f32x4.add(hi, ti));
+    v128.store(Xr + ob, rev(f32x4.sub(hr, tr)));
+    v128.store(Xi + ob, rev(f32x4.sub(ti, hi)));
   }
   for (; k <= half; k++) {
     const o = (<usize>k) << 2;
     const ob = (<usize>(N - k)) << 2;
     const ar = load<f32>(Zr + o), ai = load<f32>(Zi + o);
-    const br = load<f32>(Zr + ob), bi = -load<f32>(Zi + ob);
-    const er: f32 = 0.5 * (ar + br), ei: f32 = 0.5 * (ai + bi);
-    const or: f32 = 0.5 * (ai - bi), oi: f32 = 0.5 * (br - ar);
-    const w = load<f32>(twr + o), v = load<f32>(twi + o);
-    const tr = or * w - oi * v, ti = or * v + oi * w;
-    store<f32>(Xr + o, er + tr);
-    store<f32>(Xi + o, ei + ti);
-    store<f32>(Xr + ob, er - tr);
-    store<f32>(Xi + ob, ti - ei);
+    const br = load<f32>(Zr + ob), ci = load<f32>(Zi + ob);
+    const sr = ar + br, si = ai - ci, dr = ar - br, di = ai + ci;
+    const wr = load<f32>(gr + o), wi = load<f32>(gi + o);
+    const tr = dr * wr - di * wi, ti = dr * wi + di * wr;
+    const hr: f32 = 0.5 * sr, hi: f32 = 0.5 * si;
+    store<f32>(Xr + o, hr + tr);
+    store<f32>(Xi + o, hi + ti);
+    store<f32>(Xr + ob, hr - tr);
+    store<f32>(Xi + ob, ti - hi);
   }
 }
 
@@ -164,7 +171,7 @@ export function rfftRows(rdesc: usize, x: usize, inLen: i32, outRe: usize, outIm
         packReal(xo, use, zr, zi, N);
         transformRow(core, zr, zi, Zr, Zi, false);
       }
-      postProcess(Zr, Zi, outRe + oo, outIm + oo, twr, twi, N);
+      postProcess(Zr, Zi, outRe + oo, outIm + oo, <usize>load<i32>(rdesc, 32), <usize>load<i32>(rdesc, 36), N);
     }
   }
 }

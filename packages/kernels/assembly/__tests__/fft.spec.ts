@@ -126,9 +126,10 @@ describe("real FFT split passes", () => {
     Zi[0] = 8;
     const twr = new StaticArray<f32>(N / 2 + 4);
     const twi = new StaticArray<f32>(N / 2 + 4);
+    // G[k] = -i W^k / 2, W = exp(-2 pi i / 16)
     for (let k = 0; k <= N / 2; k++) {
-      twr[k] = <f32>Math.cos((2 * Math.PI * <f64>k) / 16);
-      twi[k] = <f32>-Math.sin((2 * Math.PI * <f64>k) / 16);
+      twr[k] = <f32>(-0.5 * Math.sin((2 * Math.PI * <f64>k) / 16));
+      twi[k] = <f32>(-0.5 * Math.cos((2 * Math.PI * <f64>k) / 16));
     }
     const Xr = new StaticArray<f32>(N + 1);
     const Xi = new StaticArray<f32>(N + 1);
