@@ -3,6 +3,12 @@
  * step mode, S4Block, S4Model, official PyTorch weight import.
  */
 export const LAYERS_VERSION = "0.0.0";
+export { BlockStepper } from "./block/block-stepper.js";
+export { FFTConv, type FFTConvConfig, type KernelSource } from "./block/fft-conv.js";
+export { FixedKernel } from "./block/fixed-kernel.js";
+export { type LayerBackendOptions, resolveKernels } from "./block/layer-options.js";
+export { type ForwardShape, S4Block, type S4BlockParts, type SSMKernelSource } from "./block/s4-block.js";
+export { type LinearParts, S4Model, type S4ModelParts } from "./block/s4-model.js";
 export {
   cFromCTilde,
   cTildeFromC,

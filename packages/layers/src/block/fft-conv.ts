@@ -1,0 +1,141 @@
+// FFTConv: the official models/s4/s4.py FFTConv inference path on (B, H, L):
+//   y = irfft(rfft(u, 2L) * rfft(K, 2L), 2L)[..., :L] + D u, then the activation (GELU).
+// K comes from an SSM kernel (channels, H, L); channels > 1 without bidirectional gives
+// (B, channels*H, L) (the official '(c h)' layout), bidirectional uses the two channels as the
+// forward and backward halves of a two-sided kernel. The kernel and its spectrum are cached per L
+// and recomputed only when L or the SSM parameters change.
+import {
+  type FFTConvPlan,
+  type FloatArray,
+  GrowingBuffers,
+  type Kernels,
+  S4StateError,
+  type WasmBuffer,
+  type Workspace,
+} from "@s4wasm/kernels";
+
+/** What FFTConv needs from an SSM kernel generator. */
+export interface KernelSource {
+  /** H */
+  readonly H: number;
+  /** Output channels of the kernel (2 when bidirectional). */
+  readonly channels: number;
+  /** Bumped whenever the parameters change (invalidates cached spectra). */
+  readonly version: number;
+  /** K: (channels, H, L), float32 on wasm, float64 on js. */
+  kernel(L: number): FloatArray;
+}
+
+export interface FFTConvConfig {
+  kernel: KernelSource;
+  /** D: (channels, H) skip term ((1, H) when bidirectional, as the official module). */
+  D: FloatArray;
+  bidirectional: boolean;
+  /** Activation after the skip; the official S4Block default is GELU. */
+  activation: "gelu" | "id";
+}
+
+export class FFTConv {
+  readonly kernels: Kernels;
+  readonly config: FFTConvConfig;
+  /** Features out: channels*H (H when bidirectional). */
+  readonly outChannels: number;
+  private plan: FFTConvPlan | null = null;
+  private planKey = "";
+  private readonly gelu;
+  private readonly ws: Workspace | null;
+  private readonly io: GrowingBuffers | null;
+  /** D per output row (outChannels): float64 for the JS twin, in wasm memory for the wasm path. */
+  private readonly dRows: FloatArray;
+  private readonly dRowsBuf: WasmBuffer<Float32Array> | null;
+  private disposed = false;
+
+  constructor(kernels: Kernels, config: FFTConvConfig) {
+    this.kernels = kernels;
+    this.config = config;
+    const { kernel, bidirectional, D } = config;
+    const H = kernel.H;
+    const cOut = bidirectional ? 1 : kernel.channels;
+    this.outChannels = cOut * H;
+    if (D.length !== cOut * H) throw new S4StateError(`FFTConv: D has ${D.length} values, expected ${cOut}*${H}`);
+    this.dRows = kernels.backend === "wasm" ? Float32Array.from(D) : Float64Array.from(D);
+    this.gelu = config.activation === "gelu" ? kernels.gelu() : null;
+    this.ws = kernels.runtime ? kernels.workspace() : null;
+    this.io = this.ws ? new GrowingBuffers(this.ws, 1) : null;
+    this.dRowsBuf = this.ws ? this.ws.f32(this.dRows.length) : null;
+    this.dRowsBuf?.view.set(this.dRows);
+  }
+
+  /** The plan for length L with the current kernel's spectrum (recomputed on L or parameter change). */
+  private planFor(L: number): FFTConvPlan {
+    const key = `${L}:${this.config.kernel.version}`;
+    if (this.plan && this.planKey === key) return this.plan;
+    const { kernel, bidirectional } = this.config;
+    if (!this.plan || this.plan.length !== L) {
+      this.plan?.dispose();
+      this.plan = this.kernels.fftConv({ channels: bidirectional ? kernel.H : this.outChannels, length: L, bidirectional });
+    }
+    this.plan.setKernel(kernel.kernel(L));
+    this.planKey = key;
+    return this.plan;
+  }
+
+  /**
+   * u: (B, H, L) -> y: (B, outChannels, L) = act(conv(u, K) + D u).
+   * Fresh result unless `out` is given.
+   */
+  forward(u: FloatArray, batch: number, L: number, out?: FloatArray): FloatArray {
+    this.assertLive();
+    const { H } = this.config.kernel;
+    const plan = this.planFor(L);
+    const rows = this.outChannels;
+    const repeats = rows / H;
+    // channels > 1 (not bidirectional): every kernel channel convolves the same u.
+    const uRows = repeats === 1 ? u : repeatChannels(u, batch, H, L, repeats);
+    if (!this.io) {
+      const y = plan.apply(uRows, { D: this.dRows, batch }, out);
+      if (this.gelu) this.gelu.apply(y, y);
+      return y;
+    }
+    const n = batch * rows * L;
+    const buf = this.io.get(0, n);
+    buf.view.set(uRows);
+    this.forwardPtr(buf.ptr, buf.ptr, batch, L);
+    const y = out ?? new Float32Array(n);
+    y.set(buf.view.subarray(0, n));
+    return y;
+  }
+
+  /**
+   * Wasm only: the same on f32 buffers in wasm memory. u: (B, outChannels, L) (already repeated
+   * over channels), y may equal u. Used by S4Block to chain without copies.
+   */
+  forwardPtr(uPtr: number, yPtr: number, batch: number, L: number): void {
+    this.assertLive();
+    const plan = this.planFor(L);
+    plan.applyPtr(uPtr, yPtr, batch, (this.dRowsBuf as WasmBuffer<Float32Array>).ptr);
+    this.gelu?.applyPtr(yPtr, yPtr, batch * this.outChannels * L);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.plan?.dispose();
+    this.gelu?.dispose();
+    this.ws?.dispose();
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new S4StateError("FFTConv: used after dispose()");
+  }
+}
+
+/** (B, H, L) -> (B, c*H, L), each batch row repeated c times along the channel axis. */
+export function repeatChannels(u: FloatArray, batch: number, H: number, L: number, c: number): FloatArray {
+  const out = new (u.constructor as Float64ArrayConstructor)(batch * c * H * L);
+  for (let b = 0; b < batch; b++) {
+    const src = u.subarray(b * H * L, (b + 1) * H * L);
+    for (let k = 0; k < c; k++) out.set(src, (b * c + k) * H * L);
+  }
+  return out;
+}

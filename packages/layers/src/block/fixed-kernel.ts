@@ -1,0 +1,36 @@
+// A kernel given as numbers (channels, H, Lk): for blocks whose K was computed elsewhere (or
+// saved). Lengths up to Lk are served by truncation, as the official FFTConv does with its
+// l_kernel; a longer L is an error. There is no recurrence behind it, so no step mode.
+import { type FloatArray, type Kernels, S4ShapeError, validate } from "@s4wasm/kernels";
+import type { StepModeSource } from "../step/index.js";
+import type { SSMKernelSource } from "./s4-block.js";
+
+export class FixedKernel implements SSMKernelSource {
+  readonly H: number;
+  readonly channels: number;
+  readonly length: number;
+  readonly version = 0;
+  private readonly K: FloatArray;
+
+  /** K: (channels, H, length), row-major. */
+  constructor(kernels: Kernels, K: ArrayLike<number>, shape: { channels: number; H: number; length: number }) {
+    this.channels = validate.checkInt("FixedKernel(shape.channels)", shape.channels, 1, 1024);
+    this.H = validate.checkInt("FixedKernel(shape.H)", shape.H, 1, 2 ** 20);
+    this.length = validate.checkInt("FixedKernel(shape.length)", shape.length, 1, 2 ** 22);
+    const n = this.channels * this.H * this.length;
+    if (K.length !== n) throw new S4ShapeError(`FixedKernel(K): expected length ${n} (channels*H*length), got ${K.length}`);
+    this.K = kernels.backend === "wasm" ? Float32Array.from(K) : Float64Array.from(K);
+  }
+
+  kernel(L: number): FloatArray {
+    validate.checkInt("FixedKernel.kernel(L)", L, 1, this.length);
+    if (L === this.length) return this.K;
+    const out = new (this.K.constructor as Float64ArrayConstructor)(this.channels * this.H * L);
+    for (let r = 0; r < this.channels * this.H; r++) out.set(this.K.subarray(r * this.length, r * this.length + L), r * L);
+    return out;
+  }
+
+  stepSource(): StepModeSource | null {
+    return null;
+  }
+}

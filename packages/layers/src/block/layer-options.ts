@@ -1,0 +1,17 @@
+// How a layer gets its kernels: pass a loaded `Kernels` instance to share one wasm memory between
+// layers (the usual case inside a model), or a backend choice and let `create()` load one.
+import { type BackendChoice, type Kernels, loadKernels, type WasmSource } from "@s4wasm/kernels";
+
+export interface LayerBackendOptions {
+  /** A loaded kernels instance to run on (layers of one model share it). */
+  kernels?: Kernels;
+  /** When no `kernels` is given: `auto` (default) picks WASM SIMD where available, else the JS twin. */
+  backend?: BackendChoice;
+  /** When no `kernels` is given: where kernels.wasm comes from (workerd needs the compiled Module). */
+  wasm?: WasmSource;
+}
+
+export async function resolveKernels(options: LayerBackendOptions = {}): Promise<Kernels> {
+  if (options.kernels) return options.kernels;
+  return loadKernels({ backend: options.backend ?? "auto", wasm: options.wasm });
+}

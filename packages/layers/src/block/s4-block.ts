@@ -1,0 +1,171 @@
+// S4Block: the official models/s4/s4.py S4Block at inference (dropout = identity):
+//   y = GLU(Linear(GELU(FFTConv(u) + D u)))      u, y: (B, H, L) or (B, L, H)
+// with exact erf GELU, Linear(channels*H, 2H) and GLU taking the first half as the value:
+// out = z[:H] * sigmoid(z[H:]). The S4D minimal layer of models/s4/s4d.py is the same math with
+// a Conv1d(H, 2H, 1) weight (the same numbers as the Linear weight) — see S4D in s4d-layer.ts.
+import {
+  type BlockLayout,
+  type FloatArray,
+  type GLUPlan,
+  GrowingBuffers,
+  type Kernels,
+  type LinearPlan,
+  S4ShapeError,
+  S4StateError,
+  validate,
+  type Workspace,
+} from "@s4wasm/kernels";
+import { StepMode, type StepModeSource } from "../step/index.js";
+import { BlockStepper } from "./block-stepper.js";
+import { FFTConv, type KernelSource, repeatChannels } from "./fft-conv.js";
+import { transpose3 } from "./layout.js";
+
+/** An SSM kernel generator that can also describe its recurrence (for step mode). */
+export interface SSMKernelSource extends KernelSource {
+  /** The parameters as the step mode takes them (with D), or null when there is no causal recurrence. */
+  stepSource(D: Float64Array): StepModeSource | null;
+}
+
+/** Everything an S4Block is made of (canonical, float64 where it matters). */
+export interface S4BlockParts {
+  kernel: SSMKernelSource;
+  /** D: (channels, H), or (1, H) when bidirectional. */
+  D: Float64Array;
+  bidirectional: boolean;
+  /** Output Linear weight W: (2H, channels*H) ((2H, H) when bidirectional), row-major. */
+  weight: Float64Array;
+  /** Output Linear bias: (2H). */
+  bias: Float64Array;
+  /** Activation layout: "BHL" (official transposed=True, the default) or "BLH". */
+  layout?: BlockLayout;
+}
+
+export interface ForwardShape {
+  batch: number;
+  length: number;
+}
+
+export class S4Block {
+  readonly kernels: Kernels;
+  readonly parts: S4BlockParts;
+  /** H (d_model). */
+  readonly dModel: number;
+  readonly layout: BlockLayout;
+  readonly conv: FFTConv;
+  private readonly linear: LinearPlan;
+  private readonly glu: GLUPlan;
+  private readonly ws: Workspace | null;
+  private readonly io: GrowingBuffers | null;
+  private disposed = false;
+
+  constructor(kernels: Kernels, parts: S4BlockParts) {
+    this.kernels = kernels;
+    this.parts = parts;
+    const H = parts.kernel.H;
+    this.dModel = H;
+    this.layout = validate.checkOneOf("S4Block(layout)", parts.layout ?? "BHL", ["BHL", "BLH"] as const);
+    this.conv = new FFTConv(kernels, {
+      kernel: parts.kernel,
+      D: parts.D,
+      bidirectional: parts.bidirectional,
+      activation: "gelu",
+    });
+    const inFeatures = this.conv.outChannels;
+    validate.checkFloatArray("S4Block(weight)", parts.weight, 2 * H * inFeatures, "2*H*(channels*H)");
+    validate.checkFloatArray("S4Block(bias)", parts.bias, 2 * H, "2*H");
+    this.linear = kernels.linear({ inFeatures, outFeatures: 2 * H, weight: parts.weight, bias: parts.bias, layout: "BHL" });
+    this.glu = kernels.glu({ channels: H, layout: "BHL" });
+    this.ws = kernels.runtime ? kernels.workspace() : null;
+    this.io = this.ws ? new GrowingBuffers(this.ws, 2) : null;
+  }
+
+  /** Elements of an input: batch*H*length. */
+  inputLength({ batch, length }: ForwardShape): number {
+    return batch * this.dModel * length;
+  }
+
+  /**
+   * x: (B, H, L) (layout BHL) or (B, L, H) (layout BLH) -> y of the same shape.
+   * Float32Array on wasm, Float64Array on js; fresh unless `out` is given.
+   */
+  forward(x: FloatArray, shape: ForwardShape, out?: FloatArray): FloatArray {
+    this.assertLive("S4Block.forward");
+    const batch = validate.checkInt("S4Block.forward(shape.batch)", shape?.batch, 1, 2 ** 20);
+    const L = validate.checkInt("S4Block.forward(shape.length)", shape.length, 1, 2 ** 22);
+    const H = this.dModel;
+    const n = batch * H * L;
+    const dims = this.layout === "BHL" ? "batch*H*length" : "batch*length*H";
+    validate.checkFloatArray("S4Block.forward(x)", x, n, dims);
+    validate.checkAllFinite("S4Block.forward(x)", x);
+    if (out !== undefined) {
+      const ctor = this.kernels.backend === "wasm" ? Float32Array : Float64Array;
+      validate.checkOut("S4Block.forward(out)", out, ctor as never, n);
+    }
+    const u = this.layout === "BHL" ? x : transpose3(x, batch, L, H);
+    const y = this.io ? this.forwardWasm(u, batch, L) : this.forwardJs(u, batch, L);
+    if (this.layout === "BHL") {
+      if (!out) return y;
+      out.set(y);
+      return out;
+    }
+    return transpose3(y, batch, H, L, out);
+  }
+
+  private forwardJs(u: FloatArray, batch: number, L: number): FloatArray {
+    const g = this.conv.forward(u, batch, L);
+    const z = this.linear.apply(g, { batch, length: L });
+    return this.glu.apply(z, { batch, length: L });
+  }
+
+  private forwardWasm(u: FloatArray, batch: number, L: number): FloatArray {
+    const H = this.dModel;
+    const rows = this.conv.outChannels;
+    const io = this.io as GrowingBuffers;
+    const a = io.get(0, batch * Math.max(rows, H) * L);
+    const z = io.get(1, batch * 2 * H * L);
+    const aPtr = a.ptr;
+    a.view.set(rows === H ? u : repeatChannels(u, batch, H, L, rows / H));
+    this.conv.forwardPtr(aPtr, aPtr, batch, L);
+    this.linear.applyPtr(aPtr, z.ptr, batch, L);
+    this.glu.applyPtr(z.ptr, aPtr, batch, L);
+    return a.view.slice(0, batch * H * L);
+  }
+
+  /**
+   * Streaming: the same block one frame at a time (frames (B, H)), state kept inside. Not
+   * available for bidirectional blocks (they read the future).
+   */
+  stepper(options: { batch?: number } = {}): BlockStepper {
+    this.assertLive("S4Block.stepper");
+    if (this.parts.bidirectional) {
+      throw new S4StateError("S4Block.stepper: a bidirectional block has no causal step mode");
+    }
+    const source = this.parts.kernel.stepSource(this.parts.D);
+    if (!source) throw new S4StateError("S4Block.stepper: this kernel has no step mode");
+    if (this.conv.outChannels !== this.dModel) {
+      throw new S4ShapeError(`S4Block.stepper: expected one kernel channel, got ${this.conv.outChannels / this.dModel}`);
+    }
+    const mode = new StepMode(this.kernels, source).setupStep();
+    return new BlockStepper(
+      this.kernels,
+      mode,
+      this.linear,
+      this.glu,
+      validate.checkInt("stepper(batch)", options.batch ?? 1, 1, 2 ** 20),
+    );
+  }
+
+  /** Frees the block's wasm memory now; later calls throw S4StateError. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.conv.dispose();
+    this.linear.dispose();
+    this.glu.dispose();
+    this.ws?.dispose();
+  }
+
+  private assertLive(where: string): void {
+    if (this.disposed) throw new S4StateError(`${where}: this block was disposed`);
+  }
+}

@@ -1,0 +1,111 @@
+// S4Model: the sequence classifier of the official example.py at inference (dropout = identity):
+//   x (B, L, d_input) -> encoder Linear -> (B, L, H) -> (B, H, L)
+//   n times: z = layer(prenorm ? LN(x) : x); x = z + x; if post-norm: x = LN(x)   (LN over H, eps 1e-5)
+//   mean over L -> (B, H) -> decoder Linear -> logits (B, d_output)
+// Each layer is an S4 block (the official file uses models/s4/s4d.py S4D, transposed).
+import {
+  type FloatArray,
+  type Kernels,
+  type LayerNormPlan,
+  type LinearPlan,
+  type MeanPoolPlan,
+  S4StateError,
+  validate,
+} from "@s4wasm/kernels";
+import { transpose3 } from "./layout.js";
+import { S4Block, type S4BlockParts } from "./s4-block.js";
+
+export interface LinearParts {
+  /** (out, in) row-major */
+  weight: Float64Array;
+  /** (out) */
+  bias: Float64Array;
+}
+
+export interface S4ModelParts {
+  dInput: number;
+  dOutput: number;
+  dModel: number;
+  prenorm: boolean;
+  encoder: LinearParts;
+  /** One block per layer, layout (B, H, L). */
+  layers: S4BlockParts[];
+  /** One LayerNorm (gamma, beta over H) per layer. */
+  norms: LinearParts[];
+  decoder: LinearParts;
+}
+
+export class S4Model {
+  readonly kernels: Kernels;
+  readonly dInput: number;
+  readonly dOutput: number;
+  readonly dModel: number;
+  readonly prenorm: boolean;
+  readonly blocks: S4Block[];
+  private readonly encoder: LinearPlan;
+  private readonly decoder: LinearPlan;
+  private readonly norms: LayerNormPlan[];
+  private readonly pool: MeanPoolPlan;
+  private disposed = false;
+
+  constructor(kernels: Kernels, parts: S4ModelParts) {
+    this.kernels = kernels;
+    const { dInput, dOutput, dModel: H } = parts;
+    this.dInput = dInput;
+    this.dOutput = dOutput;
+    this.dModel = H;
+    this.prenorm = parts.prenorm;
+    if (parts.norms.length !== parts.layers.length) {
+      throw new S4StateError(`S4Model: ${parts.layers.length} layers but ${parts.norms.length} norms`);
+    }
+    this.encoder = kernels.linear({
+      inFeatures: dInput,
+      outFeatures: H,
+      weight: parts.encoder.weight,
+      bias: parts.encoder.bias,
+      layout: "BLH",
+    });
+    this.decoder = kernels.linear({
+      inFeatures: H,
+      outFeatures: dOutput,
+      weight: parts.decoder.weight,
+      bias: parts.decoder.bias,
+      layout: "BLH",
+    });
+    this.blocks = parts.layers.map((p) => new S4Block(kernels, { ...p, layout: "BHL" }));
+    this.norms = parts.norms.map((n) =>
+      kernels.layerNorm({ channels: H, layout: "BHL", weight: n.weight, bias: n.bias, eps: 1e-5 }),
+    );
+    this.pool = kernels.meanPool({ channels: H, layout: "BHL" });
+  }
+
+  /** x: (B, L, d_input) -> logits (B, d_output). */
+  forward(x: FloatArray, shape: { batch: number; length: number }): FloatArray {
+    if (this.disposed) throw new S4StateError("S4Model.forward: this model was disposed");
+    const batch = validate.checkInt("S4Model.forward(shape.batch)", shape?.batch, 1, 2 ** 20);
+    const L = validate.checkInt("S4Model.forward(shape.length)", shape.length, 1, 2 ** 22);
+    validate.checkFloatArray("S4Model.forward(x)", x, batch * L * this.dInput, "batch*length*d_input");
+    validate.checkAllFinite("S4Model.forward(x)", x);
+    const H = this.dModel;
+    const e = this.encoder.apply(x, { batch, length: L }); // (B, L, H)
+    let h = transpose3(e, batch, L, H); // (B, H, L)
+    for (let i = 0; i < this.blocks.length; i++) {
+      const norm = this.norms[i];
+      const z = this.blocks[i].forward(this.prenorm ? norm.apply(h, { batch, length: L }) : h, { batch, length: L });
+      for (let j = 0; j < z.length; j++) z[j] += h[j];
+      h = this.prenorm ? z : norm.apply(z, { batch, length: L }, z);
+    }
+    const pooled = this.pool.apply(h, { batch, length: L }); // (B, H)
+    return this.decoder.apply(pooled, { batch, length: 1 });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const b of this.blocks) b.dispose();
+    for (const n of this.norms) n.dispose();
+    this.encoder.dispose();
+    this.decoder.dispose();
+    this.pool.dispose();
+  }
+}
