@@ -18,8 +18,9 @@ export function diagStep(
 ): void {
   const rowBytes = (<usize>M) << 2;
   const m4 = M & ~3;
-  for (let b = 0; b < batch; b++) {
-    for (let h = 0; h < H; h++) {
+  // Channel outer, batch inner: a channel's parameters (6 rows of M) stay in L1 across the batch.
+  for (let h = 0; h < H; h++) {
+    for (let b = 0; b < batch; b++) {
       const bh = b * H + h;
       const p = <usize>h * rowBytes;
       const s = <usize>bh * rowBytes;
