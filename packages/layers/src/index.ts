@@ -32,3 +32,4 @@ export {
   stepSystemDPLR,
   stepSystemS4D,
 } from "./step/index.js";
+export * from "./official/index.js";

@@ -1,0 +1,239 @@
+/**
+ * The constructor arguments of the three official modules we import, read from a checkpoint's
+ * `config.json` ({ module, args }) and normalised with the official defaults (state-spaces/s4,
+ * commit e757cef). Arguments that change the stored tensors or the forward math are interpreted;
+ * training-only ones (dropout, lr, dt_min, ...) are accepted and ignored; anything else, or a
+ * value we do not implement (gate, bottleneck, other transforms), is refused with every offending
+ * argument named at once.
+ */
+import { S4ValueError } from "@s4wasm/kernels";
+
+export type OfficialModuleName = "models/s4/s4.py:S4Block" | "models/s4/s4d.py:S4D" | "example.py:S4Model";
+
+export interface OfficialConfig {
+  /** Official file and class, e.g. "models/s4/s4.py:S4Block". */
+  module: string;
+  /** The exact constructor keyword arguments. */
+  args: Record<string, unknown>;
+}
+
+/** models/s4/s4.py S4Block -> FFTConv -> SSMKernelDiag / SSMKernelDPLR. */
+export interface S4BlockConfig {
+  module: "models/s4/s4.py:S4Block";
+  /** H */
+  dModel: number;
+  /** N (N/2 modes stored) */
+  dState: number;
+  mode: "diag" | "dplr";
+  /** The init name (storage does not depend on it; kept for reference). */
+  init: string;
+  /** FFTConv channels c: the SSM output has c*H features. */
+  channels: number;
+  bidirectional: boolean;
+  /** true: input/output (B, H, L); false: (B, L, H). */
+  transposed: boolean;
+  /** DPLR low rank R (1 by default). */
+  rank: number;
+  /** Copies of A/B/P stored (A_real has n_ssm rows, repeated to H); H by default. */
+  nSsm: number;
+  /** Discretisation: diag zoh (default) or bilinear; DPLR is always bilinear. */
+  disc: "zoh" | "bilinear";
+}
+
+/** models/s4/s4d.py S4D (the minimal file). */
+export interface S4DConfig {
+  module: "models/s4/s4d.py:S4D";
+  dModel: number;
+  dState: number;
+  transposed: boolean;
+}
+
+/** example.py S4Model: encoder, n S4D layers with LayerNorm, mean pool, decoder. */
+export interface S4ModelConfig {
+  module: "example.py:S4Model";
+  dInput: number;
+  dOutput: number;
+  dModel: number;
+  nLayers: number;
+  prenorm: boolean;
+  /** S4D's d_state default (example.py does not pass it). */
+  dState: number;
+}
+
+export type NormalizedConfig = S4BlockConfig | S4DConfig | S4ModelConfig;
+
+const MODULES: Record<string, OfficialModuleName> = {
+  "s4.py:S4Block": "models/s4/s4.py:S4Block",
+  "s4d.py:S4D": "models/s4/s4d.py:S4D",
+  "example.py:S4Model": "example.py:S4Model",
+};
+
+/** Collects every problem with the arguments, then throws them together. */
+class ArgReader {
+  readonly problems: string[] = [];
+  private readonly seen = new Set<string>();
+  constructor(
+    private readonly module: string,
+    private readonly args: Record<string, unknown>,
+  ) {}
+
+  int(name: string, def: number | undefined, min: number): number {
+    this.seen.add(name);
+    const v = this.args[name] ?? def;
+    if (v === undefined) {
+      this.problems.push(`${name}: required`);
+      return min;
+    }
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+      this.problems.push(`${name}: expected an integer >= ${min}, got ${JSON.stringify(v)}`);
+      return min;
+    }
+    return v;
+  }
+
+  bool(name: string, def: boolean): boolean {
+    this.seen.add(name);
+    const v = this.args[name] ?? def;
+    if (typeof v !== "boolean") {
+      this.problems.push(`${name}: expected true or false, got ${JSON.stringify(v)}`);
+      return def;
+    }
+    return v;
+  }
+
+  str(name: string, def: string): string {
+    this.seen.add(name);
+    const v = this.args[name] ?? def;
+    if (typeof v !== "string") {
+      this.problems.push(`${name}: expected a string, got ${JSON.stringify(v)}`);
+      return def;
+    }
+    return v;
+  }
+
+  /** Accept only the listed values (null/absent counts as the first). */
+  only(name: string, allowed: readonly unknown[], why: string): void {
+    this.seen.add(name);
+    if (!(name in this.args) || this.args[name] === null) return;
+    if (!allowed.includes(this.args[name])) {
+      this.problems.push(`${name}: ${JSON.stringify(this.args[name])} is not supported (${why})`);
+    }
+  }
+
+  /** Arguments that only matter for training or initialisation. */
+  ignore(...names: string[]): void {
+    for (const n of names) this.seen.add(n);
+  }
+
+  finish(): void {
+    for (const name of Object.keys(this.args)) {
+      if (!this.seen.has(name)) this.problems.push(`${name}: unknown argument of ${this.module}`);
+    }
+    if (this.problems.length > 0) {
+      throw new S4ValueError(
+        `loadOfficial(config.args): ${this.problems.length} problem(s) with the arguments of ${this.module}:\n  - ${this.problems.join("\n  - ")}`,
+      );
+    }
+  }
+}
+
+/** Validate and normalise a config.json ({ module, args }) with the official defaults. */
+export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
+  if (typeof config !== "object" || config === null) {
+    throw new S4ValueError(`loadOfficial(config): expected { module, args }, got ${config === null ? "null" : typeof config}`);
+  }
+  const raw = config.module;
+  const key =
+    typeof raw === "string"
+      ? Object.keys(MODULES).find((k) => raw === MODULES[k] || raw === k || raw.endsWith(`/${k}`))
+      : undefined;
+  if (!key) {
+    throw new S4ValueError(
+      `loadOfficial(config.module): expected one of ${Object.values(MODULES)
+        .map((m) => `"${m}"`)
+        .join(", ")}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  const module = MODULES[key];
+  const args = config.args ?? {};
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    throw new S4ValueError(`loadOfficial(config.args): expected an object of constructor arguments, got ${JSON.stringify(args)}`);
+  }
+  const r = new ArgReader(module, args);
+  let out: NormalizedConfig;
+  if (module === "models/s4/s4.py:S4Block") {
+    const dModel = r.int("d_model", undefined, 1);
+    const modeRaw = r.str("mode", "dplr");
+    const modes: Record<string, "diag" | "dplr"> = { dplr: "dplr", nplr: "dplr", s4: "dplr", diag: "diag", s4d: "diag" };
+    const mode: "diag" | "dplr" | undefined = Object.hasOwn(modes, modeRaw) ? modes[modeRaw] : undefined;
+    if (!mode) r.problems.push(`mode: ${JSON.stringify(modeRaw)} is not supported (dplr, nplr, s4, diag, s4d)`);
+    const dState = r.int("d_state", 64, 2);
+    if (dState % 2 !== 0)
+      r.problems.push(`d_state: expected an even number (N/2 conjugate-pair modes are stored), got ${dState}`);
+    const nSsm = r.int("n_ssm", dModel, 1);
+    if (dModel % nSsm !== 0) r.problems.push(`n_ssm: expected a divisor of d_model = ${dModel}, got ${nSsm}`);
+    const disc = r.str("disc", mode === "dplr" ? "bilinear" : "zoh");
+    if (mode === "diag" && disc !== "zoh" && disc !== "bilinear")
+      r.problems.push(`disc: ${JSON.stringify(disc)} is not supported (zoh, bilinear)`);
+    if (mode === "dplr" && disc !== "bilinear")
+      r.problems.push(`disc: the DPLR kernel is bilinear only, got ${JSON.stringify(disc)}`);
+    out = {
+      module,
+      dModel,
+      dState,
+      mode: mode ?? "dplr",
+      init: r.str("init", "legs"),
+      channels: r.int("channels", 1, 1),
+      bidirectional: r.bool("bidirectional", false),
+      transposed: r.bool("transposed", true),
+      rank: r.int("rank", 1, 1),
+      nSsm,
+      disc: disc as "zoh" | "bilinear",
+    };
+    r.only("activation", ["gelu", "GELU"], "only the default GELU is implemented");
+    r.only("final_act", ["glu"], "only the default Linear + GLU output is implemented");
+    r.only("postact", [], "deprecated alias of final_act");
+    r.only("gate", [], "gated blocks are not implemented");
+    r.only("bottleneck", [], "bottleneck blocks are not implemented");
+    r.only("mult_act", [], "needs gate");
+    r.only("weight_norm", [false], "weight-normalised checkpoints store weight_g/weight_v");
+    r.only("initializer", [], "affects initialisation only, but is not implemented");
+    r.only("dt_transform", ["exp"], "only the default exp is implemented");
+    r.only("real_transform", ["exp"], "only the default exp is implemented");
+    r.only("imag_transform", ["none"], "only the default none is implemented");
+    r.only("is_real", [false], "real-valued S4D is not implemented");
+    r.only("swap_channels", [false], "only the default channel order is implemented");
+    r.ignore(
+      "dropout",
+      "tie_dropout",
+      "l_max",
+      "dt_min",
+      "dt_max",
+      "dt_tie",
+      "lr",
+      "wd",
+      "deterministic",
+      "verbose",
+      "init_args",
+      "rank_init",
+    );
+  } else if (module === "models/s4/s4d.py:S4D") {
+    const dState = r.int("d_state", 64, 2);
+    if (dState % 2 !== 0) r.problems.push(`d_state: expected an even number, got ${dState}`);
+    out = { module, dModel: r.int("d_model", undefined, 1), dState, transposed: r.bool("transposed", true) };
+    r.ignore("dropout", "dt_min", "dt_max", "lr");
+  } else {
+    out = {
+      module,
+      dInput: r.int("d_input", undefined, 1),
+      dOutput: r.int("d_output", 10, 1),
+      dModel: r.int("d_model", 256, 1),
+      nLayers: r.int("n_layers", 4, 0),
+      prenorm: r.bool("prenorm", false),
+      dState: 64,
+    };
+    r.ignore("dropout");
+  }
+  r.finish();
+  return out;
+}
