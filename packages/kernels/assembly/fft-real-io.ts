@@ -28,14 +28,6 @@ export function realOutOk(desc: usize): bool {
   return (r == 4 || r == 8) && load<i32>(d, 8) == 1 && (load<i32>(d, 4) & 3) == 0;
 }
 
-/** z[p..p+3] from the real x: re = x[2p], im = x[2p+1]. */
-@inline function ldRe(x: usize, p: usize): v128 {
-  return v128.shuffle<f32>(v128.load(x + (p << 3)), v128.load(x + (p << 3), 16), 0, 2, 4, 6);
-}
-@inline function ldIm(x: usize, p: usize): v128 {
-  return v128.shuffle<f32>(v128.load(x + (p << 3)), v128.load(x + (p << 3), 16), 1, 3, 5, 7);
-}
-
 @inline function storeT(y: usize, a: v128, b: v128, c: v128, d: v128): void {
   const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
@@ -54,8 +46,11 @@ export function realOutOk(desc: usize): bool {
   for (let p = 0; p < m; p += 4) {
     const pu = <usize>p;
     const o = pu << 2;
-    const ar = ldRe(x, pu), ai = ldIm(x, pu);
-    const br = ldRe(x, pu + mu), bi = ldIm(x, pu + mu);
+    let lo = v128.load(x + (pu << 3)), hi = v128.load(x + (pu << 3), 16);
+    const ar = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), ai = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+    lo = v128.load(x + ((pu + mu) << 3));
+    hi = v128.load(x + ((pu + mu) << 3), 16);
+    const br = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), bi = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
     let apcR: v128, apcI: v128, amcR: v128, amcI: v128, bpdR: v128, bpdI: v128, jR: v128, jI: v128;
     if (half) {
       // c = d = 0
@@ -68,8 +63,12 @@ export function realOutOk(desc: usize): bool {
       jR = bi;
       jI = f32x4.neg(br);
     } else {
-      const cr = ldRe(x, pu + 2 * mu), ci = ldIm(x, pu + 2 * mu);
-      const dr = ldRe(x, pu + 3 * mu), di = ldIm(x, pu + 3 * mu);
+      lo = v128.load(x + ((pu + 2 * mu) << 3));
+      hi = v128.load(x + ((pu + 2 * mu) << 3), 16);
+      const cr = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), ci = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+      lo = v128.load(x + ((pu + 3 * mu) << 3));
+      hi = v128.load(x + ((pu + 3 * mu) << 3), 16);
+      const dr = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), di = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
       apcR = f32x4.add(ar, cr);
       apcI = f32x4.add(ai, ci);
       amcR = f32x4.sub(ar, cr);
