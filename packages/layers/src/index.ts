@@ -9,6 +9,7 @@ export { FixedKernel } from "./block/fixed-kernel.js";
 export { type LayerBackendOptions, resolveKernels } from "./block/layer-options.js";
 export { type ForwardShape, S4Block, type S4BlockParts, type SSMKernelSource } from "./block/s4-block.js";
 export { type LinearParts, S4Model, type S4ModelParts } from "./block/s4-model.js";
+export * from "./hippo/index.js";
 export {
   cFromCTilde,
   cTildeFromC,
