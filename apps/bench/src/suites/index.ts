@@ -1,4 +1,5 @@
 // Every benchmark suite, in the order `run` executes them. One suite per file; add a line here.
+import { blockOpsSuite } from "./blockops.js";
 import { cmulSuite } from "./cmul.js";
 import { convSuite } from "./conv.js";
 import { fftSuite } from "./fft.js";
@@ -6,4 +7,4 @@ import { scanSuite } from "./scan.js";
 import { stepSuite } from "./step.js";
 import type { Suite } from "./types.js";
 
-export const SUITES: Suite[] = [cmulSuite, fftSuite, convSuite, scanSuite, stepSuite];
+export const SUITES: Suite[] = [cmulSuite, fftSuite, convSuite, scanSuite, stepSuite, blockOpsSuite];

