@@ -10,6 +10,7 @@ export { type LayerBackendOptions, resolveKernels } from "./block/layer-options.
 export { type ForwardShape, S4Block, type S4BlockParts, type SSMKernelSource } from "./block/s4-block.js";
 export { type LinearParts, S4Model, type S4ModelParts } from "./block/s4-model.js";
 export * from "./hippo/index.js";
+export * from "./kernel/index.js";
 export {
   cFromCTilde,
   cTildeFromC,

@@ -1,0 +1,300 @@
+/**
+ * S4 (DPLR) convolution kernel, the official SSMKernelDPLR algorithm (annotated-s4 `kernel_DPLR`):
+ *   C~ = C (I - dA^L)                                   (ssm/discretize.ts; or given as stored)
+ *   omega_k = exp(-2 pi i k/L), z_k = 2(1-omega)/(1+omega) = 2i tan(pi k/L), k = 0..L//2
+ *   r_xy(z) = dt sum over conjugate pairs x_n y_n / (z - dt Lambda_n),  x in {B, P_j}, y in {C~, Q_i = conj P_i}
+ *   K^(z) = r_{B,C~} - r_{B,Q} (I + r_{P,Q})^-1 r_{P,C~}          (Woodbury; rank 1 fused in SIMD)
+ *   K_freq = 2/(1+omega) K^ = (1 + i tan(pi k/L)) K^
+ *   K = irfft(K_freq, n = L)                            (any L, no power of two needed)
+ * Nyquist (L even, omega = -1, z infinite): the closed-form limit K_freq = dt Re sum_n C~_n B_n
+ * (the Woodbury term vanishes), computed in float64.
+ * Shapes: DPLRParams (H, N2, rank R, channels); K (channels, H, L). Wasm backend: float32 SIMD
+ * Cauchy + FFT; JS backend: the float64 twin. Nodes, factors, numerators in float64 on the host.
+ */
+import {
+  type CauchyPlan,
+  type CauchyWoodburyPlan,
+  type FloatArray,
+  type Kernels,
+  type RFFTPlan,
+  S4ShapeError,
+  S4StateError,
+  S4ValueError,
+} from "@s4wasm/kernels";
+import { cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../ssm/discretize.js";
+import { cSolve } from "../ssm/linalg.js";
+import { type Complex64, complex64, type DPLRParams } from "../ssm/params.js";
+import { checkDPLRParams, checkLength } from "../ssm/validate.js";
+
+export interface DPLRKernelOptions {
+  /**
+   * Woodbury path: "auto" (fused SIMD rank-1 pass when rank = 1, else general), or force
+   * "general" (S = (1+R)(channels+R) Cauchy sums, then an R x R solve per node).
+   */
+  woodbury?: "auto" | "general";
+}
+
+export class DPLRKernel {
+  readonly kernels: Kernels;
+  readonly woodbury: "auto" | "general";
+  private params: DPLRParams;
+  private dense: { N: number; dA: Complex64; dB: Complex64 } | null = null;
+  private readonly cTildeCache = new Map<number, Complex64>();
+  private cauchyPlan: CauchyPlan | null = null;
+  private fusedPlan: CauchyWoodburyPlan | null = null;
+  private fftPlan: RFFTPlan | null = null;
+  private _version = 0;
+  private disposed = false;
+
+  constructor(kernels: Kernels, params: DPLRParams, options: DPLRKernelOptions = {}) {
+    this.kernels = kernels;
+    const wb = options.woodbury ?? "auto";
+    if (wb !== "auto" && wb !== "general") {
+      throw new S4ValueError(`DPLRKernel(options.woodbury): expected "auto" or "general", got ${JSON.stringify(wb)}`);
+    }
+    this.woodbury = wb;
+    this.params = params;
+    this.setParams(params);
+  }
+
+  get H(): number {
+    return this.params.H;
+  }
+  get channels(): number {
+    return this.params.channels;
+  }
+  get version(): number {
+    return this._version;
+  }
+  get parameters(): DPLRParams {
+    return this.params;
+  }
+
+  setParams(params: DPLRParams): void {
+    checkDPLRParams("DPLRKernel(params)", params);
+    this.params = params;
+    this.dense = null;
+    this.cTildeCache.clear();
+    this._version++;
+  }
+
+  /** Dense discrete system (H, N, N), N = 2 N2, made on first need (C~ conversions). */
+  denseDiscrete(): { N: number; dA: Complex64; dB: Complex64 } {
+    if (!this.dense) this.dense = discretizeDPLRDense(this.params);
+    return this.dense;
+  }
+
+  /** The original C (channels, H, N2). */
+  originalC(): Complex64 {
+    const p = this.params;
+    if (p.cForm === "C") return p.C;
+    return cFromCTilde(this.denseDiscrete().dA, p.C, p.H, p.N2, p.tildeLength as number);
+  }
+
+  /** C~ = C (I - dA^L) (channels, H, N2). */
+  cTilde(L: number): Complex64 {
+    checkLength("DPLRKernel.cTilde(L)", L);
+    const p = this.params;
+    if (p.cForm === "CTilde" && p.tildeLength === L) return p.C;
+    let Ct = this.cTildeCache.get(L);
+    if (!Ct) {
+      Ct = cTildeFromC(this.denseDiscrete().dA, this.originalC(), p.H, p.N2, L);
+      this.cTildeCache.set(L, Ct);
+    }
+    return Ct;
+  }
+
+  /**
+   * The length the spectrum is evaluated at for a requested L: a stored C~ at tildeLength T
+   * serves every L <= T by truncation (as the official module); otherwise L itself.
+   */
+  computeLength(L: number): number {
+    const p = this.params;
+    return p.cForm === "CTilde" && L <= (p.tildeLength as number) ? (p.tildeLength as number) : L;
+  }
+
+  /** K_freq (channels, H, L//2+1) at length L (C~ at that L). Backend dtype. */
+  kernelFreq(L: number): { re: FloatArray; im: FloatArray } {
+    this.assertLive("DPLRKernel.kernelFreq");
+    checkLength("DPLRKernel.kernelFreq(L)", L);
+    return this.freq(L, this.cTilde(L));
+  }
+
+  /** K (channels, H, L). */
+  kernel(L: number, out?: FloatArray): FloatArray {
+    this.assertLive("DPLRKernel.kernel");
+    checkLength("DPLRKernel.kernel(L)", L);
+    const { H, channels } = this.params;
+    const Lc = this.computeLength(L);
+    const Kf = this.freq(Lc, this.cTilde(Lc));
+    const rows = channels * H;
+    if (!this.fftPlan || this.fftPlan.n !== Lc || this.fftPlan.batch !== rows) {
+      this.fftPlan?.dispose();
+      this.fftPlan = this.kernels.rfft(Lc, { batch: rows });
+    }
+    const n = rows * L;
+    if (out !== undefined && out.length !== n)
+      throw new S4ShapeError(`DPLRKernel.kernel(out): expected length ${n}, got ${out.length}`);
+    if (Lc === L) return this.fftPlan.inverse(Kf, out);
+    const full = this.fftPlan.inverse(Kf);
+    const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
+    for (let r = 0; r < rows; r++) K.set(full.subarray(r * Lc, r * Lc + L), r * L);
+    return K;
+  }
+
+  /** For step mode: the same parameters (bilinear). */
+  stepSource(D: Float64Array): { dplr: DPLRParams; D: Float64Array } {
+    return { dplr: this.params, D };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cauchyPlan?.dispose();
+    this.fusedPlan?.dispose();
+    this.fftPlan?.dispose();
+    this.cauchyPlan = this.fusedPlan = this.fftPlan = null;
+  }
+
+  private assertLive(where: string): void {
+    if (this.disposed) throw new S4StateError(`${where}: this kernel was disposed`);
+  }
+
+  /** K_freq at length L from C~ (channels, H, N2). */
+  private freq(L: number, Ct: Complex64): { re: FloatArray; im: FloatArray } {
+    const { H, N2, rank: R, channels } = this.params;
+    const p = this.params;
+    const M = Math.floor(L / 2) + 1;
+    const nyquist = L % 2 === 0;
+    // nodes z = 2i tan(pi k/L) and factor f = 2/(1+omega) = 1 + i tan(pi k/L), exact in float64
+    const z = complex64(M);
+    const f = complex64(M);
+    for (let k = 0; k < M; k++) {
+      if (nyquist && k === M - 1) continue; // z = infinity: filled in closed form below
+      const t = Math.tan((Math.PI * k) / L);
+      z.im[k] = 2 * t;
+      f.re[k] = 1;
+      f.im[k] = t;
+    }
+    const dt = new Float64Array(H);
+    for (let h = 0; h < H; h++) dt[h] = Math.exp(p.logDt[h]);
+    const w = complex64(H * N2);
+    for (let h = 0; h < H; h++)
+      for (let n = 0; n < N2; n++) {
+        w.re[h * N2 + n] = dt[h] * p.Lambda.re[h * N2 + n];
+        w.im[h * N2 + n] = dt[h] * p.Lambda.im[h * N2 + n];
+      }
+    const HN = H * N2;
+    const rows = channels * H;
+    const wasm = this.kernels.backend === "wasm";
+    const Kf = wasm
+      ? { re: new Float32Array(rows * M), im: new Float32Array(rows * M) }
+      : { re: new Float64Array(rows * M), im: new Float64Array(rows * M) };
+    // v = dt x y for x, y complex planes at offsets xo, yo (each (H, N2)); conj(y) when yConj
+    const prod = (out: Complex64, oo: number, x: Complex64, xo: number, y: Complex64, yo: number, yConj: boolean) => {
+      for (let h = 0; h < H; h++)
+        for (let n = 0; n < N2; n++) {
+          const i = h * N2 + n;
+          const xr = x.re[xo + i];
+          const xi = x.im[xo + i];
+          const yr = y.re[yo + i];
+          const yi = yConj ? -y.im[yo + i] : y.im[yo + i];
+          out.re[oo + i] = dt[h] * (xr * yr - xi * yi);
+          out.im[oo + i] = dt[h] * (xr * yi + xi * yr);
+        }
+    };
+    if (R === 1 && this.woodbury === "auto") {
+      if (!this.fusedPlan || this.fusedPlan.nodes !== M || this.fusedPlan.channels !== H || this.fusedPlan.modes !== N2) {
+        this.fusedPlan?.dispose();
+        this.fusedPlan = this.kernels.cauchyWoodbury({ channels: H, modes: N2, nodes: M });
+      }
+      const v = complex64(4 * HN);
+      // r1 = r(B, Q), r3 = r(P, Q) do not depend on the channel
+      prod(v, HN, p.B, 0, p.P, 0, true);
+      prod(v, 3 * HN, p.P, 0, p.P, 0, true);
+      for (let c = 0; c < channels; c++) {
+        prod(v, 0, p.B, 0, Ct, c * HN, false);
+        prod(v, 2 * HN, p.P, 0, Ct, c * HN, false);
+        const o = { re: Kf.re.subarray(c * H * M, (c + 1) * H * M), im: Kf.im.subarray(c * H * M, (c + 1) * H * M) };
+        this.fusedPlan.apply(v, z, w, f, o);
+      }
+    } else {
+      const nb = 1 + R; // x in {B, P_0..P_{R-1}}
+      const nc = channels + R; // y in {C~_0.., Q_0..}
+      const S = nb * nc;
+      if (
+        !this.cauchyPlan ||
+        this.cauchyPlan.nodes !== M ||
+        this.cauchyPlan.numerators !== S ||
+        this.cauchyPlan.channels !== H ||
+        this.cauchyPlan.modes !== N2
+      ) {
+        this.cauchyPlan?.dispose();
+        this.cauchyPlan = this.kernels.cauchy({ channels: H, modes: N2, nodes: M, conjugatePairs: true, numerators: S });
+      }
+      const v = complex64(S * HN);
+      for (let b = 0; b < nb; b++)
+        for (let c = 0; c < nc; c++) {
+          const [x, xo] = b === 0 ? [p.B, 0] : [p.P, (b - 1) * HN];
+          const [y, yo, yc] = c < channels ? [Ct, c * HN, false] : [p.P, (c - channels) * HN, true];
+          prod(v, (b * nc + c) * HN, x, xo, y, yo, yc);
+        }
+      const r = this.cauchyPlan.apply(v, z, w);
+      const at = (b: number, c: number, h: number, k: number) => ((b * nc + c) * H + h) * M + k;
+      const Mat = complex64(R * R);
+      const rhs = complex64(R);
+      for (let h = 0; h < H; h++)
+        for (let k = 0; k < M; k++) {
+          if (nyquist && k === M - 1) continue;
+          // I + r(P_a, Q_b)
+          for (let a = 0; a < R; a++)
+            for (let bq = 0; bq < R; bq++) {
+              const i = at(1 + a, channels + bq, h, k);
+              Mat.re[a * R + bq] = (a === bq ? 1 : 0) + r.re[i];
+              Mat.im[a * R + bq] = r.im[i];
+            }
+          for (let c = 0; c < channels; c++) {
+            for (let a = 0; a < R; a++) {
+              rhs.re[a] = r.re[at(1 + a, c, h, k)];
+              rhs.im[a] = r.im[at(1 + a, c, h, k)];
+            }
+            const y = cSolve(Mat, rhs, R, 1);
+            let kr = r.re[at(0, c, h, k)];
+            let ki = r.im[at(0, c, h, k)];
+            for (let j = 0; j < R; j++) {
+              const ar = r.re[at(0, channels + j, h, k)];
+              const ai = r.im[at(0, channels + j, h, k)];
+              kr -= ar * y.re[j] - ai * y.im[j];
+              ki -= ar * y.im[j] + ai * y.re[j];
+            }
+            const o = (c * H + h) * M + k;
+            Kf.re[o] = kr * f.re[k] - ki * f.im[k];
+            Kf.im[o] = kr * f.im[k] + ki * f.re[k];
+          }
+        }
+    }
+    if (nyquist) {
+      for (let c = 0; c < channels; c++)
+        for (let h = 0; h < H; h++) {
+          let s = 0;
+          for (let n = 0; n < N2; n++) {
+            const i = h * N2 + n;
+            const j = c * HN + i;
+            s += Ct.re[j] * p.B.re[i] - Ct.im[j] * p.B.im[i];
+          }
+          Kf.re[(c * H + h) * M + M - 1] = dt[h] * s;
+          Kf.im[(c * H + h) * M + M - 1] = 0;
+        }
+    }
+    return Kf;
+  }
+}
+
+/** One-shot DPLR kernel K (channels, H, L). */
+export function dplrKernel(kernels: Kernels, params: DPLRParams, L: number, options: DPLRKernelOptions = {}): FloatArray {
+  const k = new DPLRKernel(kernels, params, options);
+  try {
+    return k.kernel(L);
+  } finally {
+    k.dispose();
+  }
+}

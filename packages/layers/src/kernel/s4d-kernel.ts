@@ -1,0 +1,127 @@
+/**
+ * S4D convolution kernel (annotated-s4 `kernel_DPLR`'s diagonal sibling):
+ *   dA, dB = discretize(dt A, dt B)   (ZOH or bilinear, ssm/discretize.ts, float64)
+ *   K[c,h,l] = 2 Re sum_n C[c,h,n] dB[h,n] dA[h,n]^l = Vandermonde(C dB, log dA)[l],  l = 0..L-1
+ * Shapes: params as S4DParams (H, N2 = N/2, channels); K (channels, H, L), Float32Array on the
+ * wasm backend (SIMD Vandermonde), Float64Array on the JS twin. log dA is formed in float64
+ * (ZOH: exactly dt A; bilinear: the complex log of dA) and stays float64 inside the kernel.
+ */
+import { type FloatArray, type Kernels, S4ShapeError, S4StateError, S4ValueError, type VandermondePlan } from "@s4wasm/kernels";
+import { discretizeS4D } from "../ssm/discretize.js";
+import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
+import { checkLength, checkS4DParams } from "../ssm/validate.js";
+
+export interface S4DKernelOptions {
+  /** discretisation (default "zoh", the official s4d.py default) */
+  disc?: Discretization;
+}
+
+export class S4DKernel {
+  readonly kernels: Kernels;
+  readonly disc: Discretization;
+  private params: S4DParams;
+  private logz!: Complex64;
+  /** (channels, H, N2): C dB */
+  private cdB!: Complex64;
+  private plan: VandermondePlan | null = null;
+  private _version = 0;
+  private disposed = false;
+
+  constructor(kernels: Kernels, params: S4DParams, options: S4DKernelOptions = {}) {
+    this.kernels = kernels;
+    const disc = options.disc ?? "zoh";
+    if (disc !== "zoh" && disc !== "bilinear") {
+      throw new S4ValueError(`S4DKernel(options.disc): expected "zoh" or "bilinear", got ${JSON.stringify(disc)}`);
+    }
+    this.disc = disc;
+    this.params = params;
+    this.setParams(params);
+  }
+
+  get H(): number {
+    return this.params.H;
+  }
+  get channels(): number {
+    return this.params.channels;
+  }
+  get version(): number {
+    return this._version;
+  }
+  /** The canonical parameters this kernel was made from. */
+  get parameters(): S4DParams {
+    return this.params;
+  }
+
+  /** Replace the parameters (validated); cached spectra keyed on `version` become stale. */
+  setParams(params: S4DParams): void {
+    checkS4DParams("S4DKernel(params)", params);
+    this.params = params;
+    const { H, N2, channels } = params;
+    const { dA, dB } = discretizeS4D(params, this.disc);
+    this.logz = complex64(H * N2);
+    for (let h = 0; h < H; h++) {
+      const dt = Math.exp(params.logDt[h]);
+      for (let n = 0; n < N2; n++) {
+        const i = h * N2 + n;
+        if (this.disc === "zoh") {
+          this.logz.re[i] = dt * params.A.re[i];
+          this.logz.im[i] = dt * params.A.im[i];
+        } else {
+          this.logz.re[i] = Math.log(Math.hypot(dA.re[i], dA.im[i]));
+          this.logz.im[i] = Math.atan2(dA.im[i], dA.re[i]);
+        }
+      }
+    }
+    this.cdB = complex64(channels * H * N2);
+    for (let c = 0; c < channels; c++)
+      for (let i = 0; i < H * N2; i++) {
+        const j = c * H * N2 + i;
+        const cr = params.C.re[j];
+        const ci = params.C.im[j];
+        this.cdB.re[j] = cr * dB.re[i] - ci * dB.im[i];
+        this.cdB.im[j] = cr * dB.im[i] + ci * dB.re[i];
+      }
+    this._version++;
+  }
+
+  /** K: (channels, H, L). Fresh array unless `out` (backend dtype) is given. */
+  kernel(L: number, out?: FloatArray): FloatArray {
+    if (this.disposed) throw new S4StateError("S4DKernel.kernel: this kernel was disposed");
+    checkLength("S4DKernel.kernel(L)", L);
+    const { H, N2, channels } = this.params;
+    if (!this.plan || this.plan.length !== L) {
+      this.plan?.dispose();
+      this.plan = this.kernels.vandermonde({ channels: H, modes: N2, length: L });
+    }
+    const n = channels * H * L;
+    const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
+    if (K.length !== n) throw new S4ShapeError(`S4DKernel.kernel(out): expected length ${n}, got ${K.length}`);
+    const per = H * N2;
+    for (let c = 0; c < channels; c++) {
+      const C = { re: this.cdB.re.subarray(c * per, (c + 1) * per), im: this.cdB.im.subarray(c * per, (c + 1) * per) };
+      this.plan.apply(C, this.logz, K.subarray(c * H * L, (c + 1) * H * L));
+    }
+    return K;
+  }
+
+  /** For step mode: the same parameters and discretisation. */
+  stepSource(D: Float64Array): { s4d: S4DParams; D: Float64Array; disc: Discretization } {
+    return { s4d: this.params, D, disc: this.disc };
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.plan?.dispose();
+    this.plan = null;
+  }
+}
+
+/** One-shot S4D kernel K (channels, H, L). */
+export function s4dKernel(kernels: Kernels, params: S4DParams, L: number, options: S4DKernelOptions = {}): FloatArray {
+  const k = new S4DKernel(kernels, params, options);
+  try {
+    return k.kernel(L);
+  } finally {
+    k.dispose();
+  }
+}

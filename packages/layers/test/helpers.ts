@@ -1,0 +1,16 @@
+// Shared test helpers: both backends, golden tolerances.
+import { type Kernels, loadKernels } from "@s4wasm/kernels";
+
+export const BACKENDS = ["wasm", "js"] as const;
+/** Golden README: float32 path 1e-4 relative, float64 twin 1e-9. */
+export const TOL = { wasm: 1e-4, js: 1e-9 } as const;
+
+const cache = new Map<string, Promise<Kernels>>();
+export function kernelsFor(backend: "wasm" | "js"): Promise<Kernels> {
+  let k = cache.get(backend);
+  if (!k) {
+    k = loadKernels({ backend });
+    cache.set(backend, k);
+  }
+  return k;
+}
