@@ -26,6 +26,10 @@ export { cIdentity, cMatMul, cMatPow, cSolve, cTranspose } from "./ssm/linalg.js
 export { type Complex64, complex64, type Discretization, type DPLRParams, type S4DParams } from "./ssm/params.js";
 export {
   asComplex,
+  cEigenvalues,
+  cEigenvectors,
+  diagonalizeStepSystem,
+  MAX_CONDITION,
   StepMode,
   type StepModeSource,
   Stepper,

@@ -174,6 +174,19 @@ describe.each(BACKENDS)("step mode (%s)", (backend) => {
       const sm2 = new StepMode(k, { dplr: dplrParams(c, "CTilde", L), D }).setupStep();
       const y2 = sm2.forwardState(u, sm2.defaultState(B)).y;
       expect(relErrorReal(y2, y)).toBeLessThanOrEqual(backend === "js" ? 1e-9 : 1e-4);
+      // The diagonalised step (dA = V diag V^-1 once, then a full-state diagonal step): exact for
+      // a random rank-2 DPLR; HiPPO-LegS is not stably diagonalisable (S4, Lemma 3.2), so it is
+      // refused from N = 16 and only float64-accurate at N = 8 (condition ~1e7).
+      const diag = new StepMode(k, { dplr: p, D, dplrMode: "diagonal" });
+      if (c.params.kind === "legs" && p.N2 >= 8) {
+        expect(() => diag.setupStep()).toThrow(/expected a stably diagonalisable dA/);
+      } else {
+        diag.setupStep();
+        const y4 = stepAll(diag, u, B, p.H, L).y;
+        const tol = c.params.kind === "legs" ? { wasm: 1e-2, js: 1e-6 } : TOL;
+        expect(relErrorReal(y4, directConv(u, realOf(c.outputs, "K").data, D, B, p.H, L))).toBeLessThanOrEqual(tol[backend]);
+      }
+      diag.dispose();
       // Rank 1: the O(N) "linear" step (Woodbury on the half state) gives the same outputs.
       if (p.rank === 1) {
         const sm3 = new StepMode(k, { dplr: dplrParams(c, "CTilde", L), D, dplrMode: "linear" }).setupStep();

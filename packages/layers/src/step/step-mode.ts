@@ -108,7 +108,7 @@ export class StepMode {
     let p = this.plans.get(batch);
     if (!p) {
       const s = this.system;
-      if (s.kind === "diag") p = this.kernels.diagStep({ batch, channels: s.H, modes: s.size, conjugatePairs: true });
+      if (s.kind === "diag") p = this.kernels.diagStep({ batch, channels: s.H, modes: s.size, conjugatePairs: !s.fullState });
       else if (this.linearMode) p = this.kernels.dplrStep({ batch, channels: s.H, modes: s.size / 2 });
       else p = this.kernels.denseStep({ batch, channels: s.H, size: s.size });
       this.load(p);

@@ -13,6 +13,7 @@
 import { type Complex, S4ShapeError, S4ValueError } from "@s4wasm/kernels";
 import { cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
 import type { Complex64, Discretization, DPLRParams, S4DParams } from "../ssm/params.js";
+import { diagonalizeStepSystem } from "./diagonalize.js";
 
 export interface StepSystem {
   kind: "diag" | "dense";
@@ -28,6 +29,8 @@ export interface StepSystem {
   C: Complex64;
   /** (H) skip */
   D: Float64Array;
+  /** diag only: the state is the full system (readout Re(C.x), factor 1), not N2 conjugate-pair modes. */
+  fullState?: boolean;
   /**
    * DPLR rank 1 only: what the O(N) "linear" step needs (half parameters, ORIGINAL C (H, N2),
    * dt (H)). Present for every rank-1 DPLR system; used when StepMode runs with dplrMode "linear".
@@ -43,9 +46,10 @@ export interface StepSetupOptions {
   /**
    * How a DPLR layer steps: "dense" (default, the official dense mode: full-state matrix,
    * O(N^2) per channel) or "linear" (rank 1 only: Woodbury on the half state, O(N) per channel,
-   * the official "linear" mode). Both compute the same bilinear recurrence.
+   * the official "linear" mode), or "diagonal" (dA diagonalised once, then an O(N) diagonal step
+   * on the full state; ill-conditioned for large HiPPO N). All compute the same recurrence.
    */
-  dplrMode?: "dense" | "linear";
+  dplrMode?: "dense" | "linear" | "diagonal";
 }
 
 function skip(where: string, D: Float64Array | Float32Array | undefined, H: number): Float64Array {
@@ -82,8 +86,9 @@ export function stepSystemS4D(p: S4DParams, options: StepSetupOptions = {}): Ste
 export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): StepSystem {
   oneChannel("setupStep(DPLR)", p.channels);
   const mode = options.dplrMode ?? "dense";
-  if (mode !== "dense" && mode !== "linear")
-    throw new S4ValueError(`setupStep(dplrMode): expected "dense" or "linear", got ${JSON.stringify(mode)}`);
+  if (mode !== "dense" && mode !== "linear" && mode !== "diagonal") {
+    throw new S4ValueError(`setupStep(dplrMode): expected "dense", "linear" or "diagonal", got ${JSON.stringify(mode)}`);
+  }
   if (mode === "linear" && p.rank !== 1) {
     throw new S4ValueError(`setupStep(dplrMode): the "linear" step needs rank 1, got rank ${p.rank}; use "dense"`);
   }
@@ -114,7 +119,7 @@ export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): S
     const half = (c: Complex64) => ({ re: Float64Array.from(c.re), im: Float64Array.from(c.im) });
     sys.linear = { Lambda: half(p.Lambda), P: half(p.P), B: half(p.B), C: half(C), dt: p.logDt.map(Math.exp) };
   }
-  return sys;
+  return mode === "diagonal" ? diagonalizeStepSystem(sys) : sys;
 }
 
 /** The planes as the kernels' Complex type. */
