@@ -97,7 +97,7 @@ export function reference(sys: StepSystem, B: number): Float64Array {
   return y;
 }
 
-type Source = { s4d: S4DParams } | { dplr: DPLRParams; dplrMode?: "dense" | "linear" };
+type Source = { s4d: S4DParams } | { dplr: DPLRParams; dplrMode?: "dense" | "linear" | "diagonal" };
 
 export function D(H: number): Float64Array {
   const r = seeded(H);
@@ -137,7 +137,9 @@ function pointerContender(k: Kernels, src: Source, B: number): Contender {
   const sys = mode.discrete;
   let plan: StepPlan;
   if (sys.kind === "diag")
-    plan = k.diagStep({ batch: B, channels: H, modes: sys.size }).setParams({ dA: sys.dA, dB: sys.dB, C: sys.C, D: sys.D });
+    plan = k
+      .diagStep({ batch: B, channels: H, modes: sys.size, conjugatePairs: !sys.fullState })
+      .setParams({ dA: sys.dA, dB: sys.dB, C: sys.C, D: sys.D });
   else if ("dplrMode" in src && src.dplrMode === "linear" && sys.linear) {
     plan = k.dplrStep({ batch: B, channels: H, modes: sys.size / 2 }).setParams({ ...sys.linear, D: sys.D });
   } else plan = k.denseStep({ batch: B, channels: H, size: sys.size }).setParams({ dA: sys.dA, dB: sys.dB, C: sys.C, D: sys.D });
@@ -170,16 +172,26 @@ function pointerContender(k: Kernels, src: Source, B: number): Contender {
   };
 }
 
-function stepCase(model: "s4d" | "dplr-dense" | "dplr-linear", H: number, N: number, B: number): SuiteCase {
+function stepCase(model: "s4d" | "dplr-dense" | "dplr-linear" | "dplr-diagonal", H: number, N: number, B: number): SuiteCase {
   const src: Source =
     model === "s4d"
       ? { s4d: s4dParams(H, N / 2) }
-      : { dplr: dplrParams(H, N / 2), dplrMode: model === "dplr-linear" ? "linear" : "dense" };
+      : {
+          dplr: dplrParams(H, N / 2),
+          dplrMode: model === "dplr-linear" ? "linear" : model === "dplr-diagonal" ? "diagonal" : "dense",
+        };
   const S = model === "s4d" ? N / 2 : N;
   return {
     params: { model, H, N, batch: B },
     // complex MACs: diag 2 per mode (dA x, C x) + dB u; dense S per row.
-    flops: model === "s4d" ? B * H * S * 14 : model === "dplr-linear" ? B * H * (N / 2) * 40 : B * H * (S * S * 8 + S * 12),
+    flops:
+      model === "s4d"
+        ? B * H * S * 14
+        : model === "dplr-linear"
+          ? B * H * (N / 2) * 40
+          : model === "dplr-diagonal"
+            ? B * H * N * 14
+            : B * H * (S * S * 8 + S * 12),
     reference: () => {
       const opts = { D: D(H) }; // the dense recurrence is the reference of both DPLR modes
       return reference("s4d" in src ? stepSystemS4D(src.s4d, opts) : stepSystemDPLR(src.dplr, opts), B);
@@ -199,7 +211,7 @@ function stepCase(model: "s4d" | "dplr-dense" | "dplr-linear", H: number, N: num
 export const stepSuite: Suite = {
   name: "step",
   description:
-    "one streaming step y_t = SSM(u_t) + D u_t (state in wasm memory, updated in place); S4D diagonal, S4 DPLR dense (O(N^2)) and DPLR linear (rank-1 Woodbury, O(N)); and the full S4D block step (SSM + D -> GELU -> Linear(H, 2H) -> GLU)",
+    "one streaming step y_t = SSM(u_t) + D u_t (state in wasm memory, updated in place); S4D diagonal, S4 DPLR dense (O(N^2)) and DPLR linear (rank-1 Woodbury, O(N)), DPLR diagonalised (O(N), full state); and the full S4D block step (SSM + D -> GELU -> Linear(H, 2H) -> GLU)",
   cases({ quick, sizes }) {
     const Hs = sizes ?? (quick ? [8] : [256]);
     const N = quick ? 8 : 64;
@@ -209,6 +221,7 @@ export const stepSuite: Suite = {
       if (!quick) out.push(stepCase("s4d", H, N, 8));
       out.push(stepCase("dplr-dense", H, N, 1));
       out.push(stepCase("dplr-linear", H, N, 1));
+      out.push(stepCase("dplr-diagonal", H, N, 1));
       out.push(blockStepCase(H, N));
     }
     return out;
