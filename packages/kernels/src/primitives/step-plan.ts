@@ -23,6 +23,8 @@ export abstract class StepPlan extends Plan {
   /** wasm: one (B, H, L) frame buffer, y written over u; grown geometrically for long chunks. */
   private io: WasmBuffer<Float32Array> | null = null;
   private ioWs: Workspace | null = null;
+  /** The (B, H, L) prefix view of `io` last used, so repeated calls of one length allocate nothing. */
+  private ioPrefix: Float32Array | null = null;
 
   constructor(runtime: WasmRuntime | null, batch: number, channels: number, size: number) {
     super(runtime);
@@ -96,12 +98,18 @@ export abstract class StepPlan extends Plan {
       this.ioWs?.dispose();
       this.ioWs = new Workspace(this.runtime.arena);
       this.io = this.ioWs.f32(Math.max(n, this.io ? 2 * this.io.length : n));
+      this.ioPrefix = null;
     }
     const io = this.io;
-    const view = n === io.length ? io.view : io.view.subarray(0, n);
+    const full = io.view;
+    let view = this.ioPrefix;
+    if (!view || view.buffer !== full.buffer || view.length !== n) {
+      view = n === full.length ? full : full.subarray(0, n);
+      this.ioPrefix = view;
+    }
     view.set(u);
     this.callWasm(state, io.ptr, io.ptr, L);
-    y.set(n === io.length ? io.view : io.view.subarray(0, n));
+    y.set(view);
     return y;
   }
 

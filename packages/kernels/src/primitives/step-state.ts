@@ -22,6 +22,8 @@ export class SSMState {
   private readonly bim: WasmBuffer<Float32Array> | null;
   private readonly are: Float64Array | null;
   private readonly aim: Float64Array | null;
+  /** JS backend: the planes object, made once so a step allocates nothing. */
+  private readonly jsPlanes: Complex | null;
   private disposed = false;
 
   /** @internal made by a step plan's createState(). Starts at zero. */
@@ -39,10 +41,12 @@ export class SSMState {
       this.bre.view.fill(0);
       this.bim.view.fill(0);
       this.are = this.aim = null;
+      this.jsPlanes = null;
     } else {
       this.bre = this.bim = null;
       this.are = new Float64Array(this.length);
       this.aim = new Float64Array(this.length);
+      this.jsPlanes = { re: this.are, im: this.aim };
     }
   }
 
@@ -62,7 +66,7 @@ export class SSMState {
   planes(): Complex {
     this.assertLive("state");
     if (this.bre && this.bim) return { re: this.bre.view, im: this.bim.view };
-    return { re: this.are as Float64Array, im: this.aim as Float64Array };
+    return this.jsPlanes as Complex;
   }
 
   /** A copy of the state, complex (batch, channels, size), in the backend's dtype. */
