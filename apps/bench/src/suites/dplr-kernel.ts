@@ -1,0 +1,37 @@
+// Suite `dplr-kernel`: the S4 (DPLR, rank 1, HiPPO-LegS) kernel K (H, L) from stored C-tilde:
+// nodes and numerators in float64, fused SIMD Cauchy x4 + Woodbury over L/2+1 nodes, then the
+// inverse real FFT of length L; WASM vs the float64 JS twin. The official PyTorch CPU code takes
+// ~714 ms for H=256, N=64, L=4096 on this kind of machine (issue 4).
+// Flop model: 59 per (h, n, node) (shared denominator 15 + 4 numerator sets x 11) plus
+// 2.5 L log2 L per channel for the irfft.
+import { Kernels, loadKernels } from "@s4wasm/kernels";
+import { DPLRKernel } from "@s4wasm/layers";
+import { dplrParams, kernelSizes } from "./ssm-inputs.js";
+import type { Contender, Suite, SuiteCase } from "./types.js";
+
+export const dplrKernelSuite: Suite = {
+  name: "dplr-kernel",
+  description: "S4 DPLR kernel (rank 1, LegS): Cauchy + Woodbury at L/2+1 nodes, 2/(1+omega), irfft of length L",
+  cases({ quick, sizes }) {
+    return kernelSizes(quick, sizes).map(
+      ({ H, N, L }): SuiteCase => ({
+        params: { H, N, L },
+        flops: 59 * H * (N / 2) * (Math.floor(L / 2) + 1) + 2.5 * H * L * Math.log2(L),
+        reference: () => {
+          const k = new DPLRKernel(new Kernels(null), dplrParams(H, N, L));
+          // the float64 twin (Kernels with no wasm runtime)
+          return k.kernel(L);
+        },
+        contenders: async () => {
+          const out: Contender[] = [];
+          for (const backend of ["wasm", "js"] as const) {
+            const kern = new DPLRKernel(await loadKernels({ backend }), dplrParams(H, N, L));
+            const K = backend === "wasm" ? new Float32Array(H * L) : new Float64Array(H * L);
+            out.push({ name: `s4wasm-${backend}`, run: () => kern.kernel(L, K), output: () => K, dispose: () => kern.dispose() });
+          }
+          return out;
+        },
+      }),
+    );
+  },
+};
