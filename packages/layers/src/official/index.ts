@@ -19,6 +19,7 @@ export {
 } from "./config.js";
 export { toCanonical } from "./convert.js";
 export { type ExpectedTensor, expectedTensors } from "./expected.js";
+export { officialConfig, officialTensors } from "./export.js";
 export { blockParts, buildOfficial, loadOfficial, type OfficialModule } from "./load-official.js";
 export { readOfficial } from "./read-official.js";
 export {
