@@ -97,11 +97,11 @@ export function officialTensors(c: CanonicalCheckpoint, dtype: FloatDtype = "F32
   else {
     put(t, "encoder.weight", [c.config.dModel, c.config.dInput], c.encoder.weight, dtype);
     put(t, "encoder.bias", [c.config.dModel], c.encoder.bias, dtype);
-    c.layers.forEach((layer, i) => s4dTensors(t, `s4_layers.${i}.`, layer, dtype));
-    c.norms.forEach((n, i) => {
+    for (const [i, layer] of c.layers.entries()) s4dTensors(t, `s4_layers.${i}.`, layer, dtype);
+    for (const [i, n] of c.norms.entries()) {
       put(t, `norms.${i}.weight`, [c.config.dModel], n.weight, dtype);
       put(t, `norms.${i}.bias`, [c.config.dModel], n.bias, dtype);
-    });
+    }
     put(t, "decoder.weight", [c.config.dOutput, c.config.dModel], c.decoder.weight, dtype);
     put(t, "decoder.bias", [c.config.dOutput], c.decoder.bias, dtype);
   }
