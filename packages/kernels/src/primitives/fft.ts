@@ -6,7 +6,7 @@
 // once, here; calls never allocate on the wasm path (besides a fresh result without `out`).
 import { S4StateError } from "../errors.js";
 import { type FFTTwin, fft, fftTwin } from "../js/fft.js";
-import { FFT_MAX_N } from "../js/fft-plan.js";
+import { FFT_MAX_N, planComplexFFT } from "../js/fft-plan.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
@@ -42,12 +42,11 @@ export class FFTPlan extends Plan {
     super(runtime);
     this.n = checkFFTLength("fft(n)", n);
     this.batch = checkInt("fft(options.batch)", options.batch ?? 1, 1, 2 ** 24);
-    const twinLocal = fftTwin(this.n);
     if (this.ws && runtime) {
       this.re = this.ws.f32(this.n * this.batch);
       this.im = this.ws.f32(this.n * this.batch);
-      this.desc = layoutComplexFFT(this.ws, runtime.exports.memory, twinLocal.plan);
-    } else this.twin = twinLocal;
+      this.desc = layoutComplexFFT(this.ws, runtime.exports.memory, planComplexFFT(this.n));
+    } else this.twin = fftTwin(this.n);
   }
 
   /** X = fft(x) per row. x: complex (batch, n) -> complex (batch, n). */
