@@ -74,3 +74,19 @@ describe.each(["wasm", "js"] as const)("loadOfficial on fixtures/official (%s)",
     }
   });
 });
+
+describe("loadOfficialDir (Node helper)", () => {
+  it("loads a fixture folder", async () => {
+    const { loadOfficialDir, readOfficialDir } = await import("../src/official/node.js");
+    const dir = new URL("s4d_minimal/", FIXTURES).pathname;
+    const { canonical } = await readOfficialDir(dir);
+    expect(canonical.module).toBe("models/s4/s4d.py:S4D");
+    const model = await loadOfficialDir(dir, { backend: "js" });
+    const { io } = fixture("s4d_minimal");
+    const cs = io.cases[0];
+    const u = realOf(cs.inputs, "u");
+    const y = model.forward(u.data, { batch: u.shape[0], length: u.shape[2] });
+    expect(relErrorReal(y, realOf(cs.outputs, "y").data)).toBeLessThanOrEqual(TOL.js);
+    await expect(readOfficialDir("/nonexistent")).rejects.toThrow(/ENOENT/);
+  });
+});
