@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * Node-only helpers (import from "@s4wasm/layers/node"): load an official checkpoint folder,
  * i.e. `model.safetensors` + `config.json` ({ module, args }) as the fixtures and the export
