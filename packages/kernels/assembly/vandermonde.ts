@@ -26,23 +26,28 @@ const LANES = memory.data(64, 16);
 
 /** Fill BASE with z^0..z^8 and z^SPAN in f64 (products of z; ~10 roundings at most). */
 function setBase(zr: f64, zi: f64): void {
+  setBaseAt(BASE, zr, zi);
+}
+
+/** setBase into the block at `base`. */
+function setBaseAt(base: usize, zr: f64, zi: f64): void {
   let pr: f64 = 1, pi: f64 = 0;
   for (let j = 0; j <= 8; j++) {
-    store<f64>(BASE + 16 * j, pr);
-    store<f64>(BASE + 16 * j + 8, pi);
+    store<f64>(base + 16 * j, pr);
+    store<f64>(base + 16 * j + 8, pi);
     const t = pr * zr - pi * zi;
     pi = pr * zi + pi * zr;
     pr = t;
   }
   // (z^8)^(2^8) = z^2048 by squaring
-  let sr = load<f64>(BASE + 128), si = load<f64>(BASE + 136);
+  let sr = load<f64>(base + 128), si = load<f64>(base + 136);
   for (let k = 0; k < 8; k++) {
     const t = sr * sr - si * si;
     si = 2 * sr * si;
     sr = t;
   }
-  store<f64>(BASE + 144, sr);
-  store<f64>(BASE + 152, si);
+  store<f64>(base + 144, sr);
+  store<f64>(base + 152, si);
 }
 
 /** LANES = anchor * z^j, j = 0..7, each rounded once to f32. */
@@ -66,45 +71,76 @@ function liveLength(mag: f64, L: i32): i32 {
   return s < L ? s : L;
 }
 
+// Forward pass: two modes per pass (four f32 chains: 2 modes x 2 lane groups) so the
+// multiply latency of one chain hides behind the others and one load/store of the output row
+// serves both modes. Each chain carries 2 C z^l itself (C folded in at the anchor, in f64), so
+// only its real part is accumulated.
+const BASE2 = memory.data(160, 16);
+const LANES2 = memory.data(64, 16);
+
+/** LANES (at `lanes`) = 2 C anchor z^j from the powers at `base`, or zeros when `dead`. */
+@inline
+function scaledLanes(base: usize, lanes: usize, ar: f64, ai: f64, cr: f64, ci: f64, dead: bool): void {
+  const sr = 2 * (ar * cr - ai * ci), si = 2 * (ar * ci + ai * cr);
+  for (let j = 0; j < 8; j++) {
+    const br = load<f64>(base + 16 * j), bi = load<f64>(base + 16 * j + 8);
+    store<f32>(lanes + 4 * j, dead ? 0 : <f32>(sr * br - si * bi));
+    store<f32>(lanes + 32 + 4 * j, dead ? 0 : <f32>(sr * bi + si * br));
+  }
+}
+
 export function vandermonde(
   cRe: usize, cIm: usize, logzRe: usize, logzIm: usize, out: usize, H: i32, N: i32, L: i32,
 ): void {
   for (let h = 0; h < H; h++) {
     const row = out + ((<usize>(h * L)) << 2);
     memory.fill(row, 0, (<usize>L) << 2);
-    for (let n = 0; n < N; n++) {
-      const pn = (<usize>(h * N + n)) << 2;
-      const lr = load<f64>(logzRe + (pn << 1)), li = load<f64>(logzIm + (pn << 1));
-      const c2r = f32x4.splat(<f32>2.0 * load<f32>(cRe + pn)), c2i = f32x4.splat(<f32>2.0 * load<f32>(cIm + pn));
-      const mag = Math.exp(lr);
-      const zr = mag * Math.cos(li), zi = mag * Math.sin(li);
-      const live = liveLength(mag, L);
-      setBase(zr, zi);
-      const s8r = load<f64>(BASE + 128), s8i = load<f64>(BASE + 136);
-      const stepR = f32x4.splat(<f32>s8r), stepI = f32x4.splat(<f32>s8i);
-      let ar: f64 = 1, ai: f64 = 0; // z^l0 at the current anchor
+    for (let n = 0; n < N; n += 2) {
+      const two = n + 1 < N;
+      const pa = (<usize>(h * N + n)) << 2;
+      const pb = two ? pa + 4 : pa;
+      const magA = Math.exp(load<f64>(logzRe + (pa << 1)));
+      const thA = load<f64>(logzIm + (pa << 1));
+      setBaseAt(BASE, magA * Math.cos(thA), magA * Math.sin(thA));
+      const liveA = liveLength(magA, L);
+      const magB = Math.exp(load<f64>(logzRe + (pb << 1)));
+      const thB = load<f64>(logzIm + (pb << 1));
+      setBaseAt(BASE2, magB * Math.cos(thB), magB * Math.sin(thB));
+      const liveB = two ? liveLength(magB, L) : 0;
+      const live = liveA > liveB ? liveA : liveB;
+      const caR = <f64>load<f32>(cRe + pa), caI = <f64>load<f32>(cIm + pa);
+      const cbR = <f64>load<f32>(cRe + pb), cbI = <f64>load<f32>(cIm + pb);
+      const sAr = f32x4.splat(<f32>load<f64>(BASE + 128)), sAi = f32x4.splat(<f32>load<f64>(BASE + 136));
+      const sBr = f32x4.splat(<f32>load<f64>(BASE2 + 128)), sBi = f32x4.splat(<f32>load<f64>(BASE2 + 136));
+      let aAr: f64 = 1, aAi: f64 = 0, aBr: f64 = 1, aBi: f64 = 0;
       for (let l0 = 0; l0 < live; l0 += SPAN) {
-        anchorLanes(ar, ai);
-        let p0r = v128.load(LANES), p1r = v128.load(LANES + 16);
-        let p0i = v128.load(LANES + 32), p1i = v128.load(LANES + 48);
+        scaledLanes(BASE, LANES, aAr, aAi, caR, caI, l0 >= liveA);
+        scaledLanes(BASE2, LANES2, aBr, aBi, cbR, cbI, l0 >= liveB);
+        let a0r = v128.load(LANES), a1r = v128.load(LANES + 16), a0i = v128.load(LANES + 32), a1i = v128.load(LANES + 48);
+        let b0r = v128.load(LANES2), b1r = v128.load(LANES2 + 16), b0i = v128.load(LANES2 + 32), b1i = v128.load(LANES2 + 48);
         const end = l0 + SPAN < live ? l0 + SPAN : live;
         let l = l0;
         for (; l + 8 <= end; l += 8) {
           const o = row + ((<usize>l) << 2);
-          v128.store(o, f32x4.add(v128.load(o), f32x4.sub(f32x4.mul(c2r, p0r), f32x4.mul(c2i, p0i))));
-          v128.store(o + 16, f32x4.add(v128.load(o + 16), f32x4.sub(f32x4.mul(c2r, p1r), f32x4.mul(c2i, p1i))));
-          const t0 = f32x4.sub(f32x4.mul(p0r, stepR), f32x4.mul(p0i, stepI));
-          p0i = f32x4.add(f32x4.mul(p0r, stepI), f32x4.mul(p0i, stepR));
-          p0r = t0;
-          const t1 = f32x4.sub(f32x4.mul(p1r, stepR), f32x4.mul(p1i, stepI));
-          p1i = f32x4.add(f32x4.mul(p1r, stepI), f32x4.mul(p1i, stepR));
-          p1r = t1;
+          v128.store(o, f32x4.add(v128.load(o), f32x4.add(a0r, b0r)));
+          v128.store(o + 16, f32x4.add(v128.load(o + 16), f32x4.add(a1r, b1r)));
+          let t = f32x4.sub(f32x4.mul(a0r, sAr), f32x4.mul(a0i, sAi));
+          a0i = f32x4.add(f32x4.mul(a0r, sAi), f32x4.mul(a0i, sAr));
+          a0r = t;
+          t = f32x4.sub(f32x4.mul(a1r, sAr), f32x4.mul(a1i, sAi));
+          a1i = f32x4.add(f32x4.mul(a1r, sAi), f32x4.mul(a1i, sAr));
+          a1r = t;
+          t = f32x4.sub(f32x4.mul(b0r, sBr), f32x4.mul(b0i, sBi));
+          b0i = f32x4.add(f32x4.mul(b0r, sBi), f32x4.mul(b0i, sBr));
+          b0r = t;
+          t = f32x4.sub(f32x4.mul(b1r, sBr), f32x4.mul(b1i, sBi));
+          b1i = f32x4.add(f32x4.mul(b1r, sBi), f32x4.mul(b1i, sBr));
+          b1r = t;
         }
-        // ragged end (fewer than 8 l left): lanes already hold z^(l+j)
+        // ragged end (fewer than 8 l left): lanes already hold 2 C z^(l+j)
         const rest = end - l;
         if (rest > 0) {
-          const k0 = f32x4.sub(f32x4.mul(c2r, p0r), f32x4.mul(c2i, p0i));
-          const k1 = f32x4.sub(f32x4.mul(c2r, p1r), f32x4.mul(c2i, p1i));
+          const k0 = f32x4.add(a0r, b0r), k1 = f32x4.add(a1r, b1r);
           const o = row + ((<usize>l) << 2);
           store<f32>(o, load<f32>(o) + f32x4.extract_lane(k0, 0));
           if (rest > 1) store<f32>(o + 4, load<f32>(o + 4) + f32x4.extract_lane(k0, 1));
@@ -114,10 +150,15 @@ export function vandermonde(
           if (rest > 5) store<f32>(o + 20, load<f32>(o + 20) + f32x4.extract_lane(k1, 1));
           if (rest > 6) store<f32>(o + 24, load<f32>(o + 24) + f32x4.extract_lane(k1, 2));
         }
-        const sar = load<f64>(BASE + 144), sai = load<f64>(BASE + 152);
-        const t = ar * sar - ai * sai;
-        ai = ar * sai + ai * sar;
-        ar = t;
+        let sr = load<f64>(BASE + 144), si = load<f64>(BASE + 152);
+        let t = aAr * sr - aAi * si;
+        aAi = aAr * si + aAi * sr;
+        aAr = t;
+        sr = load<f64>(BASE2 + 144);
+        si = load<f64>(BASE2 + 152);
+        t = aBr * sr - aBi * si;
+        aBi = aBr * si + aBi * sr;
+        aBr = t;
       }
     }
   }
