@@ -90,12 +90,19 @@ program
 program
   .command("conformance")
   .description("compute every supported output of the golden files and compare")
-  .requiredOption("--golden <dir>", "folder of <function>.json files (schema s4ref-golden/1)")
-  .requiredOption("--out <dir>", "folder to write our outputs to, same schema")
+  .option("--golden <dir>", "folder of <function>.json files (schema s4ref-golden/1)")
+  .option("--model <dir>", "official checkpoint folder: model.safetensors, config.json, io.json (official_model)")
+  .requiredOption("--out <path>", "folder (--golden) or file (--model) to write our outputs to, same schema")
   .addOption(new Option("--backend <backend>", "kernels backend").choices(["wasm", "js"]).default("wasm"))
   .addOption(new Option("--only <names>", "comma-separated golden files (without .json)").argParser(list))
   .action(async (opts) => {
-    process.exitCode = await conformanceCommand({ golden: opts.golden, out: opts.out, backend: opts.backend, only: opts.only });
+    process.exitCode = await conformanceCommand({
+      golden: opts.golden,
+      model: opts.model,
+      out: opts.out,
+      backend: opts.backend,
+      only: opts.only,
+    });
   });
 
 await program.parseAsync(process.argv);

@@ -1,9 +1,13 @@
 // `s4wasm-bench conformance`: golden files (--golden DIR) through the project's public APIs.
 import { loadKernels } from "@s4wasm/kernels";
+import { runModelConformance } from "../conformance/model.js";
 import { runConformance, summarize } from "../conformance/runner.js";
 
 export interface ConformanceArgs {
-  golden: string;
+  /** Folder of golden files; or give `model` (an official checkpoint folder) instead. */
+  golden?: string;
+  /** Official checkpoint folder (model.safetensors, config.json, io.json); `out` is then a file. */
+  model?: string;
   out: string;
   backend: "wasm" | "js";
   only?: string[];
@@ -14,7 +18,13 @@ export async function conformanceCommand(args: ConformanceArgs): Promise<number>
   const kernels = await loadKernels({ backend: args.backend });
   const tolerance = args.backend === "wasm" ? 1e-4 : 1e-9;
   console.log(`conformance: backend ${args.backend} (${kernels.dtype}), tolerance ${tolerance} relative`);
-  const results = await runConformance({ kernels, goldenDir: args.golden, outDir: args.out, only: args.only, tolerance });
+  if (!args.golden === !args.model) {
+    console.error("conformance: give exactly one of --golden DIR or --model DIR");
+    return 2;
+  }
+  const results = args.model
+    ? await runModelConformance({ dir: args.model, outFile: args.out, kernels, tolerance })
+    : await runConformance({ kernels, goldenDir: args.golden as string, outDir: args.out, only: args.only, tolerance });
   const s = summarize(results);
   console.log(
     `outputs: ${s.ok} ok, ${s.fail} failed, ${s.error} errored, ${s.unsupported} unsupported, ${s.skipped} skipped (informational); written to ${args.out}`,
