@@ -30,3 +30,30 @@ describe.each(["wasm", "js"] as const)("conformance runner (%s)", (backend) => {
     expect(lines.some((l) => /fft\/fft_L100 {2}max rel_err=/.test(l))).toBe(true);
   });
 });
+
+describe.each(["wasm", "js"] as const)("conformance --model on every fixtures/official checkpoint (%s)", (backend) => {
+  it("runs each io.json case through loadOfficial within tolerance, kernels and C-tilde included", async () => {
+    const { OFFICIAL_DIR } = await import("@s4wasm/golden/node");
+    const { readdirSync } = await import("node:fs");
+    const { runModelConformance } = await import("../src/conformance/model.js");
+    const kernels = await loadKernels({ backend });
+    const tolerance = backend === "wasm" ? 1e-4 : 1e-9;
+    const dirs = readdirSync(OFFICIAL_DIR, { withFileTypes: true }).filter((d) => d.isDirectory());
+    expect(dirs.length).toBeGreaterThanOrEqual(4);
+    for (const d of dirs) {
+      const out = join(mkdtempSync(join(tmpdir(), "s4wasm-model-")), "y.json");
+      const results = await runModelConformance({
+        kernels,
+        dir: join(OFFICIAL_DIR, d.name),
+        outFile: out,
+        tolerance,
+        log: () => {},
+      });
+      expect(results.filter((r) => r.status !== "ok" && r.status !== "skipped")).toEqual([]);
+      expect(results.filter((r) => r.output === "y" && r.status === "ok").length).toBeGreaterThan(0);
+      const written = JSON.parse(readFileSync(out, "utf8"));
+      expect(written.function).toBe("official_model");
+      expect(written.cases[0].outputs.y.dtype).toBe("float64");
+    }
+  });
+});

@@ -1,66 +1,70 @@
-// `conformance --model DIR`: an official checkpoint folder (model.safetensors, config.json
-// { module, args }, io.json of function official_model) through loadOfficial: every case's u is
-// run by a freshly loaded module (as the fixtures were made), y is compared with io.json's y
-// (the official float64 output) and written to FILE in the same schema.
+// `conformance --model DIR`: a checkpoint of the official PyTorch code (model.safetensors +
+// config.json) and its io.json (function official_model): every case's `u` through a freshly
+// loaded module, `y` compared with the official float64 output. The kernels of each layer and
+// the DPLR C-tilde the official module writes back are compared too where io.json has them.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fromTensor, type RawGoldenFile, real, relError, type Tensor } from "@s4wasm/golden";
-import { readGoldenFile } from "@s4wasm/golden/node";
+import { complex, type GoldenCase, parseGolden, real, type Tensor } from "@s4wasm/golden";
 import type { Kernels } from "@s4wasm/kernels";
-import { loadOfficial, type OfficialConfig, S4Block } from "@s4wasm/layers";
-import { formatCases, type OutputResult } from "./runner.js";
+import { DPLRKernel, S4Block, type S4Model } from "@s4wasm/layers";
+import { loadOfficialDir } from "@s4wasm/layers/node";
+import { formatCases, type OutputResult, runGoldenFile, withOurOutputs } from "./runner.js";
+import type { ConformanceHandler } from "./types.js";
 
-export interface ModelConformanceOptions {
-  dir: string;
-  outFile: string;
-  kernels: Kernels;
-  tolerance: number;
-  log?: (line: string) => void;
+function inputOf(c: GoldenCase, kernels: Kernels): Float32Array | Float64Array {
+  const u = c.inputs.u;
+  if (!u || u.kind !== "real") throw new Error(`io.json case ${c.name}: expected a real input "u"`);
+  return kernels.backend === "wasm" ? Float32Array.from(u.data) : u.data;
 }
 
-export async function runModelConformance(opts: ModelConformanceOptions): Promise<OutputResult[]> {
-  const log = opts.log ?? console.log;
-  const bytes = new Uint8Array(readFileSync(join(opts.dir, "model.safetensors")));
-  const config = JSON.parse(readFileSync(join(opts.dir, "config.json"), "utf8")) as OfficialConfig;
-  const io = readGoldenFile(join(opts.dir, "io.json"));
-  if (io.function !== "official_model") {
-    throw new Error(`conformance --model: ${join(opts.dir, "io.json")} has function "${io.function}", expected "official_model"`);
-  }
-  const results: OutputResult[] = [];
-  const outputs = new Map<string, Record<string, Tensor>>();
-  const file = "io";
-  for (const c of io.cases) {
-    const base = { file, case: c.name, output: "y" };
-    try {
-      const model = await loadOfficial(bytes, config, { kernels: opts.kernels });
-      const u = c.inputs.u;
-      if (u.kind !== "real") throw new Error("u must be real");
-      // S4Model: (B, L, d_input); a block: (B, H, L) when transposed (layout BHL), else (B, L, H).
-      const [B, a, b] = u.shape;
-      const length = model instanceof S4Block && model.layout === "BHL" ? b : a;
-      const x = opts.kernels.backend === "wasm" ? Float32Array.from(u.data) : u.data;
-      const y = model.forward(x, { batch: B, length });
-      model.dispose();
-      const expected = c.outputs.y;
-      const got = real(expected.shape, y);
-      outputs.set(c.name, { y: got });
-      const err = relError(got, expected);
-      results.push({ ...base, status: err <= opts.tolerance ? "ok" : "fail", relErr: err });
-    } catch (err) {
-      results.push({ ...base, status: "error", relErr: null, note: `${(err as Error).name}: ${(err as Error).message}` });
-    }
-    for (const name of Object.keys(c.outputs)) {
-      if (name !== "y") results.push({ file, case: c.name, output: name, status: "skipped", relErr: null, note: "informational" });
-    }
-  }
-  for (const line of formatCases(results)) log(line);
-  const raw: RawGoldenFile = {
-    ...io.raw,
-    cases: io.raw.cases.map((c) => ({
-      ...c,
-      outputs: Object.fromEntries(Object.entries(outputs.get(c.name) ?? {}).map(([k, t]) => [k, fromTensor(t)])),
-    })),
+function handlerFor(dir: string): ConformanceHandler {
+  return {
+    function: "official_model",
+    skip: { y_float32: "the official float32 output, for reference: we compare with the float64 y" },
+    async run(c, { kernels }) {
+      const module = await loadOfficialDir(dir, { kernels });
+      try {
+        const u = c.inputs.u;
+        const L = c.params.L as number;
+        const batch = u.shape[0];
+        const y = module.forward(inputOf(c, kernels), { batch, length: L });
+        const out: Record<string, Tensor> = { y: real(c.outputs.y.shape, y) };
+        const blocks = module instanceof S4Block ? [module] : (module as S4Model).blocks;
+        for (const [name, t] of Object.entries(c.outputs)) {
+          const m = name.match(/^K(?:_layer(\d+))?$/);
+          if (m) out[name] = real(t.shape, blocks[Number(m[1] ?? 0)].parts.kernel.kernel(L));
+        }
+        const kernel = blocks[0].parts.kernel;
+        if (c.outputs.C_after_forward && kernel instanceof DPLRKernel) {
+          // The official module overwrites C with C-tilde at l_kernel = L on its first forward.
+          const Ct = kernel.cTilde(L);
+          out.C_after_forward = complex(c.outputs.C_after_forward.shape, Ct.re, Ct.im);
+        }
+        return out;
+      } finally {
+        module.dispose();
+      }
+    },
   };
-  writeFileSync(opts.outFile, JSON.stringify(raw));
+}
+
+export async function runModelConformance(opts: {
+  kernels: Kernels;
+  dir: string;
+  outFile: string;
+  tolerance: number;
+  log?: (line: string) => void;
+}): Promise<OutputResult[]> {
+  const log = opts.log ?? console.log;
+  const golden = parseGolden(readFileSync(join(opts.dir, "io.json"), "utf8"), join(opts.dir, "io.json"));
+  const results = await runGoldenFile(
+    golden,
+    handlerFor(opts.dir),
+    opts.kernels,
+    opts.tolerance,
+    opts.dir.replace(/\/+$/, "").split("/").pop() ?? "model",
+  );
+  for (const line of formatCases(results)) log(line);
+  writeFileSync(opts.outFile, JSON.stringify(withOurOutputs(golden, results.outputs)));
   return results;
 }

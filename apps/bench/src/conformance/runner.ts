@@ -37,7 +37,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<OutputRe
     if (opts.only && !opts.only.includes(name)) continue;
     const golden = readGoldenFile(path);
     const handler = byFunction.get(golden.function);
-    const fileResults = await runFile(golden, handler, opts.kernels, opts.tolerance, name);
+    const fileResults = await runGoldenFile(golden, handler, opts.kernels, opts.tolerance, name);
     for (const line of formatCases(fileResults)) log(line);
     results.push(...fileResults);
     writeFileSync(join(opts.outDir, `${name}.json`), JSON.stringify(withOurOutputs(golden, fileResults.outputs)));
@@ -45,9 +45,10 @@ export async function runConformance(opts: ConformanceOptions): Promise<OutputRe
   return results;
 }
 
-type FileResults = OutputResult[] & { outputs: Map<string, Record<string, Tensor>> };
+export type FileResults = OutputResult[] & { outputs: Map<string, Record<string, Tensor>> };
 
-async function runFile(
+/** Every case of one golden file through `handler`; `file` names the lines of the report. */
+export async function runGoldenFile(
   golden: GoldenFile,
   handler: ConformanceHandler | undefined,
   kernels: Kernels,
@@ -97,7 +98,7 @@ function compare(base: Omit<OutputResult, "status" | "relErr">, got: Tensor, exp
 }
 
 /** The golden JSON with each case's outputs replaced by ours (unsupported outputs dropped). */
-function withOurOutputs(golden: GoldenFile, outputs: Map<string, Record<string, Tensor>>): RawGoldenFile {
+export function withOurOutputs(golden: GoldenFile, outputs: Map<string, Record<string, Tensor>>): RawGoldenFile {
   return {
     ...golden.raw,
     cases: golden.raw.cases.map((c) => ({
@@ -114,7 +115,8 @@ function withOurOutputs(golden: GoldenFile, outputs: Map<string, Record<string, 
 export function formatCases(results: OutputResult[]): string[] {
   const byCase = new Map<string, OutputResult[]>();
   for (const r of results) byCase.set(`${r.file}/${r.case}`, [...(byCase.get(`${r.file}/${r.case}`) ?? []), r]);
-  const rank: OutputResult["status"][] = ["error", "fail", "unsupported", "skipped", "ok"];
+  // Informational outputs left out on purpose (skipped) do not make a case look worse than ok.
+  const rank: OutputResult["status"][] = ["error", "fail", "unsupported", "ok"];
   const lines: string[] = [];
   for (const [name, rs] of byCase) {
     const worst = rank.find((s) => rs.some((r) => r.status === s)) ?? "ok";

@@ -6,6 +6,7 @@ import { fftconvHandler } from "./fftconv.js";
 import { hippoLegsHandler } from "./hippo_legs.js";
 import { linearScanHandler } from "./linear_scan.js";
 import { recurrentStepHandler } from "./recurrent_step.js";
+import { s4BlockHandler } from "./s4_block.js";
 import { s4DplrKernelHandler } from "./s4_dplr_kernel.js";
 import { s4dKernelHandler } from "./s4d_kernel.js";
 import { vandermondeHandler } from "./vandermonde.js";
@@ -20,4 +21,5 @@ export const HANDLERS: ConformanceHandler[] = [
   hippoLegsHandler,
   s4dKernelHandler,
   s4DplrKernelHandler,
+  s4BlockHandler,
 ];
