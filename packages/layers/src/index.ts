@@ -29,6 +29,8 @@ export {
   cEigenvalues,
   cEigenvectors,
   diagonalizeStepSystem,
+  FusedBlockStepper,
+  type FusedBlockStepperOptions,
   MAX_CONDITION,
   StepMode,
   type StepModeSource,

@@ -1,3 +1,4 @@
+export { FusedBlockStepper, type FusedBlockStepperOptions } from "./block-stepper.js";
 export { diagonalizeStepSystem, MAX_CONDITION } from "./diagonalize.js";
 export { cEigenvalues, cEigenvectors } from "./eig.js";
 export { StepMode, type StepModeSource } from "./step-mode.js";

@@ -24,6 +24,7 @@ import {
   type SSMState,
 } from "@s4wasm/kernels";
 import type { DPLRParams, S4DParams } from "../ssm/params.js";
+import { FusedBlockStepper, type FusedBlockStepperOptions } from "./block-stepper.js";
 import { Stepper } from "./stepper.js";
 import { asComplex, type StepSetupOptions, type StepSystem, stepSystemDPLR, stepSystemS4D } from "./system.js";
 
@@ -84,6 +85,15 @@ export class StepMode {
   stepper(options: { batch: number }): Stepper {
     const plan = this.plan("stepper", options?.batch);
     return new Stepper(plan, this.channels);
+  }
+
+  /**
+   * A streaming S4 block (SSM + D -> GELU -> Linear(H, 2H) -> GLU, the official S4Block default)
+   * that owns its state: step(frame) (B, H) -> (B, H). weight W (2H, H), bias (2H).
+   */
+  blockStepper(options: FusedBlockStepperOptions): FusedBlockStepper {
+    const plan = this.plan("blockStepper", options?.batch);
+    return new FusedBlockStepper(this, plan, options);
   }
 
   /** Free every plan (and so the parameters in wasm memory). States made earlier must be disposed by their owners. */

@@ -1,0 +1,130 @@
+/**
+ * Streaming S4 block: one frame through the official S4Block default tail, state kept in wasm
+ * memory, O(N) (S4D) per channel for the SSM and one matrix-vector product for the Linear:
+ *   u_t (B, H) -> y = SSM(u_t) + D u_t -> GELU (erf) -> z = W y + bias (2H) -> z[:H] * sigmoid(z[H:]) (B, H)
+ * On wasm every stage runs at pointer level in the kernels' memory: the frame is copied in and
+ * the output copied out, nothing else. On the JS twin the same plans write into arrays made once.
+ *   const s = mode.blockStepper({ batch: 1, weight: W, bias });   // W (2H, H), bias (2H)
+ *   const y = s.step(frame);                                       // (B, H) -> (B, H)
+ */
+import {
+  type ElementwisePlan,
+  type FloatArray,
+  type GLUPlan,
+  S4StateError,
+  type SSMState,
+  type StepLinearPlan,
+  type StepPlan,
+  validate,
+  type WasmBuffer,
+  type Workspace,
+} from "@s4wasm/kernels";
+import type { StepMode } from "./step-mode.js";
+
+export interface FusedBlockStepperOptions {
+  batch: number;
+  /** Linear(H, 2H) weight W (2H, H) row-major (an official Conv1d (2H, H, 1) weight is the same numbers). */
+  weight: FloatArray;
+  /** bias (2H); none when absent. */
+  bias?: FloatArray | null;
+}
+
+export class FusedBlockStepper {
+  readonly batch: number;
+  readonly channels: number;
+  private readonly plan: StepPlan;
+  private readonly st: SSMState;
+  private readonly gelu: ElementwisePlan;
+  private readonly lin: StepLinearPlan;
+  private readonly glu: GLUPlan;
+  private readonly wasm: { ws: Workspace; io: WasmBuffer<Float32Array>; z: WasmBuffer<Float32Array> } | null;
+  private readonly js: { y: Float64Array; z: Float64Array; ys: Float64Array[]; zs: Float64Array[] } | null;
+  private ioView: Float32Array | null = null;
+  private zView: Float32Array | null = null;
+  private disposed = false;
+
+  /** @internal made by StepMode.blockStepper(). */
+  constructor(mode: StepMode, plan: StepPlan, options: FusedBlockStepperOptions) {
+    const k = mode.kernels;
+    const H = mode.channels;
+    this.plan = plan;
+    this.batch = plan.batch;
+    this.channels = H;
+    this.lin = k.stepLinear({ inFeatures: H, outFeatures: 2 * H, weight: options.weight, bias: options.bias ?? null });
+    this.gelu = k.gelu();
+    this.glu = k.glu({ channels: H });
+    this.st = plan.createState();
+    const B = this.batch;
+    if (k.backend === "wasm") {
+      const ws = k.workspace();
+      this.wasm = { ws, io: ws.f32(B * H), z: ws.f32(B * 2 * H) };
+      this.js = null;
+    } else {
+      const y = new Float64Array(B * H);
+      const z = new Float64Array(B * 2 * H);
+      const ys = Array.from({ length: B }, (_, b) => y.subarray(b * H, (b + 1) * H));
+      const zs = Array.from({ length: B }, (_, b) => z.subarray(b * 2 * H, (b + 1) * 2 * H));
+      this.js = { y, z, ys, zs };
+      this.wasm = null;
+    }
+  }
+
+  /** The SSM state (batch, channels, size). */
+  get state(): SSMState {
+    this.assertLive("blockStepper.state");
+    return this.st;
+  }
+
+  /** One frame (B, H) -> block output (B, H). Pass `out` (backend dtype) to avoid the fresh result. */
+  step(frame: FloatArray, out?: FloatArray): FloatArray {
+    this.assertLive("blockStepper.step");
+    const B = this.batch;
+    const H = this.channels;
+    const n = B * H;
+    if (this.js) {
+      const j = this.js;
+      const y = out === undefined ? new Float64Array(n) : validate.checkOut("blockStepper.step(out)", out, Float64Array, n);
+      this.plan.step(frame, this.st, j.y);
+      this.gelu.apply(j.y, j.y);
+      for (let b = 0; b < B; b++) this.lin.apply(j.ys[b], j.zs[b]);
+      this.glu.apply(j.z, { batch: B, length: 1 }, y);
+      return y;
+    }
+    const w = this.wasm as NonNullable<FusedBlockStepper["wasm"]>;
+    validate.checkFloatArray("blockStepper.step(frame)", frame, n, "batch*channels");
+    const y = out === undefined ? new Float32Array(n) : validate.checkOut("blockStepper.step(out)", out, Float32Array, n);
+    let io = this.ioView;
+    if (!io || io.buffer !== w.io.view.buffer) {
+      io = this.ioView = w.io.view;
+      this.zView = w.z.view.subarray(0, n);
+    }
+    io.set(frame);
+    this.plan.runPointers(this.st, w.io.ptr, w.io.ptr, 1);
+    this.gelu.applyPtr(w.io.ptr, w.io.ptr, n);
+    for (let b = 0; b < B; b++) this.lin.applyPtr(w.io.ptr + 4 * b * H, w.z.ptr + 8 * b * H);
+    this.glu.applyPtr(w.z.ptr, w.z.ptr, B, 1);
+    y.set(this.zView as Float32Array);
+    return y;
+  }
+
+  /** Back to the zero state. */
+  reset(): void {
+    this.assertLive("blockStepper.reset");
+    this.st.reset();
+  }
+
+  /** Free the state, the Linear weights and the buffers. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.st.dispose();
+    this.lin.dispose();
+    this.gelu.dispose();
+    this.glu.dispose();
+    this.wasm?.ws.dispose();
+  }
+
+  private assertLive(where: string): void {
+    if (this.disposed) throw new S4StateError(`${where}: this fused block stepper was disposed`);
+  }
+}
