@@ -1,0 +1,71 @@
+// The Cloudflare Worker example under workerd on 127.0.0.1: POST an official io.json case and
+// compare the answer with the official float64 output; bad requests get a 400 naming the problem.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { relErrorReal } from "@s4wasm/golden";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const io = JSON.parse(readFileSync(join(here, "../../../fixtures/official/s4d_block/io.json"), "utf8"));
+let child: ChildProcess;
+let url: string;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}/`;
+  child = spawn(
+    join(here, "../../../node_modules/.bin/workerd"),
+    ["serve", join(here, "../build/config.capnp"), "--socket-addr", `http=127.0.0.1:${port}`],
+    {
+      stdio: "ignore",
+    },
+  );
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  throw new Error(`workerd did not start on ${url}`);
+}, 30_000);
+
+afterAll(() => {
+  child?.kill("SIGTERM");
+});
+
+describe("edge worker (workerd)", () => {
+  it.each(io.cases.map((c: { name: string }) => [c.name, c]))("serves the official output for %s", async (_n, c) => {
+    const u = c.inputs.u;
+    const res = await fetch(url, { method: "POST", body: JSON.stringify({ u: u.data, batch: u.shape[0], length: u.shape[2] }) });
+    expect(res.status).toBe(200);
+    const { y } = (await res.json()) as { y: number[] };
+    expect(y.length).toBe(c.outputs.y.data.length);
+    expect(relErrorReal(y, c.outputs.y.data)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("answers bad requests with a 400 that names the problem", async () => {
+    const a = await fetch(url, { method: "POST", body: JSON.stringify({ u: [1, 2, 3], batch: 1, length: 64 }) });
+    expect(a.status).toBe(400);
+    expect(((await a.json()) as { error: string }).error).toMatch(
+      /S4ShapeError: S4Block\.forward\(x\): expected length 1024 \(batch\*H\*length\), got 3/,
+    );
+    const b = await fetch(url, { method: "POST", body: "not json" });
+    expect(b.status).toBe(400);
+    const c = await fetch(url);
+    expect(c.status).toBe(405);
+  });
+});
