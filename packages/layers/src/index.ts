@@ -4,6 +4,7 @@
  */
 export const LAYERS_VERSION = "0.0.0";
 export { BlockStepper } from "./block/block-stepper.js";
+export { createS4Block, createS4Model, type S4BlockInit, type S4ModelInit } from "./block/create.js";
 export { FFTConv, type FFTConvConfig, type KernelSource } from "./block/fft-conv.js";
 export { FixedKernel } from "./block/fixed-kernel.js";
 export { type LayerBackendOptions, resolveKernels } from "./block/layer-options.js";
@@ -11,6 +12,7 @@ export { type ForwardShape, S4Block, type S4BlockParts, type SSMKernelSource } f
 export { type LinearParts, S4Model, type S4ModelParts } from "./block/s4-model.js";
 export * from "./hippo/index.js";
 export * from "./kernel/index.js";
+export * from "./official/index.js";
 export {
   cFromCTilde,
   cTildeFromC,
@@ -40,4 +42,3 @@ export {
   stepSystemDPLR,
   stepSystemS4D,
 } from "./step/index.js";
-export * from "./official/index.js";

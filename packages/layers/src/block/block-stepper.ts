@@ -1,5 +1,6 @@
-// The streaming face of an S4Block: per frame (B, H), the SSM step (x = dA x + dB u,
-// y = C x + D u, O(N) or O(N^2) per channel), then GELU, Linear(H, 2H) and GLU on that frame.
+// The streaming face of an S4Block: frames (B, H) one at a time through the fused step
+// (SSM + D -> GELU -> Linear(H, 2H) -> GLU chained in wasm memory, O(N) per channel for S4D), and
+// chunks (B, H, L) through the same recurrence (prefill), both advancing one state.
 // Step outputs over L frames equal the block's forward on the same L samples (causal blocks).
 import {
   type ElementwisePlan,
@@ -8,12 +9,13 @@ import {
   type Kernels,
   type LinearPlan,
   S4StateError,
+  validate,
 } from "@s4wasm/kernels";
-import type { StepMode, Stepper } from "../step/index.js";
+import type { FusedBlockStepper, StepMode } from "../step/index.js";
 
 export class BlockStepper {
   readonly batch: number;
-  private readonly ssm: Stepper;
+  private readonly fused: FusedBlockStepper;
   private readonly gelu: ElementwisePlan;
   private disposed = false;
 
@@ -23,41 +25,44 @@ export class BlockStepper {
     private readonly mode: StepMode,
     private readonly linear: LinearPlan,
     private readonly glu: GLUPlan,
+    weight: FloatArray,
+    bias: FloatArray,
     batch: number,
   ) {
     this.batch = batch;
-    this.ssm = mode.stepper({ batch });
+    this.fused = mode.blockStepper({ batch, weight, bias });
     this.gelu = kernels.gelu();
   }
 
-  /** One frame: u (B, H) -> y (B, H). */
+  /** One frame: u (B, H) -> y (B, H). No allocation when `out` is given. */
   step(frame: FloatArray, out?: FloatArray): FloatArray {
     this.assertLive("stepper.step");
-    const g = this.ssm.step(frame);
-    this.gelu.apply(g, g);
-    const z = this.linear.apply(g, { batch: this.batch, length: 1 });
-    return this.glu.apply(z, { batch: this.batch, length: 1 }, out);
+    return this.fused.step(frame, out);
   }
 
-  /** A chunk u (B, H, L) -> y (B, H, L), keeping the state at the chunk's end (then stream on). */
+  /**
+   * A chunk u (B, H, L) -> y (B, H, L) through the recurrence from the current state, which ends
+   * at the chunk's last step (prefill a history, then stream with step()).
+   */
   prefill(chunk: FloatArray, length: number): FloatArray {
     this.assertLive("stepper.prefill");
-    const g = this.ssm.prefill(chunk);
-    this.gelu.apply(g, g);
-    const z = this.linear.apply(g, { batch: this.batch, length });
-    return this.glu.apply(z, { batch: this.batch, length });
+    const L = validate.checkInt("stepper.prefill(length)", length, 1, 2 ** 24);
+    const { y } = this.mode.forwardState(chunk, this.fused.state);
+    this.gelu.apply(y, y);
+    const z = this.linear.apply(y, { batch: this.batch, length: L });
+    return this.glu.apply(z, { batch: this.batch, length: L });
   }
 
   /** Back to the zero state. */
   reset(): void {
     this.assertLive("stepper.reset");
-    this.ssm.reset();
+    this.fused.reset();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.ssm.dispose();
+    this.fused.dispose();
     this.mode.dispose();
     this.gelu.dispose();
   }

@@ -146,13 +146,8 @@ export class S4Block {
       throw new S4ShapeError(`S4Block.stepper: expected one kernel channel, got ${this.conv.outChannels / this.dModel}`);
     }
     const mode = new StepMode(this.kernels, source).setupStep();
-    return new BlockStepper(
-      this.kernels,
-      mode,
-      this.linear,
-      this.glu,
-      validate.checkInt("stepper(batch)", options.batch ?? 1, 1, 2 ** 20),
-    );
+    const batch = validate.checkInt("S4Block.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
+    return new BlockStepper(this.kernels, mode, this.linear, this.glu, this.parts.weight, this.parts.bias, batch);
   }
 
   /** Frees the block's wasm memory now; later calls throw S4StateError. */

@@ -1,0 +1,115 @@
+// Layers from scratch, seeded like the official initialisation (same distributions; torch's
+// random streams themselves cannot be reproduced in JS):
+//   SSM: diagonal inits diag-lin / diag-inv / diag-real / diag-legs (B = 1) or the DPLR LegS init,
+//        log dt ~ U[log dtMin, log dtMax], C complex normal with E|C|^2 = 1, D standard normal;
+//   Linear(in, out): weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)) (nn.Linear's default);
+//   LayerNorm: gamma = 1, beta = 0.
+import { type BlockLayout, type Kernels, validate } from "@s4wasm/kernels";
+import { DIAG_INITS, type DiagInit, diagInit, dplrLegsInit, makeRng, type Rng, randomC, randomLogDt } from "../hippo/index.js";
+import { DPLRKernel } from "../kernel/dplr-kernel.js";
+import { S4DKernel } from "../kernel/s4d-kernel.js";
+import type { Discretization } from "../ssm/params.js";
+import { type LayerBackendOptions, resolveKernels } from "./layer-options.js";
+import { S4Block, type S4BlockParts } from "./s4-block.js";
+import { type LinearParts, S4Model } from "./s4-model.js";
+
+export interface S4BlockInit extends LayerBackendOptions {
+  /** H: channels (features). */
+  dModel: number;
+  /** N: state size (even); N/2 complex modes are stored. Default 64. */
+  dState?: number;
+  /** "diag" (S4D, default) or "dplr" (S4). */
+  mode?: "diag" | "dplr";
+  /** diag: "diag-lin" (default), "diag-inv", "diag-real", "diag-legs"; dplr: "legs" (default). */
+  init?: DiagInit | "legs";
+  /** S4D discretisation: "zoh" (default) or "bilinear". DPLR is bilinear. */
+  disc?: Discretization;
+  /** Range of the step size init. Defaults 0.001 and 0.1 (official). */
+  dtMin?: number;
+  dtMax?: number;
+  /** Two-sided (non-causal) kernel, as the official `bidirectional`. */
+  bidirectional?: boolean;
+  /** Activation layout: "BHL" (default, official transposed=True) or "BLH". */
+  layout?: BlockLayout;
+  /** Seed of every random draw (default 0). */
+  seed?: number;
+}
+
+function uniformLinear(inF: number, outF: number, rng: Rng): LinearParts {
+  const bound = 1 / Math.sqrt(inF);
+  const weight = new Float64Array(outF * inF);
+  const bias = new Float64Array(outF);
+  for (let i = 0; i < weight.length; i++) weight[i] = (2 * rng.uniform() - 1) * bound;
+  for (let i = 0; i < outF; i++) bias[i] = (2 * rng.uniform() - 1) * bound;
+  return { weight, bias };
+}
+
+/** The parts of a randomly initialised block (shared by createS4Block and createS4Model). */
+export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4BlockParts {
+  const H = validate.checkInt("createS4Block(dModel)", o.dModel, 1, 2 ** 16);
+  const N = validate.checkInt("createS4Block(dState)", o.dState ?? 64, 2, 2 ** 12);
+  const mode = validate.checkOneOf("createS4Block(mode)", o.mode ?? "diag", ["diag", "dplr"] as const);
+  const bidirectional = o.bidirectional ?? false;
+  const channels = bidirectional ? 2 : 1;
+  const logDt = randomLogDt(H, rng, o.dtMin ?? 0.001, o.dtMax ?? 0.1);
+  const C = randomC(channels, H, N / 2, rng);
+  let kernel: S4BlockParts["kernel"];
+  if (mode === "diag") {
+    const init = validate.checkOneOf("createS4Block(init)", o.init ?? "diag-lin", DIAG_INITS);
+    const { A, B } = diagInit(init, N, H);
+    kernel = new S4DKernel(kernels, { H, N2: N / 2, channels, logDt, A, B, C }, { disc: o.disc ?? "zoh" });
+  } else {
+    validate.checkOneOf("createS4Block(init)", o.init ?? "legs", ["legs"] as const);
+    const { Lambda, P, B } = dplrLegsInit(N, H, 1);
+    kernel = new DPLRKernel(kernels, { H, N2: N / 2, rank: 1, channels, logDt, Lambda, P, B, C, cForm: "C" });
+  }
+  const D = new Float64Array(H);
+  for (let h = 0; h < H; h++) D[h] = rng.normal();
+  const { weight, bias } = uniformLinear(H, 2 * H, rng);
+  return { kernel, D, bidirectional, weight, bias, layout: o.layout ?? "BHL" };
+}
+
+/**
+ * A new S4 block with the official initialisation, seeded:
+ *   const block = await createS4Block({ dModel: 64, dState: 64, mode: "diag", init: "diag-lin", seed: 1 });
+ */
+export async function createS4Block(options: S4BlockInit): Promise<S4Block> {
+  const kernels = await resolveKernels(options);
+  return new S4Block(kernels, initBlockParts(kernels, options, makeRng(options.seed ?? 0)));
+}
+
+export interface S4ModelInit extends LayerBackendOptions {
+  dInput: number;
+  dOutput: number;
+  dModel: number;
+  nLayers: number;
+  /** LayerNorm before each layer (true) or after the residual (false, the example.py default). */
+  prenorm?: boolean;
+  /** Options of every S4 layer (defaults: S4D, N = 64, diag-lin, ZOH). */
+  layer?: Omit<S4BlockInit, "dModel" | keyof LayerBackendOptions | "layout" | "seed">;
+  seed?: number;
+}
+
+/** A new example.py S4Model (encoder, n residual S4 layers with LayerNorm, mean pool, decoder), seeded. */
+export async function createS4Model(options: S4ModelInit): Promise<S4Model> {
+  const kernels = await resolveKernels(options);
+  const rng = makeRng(options.seed ?? 0);
+  const H = validate.checkInt("createS4Model(dModel)", options.dModel, 1, 2 ** 16);
+  const dIn = validate.checkInt("createS4Model(dInput)", options.dInput, 1, 2 ** 16);
+  const dOut = validate.checkInt("createS4Model(dOutput)", options.dOutput, 1, 2 ** 16);
+  const n = validate.checkInt("createS4Model(nLayers)", options.nLayers, 1, 1024);
+  const encoder = uniformLinear(dIn, H, rng);
+  const layers = Array.from({ length: n }, () => initBlockParts(kernels, { ...options.layer, dModel: H, layout: "BHL" }, rng));
+  const norms = Array.from({ length: n }, () => ({ weight: new Float64Array(H).fill(1), bias: new Float64Array(H) }));
+  const decoder = uniformLinear(H, dOut, rng);
+  return new S4Model(kernels, {
+    dInput: dIn,
+    dOutput: dOut,
+    dModel: H,
+    prenorm: options.prenorm ?? false,
+    encoder,
+    layers,
+    norms,
+    decoder,
+  });
+}

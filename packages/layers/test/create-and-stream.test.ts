@@ -1,0 +1,111 @@
+// Layers from scratch (seeded official init) and their streaming face: step outputs over L frames
+// equal the block's forward (conv path), prefill + stream equals one run, both backends agree.
+import { relErrorReal } from "@s4wasm/golden";
+import { type FloatArray, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
+import { describe, expect, it } from "vitest";
+import { createS4Block, createS4Model } from "../src/index.js";
+
+const wasm = await loadKernels({ backend: "wasm" });
+const js = await loadKernels({ backend: "js" });
+const TOL = { wasm: 1e-4, js: 1e-9 } as const;
+
+function signal(B: number, H: number, L: number): Float64Array {
+  const u = new Float64Array(B * H * L);
+  for (let i = 0; i < u.length; i++) u[i] = Math.sin(0.37 * i) + 0.5 * Math.cos(1.3 * i + (i % 7));
+  return u;
+}
+
+/** Frame t of a (B, H, L) signal as (B, H). */
+function frame(u: FloatArray, B: number, H: number, L: number, t: number, out: FloatArray): FloatArray {
+  for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) out[b * H + h] = u[(b * H + h) * L + t];
+  return out;
+}
+
+describe.each([
+  ["diag zoh", { mode: "diag", disc: "zoh" }],
+  ["diag bilinear", { mode: "diag", disc: "bilinear", init: "diag-inv" }],
+  ["dplr legs", { mode: "dplr" }],
+] as const)("createS4Block %s", (_name, opts) => {
+  for (const k of [wasm, js]) {
+    it(`${k.backend}: stepping L frames equals forward; prefill + stream equals one run`, async () => {
+      const B = 2;
+      const H = 6;
+      const L = 40;
+      const block = await createS4Block({ dModel: H, dState: 16, seed: 3, kernels: k, ...opts });
+      const u64 = signal(B, H, L);
+      const u = k.backend === "wasm" ? Float32Array.from(u64) : u64;
+      const y = block.forward(u, { batch: B, length: L });
+      const s = block.stepper({ batch: B });
+      const ys = new Float64Array(B * H * L);
+      const f = new (u.constructor as Float64ArrayConstructor)(B * H);
+      for (let t = 0; t < L; t++) {
+        const yt = s.step(frame(u, B, H, L, t, f));
+        for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) ys[(b * H + h) * L + t] = yt[b * H + h];
+      }
+      expect(relErrorReal(ys, y)).toBeLessThanOrEqual(TOL[k.backend]);
+      // Prefill the first 25 samples as a chunk, then stream the rest.
+      s.reset();
+      const P = 25;
+      const head = new (u.constructor as Float64ArrayConstructor)(B * H * P);
+      for (let r = 0; r < B * H; r++) head.set(u.subarray(r * L, r * L + P), r * P);
+      const yh = s.prefill(head, P);
+      for (let r = 0; r < B * H; r++)
+        expect(relErrorReal(yh.subarray(r * P, (r + 1) * P), y.subarray(r * L, r * L + P))).toBeLessThanOrEqual(TOL[k.backend]);
+      for (let t = P; t < L; t++) {
+        const yt = s.step(frame(u, B, H, L, t, f));
+        for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) ys[(b * H + h) * L + t] = yt[b * H + h];
+      }
+      expect(relErrorReal(ys.subarray(0), y)).toBeLessThanOrEqual(TOL[k.backend]);
+      s.dispose();
+      expect(() => s.step(f)).toThrow(S4StateError);
+      block.dispose();
+    });
+  }
+
+  it("is seeded: the same seed gives the same block on both backends, another seed another block", async () => {
+    const H = 4;
+    const L = 33;
+    const u = signal(1, H, L);
+    const a = await createS4Block({ dModel: H, dState: 8, seed: 11, kernels: js, ...opts });
+    const b = await createS4Block({ dModel: H, dState: 8, seed: 11, kernels: wasm, ...opts });
+    const c = await createS4Block({ dModel: H, dState: 8, seed: 12, kernels: js, ...opts });
+    const ya = a.forward(u, { batch: 1, length: L });
+    expect(relErrorReal(b.forward(Float32Array.from(u), { batch: 1, length: L }), ya)).toBeLessThanOrEqual(1e-4);
+    expect(relErrorReal(c.forward(u, { batch: 1, length: L }), ya)).toBeGreaterThan(1e-3);
+    for (const x of [a, b, c]) x.dispose();
+  });
+});
+
+describe("createS4Block options and errors", () => {
+  it("rejects bad options by name", async () => {
+    await expect(createS4Block({ dModel: 0, kernels: js })).rejects.toThrow(S4ShapeError);
+    await expect(createS4Block({ dModel: 4, dState: 7, kernels: js })).rejects.toThrow(/N/);
+    await expect(createS4Block({ dModel: 4, mode: "ssm" as never, kernels: js })).rejects.toThrow(S4ValueError);
+    await expect(createS4Block({ dModel: 4, init: "legs", kernels: js })).rejects.toThrow(/createS4Block\(init\)/);
+  });
+
+  it("a bidirectional block has no stepper, but runs forward (layout BLH too)", async () => {
+    const block = await createS4Block({ dModel: 3, dState: 8, bidirectional: true, layout: "BLH", kernels: wasm, seed: 5 });
+    expect(() => block.stepper()).toThrow(/bidirectional block has no causal step mode/);
+    expect(block.forward(Float32Array.from(signal(2, 3, 10)), { batch: 2, length: 10 }).length).toBe(60);
+    block.dispose();
+  });
+});
+
+describe("createS4Model", () => {
+  it("builds an example.py classifier whose backends agree", async () => {
+    const opts = { dInput: 2, dOutput: 5, dModel: 8, nLayers: 2, seed: 9, layer: { dState: 16 } };
+    const mj = await createS4Model({ ...opts, kernels: js });
+    const mw = await createS4Model({ ...opts, kernels: wasm });
+    const x = signal(3, 20, 2); // (B=3, L=20, d_input=2)
+    const yj = mj.forward(x, { batch: 3, length: 20 });
+    const yw = mw.forward(Float32Array.from(x), { batch: 3, length: 20 });
+    expect(yj.length).toBe(15);
+    expect(relErrorReal(yw, yj)).toBeLessThanOrEqual(1e-4);
+    expect(() => mj.forward(x, { batch: 3, length: 21 })).toThrow(
+      /S4Model\.forward\(x\): expected length 126 \(batch\*length\*d_input\), got 120/,
+    );
+    mj.dispose();
+    mw.dispose();
+  });
+});
