@@ -88,6 +88,31 @@ export function expv(x: v128): v128 {
 }
 
 /**
+ * exp(A + s) for A exact with at most 24 significant bits and |s| small, without rounding A + s:
+ * n = round((A + s) log2 e), then (A - n ln2_hi) is exact (both terms are multiples of a coarse
+ * power of two and close to each other) and s and n ln2_lo are added to it afterwards. No clamp:
+ * callers keep A + s in [-87, 88] for the lanes they use (erfcTailv masks the others).
+ */
+// @ts-ignore: decorator
+@inline
+export function expSplitv(A: v128, s: v128): v128 {
+  const t = f32x4.add(f32x4.mul(f32x4.add(A, s), kc(2)), kc(3));
+  const n = f32x4.sub(t, kc(3));
+  let r = f32x4.sub(A, f32x4.mul(n, kc(4)));
+  r = f32x4.add(r, s);
+  r = f32x4.sub(r, f32x4.mul(n, kc(5)));
+  let p = kc(6);
+  p = f32x4.add(f32x4.mul(p, r), kc(7));
+  p = f32x4.add(f32x4.mul(p, r), kc(8));
+  p = f32x4.add(f32x4.mul(p, r), kc(9));
+  p = f32x4.add(f32x4.mul(p, r), kc(10));
+  p = f32x4.add(f32x4.mul(p, r), kc(11));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), kc(12));
+  const e = i32x4.shl(i32x4.add(i32x4.sub(t, ki(0)), ki(1)), 23);
+  return f32x4.mul(p, e);
+}
+
+/**
  * erf(z) for |z| < 1: the Maclaurin series 2/sqrt(pi) sum (-1)^n z^(2n+1) / (n! (2n+1)) up to
  * n = 10 (truncation < 2e-9 relative), Horner in z^2.
  */
@@ -133,9 +158,9 @@ export function erfcTailv(a: v128, w: v128, k: v128): v128 {
   g = f32x4.add(f32x4.mul(g, t), kc(33));
   // a^2 = k w^2 with w split as wh + (w - wh): wh^2 and k wh^2 (k = 1 or 1/2) are exact.
   const wh = v128.and(w, ki(2));
-  const big = expv(f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), k)));
-  const small = expv(f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(wh, w), f32x4.add(wh, w)), k), g));
-  const r = f32x4.mul(f32x4.mul(t, big), small);
+  const big = f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), k));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(wh, w), f32x4.add(wh, w)), k), g);
+  const r = f32x4.mul(t, expSplitv(big, small));
   // Past a = 9.1 erfc is below the smallest normal float32: return 0, not exp's clamp value.
   return v128.andnot(r, f32x4.ge(a, kc(34)));
 }
