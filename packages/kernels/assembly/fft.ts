@@ -188,25 +188,50 @@ const S2: f32 = 0.5877852522924732; // sin(4 pi/5)
   }
 }
 
-// ---- radix 8 (last stage only: m = 1, no twiddles) -------------------------------------------
+// ---- radix 8 ---------------------------------------------------------------------------------
 
 const RSQRT2: f32 = 0.7071067811865476;
 
-/** Store (er + tr, ei + ti) at k and (er - tr, ei - ti) at k + 4. */
-@inline function st8(yr: usize, yi: usize, ob: usize, sb: usize, er: v128, ei: v128, tr: v128, ti: v128, wide: bool): void {
-  st(yr + ob, f32x4.add(er, tr), wide);
-  st(yi + ob, f32x4.add(ei, ti), wide);
-  st(yr + ob + 4 * sb, f32x4.sub(er, tr), wide);
-  st(yi + ob + 4 * sb, f32x4.sub(ei, ti), wide);
+/** Twiddle j (1..7) of this butterfly, splatted: tw[(j-1)*m + p] (twp points at tw[p]). */
+@inline function tw8(twp: usize, mb: usize, j: i32, neg: bool): v128 {
+  const v = load<f32>(twp + <usize>(j - 1) * mb);
+  return f32x4.splat(neg ? -v : v);
 }
 
-@inline function bf8(xr: usize, xi: usize, yr: usize, yi: usize, sb: usize, inv: bool, wide: bool): void {
-  // X[k] = E[k] + W8^k O[k], X[k+4] = E[k] - W8^k O[k]; E, O the DFT4 of even and odd inputs.
+/** Store (er + tr, ei + ti) at output k and (er - tr, ei - ti) at k + 4, times their twiddles. */
+@inline function st8(
+  yr: usize, yi: usize, k: i32, sb: usize, er: v128, ei: v128, tr: v128, ti: v128,
+  twr: usize, twi: usize, mb: usize, tw: bool, inv: bool, wide: bool,
+): void {
+  const ob = <usize>k * sb, ob4 = <usize>(k + 4) * sb;
+  const ar = f32x4.add(er, tr), ai = f32x4.add(ei, ti);
+  const br = f32x4.sub(er, tr), bi = f32x4.sub(ei, ti);
+  if (tw && k > 0) stMul(yr + ob, yi + ob, ar, ai, tw8(twr, mb, k, false), tw8(twi, mb, k, inv), wide);
+  else {
+    st(yr + ob, ar, wide);
+    st(yi + ob, ai, wide);
+  }
+  if (tw) stMul(yr + ob4, yi + ob4, br, bi, tw8(twr, mb, k + 4, false), tw8(twi, mb, k + 4, inv), wide);
+  else {
+    st(yr + ob4, br, wide);
+    st(yi + ob4, bi, wide);
+  }
+}
+
+/**
+ * Radix-8 butterfly: inputs x + t*sm, outputs y + j*sb; X[k] = E[k] + W8^k O[k],
+ * X[k+4] = E[k] - W8^k O[k] with E, O the DFT4 of the even and odd inputs, then times the stage
+ * twiddles (tw: twr/twi point at this p's entry, rows mb bytes apart).
+ */
+@inline function bf8(
+  xr: usize, xi: usize, yr: usize, yi: usize, sm: usize, sb: usize,
+  twr: usize, twi: usize, mb: usize, tw: bool, inv: bool, wide: bool,
+): void {
   // E = DFT4(x0, x2, x4, x6)
   let ar = ld(xr, wide), ai = ld(xi, wide);
-  let br = ld(xr + 2 * sb, wide), bi = ld(xi + 2 * sb, wide);
-  let cr = ld(xr + 4 * sb, wide), ci = ld(xi + 4 * sb, wide);
-  let dr = ld(xr + 6 * sb, wide), di = ld(xi + 6 * sb, wide);
+  let br = ld(xr + 2 * sm, wide), bi = ld(xi + 2 * sm, wide);
+  let cr = ld(xr + 4 * sm, wide), ci = ld(xi + 4 * sm, wide);
+  let dr = ld(xr + 6 * sm, wide), di = ld(xi + 6 * sm, wide);
   let t0r = f32x4.add(ar, cr), t0i = f32x4.add(ai, ci);
   let t1r = f32x4.sub(ar, cr), t1i = f32x4.sub(ai, ci);
   let t2r = f32x4.add(br, dr), t2i = f32x4.add(bi, di);
@@ -217,14 +242,14 @@ const RSQRT2: f32 = 0.7071067811865476;
   const e2r = f32x4.sub(t0r, t2r), e2i = f32x4.sub(t0i, t2i);
   const e3r = f32x4.sub(t1r, jR), e3i = f32x4.sub(t1i, jI);
   // O = DFT4(x1, x3, x5, x7)
-  ar = ld(xr + sb, wide);
-  ai = ld(xi + sb, wide);
-  br = ld(xr + 3 * sb, wide);
-  bi = ld(xi + 3 * sb, wide);
-  cr = ld(xr + 5 * sb, wide);
-  ci = ld(xi + 5 * sb, wide);
-  dr = ld(xr + 7 * sb, wide);
-  di = ld(xi + 7 * sb, wide);
+  ar = ld(xr + sm, wide);
+  ai = ld(xi + sm, wide);
+  br = ld(xr + 3 * sm, wide);
+  bi = ld(xi + 3 * sm, wide);
+  cr = ld(xr + 5 * sm, wide);
+  ci = ld(xi + 5 * sm, wide);
+  dr = ld(xr + 7 * sm, wide);
+  di = ld(xi + 7 * sm, wide);
   t0r = f32x4.add(ar, cr);
   t0i = f32x4.add(ai, ci);
   t1r = f32x4.sub(ar, cr);
@@ -238,36 +263,49 @@ const RSQRT2: f32 = 0.7071067811865476;
   const o2r = f32x4.sub(t0r, t2r), o2i = f32x4.sub(t0i, t2i);
   const o3r = f32x4.sub(t1r, jR), o3i = f32x4.sub(t1i, jI);
   const c = f32x4.splat(RSQRT2);
-  st8(yr, yi, 0, sb, e0r, e0i, o0r, o0i, wide);
+  st8(yr, yi, 0, sb, e0r, e0i, o0r, o0i, twr, twi, mb, tw, inv, wide);
   // k = 1: forward (1-i)/sqrt2, inverse (1+i)/sqrt2
   st8(
-    yr, yi, sb, sb, e1r, e1i,
+    yr, yi, 1, sb, e1r, e1i,
     f32x4.mul(c, inv ? f32x4.sub(o1r, o1i) : f32x4.add(o1r, o1i)),
     f32x4.mul(c, inv ? f32x4.add(o1r, o1i) : f32x4.sub(o1i, o1r)),
-    wide,
+    twr, twi, mb, tw, inv, wide,
   );
   // k = 2: forward -i, inverse +i
-  st8(yr, yi, 2 * sb, sb, e2r, e2i, inv ? f32x4.neg(o2i) : o2i, inv ? o2r : f32x4.neg(o2r), wide);
+  st8(yr, yi, 2, sb, e2r, e2i, inv ? f32x4.neg(o2i) : o2i, inv ? o2r : f32x4.neg(o2r), twr, twi, mb, tw, inv, wide);
   // k = 3: forward -(1+i)/sqrt2, inverse (-1+i)/sqrt2
   st8(
-    yr, yi, 3 * sb, sb, e3r, e3i,
+    yr, yi, 3, sb, e3r, e3i,
     f32x4.mul(c, inv ? f32x4.neg(f32x4.add(o3r, o3i)) : f32x4.sub(o3i, o3r)),
     f32x4.mul(c, inv ? f32x4.sub(o3r, o3i) : f32x4.neg(f32x4.add(o3r, o3i))),
-    wide,
+    twr, twi, mb, tw, inv, wide,
   );
 }
 
-/** Radix-8 stage with m = 1 (the planner only puts it last): y[q + s*j] = DFT8 of x[q + s*t]. */
-@inline function stage8(xr: usize, xi: usize, yr: usize, yi: usize, s: i32, inv: bool): void {
+/** Radix-8 stage: y[q + s*(8p + j)] = (DFT8 of x[q + s*(p + t*m)]) * tw[(j-1)*m + p]. */
+@inline function stage8(xr: usize, xi: usize, yr: usize, yi: usize, s: i32, m: i32, twr: usize, twi: usize, inv: bool): void {
   const sb = (<usize>s) << 2;
-  let q = 0;
-  for (; q + 4 <= s; q += 4) {
-    const o = (<usize>q) << 2;
-    bf8(xr + o, xi + o, yr + o, yi + o, sb, inv, true);
-  }
-  for (; q < s; q++) {
-    const o = (<usize>q) << 2;
-    bf8(xr + o, xi + o, yr + o, yi + o, sb, inv, false);
+  const sm = sb * <usize>m;
+  const mb = (<usize>m) << 2;
+  for (let p = 0; p < m; p++) {
+    const ib = sb * <usize>p, ob = sb * 8 * <usize>p;
+    const tr = twr + ((<usize>p) << 2), ti = twi + ((<usize>p) << 2);
+    let q = 0;
+    if (m > 1) {
+      for (; q + 4 <= s; q += 4) {
+        const o = (<usize>q) << 2;
+        bf8(xr + ib + o, xi + ib + o, yr + ob + o, yi + ob + o, sm, sb, tr, ti, mb, true, inv, true);
+      }
+    } else {
+      for (; q + 4 <= s; q += 4) {
+        const o = (<usize>q) << 2;
+        bf8(xr + ib + o, xi + ib + o, yr + ob + o, yi + ob + o, sm, sb, tr, ti, mb, false, inv, true);
+      }
+    }
+    for (; q < s; q++) {
+      const o = (<usize>q) << 2;
+      bf8(xr + ib + o, xi + ib + o, yr + ob + o, yi + ob + o, sm, sb, tr, ti, mb, true, inv, false);
+    }
   }
 }
 
@@ -392,7 +430,7 @@ const RSQRT2: f32 = 0.7071067811865476;
   if (r == 4) {
     if (s == 1 && (m & 3) == 0) stage4First(xr, xi, yr, yi, m, twr, twi, inv);
     else stage4(xr, xi, yr, yi, s, m, twr, twi, inv);
-  } else if (r == 8) stage8(xr, xi, yr, yi, s, inv);
+  } else if (r == 8) stage8(xr, xi, yr, yi, s, m, twr, twi, inv);
   else if (r == 2) stage2(xr, xi, yr, yi, s, m, twr, twi, inv);
   else if (r == 3) stage3(xr, xi, yr, yi, s, m, twr, twi, inv);
   else stage5(xr, xi, yr, yi, s, m, twr, twi, inv);

@@ -92,6 +92,12 @@ describe("fft butterflies", () => {
     expect(fftError(128, [4, 4, 8], 1)).toBeLessThan(1e-4);
   });
 
+  it("radix 8 before the last stage, with twiddles (n = 32, 128, 512)", () => {
+    expect(fftError(32, [8, 4], 0)).toBeLessThan(1e-4);
+    expect(fftError(128, [4, 8, 4], 0)).toBeLessThan(1e-4);
+    expect(fftError(512, [4, 4, 8, 4], 1)).toBeLessThan(1e-4);
+  });
+
   it("mixed radix with SIMD radix-3/5 stages and scalar tails (n = 60, 120)", () => {
     expect(fftError(60, [4, 3, 5], 0)).toBeLessThan(1e-4);
     expect(fftError(120, [4, 2, 3, 5], 1)).toBeLessThan(1e-4);

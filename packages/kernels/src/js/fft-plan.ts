@@ -55,12 +55,12 @@ const RADIX8_MAX = 4096;
 export function factorize(n: number): Radix[] | null {
   const out: Radix[] = [];
   if (n >= 8 && (n & (n - 1)) === 0 && Math.log2(n) % 2 === 1) {
-    // Odd power of two: ... 4, 8 while the radix-8 stride (n/8 floats) stays within 512 (its
-    // 16 streams at a 4 KiB-multiple stride thrash L1 sets beyond that); else ... 4, 2, 4, so the
-    // last stage is still a twiddle-free radix 4 (the real-output fast path needs that).
+    // Odd power of two: ... 4, 8, 4 while the radix-8 stride stays small (its 16 streams at a
+    // 4 KiB-multiple stride thrash L1 sets beyond n = 4096); else ... 4, 2, 4. Either way the
+    // last stage is a twiddle-free radix 4 (the real-FFT fused passes need that).
     if (n <= RADIX8_MAX) {
-      for (let r = n; r > 8; r /= 4) out.push(4);
-      out.push(8);
+      for (let r = n; r > 32; r /= 4) out.push(4);
+      out.push(...(n === 8 ? [8 as const] : [8 as const, 4 as const]));
     } else {
       for (let r = n; r > 8; r /= 4) out.push(4);
       out.push(2, 4);
