@@ -3,6 +3,19 @@
  * step mode, S4Block, S4Model, official PyTorch weight import.
  */
 export const LAYERS_VERSION = "0.0.0";
+// What users of the layers need from the kernels, so one import is enough.
+export {
+  type BackendChoice,
+  type Complex,
+  type FloatArray,
+  type Kernels,
+  loadKernels,
+  S4BackendError,
+  S4Error,
+  S4ShapeError,
+  S4StateError,
+  S4ValueError,
+} from "@s4wasm/kernels";
 export { BlockStepper } from "./block/block-stepper.js";
 export { createS4Block, createS4Model, type S4BlockInit, type S4ModelInit } from "./block/create.js";
 export { FFTConv, type FFTConvConfig, type KernelSource } from "./block/fft-conv.js";
