@@ -1,4 +1,5 @@
 // Every benchmark suite, in the order `run` executes them. One suite per file; add a line here.
+import { blockSuite } from "./block.js";
 import { blockOpsSuite } from "./blockops.js";
 import { cauchySuite } from "./cauchy.js";
 import { cmulSuite } from "./cmul.js";
@@ -18,6 +19,7 @@ export const SUITES: Suite[] = [
   scanSuite,
   stepSuite,
   blockOpsSuite,
+  blockSuite,
   cauchySuite,
   vandermondeSuite,
   s4dKernelSuite,
