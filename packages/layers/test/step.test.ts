@@ -257,6 +257,9 @@ describe.each(BACKENDS)("step mode (%s)", (backend) => {
     const out = backend === "wasm" ? new Float32Array(H) : new Float64Array(H);
     for (let t = 0; t < 100; t++) s.step(f.fill(1), out);
     const before = k.memoryStats();
+    // The JS heap is measured too: a retained allocation per step would add >= 16 MB over a
+    // million steps; transient young-generation garbage stays below that bound.
+    const heapBefore = process.memoryUsage().heapUsed;
     let bad = 0;
     for (let t = 0; t < 1_000_000; t++) {
       f[0] = Math.sin(t * 1e-3);
@@ -268,6 +271,7 @@ describe.each(BACKENDS)("step mode (%s)", (backend) => {
     }
     expect(bad).toBe(0);
     expect(k.memoryStats()).toEqual(before);
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(32 * 2 ** 20);
     s.dispose();
     sm.dispose();
   });
