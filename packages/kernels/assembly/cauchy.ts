@@ -11,6 +11,12 @@
 // x = zr - wr, never as the expanded quadratic z^2 - 2Re(w) z + |w|^2, which cancels near poles.
 // One reciprocal of |den|^2 per (n, node) is shared by every numerator set.
 //
+// Precision: the f32 difference z - w loses digits when a node sits next to a pole (|z - w|
+// ~ |Re w| = dt/2 while |z| ~ 1). So every z and w plane is passed as hi + lo f32 pairs: the
+// plane holds hi = f32(x) in its first half and lo = f32(x - hi) in its second half (z: zn = M
+// or H*M values each, w: H*N each), and differences are formed as (z_hi - w_hi) + (z_lo - w_lo):
+// the hi difference is exact when z ~ w (Sterbenz), so the difference keeps f32 relative
+// accuracy. This costs two adds per difference.
 // Shapes: v (S,H,N) complex, w (H,N) complex, z (M) complex when zStride = 0 (shared by all h)
 // or (H,M) when zStride = M; out (S,H,M) complex (cauchyWoodbury1: (H,M)); f (M) complex.
 // Limits: |z - w|^4 must stay below f32 max (~3e38): |z| up to ~1e9. Beyond that the sum
@@ -23,6 +29,8 @@ export function cauchy(
   vRe: usize, vIm: usize, zRe: usize, zIm: usize, wRe: usize, wIm: usize,
   outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32,
 ): void {
+  const zLo = (<usize>(zStride == 0 ? M : H * M)) << 2; // bytes from a z hi plane to its lo half
+  const wLo = (<usize>(H * N)) << 2;
   for (let h = 0; h < H; h++) {
     const zo = (<usize>(h * zStride)) << 2;
     const po = (<usize>(h * N)) << 2;
@@ -32,14 +40,17 @@ export function cauchy(
       const mo = (<usize>m) << 2;
       const zr0 = v128.load(zRe + zo + mo), zi0 = v128.load(zIm + zo + mo);
       const zr1 = v128.load(zRe + zo + mo + 16), zi1 = v128.load(zIm + zo + mo + 16);
+      const lr0 = v128.load(zRe + zLo + zo + mo), li0 = v128.load(zIm + zLo + zo + mo);
+      const lr1 = v128.load(zRe + zLo + zo + mo + 16), li1 = v128.load(zIm + zLo + zo + mo + 16);
       let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
       for (let n = 0; n < N; n++) {
         const no = po + ((<usize>n) << 2);
         const wr = f32x4.splat(load<f32>(wRe + no)), wi = f32x4.splat(load<f32>(wIm + no));
+        const wrl = f32x4.splat(load<f32>(wRe + wLo + no)), wil = f32x4.splat(load<f32>(wIm + wLo + no));
         const vr = f32x4.splat(load<f32>(vRe + no)), vi = f32x4.splat(load<f32>(vIm + no));
-        // v / d = v conj(d) / |d|^2
-        const dr0 = f32x4.sub(zr0, wr), di0 = f32x4.sub(zi0, wi);
-        const dr1 = f32x4.sub(zr1, wr), di1 = f32x4.sub(zi1, wi);
+        // v / d = v conj(d) / |d|^2, d = (z_hi - w_hi) + (z_lo - w_lo)
+        const dr0 = f32x4.add(f32x4.sub(zr0, wr), f32x4.sub(lr0, wrl)), di0 = f32x4.add(f32x4.sub(zi0, wi), f32x4.sub(li0, wil));
+        const dr1 = f32x4.add(f32x4.sub(zr1, wr), f32x4.sub(lr1, wrl)), di1 = f32x4.add(f32x4.sub(zi1, wi), f32x4.sub(li1, wil));
         const q0 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr0, dr0), f32x4.mul(di0, di0)));
         const q1 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr1, dr1), f32x4.mul(di1, di1)));
         ar0 = f32x4.add(ar0, f32x4.mul(f32x4.add(f32x4.mul(vr, dr0), f32x4.mul(vi, di0)), q0));
@@ -55,10 +66,12 @@ export function cauchy(
     for (; m < M; m++) {
       const mo = (<usize>m) << 2;
       const zr = load<f32>(zRe + zo + mo), zi = load<f32>(zIm + zo + mo);
+      const zrl = load<f32>(zRe + zLo + zo + mo), zil = load<f32>(zIm + zLo + zo + mo);
       let ar: f32 = 0, ai: f32 = 0;
       for (let n = 0; n < N; n++) {
         const no = po + ((<usize>n) << 2);
-        const dr = zr - load<f32>(wRe + no), di = zi - load<f32>(wIm + no);
+        const dr = (zr - load<f32>(wRe + no)) + (zrl - load<f32>(wRe + wLo + no));
+        const di = (zi - load<f32>(wIm + no)) + (zil - load<f32>(wIm + wLo + no));
         const vr = load<f32>(vRe + no), vi = load<f32>(vIm + no);
         const q: f32 = 1 / (dr * dr + di * di);
         ar += (vr * dr + vi * di) * q;
@@ -82,6 +95,8 @@ export function cauchyConj(
 ): void {
   const setStride = (<usize>(H * M)) << 2; // bytes between numerator sets in out
   const vSetStride = (<usize>(H * N)) << 2;
+  const zLo = (<usize>(zStride == 0 ? M : H * M)) << 2;
+  const wLo = (<usize>(H * N)) << 2;
   for (let h = 0; h < H; h++) {
     const zo = (<usize>(h * zStride)) << 2;
     const po = (<usize>(h * N)) << 2;
@@ -91,6 +106,8 @@ export function cauchyConj(
       const mo = (<usize>m) << 2;
       const zr0 = v128.load(zRe + zo + mo), zi0 = v128.load(zIm + zo + mo);
       const zr1 = v128.load(zRe + zo + mo + 16), zi1 = v128.load(zIm + zo + mo + 16);
+      const lr0 = v128.load(zRe + zLo + zo + mo), li0 = v128.load(zIm + zLo + zo + mo);
+      const lr1 = v128.load(zRe + zLo + zo + mo + 16), li1 = v128.load(zIm + zLo + zo + mo + 16);
       const zero = f32x4.splat(0);
       for (let s = 0; s < S; s++) {
         const so = oo + mo + setStride * <usize>s;
@@ -103,10 +120,14 @@ export function cauchyConj(
         const no = po + ((<usize>n) << 2);
         const wrs = load<f32>(wRe + no), wis = load<f32>(wIm + no);
         const wr = f32x4.splat(wrs), wi = f32x4.splat(wis);
+        const wrl = f32x4.splat(load<f32>(wRe + wLo + no)), wil = f32x4.splat(load<f32>(wIm + wLo + no));
         // den = (z-w)(z-w̄) = (x^2 - (zi-wi)(zi+wi)) + i 2 x zi, x = zr - wr; q = conj(den)/|den|^2
-        const x0 = f32x4.sub(zr0, wr), x1 = f32x4.sub(zr1, wr);
-        const dr0 = f32x4.sub(f32x4.mul(x0, x0), f32x4.mul(f32x4.sub(zi0, wi), f32x4.add(zi0, wi)));
-        const dr1 = f32x4.sub(f32x4.mul(x1, x1), f32x4.mul(f32x4.sub(zi1, wi), f32x4.add(zi1, wi)));
+        // (each difference as hi + lo)
+        const x0 = f32x4.add(f32x4.sub(zr0, wr), f32x4.sub(lr0, wrl)), x1 = f32x4.add(f32x4.sub(zr1, wr), f32x4.sub(lr1, wrl));
+        const m0 = f32x4.add(f32x4.sub(zi0, wi), f32x4.sub(li0, wil)), p0 = f32x4.add(f32x4.add(zi0, wi), f32x4.add(li0, wil));
+        const m1 = f32x4.add(f32x4.sub(zi1, wi), f32x4.sub(li1, wil)), p1 = f32x4.add(f32x4.add(zi1, wi), f32x4.add(li1, wil));
+        const dr0 = f32x4.sub(f32x4.mul(x0, x0), f32x4.mul(m0, p0));
+        const dr1 = f32x4.sub(f32x4.mul(x1, x1), f32x4.mul(m1, p1));
         const di0 = f32x4.mul(f32x4.add(x0, x0), zi0);
         const di1 = f32x4.mul(f32x4.add(x1, x1), zi1);
         const inv0 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr0, dr0), f32x4.mul(di0, di0)));
@@ -131,6 +152,7 @@ export function cauchyConj(
     for (; m < M; m++) {
       const mo = (<usize>m) << 2;
       const zr = load<f32>(zRe + zo + mo), zi = load<f32>(zIm + zo + mo);
+      const zrl = load<f32>(zRe + zLo + zo + mo), zil = load<f32>(zIm + zLo + zo + mo);
       for (let s = 0; s < S; s++) {
         const so = oo + mo + setStride * <usize>s;
         let ar: f32 = 0, ai: f32 = 0;
@@ -139,8 +161,9 @@ export function cauchyConj(
           const wr = load<f32>(wRe + no), wi = load<f32>(wIm + no);
           const vo = no + vSetStride * <usize>s;
           const vr = load<f32>(vRe + vo), vi = load<f32>(vIm + vo);
-          const x = zr - wr;
-          const dr = x * x - (zi - wi) * (zi + wi), di: f32 = (x + x) * zi;
+          const wrl = load<f32>(wRe + wLo + no), wil = load<f32>(wIm + wLo + no);
+          const x = (zr - wr) + (zrl - wrl);
+          const dr = x * x - ((zi - wi) + (zil - wil)) * ((zi + wi) + (zil + wil)), di: f32 = (x + x) * zi;
           const inv: f32 = 1 / (dr * dr + di * di);
           const qr = dr * inv, qi = -di * inv;
           const a: f32 = vr + vr;
@@ -167,63 +190,68 @@ function cdivIm(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
 }
 
 /**
- * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of v[s,h,:].
- * For S4 DPLR rank 1: v = dt * (C~B, C~Q... ) — the caller orders the sets as
- * r0 = r(B, C~), r1 = r(B, Q), r2 = r(P, C~), r3 = r(P, Q); f = 2/(1+omega). Shapes: v (4,H,N),
- * w (H,N), z and f (M) shared, out (H,M).
+ * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
+ * For S4 DPLR rank 1 the sets are r0 = r(B, C~), r1 = r(B, Q), r2 = r(P, C~), r3 = r(P, Q)
+ * (numerators v = dt x y); f = 2/(1+omega).
+ * Nodes must be PURELY IMAGINARY, z = i y (the bilinear nodes 2i tan(pi k/L)). Then
+ * (z-w)(z-w̄) = (wr^2 - (y-wi)(y+wi)) - 2i wr y and each numerator a z - b (a = 2Re v,
+ * b = 2Re(v w̄)) is -b + i a y. The caller (CauchyWoodburyPlan) passes these prepared, so the
+ * node loop only splat-loads with constant offsets from running pointers:
+ *   ab:  (H, N, 8) f32: [a0 a1 a2 a3 -b0 -b1 -b2 -b3] per (h, n)
+ *   wq:  (H, N, 4) f32: [wi_hi, wi_lo, wr^2, 2 wr] per (h, n)
+ *   y:   (Mp) hi then (Mp) lo, Mp = M rounded up to 4 (lane groups are read whole)
+ *   f:   (Mp) re and im planes; out (H, M) re and im planes.
  */
 export function cauchyWoodbury1(
-  vRe: usize, vIm: usize, zRe: usize, zIm: usize, wRe: usize, wIm: usize,
-  fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32,
+  ab: usize, wq: usize, y: usize, fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32,
 ): void {
-  const vs = (<usize>(H * N)) << 2;
+  const yLo = (<usize>((M + 3) & ~3)) << 2;
   for (let h = 0; h < H; h++) {
-    const po = (<usize>(h * N)) << 2;
     const oo = (<usize>(h * M)) << 2;
-    // one group of 4 nodes at a time; 8 accumulators (4 sets x re/im) stay in registers
+    const abRow = ab + ((<usize>(h * N)) << 5);
+    const wqRow = wq + ((<usize>(h * N)) << 4);
     for (let m = 0; m < M; m += 4) {
       const mo = (<usize>m) << 2;
-      const zr = v128.load(zRe + mo), zi = v128.load(zIm + mo);
+      const yh = v128.load(y + mo), yl = v128.load(y + yLo + mo);
       let r0r = f32x4.splat(0), r0i = f32x4.splat(0), r1r = f32x4.splat(0), r1i = f32x4.splat(0);
       let r2r = f32x4.splat(0), r2i = f32x4.splat(0), r3r = f32x4.splat(0), r3i = f32x4.splat(0);
+      let pab = abRow, pw = wqRow;
       for (let n = 0; n < N; n++) {
-        const no = po + ((<usize>n) << 2);
-        const wrs = load<f32>(wRe + no), wis = load<f32>(wIm + no);
-        const wr = f32x4.splat(wrs), wi = f32x4.splat(wis);
-        const x = f32x4.sub(zr, wr);
-        const dr = f32x4.sub(f32x4.mul(x, x), f32x4.mul(f32x4.sub(zi, wi), f32x4.add(zi, wi)));
-        const di = f32x4.mul(f32x4.add(x, x), zi);
-        const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(di, di)));
-        const qr = f32x4.mul(dr, inv), qi = f32x4.neg(f32x4.mul(di, inv));
-        // numerators a z - b for the four sets
-        let vr = load<f32>(vRe + no), vi = load<f32>(vIm + no);
-        let a = f32x4.splat(vr + vr), b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
-        let nr = f32x4.sub(f32x4.mul(a, zr), b), ni = f32x4.mul(a, zi);
-        r0r = f32x4.add(r0r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
-        r0i = f32x4.add(r0i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
-        vr = load<f32>(vRe + no + vs); vi = load<f32>(vIm + no + vs);
-        a = f32x4.splat(vr + vr); b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
-        nr = f32x4.sub(f32x4.mul(a, zr), b); ni = f32x4.mul(a, zi);
-        r1r = f32x4.add(r1r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
-        r1i = f32x4.add(r1i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
-        vr = load<f32>(vRe + no + 2 * vs); vi = load<f32>(vIm + no + 2 * vs);
-        a = f32x4.splat(vr + vr); b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
-        nr = f32x4.sub(f32x4.mul(a, zr), b); ni = f32x4.mul(a, zi);
-        r2r = f32x4.add(r2r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
-        r2i = f32x4.add(r2i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
-        vr = load<f32>(vRe + no + 3 * vs); vi = load<f32>(vIm + no + 3 * vs);
-        a = f32x4.splat(vr + vr); b = f32x4.splat(<f32>2.0 * (vr * wrs + vi * wis));
-        nr = f32x4.sub(f32x4.mul(a, zr), b); ni = f32x4.mul(a, zi);
-        r3r = f32x4.add(r3r, f32x4.sub(f32x4.mul(nr, qr), f32x4.mul(ni, qi)));
-        r3i = f32x4.add(r3i, f32x4.add(f32x4.mul(nr, qi), f32x4.mul(ni, qr)));
+        const wi = v128.load32_splat(pw), wil = v128.load32_splat(pw, 4);
+        // den = (wr^2 - (y - wi)(y + wi)) - i (2 wr y); q = conj(den)/|den|^2 = (dr + i t)/|den|^2
+        const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
+        const pl = f32x4.add(f32x4.add(yh, wi), f32x4.add(yl, wil));
+        const dr = f32x4.sub(v128.load32_splat(pw, 8), f32x4.mul(mi, pl));
+        const t = f32x4.mul(v128.load32_splat(pw, 12), yh);
+        const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(t, t)));
+        const qr = f32x4.mul(dr, inv), qi = f32x4.mul(t, inv);
+        // r_s += (nb + i a y) q
+        let a = v128.load32_splat(pab), nb = v128.load32_splat(pab, 16);
+        let ni = f32x4.mul(a, yh);
+        r0r = f32x4.add(r0r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+        r0i = f32x4.add(r0i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+        a = v128.load32_splat(pab, 4); nb = v128.load32_splat(pab, 20);
+        ni = f32x4.mul(a, yh);
+        r1r = f32x4.add(r1r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+        r1i = f32x4.add(r1i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+        a = v128.load32_splat(pab, 8); nb = v128.load32_splat(pab, 24);
+        ni = f32x4.mul(a, yh);
+        r2r = f32x4.add(r2r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+        r2i = f32x4.add(r2i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+        a = v128.load32_splat(pab, 12); nb = v128.load32_splat(pab, 28);
+        ni = f32x4.mul(a, yh);
+        r3r = f32x4.add(r3r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+        r3i = f32x4.add(r3i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+        pab += 32;
+        pw += 16;
       }
       // k = r0 - r1 r2 / (1 + r3), then times f
       const tr = f32x4.sub(f32x4.mul(r1r, r2r), f32x4.mul(r1i, r2i));
       const ti = f32x4.add(f32x4.mul(r1r, r2i), f32x4.mul(r1i, r2r));
-      const dr = f32x4.add(r3r, f32x4.splat(1));
-      const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(r3i, r3i)));
-      const kr = f32x4.sub(r0r, cdivRe(tr, ti, dr, r3i, inv));
-      const ki = f32x4.sub(r0i, cdivIm(tr, ti, dr, r3i, inv));
+      const er = f32x4.add(r3r, f32x4.splat(1));
+      const einv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(er, er), f32x4.mul(r3i, r3i)));
+      const kr = f32x4.sub(r0r, cdivRe(tr, ti, er, r3i, einv));
+      const ki = f32x4.sub(r0i, cdivIm(tr, ti, er, r3i, einv));
       const fr = v128.load(fRe + mo), fi = v128.load(fIm + mo);
       const yr = f32x4.sub(f32x4.mul(kr, fr), f32x4.mul(ki, fi));
       const yi = f32x4.add(f32x4.mul(kr, fi), f32x4.mul(ki, fr));
@@ -231,7 +259,7 @@ export function cauchyWoodbury1(
         v128.store(outRe + oo + mo, yr);
         v128.store(outIm + oo + mo, yi);
       } else {
-        // ragged end: the caller pads z and f to a multiple of 4 (padding lanes are discarded)
+        // ragged end: padding lanes are discarded
         const rest = M - m;
         store<f32>(outRe + oo + mo, f32x4.extract_lane(yr, 0));
         store<f32>(outIm + oo + mo, f32x4.extract_lane(yi, 0));

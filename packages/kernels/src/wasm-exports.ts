@@ -156,12 +156,9 @@ export interface KernelExports {
     S: number,
   ): void;
   cauchyWoodbury1(
-    vRe: number,
-    vIm: number,
-    zRe: number,
-    zIm: number,
-    wRe: number,
-    wIm: number,
+    ab: number,
+    wq: number,
+    y: number,
     fRe: number,
     fIm: number,
     outRe: number,

@@ -1,7 +1,7 @@
 import { complexOf, relErrorComplex } from "@s4wasm/golden";
 import { readGolden } from "@s4wasm/golden/node";
 import { describe, expect, it } from "vitest";
-import { S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
+import { js, S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
 import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
 
 const golden = readGolden("cauchy");
@@ -122,6 +122,31 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     }
   });
 
+  it("keeps f32 relative accuracy next to a pole (hi + lo differences), conj, plain and Woodbury", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(17);
+    const H = 2;
+    const N = 16;
+    const M = 64;
+    // poles dt*Lambda with dt = 1e-3: Re w = -5e-4, |Im w| ~ 1; nodes i y placed within ~1e-4 of them
+    const w = { re: new Float64Array(H * N).fill(-5e-4), im: randomArray(H * N, rand).map((x) => -(1 + 0.5 * x)) };
+    const z = { re: new Float64Array(M), im: new Float64Array(M) };
+    for (let m = 0; m < M; m++) z.im[m] = -w.im[m % N] + 1e-4 * (2 * rand() - 1);
+    const v = { re: randomArray(4 * H * N, rand), im: randomArray(4 * H * N, rand) };
+    const v1 = { re: v.re.slice(0, H * N), im: v.im.slice(0, H * N) };
+    for (const conj of [false, true]) {
+      const zz = conj ? z : { re: z.re, im: z.im.map((y) => -y) };
+      const got = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: conj }).apply(v1, zz, w);
+      const ref = direct(v1, zz, w, H, N, M, conj, 0);
+      expect(relErrorComplex(got.re, got.im, ref.re, ref.im)).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 3e-6);
+    }
+    const f = { re: new Float64Array(M).fill(1), im: new Float64Array(M) };
+    const got = k.cauchyWoodbury({ channels: H, modes: N, nodes: M }).apply(v, z, w, f);
+    const twin = { re: new Float64Array(H * M), im: new Float64Array(H * M) };
+    js.cauchyWoodbury1(v.re, v.im, z.re, z.im, w.re, w.im, f.re, f.im, twin.re, twin.im, H, N, M);
+    expect(relErrorComplex(got.re, got.im, twin.re, twin.im)).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 1e-5);
+  });
+
   it("validates options, shapes, out dtype and use after dispose", async () => {
     const k = await kernelsFor(backend);
     expect(() => k.cauchy({ channels: 0, modes: 2, nodes: 3 })).toThrow(S4ShapeError);
@@ -129,6 +154,10 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
       /cauchy\(options.modes\): expected an integer in \[1, \d+\], got 2.5/,
     );
     expect(() => k.cauchyWoodbury({ channels: 1, modes: 2, nodes: -1 })).toThrow(S4ShapeError);
+    const wb = k.cauchyWoodbury({ channels: 1, modes: 1, nodes: 2 });
+    const one = (n: number) => ({ re: new Float64Array(n).fill(1), im: new Float64Array(n) });
+    expect(() => wb.apply(one(4), one(2), one(1), one(2))).toThrow(/expected purely imaginary nodes/);
+    wb.dispose();
     const plan = k.cauchy({ channels: 2, modes: 3, nodes: 4, sharedNodes: false });
     const c = (n: number) => ({ re: new Float64Array(n), im: new Float64Array(n) });
     expect(() => plan.apply(c(6), c(4), c(6))).toThrow(/cauchy.apply\(z\).re: expected length 8 \(channels\*nodes\), got 4/);

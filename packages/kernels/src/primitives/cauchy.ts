@@ -5,6 +5,8 @@
 //     out[h,m] = f[m] (r0 - r1 r2 / (1 + r3)), r_s the conjugate-pair sum of numerator set s.
 // Shapes: v (S,H,N), z (M) shared or (H,M) per channel, w (H,N), out (S,H,M).
 // The wasm path computes in float32 (SIMD), the JS twin in float64.
+
+import { S4ValueError } from "../errors.js";
 import { cauchy, cauchyConj, cauchyWoodbury1 } from "../js/cauchy.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
@@ -30,6 +32,19 @@ export interface CauchyOptions {
 type Bufs = Record<"vr" | "vi" | "zr" | "zi" | "wr" | "wi" | "or" | "oi", WasmBuffer<Float32Array>>;
 
 const LIMIT = 2 ** 26;
+
+/**
+ * Write x as hi + lo f32 pairs: view[i] = f32(x[i]), view[offset + i] = f32(x[i] - view[i])
+ * (lo is 0 for float32 input). The kernels form z - w as (z_hi - w_hi) + (z_lo - w_lo).
+ */
+function splitHiLo(view: Float32Array, x: ArrayLike<number>, offset: number): void {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const hi = Math.fround(x[i]);
+    view[i] = hi;
+    view[offset + i] = x[i] - hi;
+  }
+}
 
 export class CauchyPlan extends Plan {
   readonly channels: number;
@@ -58,10 +73,11 @@ export class CauchyPlan extends Plan {
       this.bufs = {
         vr: ws.f32(S * H * N),
         vi: ws.f32(S * H * N),
-        zr: ws.f32(zn),
-        zi: ws.f32(zn),
-        wr: ws.f32(H * N),
-        wi: ws.f32(H * N),
+        // z and w planes hold hi then lo halves (see splitHiLo)
+        zr: ws.f32(2 * zn),
+        zi: ws.f32(2 * zn),
+        wr: ws.f32(2 * H * N),
+        wi: ws.f32(2 * H * N),
         or: ws.f32(S * H * M),
         oi: ws.f32(S * H * M),
       };
@@ -104,10 +120,11 @@ export class CauchyPlan extends Plan {
     const b = this.bufs;
     b.vr.view.set(v.re);
     b.vi.view.set(v.im);
-    b.zr.view.set(z.re);
-    b.zi.view.set(z.im);
-    b.wr.view.set(w.re);
-    b.wi.view.set(w.im);
+    const zn = z.re.length;
+    splitHiLo(b.zr.view, z.re, zn);
+    splitHiLo(b.zi.view, z.im, zn);
+    splitHiLo(b.wr.view, w.re, H * N);
+    splitHiLo(b.wi.view, w.im, H * N);
     const ex = this.wasm.exports;
     if (this.conjugatePairs) {
       ex.cauchyConj(b.vr.ptr, b.vi.ptr, b.zr.ptr, b.zi.ptr, b.wr.ptr, b.wi.ptr, b.or.ptr, b.oi.ptr, H, N, M, zStride, S);
@@ -146,7 +163,7 @@ export interface CauchyWoodburyOptions {
   nodes: number;
 }
 
-type WBufs = Record<"vr" | "vi" | "zr" | "zi" | "wr" | "wi" | "fr" | "fi" | "or" | "oi", WasmBuffer<Float32Array>>;
+type WBufs = Record<"ab" | "wq" | "y" | "fr" | "fi" | "or" | "oi", WasmBuffer<Float32Array>>;
 
 /**
  * The S4 DPLR rank-1 resolvent in one pass: four conjugate-pair Cauchy sums sharing one
@@ -170,13 +187,11 @@ export class CauchyWoodburyPlan extends Plan {
       const ws = this.ws;
       // z and f are padded to a multiple of 4: the kernel reads whole lane groups
       const Mp = (M + 3) & ~3;
+      // prepared coefficient layouts of assembly/cauchy.ts cauchyWoodbury1
       this.bufs = {
-        vr: ws.f32(4 * H * N),
-        vi: ws.f32(4 * H * N),
-        zr: ws.f32(Mp),
-        zi: ws.f32(Mp),
-        wr: ws.f32(H * N),
-        wi: ws.f32(H * N),
+        ab: ws.f32(8 * H * N),
+        wq: ws.f32(4 * H * N),
+        y: ws.f32(2 * Mp),
         fr: ws.f32(Mp),
         fi: ws.f32(Mp),
         or: ws.f32(H * M),
@@ -187,7 +202,7 @@ export class CauchyWoodburyPlan extends Plan {
 
   /**
    * v: complex (4,H,N), the numerator sets [r0, r1, r2, r3] (for S4: dt*B*C~, dt*B*Q,
-   * dt*P*C~, dt*P*Q); z, f: complex (M); w: complex (H,N) -> complex (H,M).
+   * dt*P*C~, dt*P*Q); z, f: complex (M), z purely imaginary; w: complex (H,N) -> complex (H,M).
    */
   apply(v: Complex, z: Complex, w: Complex, f: Complex, out?: Complex): Complex {
     this.assertLive("cauchyWoodbury.apply");
@@ -196,35 +211,46 @@ export class CauchyWoodburyPlan extends Plan {
     checkComplex("cauchyWoodbury.apply(z)", z, M, "nodes");
     checkComplex("cauchyWoodbury.apply(w)", w, H * N, "channels*modes");
     checkComplex("cauchyWoodbury.apply(f)", f, M, "nodes");
+    for (let m = 0; m < M; m++) {
+      if (z.re[m] !== 0) {
+        throw new S4ValueError(
+          `cauchyWoodbury.apply(z): expected purely imaginary nodes (the bilinear nodes 2i tan(pi k/L)), got re = ${z.re[m]} at index ${m}`,
+        );
+      }
+    }
     const o = this.outComplex("cauchyWoodbury.apply(out)", out, H * M);
     if (!this.bufs) {
       cauchyWoodbury1(v.re, v.im, z.re, z.im, w.re, w.im, f.re, f.im, o.re, o.im, H, N, M);
       return o;
     }
     const b = this.bufs;
-    b.vr.view.set(v.re);
-    b.vi.view.set(v.im);
-    b.zr.view.set(z.re);
-    b.zi.view.set(z.im);
-    b.wr.view.set(w.re);
-    b.wi.view.set(w.im);
+    // numerators a z - b of each conjugate pair as real coefficients [a_s | -b_s] per (h, n),
+    // and the pole terms [wi hi, wi lo, wr^2, 2 wr], formed in float64
+    const ab = b.ab.view;
+    const HN = H * N;
+    for (let i = 0; i < HN; i++) {
+      const wr = w.re[i];
+      const wi = w.im[i];
+      for (let s = 0; s < 4; s++) {
+        const vr = v.re[s * HN + i];
+        const vi = v.im[s * HN + i];
+        ab[8 * i + s] = 2 * vr;
+        ab[8 * i + 4 + s] = -2 * (vr * wr + vi * wi);
+      }
+    }
+    const wq = b.wq.view;
+    for (let i = 0; i < HN; i++) {
+      const wi = w.im[i];
+      const hi = Math.fround(wi);
+      wq[4 * i] = hi;
+      wq[4 * i + 1] = wi - hi;
+      wq[4 * i + 2] = w.re[i] * w.re[i];
+      wq[4 * i + 3] = 2 * w.re[i];
+    }
+    splitHiLo(b.y.view, z.im, (M + 3) & ~3);
     b.fr.view.set(f.re);
     b.fi.view.set(f.im);
-    this.wasm.exports.cauchyWoodbury1(
-      b.vr.ptr,
-      b.vi.ptr,
-      b.zr.ptr,
-      b.zi.ptr,
-      b.wr.ptr,
-      b.wi.ptr,
-      b.fr.ptr,
-      b.fi.ptr,
-      b.or.ptr,
-      b.oi.ptr,
-      H,
-      N,
-      M,
-    );
+    this.wasm.exports.cauchyWoodbury1(b.ab.ptr, b.wq.ptr, b.y.ptr, b.fr.ptr, b.fi.ptr, b.or.ptr, b.oi.ptr, H, N, M);
     o.re.set(b.or.view);
     o.im.set(b.oi.view);
     return o;
