@@ -47,9 +47,10 @@ function concat(re: ArrayLike<number>, im: ArrayLike<number>): Float64Array {
   return o;
 }
 
-function scanCase(lanes: number, T: number): SuiteCase {
+/** One case per schedule so "x js" compares WASM and JS on the same schedule. */
+function scanCase(lanes: number, T: number, method: ScanMethod): SuiteCase {
   return {
-    params: { lanes, T },
+    params: { lanes, T, method },
     flops: 8 * lanes * T,
     reference: () => {
       const { a, b } = inputs(lanes, T);
@@ -71,12 +72,7 @@ function scanCase(lanes: number, T: number): SuiteCase {
     contenders: async () => {
       const wasm = await loadKernels({ backend: "wasm" });
       const js = await loadKernels({ backend: "js" });
-      return [
-        contender("s4wasm-wasm-sequential", wasm, lanes, T, "sequential"),
-        contender("s4wasm-wasm-chunked", wasm, lanes, T, "chunked"),
-        contender("s4wasm-js-sequential", js, lanes, T, "sequential"),
-        contender("s4wasm-js-chunked", js, lanes, T, "chunked"),
-      ];
+      return [contender("s4wasm-wasm", wasm, lanes, T, method), contender("s4wasm-js", js, lanes, T, method)];
     },
   };
 }
@@ -86,8 +82,18 @@ export const scanSuite: Suite = {
   description:
     "complex diagonal linear recurrence h_t = a_t h_{t-1} + b_t over (lanes, T): sequential vs chunked associative scan",
   cases({ quick, sizes }) {
-    if (quick) return [scanCase(8, 64), scanCase(2, 300)];
-    if (sizes) return sizes.map((T) => scanCase(256 * 32, T));
-    return [scanCase(256 * 32, 256), scanCase(4, 65536)];
+    const methods: ScanMethod[] = ["sequential", "chunked"];
+    const shapes: [number, number][] = quick
+      ? [
+          [8, 64],
+          [2, 300],
+        ]
+      : sizes
+        ? sizes.map((T): [number, number] => [256 * 32, T])
+        : [
+            [256 * 32, 256],
+            [4, 65536],
+          ];
+    return shapes.flatMap(([lanes, T]) => methods.map((m) => scanCase(lanes, T, m)));
   },
 };
