@@ -110,6 +110,36 @@ describe.each(BACKENDS)("linearScan (%s)", (backend) => {
     );
   });
 
+  it("pointer-level run on buffers in wasm memory equals forward()", async () => {
+    const k = await kernelsFor(backend);
+    const [lanes, T] = [5, 13];
+    const rand = rng(44);
+    const a = randomA(lanes * T, rand);
+    const b = { re: randomArray(lanes * T, rand), im: randomArray(lanes * T, rand) };
+    const h0 = { re: randomArray(lanes, rand), im: randomArray(lanes, rand) };
+    for (const method of ["sequential", "chunked"] as const) {
+      const plan = k.linearScan({ lanes, length: T, method, chunk: 4 });
+      const want = plan.forward(a, b, { h0 });
+      if (backend === "js") {
+        expect(() => plan.forwardPointers(0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).toThrow(S4StateError);
+        continue;
+      }
+      const ws = k.workspace();
+      const buf = (x: Float64Array) => {
+        const w = ws.f32(x.length);
+        w.view.set(x);
+        return w;
+      };
+      const [ar, ai, br, bi, hr0, hi0] = [a.re, a.im, b.re, b.im, h0.re, h0.im].map(buf);
+      const [hr, hi, lr, li] = [ws.f32(lanes * T), ws.f32(lanes * T), ws.f32(lanes), ws.f32(lanes)];
+      plan.forwardPointers(ar.ptr, ai.ptr, br.ptr, bi.ptr, hr0.ptr, hi0.ptr, hr.ptr, hi.ptr, lr.ptr, li.ptr);
+      expect(Array.from(hr.view)).toEqual(Array.from(want.h.re));
+      expect(Array.from(li.view)).toEqual(Array.from(want.last.im));
+      ws.dispose();
+      plan.dispose();
+    }
+  });
+
   it("writes into caller arrays and validates sizes, dtypes, options and dispose", async () => {
     const k = await kernelsFor(backend);
     const F = backend === "js" ? Float64Array : Float32Array;

@@ -4,6 +4,7 @@
 // split planes. Two schedules, same numbers up to rounding: "sequential" (4 lanes per v128) and
 // "chunked" (the associative S5 scan, reduce-then-scan over chunks; 4 chunks per v128, the one
 // for few lanes and long sequences).
+import { S4StateError } from "../errors.js";
 import { linearScan, linearScanChunked, scanScratchFloats } from "../js/scan.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
@@ -159,6 +160,32 @@ export class LinearScanPlan extends Plan {
     last.re.set(B.lr.view);
     last.im.set(B.li.view);
     return { h, last };
+  }
+
+  /**
+   * Pointer-level run (wasm backend): every argument is the byte offset of an f32 plane in this
+   * kernels instance's memory, a, b, h (lanes, T), h0, last (lanes). No copies; h must not alias a
+   * or b for the chunked schedule (the sequential one allows h = b).
+   */
+  forwardPointers(
+    aRe: number,
+    aIm: number,
+    bRe: number,
+    bIm: number,
+    h0Re: number,
+    h0Im: number,
+    hRe: number,
+    hIm: number,
+    lastRe: number,
+    lastIm: number,
+  ): void {
+    this.assertLive("linearScan.forwardPointers");
+    if (!this.runtime) throw new S4StateError("linearScan.forwardPointers: the JS backend has no wasm memory");
+    const ex = this.runtime.exports;
+    if (this.method === "chunked") {
+      const s = this.scratchBuf as WasmBuffer<Float32Array>;
+      ex.linearScanChunked(aRe, aIm, bRe, bIm, h0Re, h0Im, hRe, hIm, lastRe, lastIm, this.lanes, this.length, this.chunk, s.ptr);
+    } else ex.linearScan(aRe, aIm, bRe, bIm, h0Re, h0Im, hRe, hIm, lastRe, lastIm, this.lanes, this.length);
   }
 
   /** Convenience: the states only, (lanes, T). */
