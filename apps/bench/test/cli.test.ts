@@ -54,7 +54,7 @@ describe("s4wasm-bench CLI", () => {
     expect(a.stderr).toMatch(/unknown suite "nope"/);
     const b = run("conformance", "--out", "/tmp/x");
     expect(b.status).not.toBe(0);
-    expect(b.stderr).toMatch(/required option '--golden <dir>'/);
+    expect(b.stderr).toMatch(/give exactly one of --golden DIR or --model DIR/);
     const c = run("run", "--sizes", "12,-3");
     expect(c.status).not.toBe(0);
     expect(c.stderr).toMatch(/expected positive integers, got "-3"/);

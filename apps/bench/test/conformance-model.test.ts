@@ -25,7 +25,9 @@ describe.each(["wasm", "js"] as const)("conformance --model (%s)", (backend) => 
     const written = JSON.parse(readFileSync(out, "utf8"));
     expect(written.schema).toBe("s4ref-golden/1");
     expect(written.function).toBe("official_model");
-    expect(written.cases[0].outputs.y.shape).toEqual(JSON.parse(readFileSync(join(OFFICIAL, name, "io.json"), "utf8")).cases[0].outputs.y.shape);
+    expect(written.cases[0].outputs.y.shape).toEqual(
+      JSON.parse(readFileSync(join(OFFICIAL, name, "io.json"), "utf8")).cases[0].outputs.y.shape,
+    );
   });
 });
 

@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     drawPanel(`S4D block output y(t), ${H} channels (step mode, ${block.kernels.backend})`, half + 4, half - 4);
     drawSeries(xs, 0, half - 4, "#1f77b4", 1.7);
     const scale = Math.max(1e-6, ...ys.flat().map(Math.abs));
-    ys.forEach((y, h) => drawSeries(y, half + 4, half - 4, colors[h], scale));
+    for (const [h, y] of ys.entries()) drawSeries(y, half + 4, half - 4, colors[h], scale);
     status.textContent = `${t} samples streamed on the ${block.kernels.backend} backend`;
     document.body.dataset.samples = String(t);
     document.body.dataset.backend = block.kernels.backend;

@@ -13,7 +13,7 @@ import type { ConformanceHandler } from "./types.js";
 
 function inputOf(c: GoldenCase, kernels: Kernels): Float32Array | Float64Array {
   const u = c.inputs.u;
-  if (!u || u.kind !== "real") throw new Error(`io.json case ${c.name}: expected a real input "u"`);
+  if (u?.kind !== "real") throw new Error(`io.json case ${c.name}: expected a real input "u"`);
   return kernels.backend === "wasm" ? Float32Array.from(u.data) : u.data;
 }
 
