@@ -6,7 +6,7 @@
 // Shapes: v (S,H,N), z (M) shared or (H,M) per channel, w (H,N), out (S,H,M).
 // The wasm path computes in float32 (SIMD), the JS twin in float64.
 
-import { S4ValueError } from "../errors.js";
+import { S4StateError, S4ValueError } from "../errors.js";
 import { cauchy, cauchyConj, cauchyWoodbury1 } from "../js/cauchy.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
@@ -206,24 +206,52 @@ export class CauchyWoodburyPlan extends Plan {
    */
   apply(v: Complex, z: Complex, w: Complex, f: Complex, out?: Complex): Complex {
     this.assertLive("cauchyWoodbury.apply");
-    const { channels: H, modes: N, nodes: M } = this;
-    checkComplex("cauchyWoodbury.apply(v)", v, 4 * H * N, "4*channels*modes");
-    checkComplex("cauchyWoodbury.apply(z)", z, M, "nodes");
-    checkComplex("cauchyWoodbury.apply(w)", w, H * N, "channels*modes");
-    checkComplex("cauchyWoodbury.apply(f)", f, M, "nodes");
-    for (let m = 0; m < M; m++) {
-      if (z.re[m] !== 0) {
-        throw new S4ValueError(
-          `cauchyWoodbury.apply(z): expected purely imaginary nodes (the bilinear nodes 2i tan(pi k/L)), got re = ${z.re[m]} at index ${m}`,
-        );
-      }
-    }
-    const o = this.outComplex("cauchyWoodbury.apply(out)", out, H * M);
+    this.check("cauchyWoodbury.apply", v, z, w, f);
+    const o = this.outComplex("cauchyWoodbury.apply(out)", out, this.channels * this.nodes);
     if (!this.bufs) {
+      const { channels: H, modes: N, nodes: M } = this;
       cauchyWoodbury1(v.re, v.im, z.re, z.im, w.re, w.im, f.re, f.im, o.re, o.im, H, N, M);
       return o;
     }
     const b = this.bufs;
+    this.run(v, z, w, f);
+    o.re.set(b.or.view);
+    o.im.set(b.oi.view);
+    return o;
+  }
+
+  /**
+   * Low level (wasm only): like apply, but the result stays in this plan's wasm buffers; returns
+   * their byte offsets (re, im planes of (H, M) f32), valid until the next call or dispose.
+   * Lets a caller chain the resolvent into the inverse FFT without copying it out.
+   */
+  applyToWasm(v: Complex, z: Complex, w: Complex, f: Complex): { re: number; im: number } {
+    this.assertLive("cauchyWoodbury.applyToWasm");
+    if (!this.bufs) throw new S4StateError("cauchyWoodbury.applyToWasm: the JS backend has no wasm memory");
+    this.check("cauchyWoodbury.applyToWasm", v, z, w, f);
+    this.run(v, z, w, f);
+    return { re: this.bufs.or.ptr, im: this.bufs.oi.ptr };
+  }
+
+  private check(where: string, v: Complex, z: Complex, w: Complex, f: Complex): void {
+    const { channels: H, modes: N, nodes: M } = this;
+    checkComplex(`${where}(v)`, v, 4 * H * N, "4*channels*modes");
+    checkComplex(`${where}(z)`, z, M, "nodes");
+    checkComplex(`${where}(w)`, w, H * N, "channels*modes");
+    checkComplex(`${where}(f)`, f, M, "nodes");
+    for (let m = 0; m < M; m++) {
+      if (z.re[m] !== 0) {
+        throw new S4ValueError(
+          `${where}(z): expected purely imaginary nodes (the bilinear nodes 2i tan(pi k/L)), got re = ${z.re[m]} at index ${m}`,
+        );
+      }
+    }
+  }
+
+  /** Prepare the coefficient layouts in wasm memory and run the kernel (wasm backend). */
+  private run(v: Complex, z: Complex, w: Complex, f: Complex): void {
+    const { channels: H, modes: N, nodes: M } = this;
+    const b = this.bufs as WBufs;
     // numerators a z - b of each conjugate pair as real coefficients [a_s | -b_s] per (h, n),
     // and the pole terms [wi hi, wi lo, wr^2, 2 wr], formed in float64
     const ab = b.ab.view;
@@ -251,8 +279,5 @@ export class CauchyWoodburyPlan extends Plan {
     b.fr.view.set(f.re);
     b.fi.view.set(f.im);
     this.wasm.exports.cauchyWoodbury1(b.ab.ptr, b.wq.ptr, b.y.ptr, b.fr.ptr, b.fi.ptr, b.or.ptr, b.oi.ptr, H, N, M);
-    o.re.set(b.or.view);
-    o.im.set(b.oi.view);
-    return o;
   }
 }

@@ -20,6 +20,8 @@ import {
   S4ShapeError,
   S4StateError,
   S4ValueError,
+  type WasmBuffer,
+  type Workspace,
 } from "@s4wasm/kernels";
 import { cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../ssm/discretize.js";
 import { cSolve } from "../ssm/linalg.js";
@@ -43,6 +45,9 @@ export class DPLRKernel {
   private cauchyPlan: CauchyPlan | null = null;
   private fusedPlan: CauchyWoodburyPlan | null = null;
   private fftPlan: RFFTPlan | null = null;
+  /** wasm: one output channel of K (H, Lc), the inverse FFT's destination */
+  private kws: Workspace | null = null;
+  private kbuf: WasmBuffer<Float32Array> | null = null;
   private _version = 0;
   private disposed = false;
 
@@ -126,19 +131,67 @@ export class DPLRKernel {
     checkLength("DPLRKernel.kernel(L)", L);
     const { H, channels } = this.params;
     const Lc = this.computeLength(L);
+    const n = channels * H * L;
+    if (out !== undefined && out.length !== n) {
+      throw new S4ShapeError(`DPLRKernel.kernel(out): expected length ${n}, got ${out.length}`);
+    }
+    if (this.kernels.runtime && this.params.rank === 1 && this.woodbury === "auto") return this.kernelWasmFused(L, Lc, out);
     const Kf = this.freq(Lc, this.cTilde(Lc));
     const rows = channels * H;
+    const fft = this.fftFor(Lc, rows);
+    if (Lc === L) return fft.inverse(Kf, out);
+    const full = fft.inverse(Kf);
+    const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
+    for (let r = 0; r < rows; r++) K.set(full.subarray(r * Lc, r * Lc + L), r * L);
+    return K;
+  }
+
+  private fftFor(Lc: number, rows: number): RFFTPlan {
     if (!this.fftPlan || this.fftPlan.n !== Lc || this.fftPlan.batch !== rows) {
       this.fftPlan?.dispose();
       this.fftPlan = this.kernels.rfft(Lc, { batch: rows });
     }
-    const n = rows * L;
-    if (out !== undefined && out.length !== n)
-      throw new S4ShapeError(`DPLRKernel.kernel(out): expected length ${n}, got ${out.length}`);
-    if (Lc === L) return this.fftPlan.inverse(Kf, out);
-    const full = this.fftPlan.inverse(Kf);
-    const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
-    for (let r = 0; r < rows; r++) K.set(full.subarray(r * Lc, r * Lc + L), r * L);
+    return this.fftPlan;
+  }
+
+  /**
+   * Wasm, rank 1: per output channel, the fused Cauchy + Woodbury leaves K_freq (H, L//2+1) in
+   * wasm memory, the Nyquist bin is written there, and the inverse FFT reads it in place; only
+   * K itself is copied out (DESIGN principle 2: no copy in / copy out between the steps).
+   */
+  private kernelWasmFused(L: number, Lc: number, out?: FloatArray): FloatArray {
+    const { H, N2, channels } = this.params;
+    const rt = this.kernels.runtime as NonNullable<Kernels["runtime"]>;
+    const M = Math.floor(Lc / 2) + 1;
+    const nodes = this.nodes(Lc);
+    const fused = this.fusedFor(M);
+    const fft = this.fftFor(Lc, H);
+    if (!this.kbuf || this.kbuf.length !== H * Lc) {
+      this.kws?.dispose();
+      this.kws = this.kernels.workspace();
+      this.kbuf = this.kws.f32(H * Lc);
+    }
+    const K = out ?? new Float32Array(channels * H * L);
+    const Ct = this.cTilde(Lc);
+    const v = complex64(4 * H * N2);
+    this.sharedNumerators(v, nodes.dt);
+    for (let c = 0; c < channels; c++) {
+      this.channelNumerators(v, nodes.dt, Ct, c);
+      const ptr = fused.applyToWasm(v, nodes.z, nodes.w, nodes.f);
+      if (nodes.nyquist) {
+        const mem = rt.exports.memory.buffer;
+        const re = new Float32Array(mem, ptr.re, H * M);
+        const im = new Float32Array(mem, ptr.im, H * M);
+        for (let h = 0; h < H; h++) {
+          re[h * M + M - 1] = this.nyquistValue(Ct, c, h, nodes.dt[h]);
+          im[h * M + M - 1] = 0;
+        }
+      }
+      fft.inversePtr(ptr.re, ptr.im, this.kbuf.ptr, H);
+      const view = this.kbuf.view;
+      if (Lc === L) K.set(view, c * H * L);
+      else for (let h = 0; h < H; h++) K.set(view.subarray(h * Lc, h * Lc + L), (c * H + h) * L);
+    }
     return K;
   }
 
@@ -153,23 +206,29 @@ export class DPLRKernel {
     this.fusedPlan?.dispose();
     this.fftPlan?.dispose();
     this.cauchyPlan = this.fusedPlan = this.fftPlan = null;
+    this.kws?.dispose();
+    this.kws = null;
+    this.kbuf = null;
   }
 
   private assertLive(where: string): void {
     if (this.disposed) throw new S4StateError(`${where}: this kernel was disposed`);
   }
 
-  /** K_freq at length L from C~ (channels, H, N2). */
-  private freq(L: number, Ct: Complex64): { re: FloatArray; im: FloatArray } {
-    const { H, N2, rank: R, channels } = this.params;
+  /**
+   * Nodes z = 2i tan(pi k/L) and factors f = 2/(1+omega) = 1 + i tan(pi k/L), k = 0..L//2, exact
+   * in float64 (the Nyquist node, L even, is left 0: it is filled in closed form), dt (H) and
+   * poles w = dt Lambda (H, N2).
+   */
+  private nodes(L: number) {
+    const { H, N2 } = this.params;
     const p = this.params;
     const M = Math.floor(L / 2) + 1;
     const nyquist = L % 2 === 0;
-    // nodes z = 2i tan(pi k/L) and factor f = 2/(1+omega) = 1 + i tan(pi k/L), exact in float64
     const z = complex64(M);
     const f = complex64(M);
     for (let k = 0; k < M; k++) {
-      if (nyquist && k === M - 1) continue; // z = infinity: filled in closed form below
+      if (nyquist && k === M - 1) continue;
       const t = Math.tan((Math.PI * k) / L);
       z.im[k] = 2 * t;
       f.re[k] = 1;
@@ -183,39 +242,81 @@ export class DPLRKernel {
         w.re[h * N2 + n] = dt[h] * p.Lambda.re[h * N2 + n];
         w.im[h * N2 + n] = dt[h] * p.Lambda.im[h * N2 + n];
       }
+    return { M, nyquist, z, f, dt, w };
+  }
+
+  private fusedFor(M: number): CauchyWoodburyPlan {
+    const { H, N2 } = this.params;
+    if (!this.fusedPlan || this.fusedPlan.nodes !== M || this.fusedPlan.channels !== H || this.fusedPlan.modes !== N2) {
+      this.fusedPlan?.dispose();
+      this.fusedPlan = this.kernels.cauchyWoodbury({ channels: H, modes: N2, nodes: M });
+    }
+    return this.fusedPlan;
+  }
+
+  /** out[oo + (h, n)] = dt_h x y (y conjugated when yConj); planes (H, N2) at offsets. */
+  private prod(out: Complex64, oo: number, x: Complex64, xo: number, y: Complex64, yo: number, yConj: boolean, dt: Float64Array) {
+    const { H, N2 } = this.params;
+    for (let h = 0; h < H; h++)
+      for (let n = 0; n < N2; n++) {
+        const i = h * N2 + n;
+        const xr = x.re[xo + i];
+        const xi = x.im[xo + i];
+        const yr = y.re[yo + i];
+        const yi = yConj ? -y.im[yo + i] : y.im[yo + i];
+        out.re[oo + i] = dt[h] * (xr * yr - xi * yi);
+        out.im[oo + i] = dt[h] * (xr * yi + xi * yr);
+      }
+  }
+
+  /** Rank 1: the channel-independent sets r1 = r(B, Q), r3 = r(P, Q) of the fused kernel. */
+  private sharedNumerators(v: Complex64, dt: Float64Array): void {
+    const p = this.params;
+    const HN = p.H * p.N2;
+    this.prod(v, HN, p.B, 0, p.P, 0, true, dt);
+    this.prod(v, 3 * HN, p.P, 0, p.P, 0, true, dt);
+  }
+
+  /** Rank 1: r0 = r(B, C~_c), r2 = r(P, C~_c). */
+  private channelNumerators(v: Complex64, dt: Float64Array, Ct: Complex64, c: number): void {
+    const p = this.params;
+    const HN = p.H * p.N2;
+    this.prod(v, 0, p.B, 0, Ct, c * HN, false, dt);
+    this.prod(v, 2 * HN, p.P, 0, Ct, c * HN, false, dt);
+  }
+
+  /** K_freq at the Nyquist bin (omega = -1): the limit dt Re sum_n C~_n B_n. */
+  private nyquistValue(Ct: Complex64, c: number, h: number, dt: number): number {
+    const { H, N2 } = this.params;
+    const B = this.params.B;
+    let s = 0;
+    for (let n = 0; n < N2; n++) {
+      const i = h * N2 + n;
+      const j = c * H * N2 + i;
+      s += Ct.re[j] * B.re[i] - Ct.im[j] * B.im[i];
+    }
+    return dt * s;
+  }
+
+  /** K_freq at length L from C~ (channels, H, N2). */
+  private freq(L: number, Ct: Complex64): { re: FloatArray; im: FloatArray } {
+    const { H, N2, rank: R, channels } = this.params;
+    const p = this.params;
+    const { M, nyquist, z, f, dt, w } = this.nodes(L);
     const HN = H * N2;
     const rows = channels * H;
     const wasm = this.kernels.backend === "wasm";
     const Kf = wasm
       ? { re: new Float32Array(rows * M), im: new Float32Array(rows * M) }
       : { re: new Float64Array(rows * M), im: new Float64Array(rows * M) };
-    // v = dt x y for x, y complex planes at offsets xo, yo (each (H, N2)); conj(y) when yConj
-    const prod = (out: Complex64, oo: number, x: Complex64, xo: number, y: Complex64, yo: number, yConj: boolean) => {
-      for (let h = 0; h < H; h++)
-        for (let n = 0; n < N2; n++) {
-          const i = h * N2 + n;
-          const xr = x.re[xo + i];
-          const xi = x.im[xo + i];
-          const yr = y.re[yo + i];
-          const yi = yConj ? -y.im[yo + i] : y.im[yo + i];
-          out.re[oo + i] = dt[h] * (xr * yr - xi * yi);
-          out.im[oo + i] = dt[h] * (xr * yi + xi * yr);
-        }
-    };
     if (R === 1 && this.woodbury === "auto") {
-      if (!this.fusedPlan || this.fusedPlan.nodes !== M || this.fusedPlan.channels !== H || this.fusedPlan.modes !== N2) {
-        this.fusedPlan?.dispose();
-        this.fusedPlan = this.kernels.cauchyWoodbury({ channels: H, modes: N2, nodes: M });
-      }
+      const fused = this.fusedFor(M);
       const v = complex64(4 * HN);
-      // r1 = r(B, Q), r3 = r(P, Q) do not depend on the channel
-      prod(v, HN, p.B, 0, p.P, 0, true);
-      prod(v, 3 * HN, p.P, 0, p.P, 0, true);
+      this.sharedNumerators(v, dt);
       for (let c = 0; c < channels; c++) {
-        prod(v, 0, p.B, 0, Ct, c * HN, false);
-        prod(v, 2 * HN, p.P, 0, Ct, c * HN, false);
+        this.channelNumerators(v, dt, Ct, c);
         const o = { re: Kf.re.subarray(c * H * M, (c + 1) * H * M), im: Kf.im.subarray(c * H * M, (c + 1) * H * M) };
-        this.fusedPlan.apply(v, z, w, f, o);
+        fused.apply(v, z, w, f, o);
       }
     } else {
       const nb = 1 + R; // x in {B, P_0..P_{R-1}}
@@ -236,7 +337,7 @@ export class DPLRKernel {
         for (let c = 0; c < nc; c++) {
           const [x, xo] = b === 0 ? [p.B, 0] : [p.P, (b - 1) * HN];
           const [y, yo, yc] = c < channels ? [Ct, c * HN, false] : [p.P, (c - channels) * HN, true];
-          prod(v, (b * nc + c) * HN, x, xo, y, yo, yc);
+          this.prod(v, (b * nc + c) * HN, x, xo, y, yo, yc, dt);
         }
       const r = this.cauchyPlan.apply(v, z, w);
       const at = (b: number, c: number, h: number, k: number) => ((b * nc + c) * H + h) * M + k;
@@ -275,13 +376,7 @@ export class DPLRKernel {
     if (nyquist) {
       for (let c = 0; c < channels; c++)
         for (let h = 0; h < H; h++) {
-          let s = 0;
-          for (let n = 0; n < N2; n++) {
-            const i = h * N2 + n;
-            const j = c * HN + i;
-            s += Ct.re[j] * p.B.re[i] - Ct.im[j] * p.B.im[i];
-          }
-          Kf.re[(c * H + h) * M + M - 1] = dt[h] * s;
+          Kf.re[(c * H + h) * M + M - 1] = this.nyquistValue(Ct, c, h, dt[h]);
           Kf.im[(c * H + h) * M + M - 1] = 0;
         }
     }
