@@ -1,5 +1,6 @@
 // Complex FFT of any length on split f32 planes: Stockham autosort (no bit reversal), radix
-// 4/2/3/5 stages vectorised over 4 consecutive outputs, Bluestein for other lengths.
+// 4/8/2/3/5 stages vectorised over 4 consecutive q (the first radix-4 stage, s = 1, over 4
+// consecutive p with a register transpose), Bluestein for other lengths.
 //
 // The host (src/primitives/fft-layout.ts) writes a plan descriptor of i32 words into linear
 // memory; every pointer in it is a byte offset. Twiddles are computed in float64 on the host

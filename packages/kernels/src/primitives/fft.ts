@@ -1,7 +1,7 @@
 // The complex FFT plan of any length n (1 <= n <= 2^22), batched over rows. numpy conventions:
 //   forward: X[k] = sum_j x[j] exp(-2 pi i jk/n)          (unnormalised)
 //   inverse: x[j] = (1/n) sum_k X[k] exp(+2 pi i jk/n)
-// Powers of two run radix-4 Stockham SIMD stages, 2^a 3^b 5^c mixed radix, anything else
+// Powers of two run radix-4 (and one radix-8 or 2) Stockham SIMD stages, 2^a 3^b 5^c mixed radix, anything else
 // Bluestein through a power-of-two FFT. Twiddles and chirp spectra are computed in float64
 // once, here; calls never allocate on the wasm path (besides a fresh result without `out`).
 import { S4StateError } from "../errors.js";
