@@ -24,6 +24,8 @@ export interface KernelSource {
   readonly version: number;
   /** K: (channels, H, L), float32 on wasm, float64 on js. */
   kernel(L: number): FloatArray;
+  /** Frees what the generator holds in wasm memory (called by the block that owns it). */
+  dispose?(): void;
 }
 
 export interface FFTConvConfig {

@@ -155,6 +155,8 @@ export class S4Block {
     if (this.disposed) return;
     this.disposed = true;
     this.conv.dispose();
+    // The block owns its SSM kernel generator (made for it by createS4Block / loadOfficial).
+    this.parts.kernel.dispose?.();
     this.linear.dispose();
     this.glu.dispose();
     this.ws?.dispose();
