@@ -11,6 +11,7 @@ export { erf, gelu } from "./gelu";
 export { glu } from "./glu";
 export { layerNormRows, layerNormScratchFloats, layerNormStrided } from "./layernorm";
 export { linearBHL, linearBLH, linearScratchFloats } from "./linear";
+export { linearGluBHL } from "./linear-glu";
 export { meanPoolColumns, meanPoolRows } from "./meanpool";
 export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy";
 export { vandermonde, vandermondeTranspose } from "./vandermonde";

@@ -9,6 +9,7 @@ export interface KernelExports {
   linearBHL(x: number, w: number, bias: number, y: number, B: number, H: number, O: number, L: number, scratch: number): void;
   linearBLH(x: number, wt: number, bias: number, y: number, rows: number, H: number, O: number, scratch: number): void;
   linearScratchFloats(H: number): number;
+  linearGluBHL(x: number, w: number, bias: number, y: number, B: number, H: number, G: number, L: number, scratch: number): void;
   gelu(x: number, out: number, n: number): void;
   erf(x: number, out: number, n: number): void;
   glu(z: number, out: number, rows: number, width: number): void;
@@ -210,6 +211,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "linearBHL",
   "linearBLH",
   "linearScratchFloats",
+  "linearGluBHL",
   "gelu",
   "erf",
   "glu",

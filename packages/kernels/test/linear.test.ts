@@ -121,3 +121,46 @@ describe("linear pointer entry (wasm)", () => {
     plan.dispose();
   });
 });
+
+describe.each(BACKENDS)("linear + fused GLU (%s)", (backend) => {
+  it("equals GLU(W x + bias) from the definition on random shapes (odd G, ragged L)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(17);
+    for (const [B, H, G, L] of [
+      [1, 1, 1, 1],
+      [2, 5, 3, 13],
+      [1, 16, 16, 64],
+      [2, 7, 9, 131],
+      [1, 32, 65, 20],
+    ]) {
+      const x = randomArray(B * H * L, rand);
+      const W = randomArray(2 * G * H, rand);
+      const bias = randomArray(2 * G, rand);
+      const z = reference(x, W, bias, B, H, 2 * G, L, "BHL");
+      const ref = new Float64Array(B * G * L);
+      for (let b = 0; b < B; b++)
+        for (let g = 0; g < G; g++)
+          for (let l = 0; l < L; l++) {
+            const v = z[(b * 2 * G + g) * L + l];
+            const gate = z[(b * 2 * G + G + g) * L + l];
+            ref[(b * G + g) * L + l] = v / (1 + Math.exp(-gate));
+          }
+      for (const withBias of [true, false]) {
+        const plan = k.linear({ inFeatures: H, outFeatures: 2 * G, weight: W, bias: withBias ? bias : null, glu: true });
+        const y = plan.apply(x, { batch: B, length: L });
+        if (withBias)
+          expect(relErrorReal(y, ref), `B=${B} H=${H} G=${G} L=${L}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 2e-6);
+        else expect(y.length).toBe(B * G * L);
+        plan.dispose();
+      }
+    }
+  });
+
+  it("refuses glu with layout BLH or an odd outFeatures", async () => {
+    const k = await kernelsFor(backend);
+    expect(() => k.linear({ inFeatures: 2, outFeatures: 3, weight: new Float64Array(6), glu: true })).toThrow(S4ValueError);
+    expect(() => k.linear({ inFeatures: 2, outFeatures: 4, weight: new Float64Array(8), glu: true, layout: "BLH" })).toThrow(
+      /expected layout "BHL"/,
+    );
+  });
+});

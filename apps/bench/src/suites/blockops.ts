@@ -1,6 +1,8 @@
 // Suite `blockops`: the position-wise ops of an S4 block, one at a time, WASM SIMD vs the JS twin:
 //   linear: Linear(H, 2H) over L positions, layout (B, H, L) (the register-blocked matmul;
 //           2*H*2H*L flops: 1.07 GFLOP at H = 256, L = 4096)
+//   linear+glu: the same followed by GLU: fused in one pass (k.linear({ glu: true })) vs the
+//           two plans chained ("s4wasm-wasm-2pass") vs the twin
 //   gelu:   exact erf GELU over H*L values (standard-normal inputs: both erf branches)
 //   glu:    (B, 2H, L) -> (B, H, L), first half * sigmoid(second half)
 //   layernorm: LayerNorm over H at each of L positions, layout (B, H, L)
@@ -9,7 +11,7 @@
 import { js, type Kernels, loadKernels } from "@s4wasm/kernels";
 import type { Contender, Suite, SuiteCase } from "./types.js";
 
-type Op = "linear" | "gelu" | "glu" | "layernorm";
+type Op = "linear" | "linear+glu" | "gelu" | "glu" | "layernorm";
 
 /** Seeded standard-normal values (Box-Muller on a small LCG). */
 function normals(n: number, seed: number): Float64Array {
@@ -32,7 +34,7 @@ interface Inputs {
 }
 
 function inputs(op: Op, H: number, L: number): Inputs {
-  const nIn = op === "glu" ? 2 * H * L : H * L;
+  const nIn = inLength(op, H, L);
   const s = 1 / Math.sqrt(H);
   return {
     x: normals(nIn, 11),
@@ -47,15 +49,20 @@ function outLength(op: Op, H: number, L: number): number {
   return op === "linear" ? 2 * H * L : H * L;
 }
 
+function inLength(op: Op, H: number, L: number): number {
+  return op === "glu" ? 2 * H * L : H * L;
+}
+
 /** float64 result via the JS twin (the reference and the JS contender share it). */
 function runTwin(op: Op, H: number, L: number, inp: Inputs, out: Float64Array): void {
   if (op === "linear") js.linearBHL(inp.x, inp.W, inp.bias, out, 1, H, 2 * H, L);
+  else if (op === "linear+glu") js.linearGluBHL(inp.x, inp.W, inp.bias, out, 1, H, H, L);
   else if (op === "gelu") js.gelu(inp.x, out, H * L);
   else if (op === "glu") js.glu(inp.x, out, 1, H * L);
   else js.layerNormStrided(inp.x, inp.gamma, inp.beta, out, 1, H, L, 1e-5);
 }
 
-function wasmContender(k: Kernels, op: Op, H: number, L: number): Contender {
+function wasmContender(k: Kernels, op: Op, H: number, L: number, twoPass = false): Contender {
   const inp = inputs(op, H, L);
   const ws = k.workspace();
   const x = ws.f32(inp.x.length);
@@ -63,10 +70,22 @@ function wasmContender(k: Kernels, op: Op, H: number, L: number): Contender {
   x.view.set(inp.x);
   let run: () => void;
   let dispose: () => void;
-  if (op === "linear") {
-    const p = k.linear({ inFeatures: H, outFeatures: 2 * H, weight: inp.W, bias: inp.bias });
+  if (op === "linear" || (op === "linear+glu" && !twoPass)) {
+    const p = k.linear({ inFeatures: H, outFeatures: 2 * H, weight: inp.W, bias: inp.bias, glu: op === "linear+glu" });
     run = () => p.applyPtr(x.ptr, y.ptr, 1, L);
     dispose = () => p.dispose();
+  } else if (op === "linear+glu") {
+    const p = k.linear({ inFeatures: H, outFeatures: 2 * H, weight: inp.W, bias: inp.bias });
+    const g = k.glu({ channels: H });
+    const z = ws.f32(2 * H * L);
+    run = () => {
+      p.applyPtr(x.ptr, z.ptr, 1, L);
+      g.applyPtr(z.ptr, y.ptr, 1, L);
+    };
+    dispose = () => {
+      p.dispose();
+      g.dispose();
+    };
   } else if (op === "gelu") {
     const p = k.gelu();
     run = () => p.applyPtr(x.ptr, y.ptr, H * L);
@@ -81,7 +100,7 @@ function wasmContender(k: Kernels, op: Op, H: number, L: number): Contender {
     dispose = () => p.dispose();
   }
   return {
-    name: "s4wasm-wasm",
+    name: twoPass ? "s4wasm-wasm-2pass" : "s4wasm-wasm",
     run,
     output: () => y.view,
     dispose: () => {
@@ -104,12 +123,12 @@ export const blockOpsSuite: Suite = {
   cases({ quick, sizes }) {
     const H = quick ? 8 : 256;
     const Ls = sizes ?? (quick ? [33] : [1024, 4096]);
-    const ops: Op[] = ["linear", "gelu", "glu", "layernorm"];
+    const ops: Op[] = ["linear", "linear+glu", "gelu", "glu", "layernorm"];
     return Ls.flatMap((L) =>
       ops.map(
         (op): SuiteCase => ({
           params: { op, H, L },
-          flops: op === "linear" ? 2 * H * 2 * H * L : undefined,
+          flops: op === "linear" || op === "linear+glu" ? 2 * H * 2 * H * L : undefined,
           reference: () => {
             const out = new Float64Array(outLength(op, H, L));
             runTwin(op, H, L, inputs(op, H, L), out);
@@ -117,7 +136,9 @@ export const blockOpsSuite: Suite = {
           },
           contenders: async () => {
             const k = await loadKernels({ backend: "wasm" });
-            return [wasmContender(k, op, H, L), jsContender(op, H, L)];
+            const list = [wasmContender(k, op, H, L)];
+            if (op === "linear+glu") list.push(wasmContender(k, op, H, L, true));
+            return [...list, jsContender(op, H, L)];
           },
         }),
       ),

@@ -20,7 +20,7 @@ export {
 export { type FFTConvTwin, fftConvApply, fftConvSetKernel, fftConvTwin, kernelRow } from "./fftconv.js";
 export { glu } from "./glu.js";
 export { layerNormRows, layerNormStrided } from "./layernorm.js";
-export { linearBHL, linearBLH } from "./linear.js";
+export { linearBHL, linearBLH, linearGluBHL } from "./linear.js";
 export { meanPoolColumns, meanPoolRows } from "./meanpool.js";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan.js";
 export { diagStep } from "./step.js";

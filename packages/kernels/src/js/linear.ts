@@ -58,3 +58,40 @@ export function linearBLH(x: Plane, wt: Plane, bias: Plane | null, y: OutPlane, 
     }
   }
 }
+
+/**
+ * y (B, G, L) = GLU(W (2G, H) x (B, H, L) + bias (2G)): value rows [0, G), gate rows [G, 2G);
+ * y[b, g, l] = z[g] * sigmoid(z[G + g]). The twin of assembly/linear-glu.ts.
+ */
+export function linearGluBHL(
+  x: Plane,
+  w: Plane,
+  bias: Plane | null,
+  y: OutPlane,
+  B: number,
+  H: number,
+  G: number,
+  L: number,
+): void {
+  const v = new Float64Array(L);
+  const z = new Float64Array(L);
+  for (let b = 0; b < B; b++) {
+    const xb = b * H * L;
+    for (let g = 0; g < G; g++) {
+      v.fill(bias ? bias[g] : 0);
+      z.fill(bias ? bias[G + g] : 0);
+      for (let h = 0; h < H; h++) {
+        const wv = w[g * H + h];
+        const wz = w[(G + g) * H + h];
+        const xh = xb + h * L;
+        for (let l = 0; l < L; l++) {
+          const xv = x[xh + l];
+          v[l] += wv * xv;
+          z[l] += wz * xv;
+        }
+      }
+      const yo = (b * G + g) * L;
+      for (let l = 0; l < L; l++) y[yo + l] = v[l] / (1 + Math.exp(-z[l]));
+    }
+  }
+}

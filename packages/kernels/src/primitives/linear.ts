@@ -4,8 +4,8 @@
 //   BLH: y[b, l, o] = sum_h W[o, h] x[b, l, h] + bias[o]     x (B, L, H) -> y (B, L, O)
 // W is (O, H) row-major as nn.Linear stores it (a Conv1d(H, O, 1) weight (O, H, 1) is the same
 // numbers). The wasm path is a register-blocked SIMD matrix multiply (assembly/linear.ts).
-import { S4StateError } from "../errors.js";
-import { linearBHL, linearBLH } from "../js/linear.js";
+import { S4StateError, S4ValueError } from "../errors.js";
+import { linearBHL, linearBLH, linearGluBHL } from "../js/linear.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
@@ -24,12 +24,19 @@ export interface LinearOptions {
   weight: FloatArray;
   /** bias (O); omitted or null = no bias. */
   bias?: FloatArray | null;
+  /**
+   * Apply GLU to the output in the same pass (BHL only, O even): y (B, O/2, L) =
+   * z[:O/2] * sigmoid(z[O/2:]) with z = W x + bias never stored (the S4 block's output stage).
+   */
+  glu?: boolean;
 }
 
 export class LinearPlan extends Plan {
   readonly inFeatures: number;
   readonly outFeatures: number;
   readonly layout: BlockLayout;
+  /** GLU fused on the output: results have outFeatures / 2 channels. */
+  readonly glu: boolean;
   /** float64 copies for the JS twin; W^T for BLH (the twin streams over contiguous outputs). */
   private w64: Float64Array;
   private bias64: Float64Array | null = null;
@@ -45,6 +52,12 @@ export class LinearPlan extends Plan {
     this.inFeatures = H;
     this.outFeatures = O;
     this.layout = checkOneOf("linear(options.layout)", options.layout ?? "BHL", ["BHL", "BLH"] as const);
+    this.glu = options.glu === true;
+    if (this.glu && (this.layout !== "BHL" || O % 2 !== 0)) {
+      throw new S4ValueError(
+        `linear(options.glu): expected layout "BHL" and an even outFeatures, got layout "${this.layout}" and outFeatures ${O}`,
+      );
+    }
     this.w64 = new Float64Array(H * O);
     if (this.ws && this.runtime) {
       this.wBuf = this.ws.f32(H * O);
@@ -83,24 +96,26 @@ export class LinearPlan extends Plan {
     }
   }
 
-  /** y = W x + bias. x: (B, H, L) or (B, L, H) -> y: (B, O, L) or (B, L, O). */
+  /** y = W x + bias. x: (B, H, L) or (B, L, H) -> y: (B, O, L) or (B, L, O); with glu, (B, O/2, L). */
   apply(x: FloatArray, shape: BlockShape, out?: FloatArray): FloatArray {
     this.assertLive("linear.apply");
     const { batch, length } = checkShape("linear.apply(shape)", shape);
     const H = this.inFeatures;
     const O = this.outFeatures;
     checkFloatArray("linear.apply(x)", x, batch * H * length, "batch*inFeatures*length");
-    const y = this.outReal("linear.apply(out)", out, batch * O * length);
+    const outCh = this.glu ? O / 2 : O;
+    const y = this.outReal("linear.apply(out)", out, batch * outCh * length);
     if (!this.io) {
-      if (this.layout === "BHL") linearBHL(x, this.w64, this.bias64, y, batch, H, O, length);
+      if (this.glu) linearGluBHL(x, this.w64, this.bias64, y, batch, H, O / 2, length);
+      else if (this.layout === "BHL") linearBHL(x, this.w64, this.bias64, y, batch, H, O, length);
       else linearBLH(x, this.w64, this.bias64, y, batch * length, H, O);
       return y;
     }
     const xb = this.io.get(0, batch * H * length);
-    const yb = this.io.get(1, batch * O * length);
+    const yb = this.io.get(1, batch * outCh * length);
     xb.view.set(x);
     this.applyPtr(xb.ptr, yb.ptr, batch, length);
-    y.set(yb.view.subarray(0, batch * O * length));
+    y.set(yb.view.subarray(0, batch * outCh * length));
     return y;
   }
 
@@ -117,7 +132,9 @@ export class LinearPlan extends Plan {
     checkInt("linear.applyPtr(length)", length, 1, 2 ** 28);
     const bias = this.bias64 ? this.biasBuf.ptr : 0;
     const e = this.runtime.exports;
-    if (this.layout === "BHL") {
+    if (this.glu) {
+      e.linearGluBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures / 2, length, this.scratch.ptr);
+    } else if (this.layout === "BHL") {
       e.linearBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures, length, this.scratch.ptr);
     } else {
       e.linearBLH(xPtr, this.wBuf.ptr, bias, yPtr, batch * length, this.inFeatures, this.outFeatures, this.scratch.ptr);
