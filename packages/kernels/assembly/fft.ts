@@ -138,6 +138,32 @@ const S2: f32 = 0.5877852522924732; // sin(4 pi/5)
   }
 }
 
+/**
+ * stage4 for s = 4 (the second stage of every power of two >= 64): exactly one vector per p, so
+ * no inner loop; pointers advance instead of being recomputed, twiddles are splat loads.
+ */
+@inline function stage4s4(xr: usize, xi: usize, yr: usize, yi: usize, m: i32, twr: usize, twi: usize, inv: bool): void {
+  const sm = (<usize>m) << 4;
+  const mb = (<usize>m) << 2;
+  let xrp = xr, xip = xi, yrp = yr, yip = yi, wr = twr, wi = twi;
+  for (let p = 0; p < m; p++) {
+    const w1r = v128.load32_splat(wr), w2r = v128.load32_splat(wr + mb), w3r = v128.load32_splat(wr + 2 * mb);
+    let w1i = v128.load32_splat(wi), w2i = v128.load32_splat(wi + mb), w3i = v128.load32_splat(wi + 2 * mb);
+    if (inv) {
+      w1i = f32x4.neg(w1i);
+      w2i = f32x4.neg(w2i);
+      w3i = f32x4.neg(w3i);
+    }
+    bf4(xrp, xip, yrp, yip, sm, 16, w1r, w1i, w2r, w2i, w3r, w3i, true, inv, true);
+    xrp += 16;
+    xip += 16;
+    yrp += 64;
+    yip += 64;
+    wr += 4;
+    wi += 4;
+  }
+}
+
 /** 4x4 transpose of (a, b, c, d) lanes, stored as 16 consecutive f32 at y. */
 @inline function storeT(y: usize, a: v128, b: v128, c: v128, d: v128): void {
   const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
@@ -430,6 +456,7 @@ const RSQRT2: f32 = 0.7071067811865476;
   const twr = <usize>load<i32>(d, 12), twi = <usize>load<i32>(d, 16);
   if (r == 4) {
     if (s == 1 && (m & 3) == 0) stage4First(xr, xi, yr, yi, m, twr, twi, inv);
+    else if (s == 4 && m > 1) stage4s4(xr, xi, yr, yi, m, twr, twi, inv);
     else stage4(xr, xi, yr, yi, s, m, twr, twi, inv);
   } else if (r == 8) stage8(xr, xi, yr, yi, s, m, twr, twi, inv);
   else if (r == 2) stage2(xr, xi, yr, yi, s, m, twr, twi, inv);
