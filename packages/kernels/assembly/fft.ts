@@ -38,8 +38,8 @@ const S2: f32 = 0.5877852522924732; // sin(4 pi/5)
 }
 
 @inline function twSplat(tw: usize, idx: i32, neg: bool): v128 {
-  const v = load<f32>(tw + ((<usize>idx) << 2));
-  return f32x4.splat(neg ? -v : v);
+  const v = v128.load32_splat(tw + ((<usize>idx) << 2));
+  return neg ? f32x4.neg(v) : v;
 }
 
 // ---- radix 2 ---------------------------------------------------------------------------------
@@ -221,8 +221,8 @@ const RSQRT2: f32 = 0.7071067811865476;
 
 /** Twiddle j (1..7) of this butterfly, splatted: tw[(j-1)*m + p] (twp points at tw[p]). */
 @inline function tw8(twp: usize, mb: usize, j: i32, neg: bool): v128 {
-  const v = load<f32>(twp + <usize>(j - 1) * mb);
-  return f32x4.splat(neg ? -v : v);
+  const v = v128.load32_splat(twp + <usize>(j - 1) * mb);
+  return neg ? f32x4.neg(v) : v;
 }
 
 /** Store (er + tr, ei + ti) at output k and (er - tr, ei - ti) at k + 4, times their twiddles. */
