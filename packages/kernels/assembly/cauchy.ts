@@ -93,6 +93,10 @@ export function cauchyConj(
   vRe: usize, vIm: usize, zRe: usize, zIm: usize, wRe: usize, wIm: usize,
   outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32, S: i32,
 ): void {
+  if (S == 1) {
+    cauchyConj1(vRe, vIm, zRe, zIm, wRe, wIm, outRe, outIm, H, N, M, zStride);
+    return;
+  }
   const setStride = (<usize>(H * M)) << 2; // bytes between numerator sets in out
   const vSetStride = (<usize>(H * N)) << 2;
   const zLo = (<usize>(zStride == 0 ? M : H * M)) << 2;
@@ -174,6 +178,81 @@ export function cauchyConj(
         store<f32>(outRe + so, ar);
         store<f32>(outIm + so, ai);
       }
+    }
+  }
+}
+
+/** cauchyConj for one numerator set: accumulators in registers, 8 nodes per iteration. */
+function cauchyConj1(
+  vRe: usize, vIm: usize, zRe: usize, zIm: usize, wRe: usize, wIm: usize,
+  outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32,
+): void {
+  const zLo = (<usize>(zStride == 0 ? M : H * M)) << 2;
+  const wLo = (<usize>(H * N)) << 2;
+  for (let h = 0; h < H; h++) {
+    const zo = (<usize>(h * zStride)) << 2;
+    const po = (<usize>(h * N)) << 2;
+    const oo = (<usize>(h * M)) << 2;
+    let m = 0;
+    for (; m + 8 <= M; m += 8) {
+      const mo = zo + ((<usize>m) << 2);
+      const zr0 = v128.load(zRe + mo), zi0 = v128.load(zIm + mo);
+      const zr1 = v128.load(zRe + mo + 16), zi1 = v128.load(zIm + mo + 16);
+      const lr0 = v128.load(zRe + zLo + mo), li0 = v128.load(zIm + zLo + mo);
+      const lr1 = v128.load(zRe + zLo + mo + 16), li1 = v128.load(zIm + zLo + mo + 16);
+      let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
+      for (let n = 0; n < N; n++) {
+        const no = po + ((<usize>n) << 2);
+        const wrs = load<f32>(wRe + no), wis = load<f32>(wIm + no);
+        const vrs = load<f32>(vRe + no), vis = load<f32>(vIm + no);
+        const wr = f32x4.splat(wrs), wi = f32x4.splat(wis);
+        const wrl = v128.load32_splat(wRe + wLo + no), wil = v128.load32_splat(wIm + wLo + no);
+        const x0 = f32x4.add(f32x4.sub(zr0, wr), f32x4.sub(lr0, wrl)), x1 = f32x4.add(f32x4.sub(zr1, wr), f32x4.sub(lr1, wrl));
+        const m0 = f32x4.add(f32x4.sub(zi0, wi), f32x4.sub(li0, wil)), p0 = f32x4.add(f32x4.add(zi0, wi), f32x4.add(li0, wil));
+        const m1 = f32x4.add(f32x4.sub(zi1, wi), f32x4.sub(li1, wil)), p1 = f32x4.add(f32x4.add(zi1, wi), f32x4.add(li1, wil));
+        const dr0 = f32x4.sub(f32x4.mul(x0, x0), f32x4.mul(m0, p0));
+        const dr1 = f32x4.sub(f32x4.mul(x1, x1), f32x4.mul(m1, p1));
+        const di0 = f32x4.mul(f32x4.add(x0, x0), zi0);
+        const di1 = f32x4.mul(f32x4.add(x1, x1), zi1);
+        const inv0 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr0, dr0), f32x4.mul(di0, di0)));
+        const inv1 = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr1, dr1), f32x4.mul(di1, di1)));
+        const qr0 = f32x4.mul(dr0, inv0), qi0 = f32x4.neg(f32x4.mul(di0, inv0));
+        const qr1 = f32x4.mul(dr1, inv1), qi1 = f32x4.neg(f32x4.mul(di1, inv1));
+        const a = f32x4.splat(vrs + vrs), b = f32x4.splat(<f32>2.0 * (vrs * wrs + vis * wis));
+        const nr0 = f32x4.sub(f32x4.mul(a, zr0), b), ni0 = f32x4.mul(a, zi0);
+        const nr1 = f32x4.sub(f32x4.mul(a, zr1), b), ni1 = f32x4.mul(a, zi1);
+        ar0 = f32x4.add(ar0, f32x4.sub(f32x4.mul(nr0, qr0), f32x4.mul(ni0, qi0)));
+        ai0 = f32x4.add(ai0, f32x4.add(f32x4.mul(nr0, qi0), f32x4.mul(ni0, qr0)));
+        ar1 = f32x4.add(ar1, f32x4.sub(f32x4.mul(nr1, qr1), f32x4.mul(ni1, qi1)));
+        ai1 = f32x4.add(ai1, f32x4.add(f32x4.mul(nr1, qi1), f32x4.mul(ni1, qr1)));
+      }
+      const oo8 = oo + ((<usize>m) << 2);
+      v128.store(outRe + oo8, ar0);
+      v128.store(outIm + oo8, ai0);
+      v128.store(outRe + oo8 + 16, ar1);
+      v128.store(outIm + oo8 + 16, ai1);
+    }
+    for (; m < M; m++) {
+      const mo = (<usize>m) << 2;
+      const zr = load<f32>(zRe + zo + mo), zi = load<f32>(zIm + zo + mo);
+      const zrl = load<f32>(zRe + zLo + zo + mo), zil = load<f32>(zIm + zLo + zo + mo);
+      let ar: f32 = 0, ai: f32 = 0;
+      for (let n = 0; n < N; n++) {
+        const no = po + ((<usize>n) << 2);
+        const wr = load<f32>(wRe + no), wi = load<f32>(wIm + no);
+        const wrl = load<f32>(wRe + wLo + no), wil = load<f32>(wIm + wLo + no);
+        const vr = load<f32>(vRe + no), vi = load<f32>(vIm + no);
+        const x = (zr - wr) + (zrl - wrl);
+        const dr = x * x - ((zi - wi) + (zil - wil)) * ((zi + wi) + (zil + wil)), di: f32 = (x + x) * zi;
+        const inv: f32 = 1 / (dr * dr + di * di);
+        const qr = dr * inv, qi = -di * inv;
+        const a: f32 = vr + vr;
+        const nr: f32 = a * zr - 2.0 * (vr * wr + vi * wi), ni: f32 = a * zi;
+        ar += nr * qr - ni * qi;
+        ai += nr * qi + ni * qr;
+      }
+      store<f32>(outRe + oo + mo, ar);
+      store<f32>(outIm + oo + mo, ai);
     }
   }
 }
