@@ -65,6 +65,32 @@ describe.each(BACKENDS)("streaming S4 block (%s)", (backend) => {
     mode.dispose();
   });
 
+  it.each(causal.map((c) => [c.name, c] as const))("prefill a chunk, then stream the rest == golden: %s", async (_n, c) => {
+    const k = await kernelsFor(backend);
+    const u = realOf(c.inputs, "u"); // (B, L, H)
+    const [B, L, H] = u.shape;
+    const P = Math.floor(L / 2) + 1;
+    const mode = modeFor(k, c).setupStep();
+    const s = mode.blockStepper({ batch: B, weight: realOf(c.inputs, "W").data, bias: realOf(c.inputs, "bias").data });
+    // The chunk in (B, H, P) layout.
+    const chunk = new Float64Array(B * H * P);
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < H; h++) for (let t = 0; t < P; t++) chunk[(b * H + h) * P + t] = u.data[(b * L + t) * H + h];
+    const yc = s.prefill(chunk);
+    const y = new Float64Array(B * L * H);
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < H; h++) for (let t = 0; t < P; t++) y[(b * L + t) * H + h] = yc[(b * H + h) * P + t];
+    const f = new Float64Array(B * H);
+    for (let t = P; t < L; t++) {
+      for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) f[b * H + h] = u.data[(b * L + t) * H + h];
+      const yt = s.step(f);
+      for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) y[(b * L + t) * H + h] = yt[b * H + h];
+    }
+    expect(relErrorReal(y, realOf(c.outputs, "y").data)).toBeLessThanOrEqual(TOL[backend]);
+    s.dispose();
+    mode.dispose();
+  });
+
   it("validates weights, frames and out", async () => {
     const k = await kernelsFor(backend);
     const c = causal[0];

@@ -11,6 +11,7 @@ import {
   type ElementwisePlan,
   type FloatArray,
   type GLUPlan,
+  type LinearPlan,
   S4StateError,
   type SSMState,
   type StepLinearPlan,
@@ -42,11 +43,18 @@ export class FusedBlockStepper {
   private ioView: Float32Array | null = null;
   private zView: Float32Array | null = null;
   private disposed = false;
+  private linL: LinearPlan | null = null;
+  private readonly mode: StepMode;
+  private readonly weight: FloatArray;
+  private readonly bias: FloatArray | null;
 
   /** @internal made by StepMode.blockStepper(). */
   constructor(mode: StepMode, plan: StepPlan, options: FusedBlockStepperOptions) {
     const k = mode.kernels;
     const H = mode.channels;
+    this.mode = mode;
+    this.weight = options.weight.slice();
+    this.bias = options.bias ? options.bias.slice() : null;
     this.plan = plan;
     this.batch = plan.batch;
     this.channels = H;
@@ -107,6 +115,28 @@ export class FusedBlockStepper {
     return y;
   }
 
+  /**
+   * A chunk u (B, H, L) -> block output (B, H, L), leaving the state at the chunk's end (chunked
+   * prefill, then stream with step()). Uses the position-wise Linear plan (made on first use).
+   */
+  prefill(chunk: FloatArray, out?: FloatArray): FloatArray {
+    this.assertLive("blockStepper.prefill");
+    const bh = this.batch * this.channels;
+    const g = this.plan.run(chunk, this.st);
+    const length = g.length / bh;
+    this.gelu.apply(g, g);
+    if (!this.linL) {
+      this.linL = this.mode.kernels.linear({
+        inFeatures: this.channels,
+        outFeatures: 2 * this.channels,
+        weight: this.weight,
+        bias: this.bias,
+      });
+    }
+    const z = this.linL.apply(g, { batch: this.batch, length });
+    return this.glu.apply(z, { batch: this.batch, length }, out);
+  }
+
   /** Back to the zero state. */
   reset(): void {
     this.assertLive("blockStepper.reset");
@@ -121,6 +151,7 @@ export class FusedBlockStepper {
     this.lin.dispose();
     this.gelu.dispose();
     this.glu.dispose();
+    this.linL?.dispose();
     this.wasm?.ws.dispose();
   }
 
