@@ -198,3 +198,23 @@ describe("loadOfficial: channels = 2 (not bidirectional) against a direct float6
     model.dispose();
   });
 });
+
+describe("loadOfficial: transposed = false takes and returns (B, L, H)", () => {
+  it("s4d_block with transposed false reproduces io.json y, transposed", async () => {
+    const { bytes, config, io } = fixture("s4d_block");
+    const model = await loadOfficial(bytes, { ...config, args: { ...config.args, transposed: false } }, { backend: "js" });
+    const cs = io.cases[0];
+    const u = realOf(cs.inputs, "u");
+    const [B, H, L] = u.shape;
+    const swap = (x: ArrayLike<number>, d1: number, d2: number) => {
+      // (B, d1, d2) -> (B, d2, d1)
+      const out = new Float64Array(x.length);
+      for (let b = 0; b < B; b++)
+        for (let i = 0; i < d1; i++) for (let j = 0; j < d2; j++) out[(b * d2 + j) * d1 + i] = x[(b * d1 + i) * d2 + j];
+      return out;
+    };
+    const y = model.forward(swap(u.data, H, L), { batch: B, length: L });
+    expect(relErrorReal(swap(y, L, H), realOf(cs.outputs, "y").data)).toBeLessThanOrEqual(TOL.js);
+    model.dispose();
+  });
+});
