@@ -208,11 +208,21 @@ function parseEntry(
   return { name, dtype: dtype as SafetensorsDtype, shape: shape as number[], begin, end };
 }
 
+/** True on little-endian hosts (all mainstream ones): the file's bytes are then the array's. */
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Fresh little-endian decode of one tensor's bytes (copied first: the slice may be unaligned). */
 function decode(dtype: SafetensorsDtype, slice: Uint8Array): TensorData {
   const copy = slice.slice();
-  const dv = new DataView(copy.buffer);
   const count = copy.length / DTYPE_BYTES[dtype];
+  // The copy starts a fresh, aligned buffer: on a little-endian host it can be viewed directly.
+  if (HOST_LE) {
+    if (dtype === "F32") return new Float32Array(copy.buffer, 0, count);
+    if (dtype === "F64") return new Float64Array(copy.buffer, 0, count);
+    if (dtype === "I32") return new Int32Array(copy.buffer, 0, count);
+    if (dtype === "I64") return new BigInt64Array(copy.buffer, 0, count);
+  }
+  const dv = new DataView(copy.buffer);
   switch (dtype) {
     case "F64": {
       const out = new Float64Array(count);
