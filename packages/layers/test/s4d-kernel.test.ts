@@ -2,6 +2,7 @@ import { complexOf, realOf, relErrorReal } from "@s4wasm/golden";
 import { readGolden } from "@s4wasm/golden/node";
 import { S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
+import type { SSMKernelSource } from "../src/block/s4-block.js";
 import { diagInit, randomC, randomLogDt } from "../src/hippo/index.js";
 import { fromS4dPy, fromS4PyDiag, S4DKernel, s4dKernel } from "../src/kernel/index.js";
 import { discretizeS4D } from "../src/ssm/discretize.js";
@@ -93,6 +94,18 @@ describe.each(BACKENDS)("S4D kernel (%s)", (backend) => {
       expect(relErrorReal(kern.kernel(L), recurrenceKernel(p, disc, L))).toBeLessThanOrEqual(backend === "js" ? 1e-10 : 1e-5);
       kern.dispose();
     }
+  });
+
+  it("is an SSMKernelSource an S4Block can take (kernel(L), version, stepSource)", async () => {
+    const k = await kernelsFor(backend);
+    const H = 2;
+    const { A, B } = diagInit("diag-lin", 8, H);
+    const kern = new S4DKernel(k, { H, N2: 4, channels: 1, logDt: randomLogDt(H, 1), A, B, C: randomC(1, H, 4, 2) });
+    const src: SSMKernelSource = kern;
+    expect(src.kernel(10).length).toBe(H * 10);
+    const step = src.stepSource(new Float64Array(H));
+    expect(step && "s4d" in step ? step.s4d.H : -1).toBe(H);
+    kern.dispose();
   });
 
   it("rejects bad shapes, L < 1, non-finite values, unstable A and use after dispose", async () => {
