@@ -11,7 +11,10 @@
  * Convention (official): x_k = dA x_{k-1} + dB u_k, then y_k reads the NEW state, so the step
  * output over L steps equals the causal convolution with K (K[0] = C dB) plus D u.
  * DPLR layers step densely by default (the official "dense" mode, O(N^2) per channel); pass
- * dplrMode: "linear" for the O(N) Woodbury step of a rank-1 DPLR system (same recurrence).
+ * dplrMode: "linear" for the O(N) Woodbury step of a rank-1 DPLR system, or "diagonal" for dA
+ * diagonalised once (refused when the eigenbasis is ill-conditioned, e.g. HiPPO-LegS N >= 16).
+ * All three compute the same recurrence. stepper({ batch }) gives a handle owning its state;
+ * blockStepper({ batch, weight, bias }) adds the S4Block tail (GELU -> Linear -> GLU) per frame.
  * Frames are row-major (B, H); chunks (B, H, L). Results are Float32Array on wasm, Float64Array on js.
  */
 import {
