@@ -59,8 +59,8 @@ function tileGlu(a: usize, lda: usize, gateOff: usize, b: usize, c: usize, ldc: 
 // @ts-ignore: decorator
 @inline
 function scalarGlu(w: usize, lda: usize, gateOff: usize, x: usize, ldx: usize, K: i32, bias: usize, g: i32, G: i32): f32 {
-  let v: f32 = bias == 0 ? 0 : load<f32>(bias + ((<usize>g) << 2));
-  let z: f32 = bias == 0 ? 0 : load<f32>(bias + ((<usize>(G + g)) << 2));
+  let v: f32 = bias == 0 ? <usize>0 : load<f32>(bias + ((<usize>g) << 2));
+  let z: f32 = bias == 0 ? <usize>0 : load<f32>(bias + ((<usize>(G + g)) << 2));
   const a = w + <usize>g * lda;
   for (let k = 0; k < K; k++) {
     const xv = load<f32>(x + <usize>k * ldx);
@@ -78,7 +78,7 @@ export function linearGluBHL(x: usize, w: usize, bias: usize, y: usize, B: i32, 
   const ldy = ldx;
   const gateOff = <usize>G * lda;
   const panelBytes = <usize>K * 32;
-  const biasGate = bias == 0 ? 0 : bias + ((<usize>G) << 2);
+  const biasGate = bias == 0 ? <usize>0 : bias + ((<usize>G) << 2);
   for (let bi = 0; bi < B; bi++) {
     const xb = x + <usize>bi * <usize>H * ldx;
     const yb = y + <usize>bi * <usize>G * ldy;
@@ -103,11 +103,11 @@ export function linearGluBHL(x: usize, w: usize, bias: usize, y: usize, B: i32, 
           let g = g0;
           for (; g + 2 <= gEnd; g += 2) {
             const gb = (<usize>g) << 2;
-            tileGlu(w + <usize>g * lda, lda, gateOff, panel, yb + <usize>g * ldy + nb, ldy, K, bias == 0 ? 0 : bias + gb, bias == 0 ? 0 : biasGate + gb, true);
+            tileGlu(w + <usize>g * lda, lda, gateOff, panel, yb + <usize>g * ldy + nb, ldy, K, bias == 0 ? <usize>0 : bias + gb, bias == 0 ? <usize>0 : biasGate + gb, true);
           }
           if (g < gEnd) {
             const gb = (<usize>g) << 2;
-            tileGlu(w + <usize>g * lda, lda, gateOff, panel, yb + <usize>g * ldy + nb, ldy, K, bias == 0 ? 0 : bias + gb, bias == 0 ? 0 : biasGate + gb, false);
+            tileGlu(w + <usize>g * lda, lda, gateOff, panel, yb + <usize>g * ldy + nb, ldy, K, bias == 0 ? <usize>0 : bias + gb, bias == 0 ? <usize>0 : biasGate + gb, false);
           }
         }
         for (let n = n0 + (nPanels << 3); n < nEnd; n++) {
