@@ -59,8 +59,8 @@ function tileGlu(a: usize, lda: usize, gateOff: usize, b: usize, c: usize, ldc: 
 // @ts-ignore: decorator
 @inline
 function scalarGlu(w: usize, lda: usize, gateOff: usize, x: usize, ldx: usize, K: i32, bias: usize, g: i32, G: i32): f32 {
-  let v: f32 = bias == 0 ? <usize>0 : load<f32>(bias + ((<usize>g) << 2));
-  let z: f32 = bias == 0 ? <usize>0 : load<f32>(bias + ((<usize>(G + g)) << 2));
+  let v: f32 = bias == 0 ? <f32>0 : load<f32>(bias + ((<usize>g) << 2));
+  let z: f32 = bias == 0 ? <f32>0 : load<f32>(bias + ((<usize>(G + g)) << 2));
   const a = w + <usize>g * lda;
   for (let k = 0; k < K; k++) {
     const xv = load<f32>(x + <usize>k * ldx);
