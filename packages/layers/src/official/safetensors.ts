@@ -69,7 +69,11 @@ const DTYPES = Object.keys(DTYPE_BYTES) as SafetensorsDtype[];
 
 function asBytes(input: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array {
   if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  // instanceof fails for buffers from another realm (iframes, worker messages): check the tag too.
+  const tag = Object.prototype.toString.call(input);
+  if (input instanceof ArrayBuffer || tag === "[object ArrayBuffer]" || tag === "[object SharedArrayBuffer]") {
+    return new Uint8Array(input as ArrayBuffer);
+  }
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new SafetensorsError("header-structure", `expected bytes (Uint8Array or ArrayBuffer), got ${typeof input}`);
 }
