@@ -205,11 +205,38 @@ function twMul(yr: Float64Array, yi: Float64Array, o: number, ur: number, ui: nu
   yi[o] = ur * v + ui * w;
 }
 
-const W8 = Array.from({ length: 8 }, (_, k) => [Math.cos((2 * Math.PI * k) / 8), Math.sin((2 * Math.PI * k) / 8)]);
-const T8r = new Float64Array(8);
-const T8i = new Float64Array(8);
+const RSQRT2 = Math.SQRT1_2;
+const E8r = new Float64Array(4);
+const E8i = new Float64Array(4);
+const O8r = new Float64Array(4);
+const O8i = new Float64Array(4);
 
-/** Radix-8 butterfly as a direct 8-point DFT (the reference; the wasm kernel splits it 2 x 4). */
+/** 4-point DFT of x[i0 + t*st], t = 0..3, into (outR, outI); sg = -1 forward, +1 inverse. */
+function dft4(xr: Plane, xi: Plane, i0: number, st: number, sg: number, outR: Float64Array, outI: Float64Array): void {
+  const ar = xr[i0];
+  const ai = xi[i0];
+  const br = xr[i0 + st];
+  const bi = xi[i0 + st];
+  const cr = xr[i0 + 2 * st];
+  const ci = xi[i0 + 2 * st];
+  const dr = xr[i0 + 3 * st];
+  const di = xi[i0 + 3 * st];
+  const jR = -sg * (bi - di);
+  const jI = sg * (br - dr);
+  outR[0] = ar + cr + br + dr;
+  outI[0] = ai + ci + bi + di;
+  outR[1] = ar - cr + jR;
+  outI[1] = ai - ci + jI;
+  outR[2] = ar + cr - br - dr;
+  outI[2] = ai + ci - bi - di;
+  outR[3] = ar - cr - jR;
+  outI[3] = ai - ci - jI;
+}
+
+/**
+ * Radix-8 butterfly split 2 x 4 like the wasm kernel: X[k] = E[k] + W8^k O[k],
+ * X[k+4] = E[k] - W8^k O[k], E and O the DFT4 of the even and odd inputs; then stage twiddles.
+ */
 function runDft8(
   xr: Plane,
   xi: Plane,
@@ -226,23 +253,23 @@ function runDft8(
   tsg: number,
 ): void {
   const sm = s * m;
-  for (let t = 0; t < 8; t++) {
-    T8r[t] = xr[i0 + t * sm];
-    T8i[t] = xi[i0 + t * sm];
-  }
-  for (let j = 0; j < 8; j++) {
-    let ar = 0;
-    let ai = 0;
-    for (let t = 0; t < 8; t++) {
-      const [c, sn] = W8[(j * t) % 8];
-      const v = sg * sn;
-      ar += T8r[t] * c - T8i[t] * v;
-      ai += T8r[t] * v + T8i[t] * c;
-    }
-    if (j === 0) {
-      yr[o0] = ar;
-      yi[o0] = ai;
-    } else twMul(yr, yi, o0 + j * s, ar, ai, twRe[(j - 1) * m + p], tsg * twIm[(j - 1) * m + p]);
+  dft4(xr, xi, i0, 2 * sm, sg, E8r, E8i);
+  dft4(xr, xi, i0 + sm, 2 * sm, sg, O8r, O8i);
+  for (let k = 0; k < 4; k++) {
+    // W8^k = exp(sg * 2 pi i k / 8)
+    const c = k === 0 ? 1 : k === 2 ? 0 : k === 1 ? RSQRT2 : -RSQRT2;
+    const v = sg * (k === 0 ? 0 : k === 2 ? 1 : RSQRT2);
+    const tr = O8r[k] * c - O8i[k] * v;
+    const ti = O8r[k] * v + O8i[k] * c;
+    const ur = E8r[k] + tr;
+    const ui = E8i[k] + ti;
+    const lr = E8r[k] - tr;
+    const li = E8i[k] - ti;
+    if (k === 0) {
+      yr[o0] = ur;
+      yi[o0] = ui;
+    } else twMul(yr, yi, o0 + k * s, ur, ui, twRe[(k - 1) * m + p], tsg * twIm[(k - 1) * m + p]);
+    twMul(yr, yi, o0 + (k + 4) * s, lr, li, twRe[(k + 3) * m + p], tsg * twIm[(k + 3) * m + p]);
   }
 }
 
