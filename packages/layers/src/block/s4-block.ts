@@ -54,8 +54,6 @@ export class S4Block {
   readonly conv: FFTConv;
   private readonly linear: LinearPlan;
   private readonly glu: GLUPlan;
-  /** Linear(channels*H, 2H) with the GLU fused in the same pass: what forward runs (z never stored). */
-  private readonly linearGlu: LinearPlan;
   private readonly ws: Workspace | null;
   private readonly io: GrowingBuffers | null;
   private disposed = false;
@@ -77,14 +75,6 @@ export class S4Block {
     validate.checkFloatArray("S4Block(bias)", parts.bias, 2 * H, "2*H");
     this.linear = kernels.linear({ inFeatures, outFeatures: 2 * H, weight: parts.weight, bias: parts.bias, layout: "BHL" });
     this.glu = kernels.glu({ channels: H, layout: "BHL" });
-    this.linearGlu = kernels.linear({
-      inFeatures,
-      outFeatures: 2 * H,
-      weight: parts.weight,
-      bias: parts.bias,
-      layout: "BHL",
-      glu: true,
-    });
     this.ws = kernels.runtime ? kernels.workspace() : null;
     this.io = this.ws ? new GrowingBuffers(this.ws, 2) : null;
   }
@@ -123,7 +113,8 @@ export class S4Block {
 
   private forwardJs(u: FloatArray, batch: number, L: number): FloatArray {
     const g = this.conv.forward(u, batch, L);
-    return this.linearGlu.apply(g, { batch, length: L });
+    const z = this.linear.apply(g, { batch, length: L });
+    return this.glu.apply(z, { batch, length: L });
   }
 
   private forwardWasm(u: FloatArray, batch: number, L: number): FloatArray {
@@ -131,12 +122,13 @@ export class S4Block {
     const rows = this.conv.outChannels;
     const io = this.io as GrowingBuffers;
     const a = io.get(0, batch * Math.max(rows, H) * L);
-    const y = io.get(1, batch * H * L);
+    const z = io.get(1, batch * 2 * H * L);
     const aPtr = a.ptr;
     a.view.set(rows === H ? u : repeatChannels(u, batch, H, L, rows / H));
     this.conv.forwardPtr(aPtr, aPtr, batch, L);
-    this.linearGlu.applyPtr(aPtr, y.ptr, batch, L);
-    return y.view.slice(0, batch * H * L);
+    this.linear.applyPtr(aPtr, z.ptr, batch, L);
+    this.glu.applyPtr(z.ptr, aPtr, batch, L);
+    return a.view.slice(0, batch * H * L);
   }
 
   /**
@@ -166,7 +158,6 @@ export class S4Block {
     // The block owns its SSM kernel generator (made for it by createS4Block / loadOfficial).
     this.parts.kernel.dispose?.();
     this.linear.dispose();
-    this.linearGlu.dispose();
     this.glu.dispose();
     this.ws?.dispose();
   }
