@@ -121,6 +121,8 @@ describe.each(BACKENDS)("S4 DPLR kernel (%s)", (backend) => {
     [2, 1, 8, 2, 24],
     [2, 2, 8, 1, 33],
     [1, 3, 12, 2, 50],
+    [2, 1, 8, 1, 1],
+    [2, 1, 8, 1, 2],
   ])("via Cauchy == powering the dense discrete A (H=%i rank=%i N=%i channels=%i L=%i)", async (H, rank, N, channels, L) => {
     const k = await kernelsFor(backend);
     const p = randomDPLR(H, N, rank, channels, 11 * H + rank);
