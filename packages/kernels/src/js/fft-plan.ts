@@ -273,8 +273,64 @@ function runDft8(
   }
 }
 
+/** The radix-4 stage (the common one) with its twiddles loaded once per p. */
+function runStage4(st: FFTStage, xr: Plane, xi: Plane, yr: Float64Array, yi: Float64Array, sg: number): void {
+  const { s, m, twRe, twIm } = st;
+  const tsg = -sg;
+  const sm = s * m;
+  for (let p = 0; p < m; p++) {
+    const w1 = twRe[p];
+    const v1 = tsg * twIm[p];
+    const w2 = twRe[m + p];
+    const v2 = tsg * twIm[m + p];
+    const w3 = twRe[2 * m + p];
+    const v3 = tsg * twIm[2 * m + p];
+    const ib = s * p;
+    const ob = 4 * s * p;
+    for (let q = 0; q < s; q++) {
+      const i0 = ib + q;
+      const o0 = ob + q;
+      const ar = xr[i0];
+      const ai = xi[i0];
+      const br = xr[i0 + sm];
+      const bi = xi[i0 + sm];
+      const cr = xr[i0 + 2 * sm];
+      const ci = xi[i0 + 2 * sm];
+      const dr = xr[i0 + 3 * sm];
+      const di = xi[i0 + 3 * sm];
+      const apcR = ar + cr;
+      const apcI = ai + ci;
+      const amcR = ar - cr;
+      const amcI = ai - ci;
+      const bpdR = br + dr;
+      const bpdI = bi + di;
+      // sg*i*(b-d): forward -i(b-d), inverse +i(b-d)
+      const jR = -sg * (bi - di);
+      const jI = sg * (br - dr);
+      yr[o0] = apcR + bpdR;
+      yi[o0] = apcI + bpdI;
+      const t1r = amcR + jR;
+      const t1i = amcI + jI;
+      const t2r = apcR - bpdR;
+      const t2i = apcI - bpdI;
+      const t3r = amcR - jR;
+      const t3i = amcI - jI;
+      yr[o0 + s] = t1r * w1 - t1i * v1;
+      yi[o0 + s] = t1r * v1 + t1i * w1;
+      yr[o0 + 2 * s] = t2r * w2 - t2i * v2;
+      yi[o0 + 2 * s] = t2r * v2 + t2i * w2;
+      yr[o0 + 3 * s] = t3r * w3 - t3i * v3;
+      yi[o0 + 3 * s] = t3r * v3 + t3i * w3;
+    }
+  }
+}
+
 /** One Stockham stage in float64 (see the file header); sg = -1 forward, +1 inverse. */
 function runStage(st: FFTStage, xr: Plane, xi: Plane, yr: Float64Array, yi: Float64Array, sg: number): void {
+  if (st.radix === 4) {
+    runStage4(st, xr, xi, yr, yi, sg);
+    return;
+  }
   const { radix: r, s, m, twRe, twIm } = st;
   const tsg = -sg; // twiddles are stored for the forward direction; inverse conjugates them
   for (let p = 0; p < m; p++) {
@@ -294,45 +350,6 @@ function runStage(st: FFTStage, xr: Plane, xi: Plane, yr: Float64Array, yi: Floa
         const di = ai - bi;
         yr[o0 + s] = dr * w - di * v;
         yi[o0 + s] = dr * v + di * w;
-      } else if (r === 4) {
-        const sm = s * m;
-        const ar = xr[i0];
-        const ai = xi[i0];
-        const br = xr[i0 + sm];
-        const bi = xi[i0 + sm];
-        const cr = xr[i0 + 2 * sm];
-        const ci = xi[i0 + 2 * sm];
-        const dr = xr[i0 + 3 * sm];
-        const di = xi[i0 + 3 * sm];
-        const apcR = ar + cr;
-        const apcI = ai + ci;
-        const amcR = ar - cr;
-        const amcI = ai - ci;
-        const bpdR = br + dr;
-        const bpdI = bi + di;
-        // sg*i*(b-d): forward -i(b-d), inverse +i(b-d)
-        const jR = -sg * (bi - di);
-        const jI = sg * (br - dr);
-        yr[o0] = apcR + bpdR;
-        yi[o0] = apcI + bpdI;
-        const t1r = amcR + jR;
-        const t1i = amcI + jI;
-        const t2r = apcR - bpdR;
-        const t2i = apcI - bpdI;
-        const t3r = amcR - jR;
-        const t3i = amcI - jI;
-        let w = twRe[p];
-        let v = tsg * twIm[p];
-        yr[o0 + s] = t1r * w - t1i * v;
-        yi[o0 + s] = t1r * v + t1i * w;
-        w = twRe[m + p];
-        v = tsg * twIm[m + p];
-        yr[o0 + 2 * s] = t2r * w - t2i * v;
-        yi[o0 + 2 * s] = t2r * v + t2i * w;
-        w = twRe[2 * m + p];
-        v = tsg * twIm[2 * m + p];
-        yr[o0 + 3 * s] = t3r * w - t3i * v;
-        yi[o0 + 3 * s] = t3r * v + t3i * w;
       } else if (r === 8) {
         runDft8(xr, xi, yr, yi, i0, o0, s, m, p, twRe, twIm, sg, tsg);
       } else if (r === 3) {
