@@ -45,6 +45,7 @@ program
     new Option("--sizes <list>", "comma-separated sizes replacing each suite's defaults (n or L)").argParser(positiveInts),
   )
   .option("--quick", "tiny sizes, few repeats: proves every path runs and validates", false)
+  .option("--full", "every size of every suite (default when --suite is given; all suites then take ~15 min)")
   .option("--json <file>", "write {machine, records} as JSON")
   .option("--md <file>", "write a markdown report")
   .option("--html <file>", "write a self-contained HTML report with log–log charts")
@@ -54,6 +55,7 @@ program
       suites: opts.suite,
       sizes: opts.sizes,
       quick: opts.quick,
+      full: opts.full,
       json: opts.json,
       md: opts.md,
       html: opts.html,
@@ -67,6 +69,7 @@ program
   .addOption(new Option("--suite <names>", "comma-separated suites").argParser(suiteNames))
   .addOption(new Option("--sizes <list>", "comma-separated sizes replacing each suite's defaults").argParser(positiveInts))
   .option("--quick", "tiny sizes, few repeats", false)
+  .option("--full", "every size of every suite (default when --suite is given)")
   .addOption(new Option("--repeats <n>", "timed repeats per contender (default 7)").argParser((v) => positiveInts(v)[0]))
   .option("--json <file>", "write {machine, records} as JSON")
   .option("--md <file>", "write a markdown report")
@@ -78,6 +81,7 @@ program
       suites: opts.suite,
       sizes: opts.sizes,
       quick: opts.quick,
+      full: opts.full,
       repeats: opts.repeats,
       json: opts.json,
       md: opts.md,

@@ -34,13 +34,16 @@ async function main(): Promise<void> {
   const names = q.get("suite")?.split(",").filter(Boolean);
   const sizes = q.get("sizes")?.split(",").map(Number);
   const repeats = Number(q.get("repeats") ?? 7);
+  const budgetMs = q.get("repeats") ? undefined : 1500;
   const suites = names ? SUITES.filter((s) => names.includes(s.name)) : SUITES;
+  // As the CLI: named suites run at every size, the default run of all suites a shorter subset.
+  const full = q.get("full") === "1" || Boolean(names);
   const status = document.getElementById("status") as HTMLElement;
   const out = document.getElementById("table") as HTMLElement;
-  const timing = quick ? { batchMs: 2, repeats: 3 } : { batchMs: 40, repeats };
+  const timing = quick ? { batchMs: 2, repeats: 3 } : { batchMs: 40, repeats, budgetMs };
   const records: BenchRecord[] = [];
   for (const suite of suites) {
-    const recs = await runSuite(suite, { quick, sizes }, timing, {
+    const recs = await runSuite(suite, { quick, sizes, full }, timing, {
       onStep: (label) => {
         status.textContent = `running ${label}`;
         console.log(`progress ${label}`);

@@ -16,6 +16,7 @@ export interface BrowserArgs {
   suites?: string[];
   sizes?: number[];
   quick: boolean;
+  full?: boolean;
   repeats?: number;
   json?: string;
   md?: string;
@@ -57,6 +58,7 @@ export async function browserCommand(args: BrowserArgs): Promise<number> {
   if (args.suites) q.set("suite", args.suites.join(","));
   if (args.sizes) q.set("sizes", args.sizes.join(","));
   if (args.quick) q.set("quick", "1");
+  if (args.full) q.set("full", "1");
   if (args.repeats) q.set("repeats", String(args.repeats));
   const url = `http://127.0.0.1:${port}/?${q}`;
   console.log(`browser: ${url} in headless Chromium (${args.chromium})`);

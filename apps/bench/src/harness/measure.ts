@@ -1,11 +1,18 @@
 // Timing: warm up, size a batch of calls to a target time, then time several batches and keep
-// per-call median / min / max. One process, contenders measured side by side per case.
+// per-call median / min / max. The contenders of one case are timed interleaved — one batch of
+// each in turn, round after round — so a burst of load on this shared machine hits them all
+// alike and their ratios stay meaningful even when absolute times swing.
 
 export interface MeasureOptions {
   /** Target wall time of one timed batch, in ms. */
   batchMs: number;
   /** Timed batches (the median is over these). */
   repeats: number;
+  /**
+   * Time budget of one contender's timed batches, in ms: slow contenders (a float64 twin taking
+   * seconds a call) get fewer repeats, never fewer than 3. Default: no budget.
+   */
+  budgetMs?: number;
 }
 
 export interface Timing {
@@ -19,28 +26,59 @@ export interface Timing {
 
 const now = () => performance.now();
 
-/** Time `fn` per call. The first calls warm up the JIT / wasm tiers and size the batch. */
-export function measure(fn: () => void, { batchMs, repeats }: MeasureOptions): Timing {
-  // Warm-up and calibration: double the batch until it takes a quarter of the target.
+interface Plan {
+  fn: () => void;
+  calls: number;
+  repeats: number;
+  samples: number[];
+}
+
+/** Warm-up and calibration: double the batch until it takes a quarter of the target. */
+function calibrate(fn: () => void, { batchMs, repeats, budgetMs }: MeasureOptions): Plan {
   let calls = 1;
+  let perCallMs = 0;
   for (;;) {
     const t0 = now();
     for (let i = 0; i < calls; i++) fn();
     const dt = now() - t0;
     if (dt >= batchMs / 4 || calls >= 1 << 24) {
+      perCallMs = dt / calls;
       calls = Math.max(1, Math.round((calls * batchMs) / Math.max(dt, 1e-3)));
       break;
     }
     calls *= 2;
   }
-  const perCall: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = now();
-    for (let i = 0; i < calls; i++) fn();
-    perCall.push(((now() - t0) * 1e6) / calls);
+  let n = repeats;
+  if (budgetMs !== undefined) n = Math.max(3, Math.min(repeats, Math.floor(budgetMs / Math.max(calls * perCallMs, 1e-3))));
+  return { fn, calls, repeats: n, samples: [] };
+}
+
+function summarize(p: Plan): Timing {
+  const s = [...p.samples].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return { median_ns: median, min_ns: s[0], max_ns: s[s.length - 1], repeats: s.length, calls: p.calls };
+}
+
+/** Time several functions per call, interleaved round by round. */
+export function measureInterleaved(fns: (() => void)[], options: MeasureOptions, onCalibrate?: (i: number) => void): Timing[] {
+  const plans = fns.map((fn, i) => {
+    onCalibrate?.(i);
+    return calibrate(fn, options);
+  });
+  const rounds = Math.max(...plans.map((p) => p.repeats));
+  for (let r = 0; r < rounds; r++) {
+    for (const p of plans) {
+      if (r >= p.repeats) continue;
+      const t0 = now();
+      for (let i = 0; i < p.calls; i++) p.fn();
+      p.samples.push(((now() - t0) * 1e6) / p.calls);
+    }
   }
-  perCall.sort((a, b) => a - b);
-  const mid = perCall.length >> 1;
-  const median = perCall.length % 2 ? perCall[mid] : (perCall[mid - 1] + perCall[mid]) / 2;
-  return { median_ns: median, min_ns: perCall[0], max_ns: perCall[perCall.length - 1], repeats, calls };
+  return plans.map(summarize);
+}
+
+/** Time one function per call. */
+export function measure(fn: () => void, options: MeasureOptions): Timing {
+  return measureInterleaved([fn], options)[0];
 }

@@ -1,8 +1,8 @@
-// Run one suite: for each case build every contender, time them side by side, validate each
+// Run one suite: for each case build every contender, time them side by side (interleaved), validate each
 // against the case's float64 reference, and produce records.
 import { relErrorReal } from "@s4wasm/golden";
 import type { Suite, SuiteOptions } from "../suites/types.js";
-import { type MeasureOptions, measure } from "./measure.js";
+import { type MeasureOptions, measureInterleaved } from "./measure.js";
 import type { BenchRecord } from "./record.js";
 
 /** Float32 contenders must agree with the float64 reference this well, or they are reported wrong. */
@@ -24,9 +24,14 @@ export async function runSuite(
     const reference = c.reference();
     const contenders = await c.contenders();
     try {
-      for (const ct of contenders) {
-        hooks.onStep?.(`${suite.name} ${JSON.stringify(c.params)} ${ct.name}`);
-        const t = measure(ct.run, timing);
+      const label = (i: number) => `${suite.name} ${JSON.stringify(c.params)} ${contenders[i].name}`;
+      const timings = measureInterleaved(
+        contenders.map((ct) => ct.run),
+        timing,
+        (i) => hooks.onStep?.(label(i)),
+      );
+      contenders.forEach((ct, i) => {
+        const t = timings[i];
         let rel: number | null = null;
         let status: BenchRecord["status"] = "unvalidated";
         if (ct.output) {
@@ -48,7 +53,7 @@ export async function runSuite(
         if (c.flops) rec.gflops = c.flops / t.median_ns;
         if (ct.validationNote) rec.note = ct.validationNote;
         records.push(rec);
-      }
+      });
     } finally {
       for (const ct of contenders) ct.dispose?.();
     }

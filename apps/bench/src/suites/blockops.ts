@@ -120,9 +120,9 @@ export const blockOpsSuite: Suite = {
   name: "blockops",
   description:
     "S4 block position-wise ops: Linear(H, 2H) (register-blocked SIMD matmul), erf GELU, GLU, LayerNorm; H = 256, layout (B, H, L), B = 1",
-  cases({ quick, sizes }) {
+  cases({ quick, sizes, full }) {
     const H = quick ? 8 : 256;
-    const Ls = sizes ?? (quick ? [33] : [1024, 4096]);
+    const Ls = sizes ?? (quick ? [33] : full ? [1024, 4096] : [4096]);
     const ops: Op[] = ["linear", "linear+glu", "gelu", "glu", "layernorm"];
     return Ls.flatMap((L) =>
       ops.map(

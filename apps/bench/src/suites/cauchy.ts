@@ -18,8 +18,8 @@ function inputs(H: number, N: number, L: number) {
 export const cauchySuite: Suite = {
   name: "cauchy",
   description: "Cauchy sums over conjugate pairs at L/2 bilinear nodes, LegS poles; includes copies in/out of wasm memory",
-  cases({ quick, sizes }) {
-    return kernelSizes(quick, sizes).map(
+  cases({ quick, sizes, full }) {
+    return kernelSizes(quick, sizes, full).map(
       ({ H, N, L }): SuiteCase => ({
         params: { H, N, L, nodes: L / 2 },
         flops: 24 * H * (N / 2) * (L / 2),

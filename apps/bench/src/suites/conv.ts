@@ -164,9 +164,9 @@ export const convSuite: Suite = {
   name: "conv",
   description:
     "S4 FFT convolution (n = 2L, B = 1, H channels) with the kernel spectrum kept: y = irfft(rfft(u)*S)[:L] + D u; two real FFTs per channel",
-  cases({ quick, sizes }) {
+  cases({ quick, sizes, full }) {
     const H = quick ? 8 : 256;
-    const Ls = sizes ?? (quick ? [64, 100] : [1024, 4096, 16384]);
+    const Ls = sizes ?? (quick ? [64, 100] : full ? [1024, 4096, 16384] : [1024, 4096]);
     return Ls.map((L): SuiteCase => {
       let d: ConvData | null = null;
       const get = () => {

@@ -12,8 +12,8 @@ import type { Contender, Suite, SuiteCase } from "./types.js";
 export const dplrKernelSuite: Suite = {
   name: "dplr-kernel",
   description: "S4 DPLR kernel (rank 1, LegS): Cauchy + Woodbury at L/2+1 nodes, 2/(1+omega), irfft of length L",
-  cases({ quick, sizes }) {
-    return kernelSizes(quick, sizes).map(
+  cases({ quick, sizes, full }) {
+    return kernelSizes(quick, sizes, full).map(
       ({ H, N, L }): SuiteCase => ({
         params: { H, N, L },
         flops: 59 * H * (N / 2) * (Math.floor(L / 2) + 1) + 2.5 * H * L * Math.log2(L),

@@ -194,9 +194,9 @@ export const fftSuite: Suite = {
   name: "fft",
   description:
     "one forward FFT of length n (complex: n points; real: rfft, n//2+1 bins), data already in each library's memory; GFLOP/s = 5 n log2 n (complex) or 2.5 n log2 n (real) per transform",
-  cases({ quick, sizes }) {
+  cases({ quick, sizes, full }) {
     const pow = Array.from({ length: 13 }, (_, i) => 2 ** (i + 6));
-    const ns = sizes ?? (quick ? [64, 1000] : [...pow, 1000, 3000]);
+    const ns = sizes ?? (quick ? [64, 1000] : full ? [...pow, 1000, 3000] : [256, 1024, 4096, 16384, 65536, 1000]);
     const cases: SuiteCase[] = [];
     for (const n of ns) {
       for (const kind of ["complex", "real"] as const) {

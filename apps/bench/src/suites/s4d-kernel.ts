@@ -10,8 +10,8 @@ import type { Contender, Suite, SuiteCase } from "./types.js";
 export const s4dKernelSuite: Suite = {
   name: "s4d-kernel",
   description: "S4D convolution kernel K = 2 Re sum C dB dA^l (ZOH), H channels, N state size, length L",
-  cases({ quick, sizes }) {
-    return kernelSizes(quick, sizes).map(
+  cases({ quick, sizes, full }) {
+    return kernelSizes(quick, sizes, full).map(
       ({ H, N, L }): SuiteCase => ({
         params: { H, N, L },
         flops: 10 * H * (N / 2) * L,

@@ -4,9 +4,9 @@
 import { type Complex64, type DPLRParams, diagInit, dplrLegsInit, randomC, randomLogDt, type S4DParams } from "@s4wasm/layers";
 
 /** Default sizes: H = 256, N = 64, L in {1024, 4096, 16384} (quick: tiny). */
-export function kernelSizes(quick: boolean, sizes?: number[]): { H: number; N: number; L: number }[] {
+export function kernelSizes(quick: boolean, sizes?: number[], full = true): { H: number; N: number; L: number }[] {
   if (quick) return [{ H: 4, N: 8, L: 64 }];
-  return (sizes ?? [1024, 4096, 16384]).map((L) => ({ H: 256, N: 64, L }));
+  return (sizes ?? (full ? [1024, 4096, 16384] : [1024, 4096])).map((L) => ({ H: 256, N: 64, L }));
 }
 
 /** S4D-Lin layer parameters (diag-lin A, B = 1, random C). */

@@ -14,8 +14,8 @@ function inputs(H: number, N: number) {
 export const vandermondeSuite: Suite = {
   name: "vandermonde",
   description: "Vandermonde K = 2 Re sum_n C z^l (H, N/2 modes, L), S4D-Lin modes; includes copies in/out of wasm memory",
-  cases({ quick, sizes }) {
-    return kernelSizes(quick, sizes).map(
+  cases({ quick, sizes, full }) {
+    return kernelSizes(quick, sizes, full).map(
       ({ H, N, L }): SuiteCase => ({
         params: { H, N, L },
         flops: 10 * H * (N / 2) * L,
