@@ -11,7 +11,7 @@ import { cauchy, cauchyConj, cauchyWoodbury1 } from "../js/cauchy.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkComplex, checkInt } from "../validate.js";
+import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
 export interface CauchyOptions {
@@ -91,6 +91,15 @@ export class CauchyPlan extends Plan {
     checkComplex("cauchy.apply(v)", v, S * H * N, "numerators*channels*modes");
     checkComplex("cauchy.apply(z)", z, this.sharedNodes ? M : H * M, this.sharedNodes ? "nodes" : "channels*nodes");
     checkComplex("cauchy.apply(w)", w, H * N, "channels*modes");
+    // a NaN/Infinity would spread through every node of its row
+    for (const [name, c] of [
+      ["v", v],
+      ["z", z],
+      ["w", w],
+    ] as const) {
+      checkAllFinite(`cauchy.apply(${name}).re`, c.re);
+      checkAllFinite(`cauchy.apply(${name}).im`, c.im);
+    }
     const o = this.outComplex("cauchy.apply(out)", out, S * H * M);
     const zStride = this.sharedNodes ? 0 : M;
     if (!this.bufs) {
@@ -239,6 +248,15 @@ export class CauchyWoodburyPlan extends Plan {
     checkComplex(`${where}(z)`, z, M, "nodes");
     checkComplex(`${where}(w)`, w, H * N, "channels*modes");
     checkComplex(`${where}(f)`, f, M, "nodes");
+    for (const [name, c] of [
+      ["v", v],
+      ["z", z],
+      ["w", w],
+      ["f", f],
+    ] as const) {
+      checkAllFinite(`${where}(${name}).re`, c.re);
+      checkAllFinite(`${where}(${name}).im`, c.im);
+    }
     for (let m = 0; m < M; m++) {
       if (z.re[m] !== 0) {
         throw new S4ValueError(

@@ -9,7 +9,7 @@ import { linearScan, linearScanChunked, scanScratchFloats } from "../js/scan.js"
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkComplex, checkInt, checkOneOf } from "../validate.js";
+import { checkAllFinite, checkComplex, checkInt, checkOneOf } from "../validate.js";
 import { Plan } from "./plan.js";
 
 export type ScanMethod = "sequential" | "chunked";
@@ -89,6 +89,16 @@ export class LinearScanPlan extends Plan {
     checkComplex("linearScan.forward(a)", a, n, "lanes*length");
     checkComplex("linearScan.forward(b)", b, n, "lanes*length");
     if (call.h0 !== undefined) checkComplex("linearScan.forward(h0)", call.h0, lanes, "lanes");
+    // a NaN/Infinity would spread through the rest of its row
+    for (const [name, c] of [
+      ["a", a],
+      ["b", b],
+      ["h0", call.h0],
+    ] as const) {
+      if (!c) continue;
+      checkAllFinite(`linearScan.forward(${name}).re`, c.re);
+      checkAllFinite(`linearScan.forward(${name}).im`, c.im);
+    }
     const h = this.outComplex("linearScan.forward(out)", call.out, n);
     const last = this.outComplex("linearScan.forward(last)", call.last, lanes);
     const h0: Complex = call.h0 ?? { re: this.zeros, im: this.zeros };

@@ -9,7 +9,7 @@ import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
 export interface VandermondeOptions {
@@ -22,6 +22,14 @@ export interface VandermondeOptions {
 }
 
 const LIMIT = 2 ** 26;
+
+/** C and logz finite: a NaN/Infinity would spread through every l of its channel. */
+function checkFinite(where: string, C: Complex, logz: Complex): void {
+  checkAllFinite(`${where}(C).re`, C.re);
+  checkAllFinite(`${where}(C).im`, C.im);
+  checkAllFinite(`${where}(logz).re`, logz.re);
+  checkAllFinite(`${where}(logz).im`, logz.im);
+}
 
 export class VandermondePlan extends Plan {
   readonly channels: number;
@@ -56,6 +64,7 @@ export class VandermondePlan extends Plan {
     const { channels: H, modes: N, length: L } = this;
     checkComplex("vandermonde.apply(C)", C, H * N, "channels*modes");
     checkComplex("vandermonde.apply(logz)", logz, H * N, "channels*modes");
+    checkFinite("vandermonde.apply", C, logz);
     const o = this.outReal("vandermonde.apply(out)", out, H * L);
     if (!this.bufs) {
       vandermonde(C.re, C.im, logz.re, logz.im, o, H, N, L);
@@ -75,6 +84,8 @@ export class VandermondePlan extends Plan {
     checkFloatArray("vandermonde.transpose(u)", u, H * L, "channels*length");
     checkComplex("vandermonde.transpose(C)", C, H * N, "channels*modes");
     checkComplex("vandermonde.transpose(logz)", logz, H * N, "channels*modes");
+    checkAllFinite("vandermonde.transpose(u)", u);
+    checkFinite("vandermonde.transpose", C, logz);
     const o = this.outComplex("vandermonde.transpose(out)", out, H * N);
     if (!this.bufs) {
       vandermondeTranspose(u, C.re, C.im, logz.re, logz.im, o.re, o.im, H, N, L);
