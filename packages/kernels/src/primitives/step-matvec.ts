@@ -62,6 +62,8 @@ export class StepLinearPlan extends Plan {
     this.assertLive("stepLinear.apply");
     const { inFeatures: H, outFeatures: O } = this;
     checkFloatArray("stepLinear.apply(x)", x, H, "inFeatures");
+    // a NaN/Infinity would spread to every output feature
+    checkAllFinite("stepLinear.apply(x)", x);
     const y = this.outReal("stepLinear.apply(out)", out, O);
     if (!this.runtime) {
       stepMatVec(this.w64, x, this.b64, y, H, O);

@@ -8,7 +8,7 @@ import type { WasmBuffer } from "../memory/workspace.js";
 import { Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkFloatArray } from "../validate.js";
+import { checkAllFinite, checkFloatArray } from "../validate.js";
 import { Plan } from "./plan.js";
 import { SSMState } from "./step-state.js";
 
@@ -88,6 +88,8 @@ export abstract class StepPlan extends Plan {
     this.checkState(where, state);
     const n = this.batch * this.channels * L;
     checkFloatArray(`${where}(u)`, u, n, L === 1 ? "batch*channels" : "batch*channels*L");
+    // a NaN/Infinity would enter the state and poison every later step
+    checkAllFinite(`${where}(u)`, u);
     const y = this.outReal(`${where}(out)`, out, n);
     if (!this.runtime) {
       const p = state.planes();

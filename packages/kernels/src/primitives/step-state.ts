@@ -5,7 +5,7 @@ import { S4StateError } from "../errors.js";
 import type { WasmBuffer, Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkComplex } from "../validate.js";
+import { checkAllFinite, checkComplex } from "../validate.js";
 
 export class SSMState {
   readonly batch: number;
@@ -79,6 +79,8 @@ export class SSMState {
   write(x: Complex): void {
     const p = this.planes();
     checkComplex("state.write(x)", x, this.length, "batch*channels*size");
+    checkAllFinite("state.write(x).re", x.re);
+    checkAllFinite("state.write(x).im", x.im);
     p.re.set(x.re);
     p.im.set(x.im);
   }
