@@ -64,6 +64,8 @@ export class LayerNormPlan extends Plan {
     const H = this.channels;
     const n = batch * H * length;
     checkFloatArray("layerNorm.apply(x)", x, n, "batch*channels*length");
+    // a NaN/Infinity would spread to every channel of its position
+    checkAllFinite("layerNorm.apply(x)", x);
     const y = this.outReal("layerNorm.apply(out)", out, n);
     if (!this.io) {
       if (this.layout === "BHL") layerNormStrided(x, this.gamma64, this.beta64, y, batch, H, length, this.eps);

@@ -103,6 +103,8 @@ export class LinearPlan extends Plan {
     const H = this.inFeatures;
     const O = this.outFeatures;
     checkFloatArray("linear.apply(x)", x, batch * H * length, "batch*inFeatures*length");
+    // a NaN/Infinity would spread to every output feature of its position
+    checkAllFinite("linear.apply(x)", x);
     const outCh = this.glu ? O / 2 : O;
     const y = this.outReal("linear.apply(out)", out, batch * outCh * length);
     if (!this.io) {

@@ -4,7 +4,7 @@ import { S4StateError } from "../errors.js";
 import { meanPoolColumns, meanPoolRows } from "../js/meanpool.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkFloatArray, checkInt, checkOneOf } from "../validate.js";
+import { checkAllFinite, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
@@ -33,6 +33,8 @@ export class MeanPoolPlan extends Plan {
     const { batch, length } = checkShape("meanPool.apply(shape)", shape);
     const H = this.channels;
     checkFloatArray("meanPool.apply(x)", x, batch * H * length, "batch*channels*length");
+    // a NaN/Infinity would turn the whole channel's mean into NaN
+    checkAllFinite("meanPool.apply(x)", x);
     const y = this.outReal("meanPool.apply(out)", out, batch * H);
     if (!this.io) {
       if (this.layout === "BHL") meanPoolRows(x, y, batch * H, length);
