@@ -39,97 +39,97 @@ export class Kernels {
 
   /** Elementwise complex multiply over `length` values. */
   complexMultiply(options: ComplexMultiplyOptions): ComplexMultiplyPlan {
-    return new ComplexMultiplyPlan(this.live("complexMultiply"), options);
+    return this.build("complexMultiply", (rt) => new ComplexMultiplyPlan(rt, options));
   }
 
   /** Cauchy sums sum_n v/(z - w), plain or over conjugate pairs, z shared or per channel. */
   cauchy(options: CauchyOptions): CauchyPlan {
-    return new CauchyPlan(this.live("cauchy"), options);
+    return this.build("cauchy", (rt) => new CauchyPlan(rt, options));
   }
 
   /** S4 DPLR rank-1 resolvent: four conjugate-pair Cauchy sums + Woodbury, one pass. */
   cauchyWoodbury(options: CauchyWoodburyOptions): CauchyWoodburyPlan {
-    return new CauchyWoodburyPlan(this.live("cauchyWoodbury"), options);
+    return this.build("cauchyWoodbury", (rt) => new CauchyWoodburyPlan(rt, options));
   }
 
   /** Vandermonde products 2 Re sum_n C z^l and the transpose sum_l u z^l. */
   vandermonde(options: VandermondeOptions): VandermondePlan {
-    return new VandermondePlan(this.live("vandermonde"), options);
+    return this.build("vandermonde", (rt) => new VandermondePlan(rt, options));
   }
 
   /** Naive O(n^2) DFT of length n (reference; use the FFT plans for speed). */
   dft(n: number, options?: DFTOptions): DFTPlan {
-    return new DFTPlan(this.live("dft"), n, options);
+    return this.build("dft", (rt) => new DFTPlan(rt, n, options));
   }
 
   /** Complex diagonal linear recurrence h_t = a_t h_{t-1} + b_t over (lanes, length), sequential or chunked. */
   linearScan(options: LinearScanOptions): LinearScanPlan {
-    return new LinearScanPlan(this.live("linearScan"), options);
+    return this.build("linearScan", (rt) => new LinearScanPlan(rt, options));
   }
 
   /** Fused diagonal SSM step (S4D): x = dA x + dB u, y = 2 Re(C x) + D u over (batch, channels, modes). */
   diagStep(options: DiagStepOptions): DiagStepPlan {
-    return new DiagStepPlan(this.live("diagStep"), options);
+    return this.build("diagStep", (rt) => new DiagStepPlan(rt, options));
   }
 
   /** Dense SSM step (S4 DPLR, full state): x = dA @ x + dB u, y = Re(C x) + D u. */
   denseStep(options: DenseStepOptions): DenseStepPlan {
-    return new DenseStepPlan(this.live("denseStep"), options);
+    return this.build("denseStep", (rt) => new DenseStepPlan(rt, options));
   }
 
   /** O(N) rank-1 DPLR step (bilinear, Woodbury on the half state): the official S4 "linear" step mode. */
   dplrStep(options: DPLRStepOptions): DPLRStepPlan {
-    return new DPLRStepPlan(this.live("dplrStep"), options);
+    return this.build("dplrStep", (rt) => new DPLRStepPlan(rt, options));
   }
 
   /** Linear(H, O) on ONE frame (streaming block step): y = W x + bias as a SIMD matrix-vector product. */
   stepLinear(options: StepLinearOptions): StepLinearPlan {
-    return new StepLinearPlan(this.live("stepLinear"), options);
+    return this.build("stepLinear", (rt) => new StepLinearPlan(rt, options));
   }
 
   /** Complex FFT of any length n in [1, 2^22], batched over rows (numpy fft / ifft). */
   fft(n: number, options?: FFTOptions): FFTPlan {
-    return new FFTPlan(this.live("fft"), n, options);
+    return this.build("fft", (rt) => new FFTPlan(rt, n, options));
   }
 
   /** Real FFT of any length n in [1, 2^22], batched (numpy rfft / irfft: n//2+1 bins). */
   rfft(n: number, options?: RFFTOptions): RFFTPlan {
-    return new RFFTPlan(this.live("rfft"), n, options);
+    return this.build("rfft", (rt) => new RFFTPlan(rt, n, options));
   }
 
   /** FFT convolution (official S4 FFTConv, n = 2L) with a kept kernel spectrum and the D skip. */
   fftConv(options: FFTConvOptions): FFTConvPlan {
-    return new FFTConvPlan(this.live("fftConv"), options);
+    return this.build("fftConv", (rt) => new FFTConvPlan(rt, options));
   }
 
   /** Position-wise Linear(H, O) with its weights in wasm memory (register-blocked SIMD matmul). */
   linear(options: LinearOptions): LinearPlan {
-    return new LinearPlan(this.live("linear"), options);
+    return this.build("linear", (rt) => new LinearPlan(rt, options));
   }
 
   /** Exact (erf) GELU, elementwise. */
   gelu(): ElementwisePlan {
-    return new ElementwisePlan(this.live("gelu"), "gelu" satisfies ElementwiseFunction);
+    return this.build("gelu", (rt) => new ElementwisePlan(rt, "gelu" satisfies ElementwiseFunction));
   }
 
   /** erf, elementwise. */
   erf(): ElementwisePlan {
-    return new ElementwisePlan(this.live("erf"), "erf");
+    return this.build("erf", (rt) => new ElementwisePlan(rt, "erf"));
   }
 
   /** GLU over the channel axis, first half as value. */
   glu(options: GLUOptions): GLUPlan {
-    return new GLUPlan(this.live("glu"), options);
+    return this.build("glu", (rt) => new GLUPlan(rt, options));
   }
 
   /** LayerNorm over the channel axis (eps 1e-5, biased variance, gamma/beta). */
   layerNorm(options: LayerNormOptions): LayerNormPlan {
-    return new LayerNormPlan(this.live("layerNorm"), options);
+    return this.build("layerNorm", (rt) => new LayerNormPlan(rt, options));
   }
 
   /** Mean over the length axis: (B, H, L) or (B, L, H) -> (B, H). */
   meanPool(options: MeanPoolOptions): MeanPoolPlan {
-    return new MeanPoolPlan(this.live("meanPool"), options);
+    return this.build("meanPool", (rt) => new MeanPoolPlan(rt, options));
   }
 
   /** A group of buffers in this instance's wasm memory (wasm backend only). */
@@ -149,6 +149,22 @@ export class Kernels {
   dispose(): void {
     this.disposed = true;
     this.runtime?.arena.dispose();
+  }
+
+  /**
+   * Construct a plan; if its constructor throws (a bad option, or wasm memory exhausted half way
+   * through its buffers) free the buffers it had already taken, so a refused plan leaks nothing.
+   */
+  private build<T>(where: string, make: (rt: WasmRuntime | null) => T): T {
+    const rt = this.live(where);
+    if (!rt) return make(rt);
+    const mark = rt.arena.mark();
+    try {
+      return make(rt);
+    } catch (err) {
+      rt.arena.releaseSince(mark);
+      throw err;
+    }
   }
 
   private live(where: string): WasmRuntime | null {

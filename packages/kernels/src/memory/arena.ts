@@ -23,6 +23,9 @@ export class WasmArena {
   private readonly freeList: Block[] = [];
   /** Size of every live allocation, by address. */
   private readonly live = new Map<number, number>();
+  /** Allocation number of every live block (for `releaseSince`). */
+  private readonly born = new Map<number, number>();
+  private allocations = 0;
   /** End of the highest block ever handed out and not returned. */
   private top: number;
   private disposed = false;
@@ -58,13 +61,25 @@ export class WasmArena {
         block.size -= size;
       }
       this.live.set(ptr, size);
+      this.born.set(ptr, this.allocations++);
       return ptr;
     }
     const ptr = this.top;
     this.ensureCapacity(ptr + size);
     this.top = ptr + size;
     this.live.set(ptr, size);
+    this.born.set(ptr, this.allocations++);
     return ptr;
+  }
+
+  /** A point in the allocation sequence, for `releaseSince`. */
+  mark(): number {
+    return this.allocations;
+  }
+
+  /** Release every block allocated after `mark` and still live (undo a failed construction). */
+  releaseSince(mark: number): void {
+    for (const [ptr, n] of [...this.born]) if (n >= mark) this.release(ptr);
   }
 
   /** Return a block from `alloc`. Releasing twice or a foreign pointer is a state error. */
@@ -72,6 +87,7 @@ export class WasmArena {
     const size = this.live.get(ptr);
     if (size === undefined) throw new S4StateError(`WasmArena.release(${ptr}): not a live allocation`);
     this.live.delete(ptr);
+    this.born.delete(ptr);
     if (ptr + size === this.top) {
       this.top = ptr;
       // The new top may now touch the last free block: fold it back into the bump region.
@@ -107,6 +123,7 @@ export class WasmArena {
   dispose(): void {
     this.disposed = true;
     this.live.clear();
+    this.born.clear();
     this.freeList.length = 0;
   }
 
