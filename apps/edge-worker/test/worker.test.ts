@@ -2,25 +2,16 @@
 // compare the answer with the official float64 output; bad requests get a 400 naming the problem.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { relErrorReal } from "@s4wasm/golden";
+import { freePort } from "@s4wasm/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const io = JSON.parse(readFileSync(join(here, "../../../fixtures/official/s4d_block/io.json"), "utf8"));
 let child: ChildProcess;
 let url: string;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

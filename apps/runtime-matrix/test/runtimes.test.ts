@@ -2,20 +2,18 @@
 // in Node, headless Chromium, Deno, Bun and workerd. Nothing is installed here: .ci/run makes
 // sure Debian's chromium is present; deno, bun and workerd come from this package's devDependencies.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { freePort, launchChromium, serveStatic } from "@s4wasm/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { type SmokeCase, type SmokeResult, smoke } from "../src/smoke.js";
-import { freePort, serveStatic } from "./serve.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const build = join(here, "../build");
 const bin = (name: string) => join(here, "../../../node_modules/.bin", name);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 function expectPasses(r: SmokeResult | { error: string }) {
   expect(r).not.toHaveProperty("error");
@@ -84,20 +82,8 @@ describe("runtime matrix", () => {
   }, 30_000);
 
   it("headless chromium", async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
     const server = await serveStatic(build);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

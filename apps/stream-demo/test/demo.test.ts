@@ -1,50 +1,23 @@
 // The streaming demo in headless Chromium: samples stream, both plot panels get drawn (counted
 // from the canvas pixels), and a screenshot is written for a person to look at.
-import { existsSync, mkdtempSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, extname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, serveStatic } from "@s4wasm/testkit";
 import { describe, expect, it } from "vitest";
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), "../dist");
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 describe("stream demo page", () => {
   it("streams through the S4 block and plots input and output", async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
-    const server = createServer(async (req, res) => {
-      const path = new URL(req.url ?? "/", "http://x").pathname;
-      const file = path === "/" ? "index.html" : path.slice(1);
-      try {
-        const body = await readFile(join(dist, file));
-        res.writeHead(200, { "content-type": extname(file) === ".js" ? "text/javascript" : "text/html" }).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const { port } = server.address() as AddressInfo;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const server = await serveStatic(dist);
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1000, height: 640 } });
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.goto(server.url);
       await page.waitForFunction(
         () => Number(document.body.dataset.samples ?? 0) >= 600 || document.body.dataset.error,
         undefined,
@@ -74,7 +47,7 @@ describe("stream demo page", () => {
       console.log(`stream demo screenshot: ${shot}`);
     } finally {
       await browser.close();
-      await new Promise((r) => server.close(r));
+      await server.close();
     }
   }, 60_000);
 });

@@ -1,12 +1,8 @@
 // `s4wasm-bench browser`: serve the bundled benchmark page on 127.0.0.1, run it in headless
 // Chromium (playwright-core driving Debian's /usr/bin/chromium) and print the same table.
 import { existsSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, serveStatic } from "@s4wasm/testkit";
 import type { BenchReport } from "../harness/record.js";
 import { renderTable } from "../harness/table.js";
 import { renderHtml } from "../report/html.js";
@@ -26,7 +22,6 @@ export interface BrowserArgs {
 }
 
 const pageDir = fileURLToPath(new URL("../browser/", import.meta.url));
-const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm" };
 
 export async function browserCommand(args: BrowserArgs): Promise<number> {
   if (!existsSync(args.chromium)) {
@@ -35,45 +30,17 @@ export async function browserCommand(args: BrowserArgs): Promise<number> {
     );
     return 2;
   }
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const file = path === "/" ? "index.html" : path.replace(/^\/+/, "").replace(/\.\.+/g, "");
-    try {
-      const body = await readFile(join(pageDir, file));
-      // Cross-origin isolation gives performance.now() its fine (5 µs) resolution in Chromium.
-      res
-        .writeHead(200, {
-          "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-          "cross-origin-opener-policy": "same-origin",
-          "cross-origin-embedder-policy": "require-corp",
-        })
-        .end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  // Cross-origin isolation gives performance.now() its fine (5 µs) resolution in Chromium.
+  const server = await serveStatic(pageDir, { crossOriginIsolated: true });
   const q = new URLSearchParams();
   if (args.suites) q.set("suite", args.suites.join(","));
   if (args.sizes) q.set("sizes", args.sizes.join(","));
   if (args.quick) q.set("quick", "1");
   if (args.full) q.set("full", "1");
   if (args.repeats) q.set("repeats", String(args.repeats));
-  const url = `http://127.0.0.1:${port}/?${q}`;
+  const url = `${server.url}?${q}`;
   console.log(`browser: ${url} in headless Chromium (${args.chromium})`);
-  const browser = await chromium.launch({
-    executablePath: args.chromium,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium(args.chromium);
   try {
     const page = await browser.newPage();
     page.on("console", (m) => m.text().startsWith("progress ") && console.error(`  ${m.text().slice(9)}`));
@@ -98,6 +65,6 @@ export async function browserCommand(args: BrowserArgs): Promise<number> {
     return report.records.some((r) => r.status === "wrong") ? 1 : 0;
   } finally {
     await browser.close();
-    await new Promise((r) => server.close(r));
+    await server.close();
   }
 }
