@@ -47,6 +47,9 @@ export class BlockStepper {
   prefill(chunk: FloatArray, length: number): FloatArray {
     this.assertLive("stepper.prefill");
     const L = validate.checkInt("stepper.prefill(length)", length, 1, 2 ** 24);
+    // checked before the state advances: a refused chunk must leave the state as it was
+    validate.checkFloatArray("stepper.prefill(chunk)", chunk, this.batch * this.mode.channels * L, "batch*channels*length");
+    validate.checkAllFinite("stepper.prefill(chunk)", chunk);
     const { y } = this.mode.forwardState(chunk, this.fused.state);
     this.gelu.apply(y, y);
     const z = this.linear.apply(y, { batch: this.batch, length: L });

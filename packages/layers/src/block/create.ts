@@ -4,7 +4,7 @@
 //        log dt ~ U[log dtMin, log dtMax], C complex normal with E|C|^2 = 1, D standard normal;
 //   Linear(in, out): weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)) (nn.Linear's default);
 //   LayerNorm: gamma = 1, beta = 0.
-import { type BlockLayout, type Kernels, validate } from "@s4wasm/kernels";
+import { type BlockLayout, type Kernels, S4ShapeError, validate } from "@s4wasm/kernels";
 import { DIAG_INITS, type DiagInit, diagInit, dplrLegsInit, makeRng, type Rng, randomC, randomLogDt } from "../hippo/index.js";
 import { DPLRKernel } from "../kernel/dplr-kernel.js";
 import { S4DKernel } from "../kernel/s4d-kernel.js";
@@ -48,6 +48,7 @@ function uniformLinear(inF: number, outF: number, rng: Rng): LinearParts {
 export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4BlockParts {
   const H = validate.checkInt("createS4Block(dModel)", o.dModel, 1, 2 ** 16);
   const N = validate.checkInt("createS4Block(dState)", o.dState ?? 64, 2, 2 ** 12);
+  if (N % 2 !== 0) throw new S4ShapeError(`createS4Block(dState): expected an even N (N/2 conjugate pairs), got ${N}`);
   const mode = validate.checkOneOf("createS4Block(mode)", o.mode ?? "diag", ["diag", "dplr"] as const);
   const bidirectional = o.bidirectional ?? false;
   const channels = bidirectional ? 2 : 1;

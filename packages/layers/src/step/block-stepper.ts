@@ -89,6 +89,9 @@ export class FusedBlockStepper {
     const B = this.batch;
     const H = this.channels;
     const n = B * H;
+    validate.checkFloatArray("blockStepper.step(frame)", frame, n, "batch*channels");
+    // a NaN/Infinity would enter the state and poison every later step
+    validate.checkAllFinite("blockStepper.step(frame)", frame);
     if (this.js) {
       const j = this.js;
       const y = out === undefined ? new Float64Array(n) : validate.checkOut("blockStepper.step(out)", out, Float64Array, n);
@@ -99,7 +102,6 @@ export class FusedBlockStepper {
       return y;
     }
     const w = this.wasm as NonNullable<FusedBlockStepper["wasm"]>;
-    validate.checkFloatArray("blockStepper.step(frame)", frame, n, "batch*channels");
     const y = out === undefined ? new Float32Array(n) : validate.checkOut("blockStepper.step(out)", out, Float32Array, n);
     let io = this.ioView;
     if (!io || io.buffer !== w.io.view.buffer) {
