@@ -1,5 +1,6 @@
-// Shared test helpers: both backends, golden tolerances.
+// Shared test helpers: both backends, golden tolerances, seeded uniform numbers.
 import { type Kernels, loadKernels } from "@s4wasm/kernels";
+import { makeRng } from "../src/hippo/random.js";
 
 export const BACKENDS = ["wasm", "js"] as const;
 /** Golden README: float32 path 1e-4 relative, float64 twin 1e-9. */
@@ -13,4 +14,9 @@ export function kernelsFor(backend: "wasm" | "js"): Promise<Kernels> {
     cache.set(backend, k);
   }
   return k;
+}
+
+/** Seeded uniform numbers in [0, 1) (mulberry32, the layers' own makeRng). */
+export function rng(seed: number): () => number {
+  return makeRng(seed).uniform;
 }

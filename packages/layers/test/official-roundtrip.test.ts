@@ -16,17 +16,8 @@ import {
   writeSafetensors,
 } from "../src/official/index.js";
 import type { Complex64 } from "../src/ssm/params.js";
+import { rng } from "./helpers.js";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const vec = (n: number, r: () => number, scale = 1, shift = 0) =>
   Float64Array.from({ length: n }, () => shift + scale * (2 * r() - 1));
 const cplx = (n: number, r: () => number, scale = 1): Complex64 => ({ re: vec(n, r, scale), im: vec(n, r, scale) });

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { halfToFloat, parseSafetensors, SafetensorsError, writeSafetensors } from "../src/official/index.js";
-
-/** Mulberry32, seeded. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./helpers.js";
 
 /** A file made by hand, byte by byte, exactly as the format describes (independent of the writer). */
 function handMade(header: string, data: number[]): Uint8Array {

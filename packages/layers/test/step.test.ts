@@ -4,6 +4,7 @@ import { type Kernels, loadKernels, S4ShapeError, S4StateError, S4ValueError } f
 import { describe, expect, it } from "vitest";
 import type { Complex64, DPLRParams, S4DParams } from "../src/ssm/params.js";
 import { StepMode } from "../src/step/index.js";
+import { rng } from "./helpers.js";
 
 const BACKENDS = ["wasm", "js"] as const;
 const TOL = { wasm: 1e-4, js: 1e-9 } as const;
@@ -11,16 +12,6 @@ const kcache = new Map<string, Promise<Kernels>>();
 function kernelsFor(b: "wasm" | "js"): Promise<Kernels> {
   if (!kcache.has(b)) kcache.set(b, loadKernels({ backend: b }));
   return kcache.get(b) as Promise<Kernels>;
-}
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 const c64 = (t: { re: Float64Array; im: Float64Array }): Complex64 => ({ re: t.re, im: t.im });
 
