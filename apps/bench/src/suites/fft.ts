@@ -4,12 +4,15 @@
 //   fft.js        radix-4 JS (transform / realTransform), interleaved complex
 //   pffft-simd    @echogarden/pffft-wasm SIMD build, ordered and unordered output (data in its memory)
 //   kissfft-wasm  KissFFT compiled to wasm (data in its memory)
+//   webfft        the webfft meta-library (complex only, powers of two 4..131072), two of its
+//                 sub-libraries: its default indutny JS and its kissfft wasm build
 // pffft supports only n = 2^a 3^b 5^c with n % 16 == 0 (complex) / n % 32 == 0 (real); fft.js
 // only powers of two: those contenders are left out of other sizes. Unordered pffft output is
 // not in natural order and is not validated. GFLOP/s use 5 n log2 n (complex) and
 // 2.5 n log2 n (real) per transform.
 import { js, type Kernels } from "@s4wasm/kernels";
 import FFTJS from "fft.js";
+import WebFFT from "webfft";
 import { kernelsOf, loadKiss, loadPffft } from "./fft-peers.js";
 import type { Contender, Suite, SuiteCase } from "./types.js";
 
@@ -116,6 +119,24 @@ function fftjs(n: number, kind: Kind): Contender {
   return { name: "fft.js", run: () => f.realTransform(out, input), output: () => out.slice(0, 2 * ((n >> 1) + 1)) };
 }
 
+/** webfft: interleaved complex in, interleaved complex out (a fresh array per call, its API). */
+function webfft(n: number, subLibrary: "indutnyJavascript" | "kissWasm"): Contender | null {
+  if (!isPow2(n) || n < 4 || n > 131072) return null;
+  const x = signal(n);
+  const f = new WebFFT(n, subLibrary, false);
+  const data = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) (data[2 * i] = x.re[i]), (data[2 * i + 1] = x.im[i]);
+  let out: Float32Array = new Float32Array(0);
+  return {
+    name: subLibrary === "kissWasm" ? "webfft-kissWasm" : "webfft",
+    run: () => {
+      out = f.fft(data);
+    },
+    output: () => out,
+    dispose: () => f.dispose(),
+  };
+}
+
 async function pffft(n: number, kind: Kind, ordered: boolean): Promise<Contender | null> {
   if (n % (kind === "complex" ? 16 : 32) !== 0 || js.factorize(n) === null) return null;
   const m = await loadPffft();
@@ -212,6 +233,8 @@ export const fftSuite: Suite = {
               await pffft(n, kind, false),
               await pffft(n, kind, true),
               await kissfft(n, kind),
+              kind === "complex" ? webfft(n, "indutnyJavascript") : null,
+              kind === "complex" ? webfft(n, "kissWasm") : null,
             ];
             return list.filter((c): c is Contender => c !== null);
           },
