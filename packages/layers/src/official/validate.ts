@@ -48,6 +48,9 @@ export class CheckpointError extends S4Error {
 }
 
 /** Throws CheckpointError listing every mismatch between `file` and `expected`. */
+/** Largest integer scalar accepted (l_kernel): the longest kernel length the FFTs support. */
+const MAX_INT_VALUE = 2 ** 22;
+
 export function validateCheckpoint(module: string, file: SafetensorsFile, expected: ExpectedTensor[]): void {
   const problems: CheckpointProblem[] = [];
   const want = new Map(expected.map((e) => [e.key, e]));
@@ -73,8 +76,12 @@ export function validateCheckpoint(module: string, file: SafetensorsFile, expect
         }
       }
     }
-    if (e.kind === "int" && allowed.includes(t.dtype) && t.data.length === 1 && Number(t.data[0]) < 0) {
-      problems.push({ kind: "value", key: e.key, detail: `expected >= 0, got ${t.data[0]}` });
+    // l_kernel: the length C-tilde is attuned to, where the kernel is then evaluated (<= 2^22, the longest FFT)
+    if (e.kind === "int" && allowed.includes(t.dtype) && t.data.length === 1) {
+      const v = Number(t.data[0]);
+      if (v < 0 || v > MAX_INT_VALUE) {
+        problems.push({ kind: "value", key: e.key, detail: `expected an integer in [0, ${MAX_INT_VALUE}], got ${t.data[0]}` });
+      }
     }
   }
   for (const [key, t] of file.tensors) {

@@ -75,7 +75,8 @@ export function checkDPLRParams(where: string, p: DPLRParams): void {
   if (p.cForm !== "C" && p.cForm !== "CTilde") {
     throw new S4ValueError(`${where}.cForm: expected "C" or "CTilde", got ${JSON.stringify(p.cForm)}`);
   }
-  if (p.cForm === "CTilde") int(`${where}.tildeLength`, p.tildeLength, 1);
+  // the spectrum is evaluated at tildeLength: it must be a length the FFTs support
+  if (p.cForm === "CTilde") checkLength(`${where}.tildeLength`, p.tildeLength);
 }
 
 /** L >= 1 (any length: no power-of-two constraint). */
