@@ -119,6 +119,25 @@ describe("property: S4Block.forward and the SSM kernels", () => {
           for (const badL of [0, -1, 1.5, Number.NaN, 2 ** 30]) {
             expectTypedError(() => b.parts.kernel.kernel(badL), S4ShapeError, new RegExp(`${kname}\\.kernel\\(L\\)`));
           }
+          const nK = K0.length;
+          const wasmK = b.kernels.backend === "wasm";
+          for (const [badOut, error] of [
+            [wasmK ? new Float64Array(nK) : new Float32Array(nK), S4ValueError],
+            [new Array(nK).fill(0), S4ValueError],
+            [new Int32Array(nK), S4ValueError],
+            [wasmK ? new Float32Array(nK + 1) : new Float64Array(nK + 1), S4ShapeError],
+          ] as const) {
+            expectTypedError(
+              // S4DKernel and DPLRKernel both take an optional out
+              () =>
+                (b.parts.kernel as { kernel(L: number, out?: FloatArray): FloatArray }).kernel(
+                  L,
+                  badOut as unknown as FloatArray,
+                ),
+              error,
+              new RegExp(`${kname}\\.kernel\\(out\\)`),
+            );
+          }
           expect(Array.from(b.forward(x, shape))).toEqual(Array.from(y0));
           expect(Array.from(b.parts.kernel.kernel(L))).toEqual(Array.from(K0));
           b.dispose();

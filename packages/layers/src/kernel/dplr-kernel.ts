@@ -17,9 +17,9 @@ import {
   type FloatArray,
   type Kernels,
   type RFFTPlan,
-  S4ShapeError,
   S4StateError,
   S4ValueError,
+  validate,
   type WasmBuffer,
   type Workspace,
 } from "@s4wasm/kernels";
@@ -132,8 +132,8 @@ export class DPLRKernel {
     const { H, channels } = this.params;
     const Lc = this.computeLength(L);
     const n = channels * H * L;
-    if (out !== undefined && out.length !== n) {
-      throw new S4ShapeError(`DPLRKernel.kernel(out): expected length ${n}, got ${out.length}`);
+    if (out !== undefined) {
+      validate.checkOut("DPLRKernel.kernel(out)", out, (this.kernels.runtime ? Float32Array : Float64Array) as never, n);
     }
     if (this.kernels.runtime && this.params.rank === 1 && this.woodbury === "auto") return this.kernelWasmFused(L, Lc, out);
     const Kf = this.freq(Lc, this.cTilde(Lc));

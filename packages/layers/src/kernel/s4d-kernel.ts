@@ -6,7 +6,7 @@
  * wasm backend (SIMD Vandermonde), Float64Array on the JS twin. log dA is formed in float64
  * (ZOH: exactly dt A; bilinear: the complex log of dA) and stays float64 inside the kernel.
  */
-import { type FloatArray, type Kernels, S4ShapeError, S4StateError, S4ValueError, type VandermondePlan } from "@s4wasm/kernels";
+import { type FloatArray, type Kernels, S4StateError, S4ValueError, type VandermondePlan, validate } from "@s4wasm/kernels";
 import { discretizeS4D } from "../ssm/discretize.js";
 import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
 import { checkLength, checkS4DParams } from "../ssm/validate.js";
@@ -94,8 +94,8 @@ export class S4DKernel {
       this.plan = this.kernels.vandermonde({ channels: H, modes: N2, length: L });
     }
     const n = channels * H * L;
-    const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
-    if (K.length !== n) throw new S4ShapeError(`S4DKernel.kernel(out): expected length ${n}, got ${K.length}`);
+    const ctor = this.kernels.backend === "wasm" ? Float32Array : Float64Array;
+    const K = out === undefined ? new ctor(n) : validate.checkOut("S4DKernel.kernel(out)", out, ctor as never, n);
     const per = H * N2;
     for (let c = 0; c < channels; c++) {
       const C = { re: this.cdB.re.subarray(c * per, (c + 1) * per), im: this.cdB.im.subarray(c * per, (c + 1) * per) };
