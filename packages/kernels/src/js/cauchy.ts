@@ -5,8 +5,7 @@
 // Shapes: v (S,H,N), w (H,N), z (M) when zStride = 0 or (H,M) when zStride = M, out (S,H,M).
 // The twin sums the two fractions of a conjugate pair separately (the textbook form) so it is an
 // independent check of the product-denominator form the SIMD kernel uses.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 export function cauchy(
   vRe: Plane,

@@ -1,7 +1,6 @@
 // Plain-TypeScript twin of assembly/cmul.ts (float64). Same contract: planes of n elements,
 // out may alias a or b.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** out[i] = a[i] * b[i] (complex, split planes). */
 export function cmul(aRe: Plane, aIm: Plane, bRe: Plane, bIm: Plane, outRe: OutPlane, outIm: OutPlane, n: number): void {

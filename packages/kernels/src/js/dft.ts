@@ -1,7 +1,6 @@
 // Plain-TypeScript twin of assembly/dft.ts (float64): the naive O(n^2) DFT
 //   out[k] = sum_j x[j] * tw[(j*k) mod n],  tw[m] = exp(sign * 2*pi*i * m / n).
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** The twiddle table exp(sign * 2*pi*i * m / n), m = 0..n-1, exact at the quarter turns. */
 export function twiddleTable(n: number, sign: 1 | -1): { re: Float64Array; im: Float64Array } {

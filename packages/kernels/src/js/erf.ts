@@ -4,8 +4,7 @@
 // used once, lazily, to build Chebyshev interpolants of the smooth erfcx(x) = e^{x^2} erfc(x)
 // (degree 20 on intervals of 1/4: exact to rounding); evaluation is then a short Clenshaw sum.
 // Accuracy ~1e-15 relative (tested against tabulated values).
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const ONE_OVER_SQRT_PI = 0.5641895835477563;

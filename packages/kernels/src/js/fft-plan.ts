@@ -11,6 +11,7 @@
 // instead of a radix-4 and a radix-2 pass (one pass fewer over the data); a power of two >= 8
 // always ends in a twiddle-free radix-4 or radix-8 stage. Lengths with another prime factor use Bluestein:
 // a chirp-z transform through a power-of-two FFT of size M >= 2n-1.
+import type { FloatArray as Plane } from "../types.js";
 
 export type Radix = 2 | 3 | 4 | 5 | 8;
 
@@ -190,8 +191,6 @@ export class ComplexWork {
 export function workSize(plan: ComplexFFTPlan): number {
   return plan.bluestein ? plan.bluestein.M : plan.n;
 }
-
-type Plane = Float64Array | Float32Array;
 
 const SIN60 = Math.sqrt(3) / 2;
 const C1 = Math.cos((2 * Math.PI) / 5);

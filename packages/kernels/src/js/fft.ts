@@ -5,9 +5,9 @@
 //   irfft: the real x of length n whose rfft is X (1/n), ignoring Im X[0] and (n even) Im X[n/2]
 // Even n runs the real transform through a complex FFT of n/2 on z[j] = x[2j] + i x[2j+1] and a
 // post-processing pass (the same split the wasm kernel uses); odd n through a complex FFT of n.
-import { type ComplexFFTPlan, ComplexWork, planComplexFFT, runComplex, workSize } from "./fft-plan.js";
 
-type Plane = Float64Array | Float32Array;
+import type { FloatArray as Plane } from "../types.js";
+import { type ComplexFFTPlan, ComplexWork, planComplexFFT, runComplex, workSize } from "./fft-plan.js";
 
 export { type ComplexFFTPlan, FFT_MAX_N, factorize, nextPow2, planComplexFFT } from "./fft-plan.js";
 

@@ -3,9 +3,9 @@
 //   y[b,h,:] = irfft(rfft(u[b,h,:], n) * rfft(k[h,:], n), n)[:L] + D[h] * u[b,h,:]
 // where k[h] is K[h] zero-padded to 2L (causal) or the two-sided kernel
 //   pad(K0[h], (0, L)) + pad(flip(K1[h]), (L, 0))   (bidirectional; backward taps shifted by one).
-import { irfft, type RFFTTwin, rfft, rfftTwin } from "./fft.js";
 
-type Plane = Float64Array | Float32Array;
+import type { FloatArray as Plane } from "../types.js";
+import { irfft, type RFFTTwin, rfft, rfftTwin } from "./fft.js";
 
 export interface FFTConvTwin {
   H: number;

@@ -1,6 +1,5 @@
 // Plain-TypeScript twin of assembly/glu.ts (float64): GLU with the first half as value.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** out[r, j] = z[r, j] * sigmoid(z[r, width + j]); z (rows, 2*width) -> out (rows, width). */
 export function glu(z: Plane, out: OutPlane, rows: number, width: number): void {

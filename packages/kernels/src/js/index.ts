@@ -22,6 +22,7 @@ export { glu } from "./glu.js";
 export { layerNormRows, layerNormStrided } from "./layernorm.js";
 export { linearBHL, linearBLH, linearGluBHL } from "./linear.js";
 export { meanPoolColumns, meanPoolRows } from "./meanpool.js";
+export type { OutPlane, Plane } from "./planes.js";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan.js";
 export { diagStep } from "./step.js";
 export { denseStep } from "./step-dense.js";

@@ -1,7 +1,6 @@
 // Plain-TypeScript twin of assembly/layernorm.ts (float64): LayerNorm over the channel axis,
 // biased variance, eps inside the square root, then gamma and beta (PyTorch nn.LayerNorm).
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** x, y: (rows, H), channels contiguous; gamma, beta: (H). y may alias x. */
 export function layerNormRows(x: Plane, gamma: Plane, beta: Plane, y: OutPlane, rows: number, H: number, eps: number): void {

@@ -1,6 +1,5 @@
 // Plain-TypeScript twin of assembly/linear.ts (float64): the position-wise Linear(H, O).
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** y (B, O, L) = W (O, H) x (B, H, L) + bias (O); bias null = none. y must not alias x. */
 export function linearBHL(x: Plane, w: Plane, bias: Plane | null, y: OutPlane, B: number, H: number, O: number, L: number): void {

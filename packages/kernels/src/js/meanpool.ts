@@ -1,6 +1,5 @@
 // Plain-TypeScript twin of assembly/meanpool.ts (float64): mean over the length axis.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** x (rows, L) -> out (rows): layout (B, H, L) is rows = B*H. */
 export function meanPoolRows(x: Plane, out: OutPlane, rows: number, L: number): void {

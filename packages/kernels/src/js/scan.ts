@@ -1,8 +1,7 @@
 // Plain-TypeScript twin of assembly/scan.ts (float64). Complex diagonal linear recurrence over
 // independent lanes:  h[l, t] = a[l, t] * h[l, t-1] + b[l, t],  h[l, -1] = h0[l].
 // Shapes: a, b, h (lanes, T) split planes; h0, last (lanes), last[l] = h[l, T-1].
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** Sequential scan, one lane after another. h may alias b; last may alias h0. */
 export function linearScan(

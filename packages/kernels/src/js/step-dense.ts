@@ -2,8 +2,7 @@
 //   x[b,h,:] = dA[h] @ x[b,h,:] + dB[h,:] u[b,h,t];   y[b,h,t] = Re(C[h,:] . x[b,h,:]) + D[h] u[b,h,t]
 // Shapes: x (B,H,S) complex in place; dA (H,S,S) complex row-major; dB, C (H,S); D (H);
 // u, y (B,H,L); tmp: 2*S scratch elements.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 export function denseStep(
   xRe: OutPlane,

@@ -2,8 +2,7 @@
 // system on the half state. params (H, 14, M): P, a1 = 1 + dt/2 L, Ph = dt/2 P, Bh = dt B,
 // G = (2/dt)/(2/dt - L), GP = G P, C (each re then im); chan (H, 2): [1/(1+k), D].
 // Shapes: x (B, H, M) complex in place; u, y (B, H, L), y may alias u.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 /** Number of planes per channel in `params`. */
 export const DPLR_STEP_PLANES = 14;

@@ -1,7 +1,6 @@
 // Plain-TypeScript twin of assembly/step-matvec.ts (float64): one frame through a Linear layer,
 //   y[o] = bias[o] + sum_h W[o, h] x[h],   W (O, H) row-major, x (H), y (O); bias may be null.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 export function stepMatVec(w: Plane, x: Plane, bias: Plane | null, y: OutPlane, H: number, O: number): void {
   for (let o = 0; o < O; o++) {

@@ -3,8 +3,7 @@
 //   x[b,h,:] = dA[h,:] * x[b,h,:] + dB[h,:] * u[b,h,t]
 //   y[b,h,t] = scale * Re(sum_m C[h,m] x[b,h,m]) + D[h] u[b,h,t]
 // Shapes: x (B,H,M) complex in place; dA, dB, C (H,M) complex; D (H); u, y (B,H,L), y may alias u.
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 export function diagStep(
   xRe: OutPlane,

@@ -2,8 +2,7 @@
 //   vandermonde:          out[h,l] = 2 Re sum_n C[h,n] z^l,  z = exp(logz[h,n]), l = 0..L-1
 //   vandermondeTranspose: out[h,n] = C[h,n] sum_l u[h,l] z^l
 // Powers by the plain recurrence p <- p z in float64 (error ~ l * 1e-16, 7e-12 at l = 65536).
-type Plane = ArrayLike<number>;
-type OutPlane = { [i: number]: number; length: number };
+import type { OutPlane, Plane } from "./planes.js";
 
 export function vandermonde(
   cRe: Plane,

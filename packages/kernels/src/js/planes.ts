@@ -1,0 +1,6 @@
+/**
+ * The array types the plain-TypeScript twin reads and writes: any numeric array in (so plain
+ * arrays, Float32Array and Float64Array all work), any indexable numeric array out.
+ */
+export type Plane = ArrayLike<number>;
+export type OutPlane = { [i: number]: number; length: number };
