@@ -191,7 +191,15 @@ describe("property: the block stepper (step, prefill)", () => {
           s.dispose();
           expectTypedError(() => s.step(frame), S4StateError, /stepper\.step/i);
           expectTypedError(() => s.prefill(u, L), S4StateError, /stepper\.prefill/i);
+          // a stepper outlives its block: step and prefill keep working after block.dispose()
+          const s2 = b.stepper({ batch: B });
+          const p2 = s2.prefill(u, L);
+          const f2 = s2.step(frame);
           b.dispose();
+          s2.reset();
+          expect(Array.from(s2.prefill(u, L))).toEqual(Array.from(p2));
+          expect(Array.from(s2.step(frame))).toEqual(Array.from(f2));
+          s2.dispose();
         }
         for (const badB of [0, -2, 1.5, Number.NaN]) {
           const b = await createS4Block({ ...opts, kernels: wasm });

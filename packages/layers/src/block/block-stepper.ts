@@ -23,8 +23,9 @@ export class BlockStepper {
   constructor(
     kernels: Kernels,
     private readonly mode: StepMode,
-    private readonly linear: LinearPlan,
-    private readonly glu: GLUPlan,
+    // the block's plans: not kept (the fused stepper owns its own, so this one outlives the block)
+    _linear: LinearPlan,
+    _glu: GLUPlan,
     weight: FloatArray,
     bias: FloatArray,
     batch: number,
@@ -50,10 +51,9 @@ export class BlockStepper {
     // checked before the state advances: a refused chunk must leave the state as it was
     validate.checkFloatArray("stepper.prefill(chunk)", chunk, this.batch * this.mode.channels * L, "batch*channels*length");
     validate.checkAllFinite("stepper.prefill(chunk)", chunk);
-    const { y } = this.mode.forwardState(chunk, this.fused.state);
-    this.gelu.apply(y, y);
-    const z = this.linear.apply(y, { batch: this.batch, length: L });
-    return this.glu.apply(z, { batch: this.batch, length: L });
+    // the fused stepper's own chunk path (same SSM run + GELU + Linear + GLU, weights copied):
+    // the block's plans may be disposed with the block while this stepper lives on
+    return this.fused.prefill(chunk);
   }
 
   /** Back to the zero state. */
