@@ -7,7 +7,7 @@
 import { loadKernels, type S4Error, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createS4Block, createS4Model, type FloatArray, type Kernels } from "../src/index.js";
+import { createS4Block, createS4Model, type FloatArray, type Kernels, S4Block, S4Model } from "../src/index.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
@@ -308,5 +308,41 @@ describe("property: createS4Block / createS4Model options", () => {
     const b = await createS4Block({ dModel: 2, dState: 4, kernels: k });
     expect(b.forward(new Float64Array(2 * 3), { batch: 1, length: 3 }).length).toBe(6);
     b.dispose();
+  });
+});
+
+describe("refused constructors leave wasm memory as it was", () => {
+  it("S4Block and S4Model free every part they made before the refused one", async () => {
+    const k = await loadKernels({ backend: "wasm" });
+    const H = 4;
+    const parts = (await createS4Block({ dModel: H, dState: 8, seed: 5, kernels: k })).parts;
+    const nanWeight = Float64Array.from(parts.weight, (v, i) => (i === 3 ? Number.NaN : v));
+    const before = k.memoryStats().liveBytes;
+    expectTypedError(() => new S4Block(k, { ...parts, weight: nanWeight }), S4ValueError, /weight/);
+    expectTypedError(() => new S4Block(k, { ...parts, bias: parts.bias.subarray(1) }), S4ShapeError, /S4Block\(bias\)/);
+    expect(k.memoryStats().liveBytes).toBe(before);
+    const layer = (seed: number) => createS4Block({ dModel: H, dState: 8, seed, kernels: k }).then((b) => b.parts);
+    const layers = [await layer(6), await layer(7)];
+    const linear = (i: number, o: number) => ({ weight: new Float64Array(i * o).fill(0.1), bias: new Float64Array(o) });
+    const norm = () => ({ weight: new Float64Array(H).fill(1), bias: new Float64Array(H) });
+    const bad = norm();
+    bad.weight[H - 1] = Number.POSITIVE_INFINITY;
+    const start = k.memoryStats().liveBytes;
+    expectTypedError(
+      () =>
+        new S4Model(k, {
+          dInput: 2,
+          dOutput: 3,
+          dModel: H,
+          prenorm: false,
+          encoder: linear(2, H),
+          layers,
+          norms: [norm(), bad],
+          decoder: linear(H, 3),
+        }),
+      S4ValueError,
+      /layerNorm\(options\.weight\)/,
+    );
+    expect(k.memoryStats().liveBytes).toBe(start);
   });
 });

@@ -71,9 +71,15 @@ export class S4Block {
       activation: "gelu",
     });
     const inFeatures = this.conv.outChannels;
-    validate.checkFloatArray("S4Block(weight)", parts.weight, 2 * H * inFeatures, "2*H*(channels*H)");
-    validate.checkFloatArray("S4Block(bias)", parts.bias, 2 * H, "2*H");
-    this.linear = kernels.linear({ inFeatures, outFeatures: 2 * H, weight: parts.weight, bias: parts.bias, layout: "BHL" });
+    try {
+      validate.checkFloatArray("S4Block(weight)", parts.weight, 2 * H * inFeatures, "2*H*(channels*H)");
+      validate.checkFloatArray("S4Block(bias)", parts.bias, 2 * H, "2*H");
+      this.linear = kernels.linear({ inFeatures, outFeatures: 2 * H, weight: parts.weight, bias: parts.bias, layout: "BHL" });
+    } catch (err) {
+      // a refused block leaves nothing in wasm memory (the kernel stays the caller's)
+      this.conv.dispose();
+      throw err;
+    }
     this.glu = kernels.glu({ channels: H, layout: "BHL" });
     this.ws = kernels.runtime ? kernels.workspace() : null;
     this.io = this.ws ? new GrowingBuffers(this.ws, 2) : null;

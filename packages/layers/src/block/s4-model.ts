@@ -58,25 +58,40 @@ export class S4Model {
     if (parts.norms.length !== parts.layers.length) {
       throw new S4StateError(`S4Model: ${parts.layers.length} layers but ${parts.norms.length} norms`);
     }
-    this.encoder = kernels.linear({
-      inFeatures: dInput,
-      outFeatures: H,
-      weight: parts.encoder.weight,
-      bias: parts.encoder.bias,
-      layout: "BLH",
-    });
-    this.decoder = kernels.linear({
-      inFeatures: H,
-      outFeatures: dOutput,
-      weight: parts.decoder.weight,
-      bias: parts.decoder.bias,
-      layout: "BLH",
-    });
-    this.blocks = parts.layers.map((p) => new S4Block(kernels, { ...p, layout: "BHL" }));
-    this.norms = parts.norms.map((n) =>
-      kernels.layerNorm({ channels: H, layout: "BHL", weight: n.weight, bias: n.bias, eps: 1e-5 }),
-    );
-    this.pool = kernels.meanPool({ channels: H, layout: "BHL" });
+    // every part made so far is freed if a later one is refused: nothing half-built stays in wasm memory
+    const made: { dispose(): void }[] = [];
+    const keep = <T extends { dispose(): void }>(x: T): T => {
+      made.push(x);
+      return x;
+    };
+    try {
+      this.encoder = keep(
+        kernels.linear({
+          inFeatures: dInput,
+          outFeatures: H,
+          weight: parts.encoder.weight,
+          bias: parts.encoder.bias,
+          layout: "BLH",
+        }),
+      );
+      this.decoder = keep(
+        kernels.linear({
+          inFeatures: H,
+          outFeatures: dOutput,
+          weight: parts.decoder.weight,
+          bias: parts.decoder.bias,
+          layout: "BLH",
+        }),
+      );
+      this.blocks = parts.layers.map((p) => keep(new S4Block(kernels, { ...p, layout: "BHL" })));
+      this.norms = parts.norms.map((n) =>
+        keep(kernels.layerNorm({ channels: H, layout: "BHL", weight: n.weight, bias: n.bias, eps: 1e-5 })),
+      );
+      this.pool = kernels.meanPool({ channels: H, layout: "BHL" });
+    } catch (err) {
+      for (const x of made) x.dispose();
+      throw err;
+    }
   }
 
   /** x: (B, L, d_input) -> logits (B, d_output). */
