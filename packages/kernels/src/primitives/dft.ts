@@ -5,7 +5,7 @@ import { dft, twiddleTable } from "../js/dft.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkComplex, checkInt } from "../validate.js";
+import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
 export interface DFTOptions {
@@ -61,6 +61,9 @@ export class DFTPlan extends Plan {
     const { n, batch } = this;
     const total = n * batch;
     checkComplex(`${where}(x)`, x, total, "batch*n");
+    // a NaN/Infinity would spread through every bin of its row (as the FFT plans refuse it)
+    checkAllFinite(`${where}(x).re`, x.re);
+    checkAllFinite(`${where}(x).im`, x.im);
     const o = this.outComplex(`${where}(out)`, out, total);
     const scale = inverse ? 1 / n : 1;
     if (!this.wasmBufs) {
