@@ -93,3 +93,31 @@ describe.each(["s4d_block", "s4_dplr_block_bidir", "s4d_minimal", "s4model_examp
     });
   },
 );
+
+describe("loadOfficial: l_kernel beyond the longest FFT", () => {
+  it("is a CheckpointError naming layer.kernel.l_kernel (it used to load, then fail every forward)", async () => {
+    const f = fixture("s4_dplr_block_bidir");
+    const header = JSON.parse(new TextDecoder().decode(f.bytes.subarray(8, 8 + f.headerLen)));
+    const at = 8 + f.headerLen + header["layer.kernel.l_kernel"].data_offsets[0];
+    for (const [value, ok] of [
+      [2n ** 22n + 1n, false],
+      [2n ** 40n, false],
+      [-1n, false],
+      [64n, true],
+    ] as const) {
+      const b = f.bytes.slice();
+      new DataView(b.buffer).setBigInt64(at, value, true);
+      let thrown: unknown;
+      try {
+        (await loadOfficial(b, f.config, { kernels })).dispose();
+      } catch (e) {
+        thrown = e;
+      }
+      if (ok) expect(thrown).toBeUndefined();
+      else {
+        expect(thrown).toBeInstanceOf(CheckpointError);
+        expect((thrown as Error).message).toMatch(/layer\.kernel\.l_kernel.*expected .*, got /);
+      }
+    }
+  });
+});
