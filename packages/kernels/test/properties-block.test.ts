@@ -5,6 +5,7 @@
 // positions or channels (linear, layerNorm, meanPool) refuse NaN/Infinity; the elementwise ones
 // (gelu, erf, glu) keep a NaN in its own position and leave every other output as it was.
 import { relErrorReal } from "@s4wasm/golden";
+import { expectTypedError } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -45,19 +46,6 @@ function badReal(good: FloatArray, finite: boolean): { value: unknown; error: ty
     bad.push({ value: inf, error: S4ValueError, why: "Infinity" });
   }
   return bad;
-}
-
-function expectTypedError(fn: () => unknown, error: typeof S4Error, names: RegExp, why = "") {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `${names} ${why}: no error`).toBeInstanceOf(error);
-  expect((thrown as Error).message, why).toMatch(names);
-  // state errors say what happened ("this plan was disposed"); the rest expected vs got
-  if (error !== S4StateError) expect((thrown as Error).message, why).toMatch(/expected .*, got /);
 }
 
 /** Bad call shapes: 0, negative, non-integer, NaN, missing, not an object. */

@@ -3,6 +3,7 @@
 // inputs (wrong length, wrong kind, NaN / Infinity, bad n or batch, use after dispose) throw a
 // typed error naming the argument; after the error the plan returns the same answer.
 import { relErrorComplex } from "@s4wasm/golden";
+import { expectTypedError } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Complex, type Kernels, loadKernels, type S4Error, S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
@@ -10,18 +11,6 @@ import { randomArray, rng } from "./helpers.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
-
-function expectTypedError(fn: () => unknown, error: typeof S4Error, names: RegExp, why = "") {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `${names} ${why}: no error`).toBeInstanceOf(error);
-  expect((thrown as Error).message, why).toMatch(names);
-  if (error !== S4StateError) expect((thrown as Error).message, why).toMatch(/expected .*, got /);
-}
 
 describe("property: dft", () => {
   it("wasm agrees with the twin and round-trips; bad inputs throw by name; the plan keeps working", () => {

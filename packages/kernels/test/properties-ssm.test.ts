@@ -3,6 +3,7 @@
 // float64 twin; every bad input (wrong length, wrong typed-array kind, NaN / Infinity, bad sizes)
 // throws a typed error naming the argument; after the error the plan returns the same answer.
 import { relErrorComplex, relErrorReal } from "@s4wasm/golden";
+import { expectTypedError } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -65,19 +66,6 @@ function badReal(good: FloatArray): { value: unknown; error: typeof S4Error; why
     { value: nan, error: S4ValueError, why: "NaN" },
     { value: inf, error: S4ValueError, why: "Infinity" },
   ];
-}
-
-function expectTypedError(fn: () => unknown, error: typeof S4Error, names: RegExp, why = "") {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `${names} ${why}: no error`).toBeInstanceOf(error);
-  expect((thrown as Error).message, why).toMatch(names);
-  // use after dispose says what happened ("this plan was disposed"); the others expected vs got
-  if (error !== S4StateError) expect((thrown as Error).message, why).toMatch(/expected .*, got /);
 }
 
 const sameComplex = (a: Complex, b: Complex) => {

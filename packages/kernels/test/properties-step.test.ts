@@ -3,6 +3,7 @@
 // float64 twin; every bad frame, state, parameter or option throws a typed error naming the
 // argument; a rejected call leaves the state untouched, so the next step gives the same answer.
 import { relErrorReal } from "@s4wasm/golden";
+import { expectTypedError } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -45,19 +46,6 @@ function badReal(good: FloatArray): { value: unknown; error: typeof S4Error; why
     { value: nan, error: S4ValueError, why: "NaN" },
     { value: inf, error: S4ValueError, why: "Infinity" },
   ];
-}
-
-function expectTypedError(fn: () => unknown, error: typeof S4Error, names: RegExp, why = "") {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `${names} ${why}: no error`).toBeInstanceOf(error);
-  expect((thrown as Error).message, why).toMatch(names);
-  // state errors say what happened ("this plan was disposed", "call setParams() ..."); the rest expected vs got
-  if (error !== S4StateError) expect((thrown as Error).message, why).toMatch(/expected .*, got /);
 }
 
 const badSize = fc.oneof(

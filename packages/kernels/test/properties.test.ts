@@ -2,6 +2,7 @@
 // the wasm result agrees with the float64 twin; for random bad inputs every entry point throws a
 // typed error that names the argument, and the plan still computes the right answer afterwards.
 import { relErrorComplex, relErrorReal } from "@s4wasm/golden";
+import { expectTypedError } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -40,18 +41,6 @@ function badReals(good: FloatArray): { value: unknown; error: typeof S4Error }[]
     { value: nan, error: S4ValueError },
     { value: inf, error: S4ValueError },
   ];
-}
-
-function expectTypedError(fn: () => unknown, error: typeof S4Error, names: RegExp) {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown).toBeInstanceOf(error);
-  expect((thrown as Error).message).toMatch(names);
-  expect((thrown as Error).message).toMatch(/expected .*, got /);
 }
 
 describe("property: rfft round trip and agreement with the twin (any n, any batch)", () => {

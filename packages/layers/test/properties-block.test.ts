@@ -5,6 +5,7 @@
 // after dispose, bad options) throws a typed error naming the argument; (3) after the error the
 // same object returns the same answer (a stepper's state is left as it was).
 import { loadKernels, type S4Error, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
+import { expectTypedError, expectTypedRejection } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createS4Block, createS4Model, type FloatArray, type Kernels, S4Block, S4Model } from "../src/index.js";
@@ -49,31 +50,6 @@ function badReal(good: FloatArray): { value: unknown; error: typeof S4Error; why
     { value: nan, error: S4ValueError, why: "NaN" },
     { value: inf, error: S4ValueError, why: "Infinity" },
   ];
-}
-
-function expectTypedError(fn: () => unknown, error: typeof S4Error, names: RegExp, why = "") {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `${names} ${why}: no error`).toBeInstanceOf(error);
-  expect((thrown as Error).message, why).toMatch(names);
-  // state errors say what happened ("... was disposed"); the rest expected vs got
-  if (error !== S4StateError) expect((thrown as Error).message, why).toMatch(/expected .*, got /);
-}
-
-async function expectTypedRejection(p: Promise<unknown>, error: typeof S4Error, names: RegExp) {
-  let thrown: unknown;
-  try {
-    await p;
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `${names}: no error`).toBeInstanceOf(error);
-  expect((thrown as Error).message).toMatch(names);
-  expect((thrown as Error).message).toMatch(/expected .*, got /);
 }
 
 const blockCase = fc.record({

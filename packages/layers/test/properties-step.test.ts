@@ -4,6 +4,7 @@
 // dispose throws a typed error naming the argument; (3) a refused call leaves the state as it
 // was, so the next outputs equal those of a second stepper fed the same history.
 import { loadKernels, type S4Error, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
+import { expectTypedError } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createS4Block, type FloatArray, type Kernels, StepMode, type StepModeSource } from "../src/index.js";
@@ -52,18 +53,6 @@ function badReal(good: FloatArray): { value: unknown; error: typeof S4Error; why
     { value: nan, error: S4ValueError, why: "NaN" },
     { value: inf, error: S4ValueError, why: "Infinity" },
   ];
-}
-
-function expectTypedError(fn: () => unknown, error: typeof S4Error, names: RegExp, why = "") {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (e) {
-    thrown = e;
-  }
-  expect(thrown, `${names} ${why}: no error`).toBeInstanceOf(error);
-  expect((thrown as Error).message, why).toMatch(names);
-  if (error !== S4StateError) expect((thrown as Error).message, why).toMatch(/expected .*, got /);
 }
 
 type Kind = "diag" | "dense" | "linear" | "diagonal";
