@@ -20,3 +20,22 @@ export function kernelsFor(backend: "wasm" | "js"): Promise<Kernels> {
 export function rng(seed: number): () => number {
   return makeRng(seed).uniform;
 }
+
+/** n seeded values uniform in [-1, 1). */
+export function seeded(n: number, seed: number): Float64Array {
+  const u = makeRng(seed).uniform;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = 2 * u() - 1;
+  return out;
+}
+
+/** Root-mean-square relative error of a against b. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / Math.max(den, 1e-300));
+}

@@ -9,33 +9,11 @@ import { expectTypedError, expectTypedRejection } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createS4Block, createS4Model, type FloatArray, type Kernels, S4Block, S4Model } from "../src/index.js";
+import { relErr, seeded } from "./helpers.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
 const TOL = 1e-4;
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-300));
-}
-
-function seeded(n: number, seed: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1;
-  }
-  return out;
-}
 
 function badReal(good: FloatArray): { value: unknown; error: typeof S4Error; why: string }[] {
   const nan = Float64Array.from(good);

@@ -8,6 +8,7 @@ import { expectTypedError } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createS4Block, type FloatArray, type Kernels, StepMode, type StepModeSource } from "../src/index.js";
+import { relErr, seeded } from "./helpers.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
@@ -17,29 +18,6 @@ const TOL = 1e-4;
  * HiPPO-LegS eigenbasis at N = 8 has cond(V) ~ 1e4..1e5, so the wasm stream is held to 1e-2 there.
  */
 const TOL_DIAGONAL = 1e-2;
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i] - b[i]) ** 2;
-    den += b[i] ** 2;
-  }
-  return Math.sqrt(num / Math.max(den, 1e-300));
-}
-
-function seeded(n: number, seed: number): Float64Array {
-  let a = seed >>> 0;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = 2 * (((t ^ (t >>> 14)) >>> 0) / 4294967296) - 1;
-  }
-  return out;
-}
 
 function badReal(good: FloatArray): { value: unknown; error: typeof S4Error; why: string }[] {
   const nan = Float64Array.from(good);
