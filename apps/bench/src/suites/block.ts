@@ -137,7 +137,7 @@ export const blockSuite: Suite = {
             // The default run of all suites keeps the float64 twin to L = 1024 (seconds a call beyond).
             const small = B * L <= (full ? JS_MAX_POSITIONS : 1024);
             cases.push({
-              params: { model, kernel: mode, H, N, L, B },
+              params: { H, N, L, B, mode: model === "s4" ? "dplr" : "s4d", kernel: mode },
               reference: () => (small ? referenceOf(model, H, N, B, L) : new Float64Array(0)),
               contenders: async () => {
                 const list = [contender("s4wasm-wasm", await loadKernels({ backend: "wasm" }), model, mode, H, N, B, L, small)];

@@ -47,10 +47,15 @@ function concat(re: ArrayLike<number>, im: ArrayLike<number>): Float64Array {
   return o;
 }
 
-/** One case per schedule so "x js" compares WASM and JS on the same schedule. */
-function scanCase(lanes: number, T: number, method: ScanMethod): SuiteCase {
+/**
+ * One case per schedule so "x js" compares WASM and JS on the same schedule. An S4D layer's scan
+ * runs H channels x N/2 stored modes as independent lanes over L steps: lanes = H * N / 2, T = L.
+ */
+function scanCase(H: number, N: number, L: number, method: ScanMethod): SuiteCase {
+  const lanes = (H * N) / 2;
+  const T = L;
   return {
-    params: { lanes, T, method },
+    params: { H, N, L, method },
     flops: 8 * lanes * T,
     reference: () => {
       const { a, b } = inputs(lanes, T);
@@ -83,17 +88,18 @@ export const scanSuite: Suite = {
     "complex diagonal linear recurrence h_t = a_t h_{t-1} + b_t over (lanes, T): sequential vs chunked associative scan",
   cases({ quick, sizes }) {
     const methods: ScanMethod[] = ["sequential", "chunked"];
-    const shapes: [number, number][] = quick
+    // [H, N, L]: sizes given with --sizes are L at H = 256, N = 64.
+    const shapes: [number, number, number][] = quick
       ? [
-          [8, 64],
-          [2, 300],
+          [1, 16, 64],
+          [1, 4, 300],
         ]
       : sizes
-        ? sizes.map((T): [number, number] => [256 * 32, T])
+        ? sizes.map((L): [number, number, number] => [256, 64, L])
         : [
-            [256 * 32, 256],
-            [4, 65536],
+            [256, 64, 256],
+            [1, 8, 65536],
           ];
-    return shapes.flatMap(([lanes, T]) => methods.map((m) => scanCase(lanes, T, m)));
+    return shapes.flatMap(([H, N, L]) => methods.map((m) => scanCase(H, N, L, m)));
   },
 };

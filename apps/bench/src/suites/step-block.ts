@@ -46,7 +46,7 @@ function blockContender(name: string, k: Kernels, H: number, N: number): Contend
 
 export function blockStepCase(H: number, N: number): SuiteCase {
   return {
-    params: { model: "s4d-block", H, N, batch: 1 },
+    params: { H, N, B: 1, what: "block", mode: "s4d" },
     flops: H * (N / 2) * 14 + 2 * H * 2 * H + 20 * H,
     reference: () => {
       // float64: the SSM recurrence directly, then the JS twin's exact GELU, the matvec and GLU.

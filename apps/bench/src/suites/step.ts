@@ -193,7 +193,7 @@ function stepCase(
         };
   const S = model === "s4d" ? N / 2 : N;
   return {
-    params: { model, H, N, batch: B, entry },
+    params: { H, N, B, what: "ssm", mode: model, entry },
     // complex MACs: diag 2 per mode (dA x, C x) + dB u; dense S per row.
     flops:
       model === "s4d"
