@@ -8,8 +8,10 @@
  */
 import { S4ValueError } from "@s4wasm/kernels";
 
+/** The official modules (file:class in state-spaces/s4) that can be imported. */
 export type OfficialModuleName = "models/s4/s4.py:S4Block" | "models/s4/s4d.py:S4D" | "example.py:S4Model";
 
+/** A checkpoint's config.json as written by the exporter: the module and its constructor arguments. */
 export interface OfficialConfig {
   /** Official file and class, e.g. "models/s4/s4.py:S4Block". */
   module: string;
@@ -19,16 +21,19 @@ export interface OfficialConfig {
 
 /** models/s4/s4.py S4Block -> FFTConv -> SSMKernelDiag / SSMKernelDPLR. */
 export interface S4BlockConfig {
+  /** The official module. */
   module: "models/s4/s4.py:S4Block";
   /** H */
   dModel: number;
   /** N (N/2 modes stored) */
   dState: number;
+  /** SSM kernel: "diag" (S4D) or "dplr" (S4, the official default). */
   mode: "diag" | "dplr";
   /** The init name (storage does not depend on it; kept for reference). */
   init: string;
   /** FFTConv channels c: the SSM output has c*H features. */
   channels: number;
+  /** true: a second set of C rows runs the kernel backwards in time (C has 2*channels rows). */
   bidirectional: boolean;
   /** true: input/output (B, H, L); false: (B, L, H). */
   transposed: boolean;
@@ -42,24 +47,35 @@ export interface S4BlockConfig {
 
 /** models/s4/s4d.py S4D (the minimal file). */
 export interface S4DConfig {
+  /** The official module. */
   module: "models/s4/s4d.py:S4D";
+  /** H */
   dModel: number;
+  /** N (N/2 modes stored; 64 by default) */
   dState: number;
+  /** true: input/output (B, H, L); false: (B, L, H). */
   transposed: boolean;
 }
 
 /** example.py S4Model: encoder, n S4D layers with LayerNorm, mean pool, decoder. */
 export interface S4ModelConfig {
+  /** The official module. */
   module: "example.py:S4Model";
+  /** Input features per time step (the encoder's input width). */
   dInput: number;
+  /** Output features (the decoder's width; 10 by default). */
   dOutput: number;
+  /** H, the width of every S4D layer (256 by default). */
   dModel: number;
+  /** Number of residual S4D layers (4 by default). */
   nLayers: number;
+  /** true: LayerNorm before each layer; false: after the residual add (the default). */
   prenorm: boolean;
   /** S4D's d_state default (example.py does not pass it). */
   dState: number;
 }
 
+/** A validated config with the official defaults filled in, discriminated by `module`. */
 export type NormalizedConfig = S4BlockConfig | S4DConfig | S4ModelConfig;
 
 const MODULES: Record<string, OfficialModuleName> = {

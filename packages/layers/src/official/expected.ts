@@ -17,10 +17,13 @@
  */
 import type { NormalizedConfig } from "./config.js";
 
+/** One tensor an official module's state_dict holds: its key, kind and shape. */
 export interface ExpectedTensor {
+  /** The state_dict key, e.g. "layer.kernel.C". */
   key: string;
   /** float: any float dtype (F32 as saved officially, F64, F16, BF16); int: I64 (or I32). */
   kind: "float" | "int";
+  /** The expected shape (complex tensors carry a trailing axis of 2); [] for a scalar. */
   shape: number[];
 }
 

@@ -12,6 +12,11 @@ import { expectedTensors } from "./expected.js";
 import { parseSafetensors } from "./safetensors.js";
 import { validateCheckpoint } from "./validate.js";
 
+/**
+ * Parse and validate an official PyTorch checkpoint (safetensors bytes of state_dict() plus its
+ * config.json `{ module, args }`) and return its canonical float64 parameters.
+ * Throws SafetensorsError, S4ValueError (bad arguments) or CheckpointError (every mismatch).
+ */
 export function readOfficial(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, config: OfficialConfig): CanonicalCheckpoint {
   const cfg = normalizeConfig(config);
   const file = parseSafetensors(bytes);

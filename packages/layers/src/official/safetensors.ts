@@ -26,13 +26,17 @@ export const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = { F64: 8,
  */
 export type TensorData = Float64Array | Float32Array | BigInt64Array | Int32Array;
 
+/** One decoded tensor of a safetensors file. */
 export interface SafetensorsTensor {
+  /** The dtype stored in the file (data may be widened, see TensorData). */
   dtype: SafetensorsDtype;
   /** Row-major shape; [] is a scalar (one element). */
   shape: number[];
+  /** The decoded elements, row-major (a fresh copy). */
   data: TensorData;
 }
 
+/** A parsed safetensors file. */
 export interface SafetensorsFile {
   /** Tensors by name, in header order. */
   tensors: Map<string, SafetensorsTensor>;
@@ -40,6 +44,7 @@ export interface SafetensorsFile {
   metadata: Record<string, string>;
 }
 
+/** Which structural rule a malformed safetensors file broke. */
 export type SafetensorsErrorCode =
   | "truncated"
   | "header-too-large"
@@ -54,8 +59,10 @@ export type SafetensorsErrorCode =
 
 /** A malformed safetensors file. `code` says which rule failed; the message says where. */
 export class SafetensorsError extends S4Error {
+  /** Always "SafetensorsError". */
   override name = "SafetensorsError";
   constructor(
+    /** The rule that failed. */
     readonly code: SafetensorsErrorCode,
     message: string,
   ) {
@@ -277,8 +284,11 @@ export function halfToFloat(h: number): number {
 
 /** A tensor to write. F16 / BF16 data are the raw 16-bit patterns (Uint16Array). */
 export interface TensorToWrite {
+  /** The dtype to store. */
   dtype: SafetensorsDtype;
+  /** Row-major shape; [] for a scalar. */
   shape: number[];
+  /** The elements, row-major; their count must equal the product of `shape`. */
   data: Float64Array | Float32Array | BigInt64Array | Int32Array | Uint16Array | ArrayLike<number>;
 }
 

@@ -7,12 +7,52 @@ import { S4Error } from "@s4wasm/kernels";
 import type { ExpectedTensor } from "./expected.js";
 import type { SafetensorsFile } from "./safetensors.js";
 
+/** One mismatch between a checkpoint and the tensors its config implies, naming the state_dict key. */
 export type CheckpointProblem =
-  | { kind: "missing"; key: string; expectedShape: number[] }
-  | { kind: "unexpected"; key: string; shape: number[] }
-  | { kind: "shape"; key: string; expectedShape: number[]; shape: number[] }
-  | { kind: "dtype"; key: string; expected: string; dtype: string }
-  | { kind: "value"; key: string; detail: string };
+  | {
+      /** An expected key is absent. */
+      kind: "missing";
+      /** The state_dict key. */
+      key: string;
+      /** The shape the config implies. */
+      expectedShape: number[];
+    }
+  | {
+      /** The file holds a key the config does not imply. */
+      kind: "unexpected";
+      /** The state_dict key. */
+      key: string;
+      /** The shape found in the file. */
+      shape: number[];
+    }
+  | {
+      /** The tensor has the wrong shape. */
+      kind: "shape";
+      /** The state_dict key. */
+      key: string;
+      /** The shape the config implies. */
+      expectedShape: number[];
+      /** The shape found in the file. */
+      shape: number[];
+    }
+  | {
+      /** The tensor has a dtype not allowed for its kind. */
+      kind: "dtype";
+      /** The state_dict key. */
+      key: string;
+      /** The allowed dtypes, e.g. "F32 or F64 or F16 or BF16". */
+      expected: string;
+      /** The safetensors dtype found. */
+      dtype: string;
+    }
+  | {
+      /** A bad value: non-finite float, or an integer scalar (l_kernel) outside [0, 2^22]. */
+      kind: "value";
+      /** The state_dict key. */
+      key: string;
+      /** What is wrong and where. */
+      detail: string;
+    };
 
 const FLOAT_DTYPES = ["F32", "F64", "F16", "BF16"];
 const INT_DTYPES = ["I64", "I32"];
@@ -34,9 +74,12 @@ function describe(p: CheckpointProblem): string {
 
 /** The checkpoint does not match its config. `problems` has one entry per issue. */
 export class CheckpointError extends S4Error {
+  /** Always "CheckpointError". */
   override name = "CheckpointError";
   constructor(
+    /** The official module path the checkpoint was checked against. */
     readonly module: string,
+    /** Every problem found, one per issue. */
     readonly problems: CheckpointProblem[],
   ) {
     super(
@@ -47,10 +90,14 @@ export class CheckpointError extends S4Error {
   }
 }
 
-/** Throws CheckpointError listing every mismatch between `file` and `expected`. */
 /** Largest integer scalar accepted (l_kernel): the longest kernel length the FFTs support. */
 const MAX_INT_VALUE = 2 ** 22;
 
+/**
+ * Throws CheckpointError listing every mismatch between `file` and `expected`: missing and
+ * unexpected keys, wrong shapes and dtypes, non-finite floats, integer scalars outside [0, 2^22].
+ * `module` names the official module in the error message.
+ */
 export function validateCheckpoint(module: string, file: SafetensorsFile, expected: ExpectedTensor[]): void {
   const problems: CheckpointProblem[] = [];
   const want = new Map(expected.map((e) => [e.key, e]));
