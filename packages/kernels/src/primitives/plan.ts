@@ -6,10 +6,16 @@ import type { WasmRuntime } from "../runtime.js";
 import type { BackendKind, Complex, FloatArray } from "../types.js";
 import { checkOut } from "../validate.js";
 
+/**
+ * Base of every plan: the backend it runs on, a workspace in wasm memory (wasm backend), output
+ * allocation in the backend's dtype (Float32Array on wasm, Float64Array on js), and dispose().
+ */
 export abstract class Plan {
+  /** The backend this plan runs on: "wasm" or "js". */
   readonly backend: BackendKind;
   /** Wasm buffers of this plan (null on the JS backend). */
   protected readonly ws: Workspace | null;
+  /** The wasm runtime (exports and arena); null on the JS backend. */
   protected readonly runtime: WasmRuntime | null;
   private disposed = false;
 
@@ -30,6 +36,7 @@ export abstract class Plan {
     this.ws?.dispose();
   }
 
+  /** Throw `S4StateError` (prefixed by `where`) if this plan was disposed. */
   protected assertLive(where: string): void {
     if (this.disposed) throw new S4StateError(`${where}: this plan was disposed`);
   }
@@ -39,6 +46,7 @@ export abstract class Plan {
     return this.runtime ? new Float32Array(n) : new Float64Array(n);
   }
 
+  /** A fresh complex output of n elements per plane, in the backend's dtype. */
   protected newComplex(n: number): Complex {
     return { re: this.newArray(n), im: this.newArray(n) };
   }
@@ -52,6 +60,7 @@ export abstract class Plan {
     return out;
   }
 
+  /** Validate a caller's real `out` (backend dtype, n elements), or make a fresh one. */
   protected outReal(where: string, out: FloatArray | undefined, n: number): FloatArray {
     if (out === undefined) return this.newArray(n);
     return checkOut(where, out, (this.runtime ? Float32Array : Float64Array) as never, n);

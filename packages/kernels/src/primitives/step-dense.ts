@@ -10,7 +10,9 @@ import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../vali
 import { StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
+/** Shape of a {@link DenseStepPlan}. */
 export interface DenseStepOptions {
+  /** B, the batch size. */
   batch: number;
   /** H. */
   channels: number;
@@ -18,6 +20,7 @@ export interface DenseStepOptions {
   size: number;
 }
 
+/** Discretised parameters of a {@link DenseStepPlan}, set with setParams(). */
 export interface DenseStepParams {
   /** Discretised A, complex (H, S, S) row-major. */
   dA: Complex;
@@ -31,8 +34,16 @@ export interface DenseStepParams {
 
 type Names = "dAr" | "dAi" | "dBr" | "dBi" | "cr" | "ci" | "d";
 
+/**
+ * The dense SSM step as a plan (S4 DPLR discretised into a dense full-state matrix, the official
+ * dense step mode): `x = dA @ x + dB * u; y = Re(C . x) + D * u` (state updated first).
+ * dA complex (H, S, S) row-major, dB and C complex (H, S), D real (H); state complex (B, H, S);
+ * frames u, y (B, H). S = N for a DPLR layer of N/2 stored modes (the conjugate-pair system).
+ */
 export class DenseStepPlan extends StepPlan {
+  /** State kind: "dense". */
   protected readonly kind = "dense";
+  /** Error-message prefix: "denseStep". */
   protected readonly name = "denseStep";
   private readonly wbufs: Record<Names | "tmp", WasmBuffer<Float32Array>> | null = null;
   private readonly jparams: Record<Names | "tmp", Float64Array> | null = null;
@@ -98,6 +109,7 @@ export class DenseStepPlan extends StepPlan {
     return this;
   }
 
+  /** L steps in wasm via the `denseStep` export; u/y are byte offsets of (B, H, L) f32 arrays. */
   protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
     const b = this.wbufs as Record<Names | "tmp", WasmBuffer<Float32Array>>;
     this.wasm.exports.denseStep(
@@ -120,6 +132,7 @@ export class DenseStepPlan extends StepPlan {
     );
   }
 
+  /** L steps with the JS twin `denseStep`; the f64 state planes advance in place. */
   protected callJs(xRe: Float64Array, xIm: Float64Array, u: FloatArray, y: FloatArray, L: number): void {
     const p = this.jparams as Record<Names | "tmp", Float64Array>;
     denseStep(xRe, xIm, p.dAr, p.dAi, p.dBr, p.dBi, p.cr, p.ci, p.d, u, y, p.tmp, this.batch, this.channels, this.size, L);

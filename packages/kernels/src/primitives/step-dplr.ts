@@ -13,7 +13,9 @@ import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../vali
 import { StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
+/** Shape of a {@link DPLRStepPlan}. */
 export interface DPLRStepOptions {
+  /** B, the batch size. */
   batch: number;
   /** H. */
   channels: number;
@@ -21,6 +23,7 @@ export interface DPLRStepOptions {
   modes: number;
 }
 
+/** Continuous-time DPLR parameters of a {@link DPLRStepPlan}, set with setParams(). */
 export interface DPLRStepParams {
   /** Diagonal part, complex (H, M), Re < 0. */
   Lambda: Complex;
@@ -36,9 +39,20 @@ export interface DPLRStepParams {
   D?: FloatArray;
 }
 
+/**
+ * The O(N) rank-1 DPLR step as a plan (the official S4 "linear" step mode): bilinear
+ * discretisation of A = diag([Lambda, conj Lambda]) - P P^H applied through the Woodbury identity
+ * on the half state, so a step costs O(N/2) per channel instead of the dense O(N^2); same numbers
+ * as the dense step up to rounding. Lambda, P, B, C complex (H, M) with C the ORIGINAL output map
+ * (not C-tilde); dt, D real (H); state complex (B, H, M) (half, conjugate-symmetric); frames
+ * u, y (B, H).
+ */
 export class DPLRStepPlan extends StepPlan {
+  /** M = N/2, stored modes per channel. */
   readonly modes: number;
+  /** State kind: "dplr". */
   protected readonly kind = "dplr";
+  /** Error-message prefix: "dplrStep". */
   protected readonly name = "dplrStep";
   private readonly packed: Float64Array;
   private readonly chan: Float64Array;
@@ -130,12 +144,14 @@ export class DPLRStepPlan extends StepPlan {
     return this;
   }
 
+  /** L steps in wasm via the `dplrStep` export; u/y are byte offsets of (B, H, L) f32 arrays. */
   protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
     const p = this.wparams as WasmBuffer<Float32Array>;
     const c = this.wchan as WasmBuffer<Float32Array>;
     this.wasm.exports.dplrStep(state.ptrRe, state.ptrIm, p.ptr, c.ptr, uPtr, yPtr, this.batch, this.channels, this.modes, L);
   }
 
+  /** L steps with the JS twin `dplrStep`; the f64 state planes advance in place. */
   protected callJs(xRe: Float64Array, xIm: Float64Array, u: FloatArray, y: FloatArray, L: number): void {
     dplrStep(xRe, xIm, this.packed, this.chan, u, y, this.batch, this.channels, this.modes, L);
   }

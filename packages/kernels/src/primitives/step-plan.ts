@@ -12,12 +12,24 @@ import { checkAllFinite, checkFloatArray } from "../validate.js";
 import { Plan } from "./plan.js";
 import { SSMState } from "./step-state.js";
 
+/**
+ * Base of the diagonal, dense and DPLR step plans (recurrent inference): parameters set once
+ * (setParams), states made by the plan (createState), and three ways to run — one frame (step),
+ * a chunk of L frames from a given state (run), and a pointer-level entry (runPointers) for
+ * callers that keep their frames in wasm memory. The state is updated in place; a call copies
+ * in its input and copies out its output, allocating nothing on the wasm path except a fresh
+ * result when no `out` is given.
+ */
 export abstract class StepPlan extends Plan {
+  /** B, the batch size. */
   readonly batch: number;
+  /** H, the number of channels. */
   readonly channels: number;
   /** State entries per (batch, channel). */
   readonly size: number;
+  /** The state kind this plan makes and accepts (states of another kind are refused). */
   protected abstract readonly kind: string;
+  /** The plan's name, used as the prefix of error messages. */
   protected abstract readonly name: string;
   private paramsSet = false;
   /** wasm: one (B, H, L) frame buffer, y written over u; grown geometrically for long chunks. */
@@ -38,6 +50,7 @@ export abstract class StepPlan extends Plan {
     return this.paramsSet;
   }
 
+  /** Record that setParams() has run (subclasses call it at the end of setParams). */
   protected markReady(): void {
     this.paramsSet = true;
   }
@@ -138,6 +151,14 @@ export abstract class StepPlan extends Plan {
     super.dispose();
   }
 
+  /**
+   * Run L steps in wasm: u and y are byte offsets of (B, H, L) f32 arrays (y may equal u); the
+   * state advances in place.
+   */
   protected abstract callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void;
+  /**
+   * Run L steps in JS: xRe/xIm are the state planes, u and y are (B, H, L) arrays; the state
+   * advances in place.
+   */
   protected abstract callJs(xRe: Float64Array, xIm: Float64Array, u: FloatArray, y: FloatArray, L: number): void;
 }

@@ -7,8 +7,15 @@ import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkAllFinite, checkComplex } from "../validate.js";
 
+/**
+ * The state of a streaming SSM step: complex (batch, channels, size) split planes, kept where the
+ * step runs (wasm linear memory on the wasm backend, Float64Arrays on the JS twin) so a step copies
+ * nothing but its input and output frames. Made by a step plan's createState(); starts at zero.
+ */
 export class SSMState {
+  /** B, the batch size. */
   readonly batch: number;
+  /** H, the number of channels. */
   readonly channels: number;
   /** State entries per (batch, channel): M modes (diagonal) or S (dense). */
   readonly size: number;
@@ -16,6 +23,7 @@ export class SSMState {
   readonly length: number;
   /** Which kind of step made it ("diag" or "dense"); a state only fits plans of its kind. */
   readonly kind: string;
+  /** Where the planes live: "wasm" (f32 in wasm memory) or "js" (Float64Array). */
   readonly backend: "wasm" | "js";
   private readonly ws: Workspace | null;
   private readonly bre: WasmBuffer<Float32Array> | null;
@@ -50,6 +58,7 @@ export class SSMState {
     }
   }
 
+  /** True once dispose() has run. */
   get isDisposed(): boolean {
     return this.disposed;
   }
@@ -58,6 +67,7 @@ export class SSMState {
   get ptrRe(): number {
     return (this.bre as WasmBuffer<Float32Array>).ptr;
   }
+  /** @internal byte offset of the im plane in wasm memory (wasm backend). */
   get ptrIm(): number {
     return (this.bim as WasmBuffer<Float32Array>).ptr;
   }
@@ -99,6 +109,7 @@ export class SSMState {
     this.ws?.dispose();
   }
 
+  /** Throw `S4StateError` (prefixed by `where`) if this state was disposed. */
   assertLive(where: string): void {
     if (this.disposed) throw new S4StateError(`${where}: this state was disposed`);
   }

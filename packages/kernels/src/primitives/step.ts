@@ -10,7 +10,9 @@ import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../vali
 import { StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
+/** Shape of a {@link DiagStepPlan}. */
 export interface DiagStepOptions {
+  /** B, the batch size. */
   batch: number;
   /** H. */
   channels: number;
@@ -20,6 +22,7 @@ export interface DiagStepOptions {
   conjugatePairs?: boolean;
 }
 
+/** Discretised parameters of a {@link DiagStepPlan}, set with setParams(). */
 export interface DiagStepParams {
   /** Discretised A, complex (H, M). */
   dA: Complex;
@@ -33,10 +36,19 @@ export interface DiagStepParams {
 
 type Names = "dAr" | "dAi" | "dBr" | "dBi" | "cr" | "ci" | "d";
 
+/**
+ * The fused diagonal SSM step as a plan (S4D, or any diagonal system such as a diagonalised DPLR):
+ * `x = dA * x + dB * u; y = scale * Re(C . x) + D * u` (state updated before the readout).
+ * Parameters dA, dB, C complex (H, M), D real (H); state complex (B, H, M); frames u, y (B, H).
+ */
 export class DiagStepPlan extends StepPlan {
+  /** M, stored modes per channel (N/2 for S4D). */
   readonly modes: number;
+  /** Readout scale: 2 with conjugatePairs (each stored mode stands for a conjugate pair), else 1. */
   readonly scale: number;
+  /** State kind: "diag". */
   protected readonly kind = "diag";
+  /** Error-message prefix: "diagStep". */
   protected readonly name = "diagStep";
   private readonly wbufs: Record<Names, WasmBuffer<Float32Array>> | null = null;
   private readonly jparams: Record<Names, Float64Array> | null = null;
@@ -95,6 +107,7 @@ export class DiagStepPlan extends StepPlan {
     return this;
   }
 
+  /** L steps in wasm via the `diagStep` export; u/y are byte offsets of (B, H, L) f32 arrays. */
   protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
     const b = this.wbufs as Record<Names, WasmBuffer<Float32Array>>;
     this.wasm.exports.diagStep(
@@ -117,6 +130,7 @@ export class DiagStepPlan extends StepPlan {
     );
   }
 
+  /** L steps with the JS twin `diagStep`; the f64 state planes advance in place. */
   protected callJs(xRe: Float64Array, xIm: Float64Array, u: FloatArray, y: FloatArray, L: number): void {
     const p = this.jparams as Record<Names, Float64Array>;
     diagStep(xRe, xIm, p.dAr, p.dAi, p.dBr, p.dBi, p.cr, p.ci, p.d, u, y, this.batch, this.channels, this.modes, L, this.scale);
