@@ -1,16 +1,3 @@
-/**
- * S4 (DPLR) convolution kernel, the official SSMKernelDPLR algorithm (annotated-s4 `kernel_DPLR`):
- *   C~ = C (I - dA^L)                                   (ssm/discretize.ts; or given as stored)
- *   omega_k = exp(-2 pi i k/L), z_k = 2(1-omega)/(1+omega) = 2i tan(pi k/L), k = 0..L//2
- *   r_xy(z) = dt sum over conjugate pairs x_n y_n / (z - dt Lambda_n),  x in {B, P_j}, y in {C~, Q_i = conj P_i}
- *   K^(z) = r_{B,C~} - r_{B,Q} (I + r_{P,Q})^-1 r_{P,C~}          (Woodbury; rank 1 fused in SIMD)
- *   K_freq = 2/(1+omega) K^ = (1 + i tan(pi k/L)) K^
- *   K = irfft(K_freq, n = L)                            (any L, no power of two needed)
- * Nyquist (L even, omega = -1, z infinite): the closed-form limit K_freq = dt Re sum_n C~_n B_n
- * (the Woodbury term vanishes), computed in float64.
- * Shapes: DPLRParams (H, N2, rank R, channels); K (channels, H, L). Wasm backend: float32 SIMD
- * Cauchy + FFT; JS backend: the float64 twin. Nodes, factors, numerators in float64 on the host.
- */
 import {
   type CauchyPlan,
   type CauchyWoodburyPlan,
@@ -28,6 +15,7 @@ import { cSolve } from "../ssm/linalg.js";
 import { type Complex64, complex64, type DPLRParams } from "../ssm/params.js";
 import { checkDPLRParams, checkLength } from "../ssm/validate.js";
 
+/** Options of DPLRKernel. */
 export interface DPLRKernelOptions {
   /**
    * Woodbury path: "auto" (fused SIMD rank-1 pass when rank = 1, else general), or force
@@ -36,8 +24,23 @@ export interface DPLRKernelOptions {
   woodbury?: "auto" | "general";
 }
 
+/**
+ * S4 (DPLR) convolution kernel, the official SSMKernelDPLR algorithm (annotated-s4 `kernel_DPLR`):
+ *   C~ = C (I - dA^L)                                   (ssm/discretize.ts; or given as stored)
+ *   omega_k = exp(-2 pi i k/L), z_k = 2(1-omega)/(1+omega) = 2i tan(pi k/L), k = 0..L//2
+ *   r_xy(z) = dt sum over conjugate pairs x_n y_n / (z - dt Lambda_n),  x in {B, P_j}, y in {C~, Q_i = conj P_i}
+ *   K^(z) = r_{B,C~} - r_{B,Q} (I + r_{P,Q})^-1 r_{P,C~}          (Woodbury; rank 1 fused in SIMD)
+ *   K_freq = 2/(1+omega) K^ = (1 + i tan(pi k/L)) K^
+ *   K = irfft(K_freq, n = L)                            (any L, no power of two needed)
+ * Nyquist (L even, omega = -1, z infinite): the closed-form limit K_freq = dt Re sum_n C~_n B_n
+ * (the Woodbury term vanishes), computed in float64.
+ * Shapes: DPLRParams (H, N2, rank R, channels); K (channels, H, L). Wasm backend: float32 SIMD
+ * Cauchy + FFT; JS backend: the float64 twin. Nodes, factors, numerators in float64 on the host.
+ */
 export class DPLRKernel {
+  /** The compute backend (wasm or JS) the kernel runs on. */
   readonly kernels: Kernels;
+  /** The Woodbury path chosen in the options. */
   readonly woodbury: "auto" | "general";
   private params: DPLRParams;
   private dense: { N: number; dA: Complex64; dB: Complex64 } | null = null;
@@ -62,19 +65,24 @@ export class DPLRKernel {
     this.setParams(params);
   }
 
+  /** Channels H (dModel). */
   get H(): number {
     return this.params.H;
   }
+  /** Output channels of C: the leading axis of K. */
   get channels(): number {
     return this.params.channels;
   }
+  /** Incremented by every setParams(); cached spectra are keyed on it. */
   get version(): number {
     return this._version;
   }
+  /** The canonical parameters this kernel was made from. */
   get parameters(): DPLRParams {
     return this.params;
   }
 
+  /** Replace the parameters (validated); drops the cached dense system and C~, bumps `version`. */
   setParams(params: DPLRParams): void {
     checkDPLRParams("DPLRKernel(params)", params);
     this.params = params;
@@ -84,7 +92,14 @@ export class DPLRKernel {
   }
 
   /** Dense discrete system (H, N, N), N = 2 N2, made on first need (C~ conversions). */
-  denseDiscrete(): { N: number; dA: Complex64; dB: Complex64 } {
+  denseDiscrete(): {
+    /** Full state size N = 2 N2. */
+    N: number;
+    /** Discrete state matrix (H, N, N), row-major. */
+    dA: Complex64;
+    /** Discrete input matrix (H, N). */
+    dB: Complex64;
+  } {
     if (!this.dense) this.dense = discretizeDPLRDense(this.params);
     return this.dense;
   }
@@ -119,7 +134,12 @@ export class DPLRKernel {
   }
 
   /** K_freq (channels, H, L//2+1) at length L (C~ at that L). Backend dtype. */
-  kernelFreq(L: number): { re: FloatArray; im: FloatArray } {
+  kernelFreq(L: number): {
+    /** Real parts, (channels, H, L//2+1). */
+    re: FloatArray;
+    /** Imaginary parts, (channels, H, L//2+1). */
+    im: FloatArray;
+  } {
     this.assertLive("DPLRKernel.kernelFreq");
     checkLength("DPLRKernel.kernelFreq(L)", L);
     return this.freq(L, this.cTilde(L));
@@ -196,10 +216,17 @@ export class DPLRKernel {
   }
 
   /** For step mode: the same parameters (bilinear). */
-  stepSource(D: Float64Array): { dplr: DPLRParams; D: Float64Array } {
+  /** For step mode: the same parameters, with skip `D` (H). */
+  stepSource(D: Float64Array): {
+    /** This kernel's parameters. */
+    dplr: DPLRParams;
+    /** Skip term (H). */
+    D: Float64Array;
+  } {
     return { dplr: this.params, D };
   }
 
+  /** Free the Cauchy, FFT plans and wasm buffers; kernel() then throws S4StateError. */
   dispose(): void {
     this.disposed = true;
     this.cauchyPlan?.dispose();

@@ -1,3 +1,14 @@
+import { type FloatArray, type Kernels, S4StateError, S4ValueError, type VandermondePlan, validate } from "@s4wasm/kernels";
+import { discretizeS4D } from "../ssm/discretize.js";
+import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
+import { checkLength, checkS4DParams } from "../ssm/validate.js";
+
+/** Options of S4DKernel and s4dKernel. */
+export interface S4DKernelOptions {
+  /** discretisation (default "zoh", the official s4d.py default) */
+  disc?: Discretization;
+}
+
 /**
  * S4D convolution kernel (annotated-s4 `kernel_DPLR`'s diagonal sibling):
  *   dA, dB = discretize(dt A, dt B)   (ZOH or bilinear, ssm/discretize.ts, float64)
@@ -6,18 +17,10 @@
  * wasm backend (SIMD Vandermonde), Float64Array on the JS twin. log dA is formed in float64
  * (ZOH: exactly dt A; bilinear: the complex log of dA) and stays float64 inside the kernel.
  */
-import { type FloatArray, type Kernels, S4StateError, S4ValueError, type VandermondePlan, validate } from "@s4wasm/kernels";
-import { discretizeS4D } from "../ssm/discretize.js";
-import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
-import { checkLength, checkS4DParams } from "../ssm/validate.js";
-
-export interface S4DKernelOptions {
-  /** discretisation (default "zoh", the official s4d.py default) */
-  disc?: Discretization;
-}
-
 export class S4DKernel {
+  /** The compute backend (wasm or JS) the kernel runs on. */
   readonly kernels: Kernels;
+  /** The discretisation used for dA, dB. */
   readonly disc: Discretization;
   private params: S4DParams;
   private logz!: Complex64;
@@ -38,12 +41,15 @@ export class S4DKernel {
     this.setParams(params);
   }
 
+  /** Channels H (dModel). */
   get H(): number {
     return this.params.H;
   }
+  /** Output channels of C: the leading axis of K. */
   get channels(): number {
     return this.params.channels;
   }
+  /** Incremented by every setParams(); cached spectra are keyed on it. */
   get version(): number {
     return this._version;
   }
@@ -104,11 +110,19 @@ export class S4DKernel {
     return K;
   }
 
-  /** For step mode: the same parameters and discretisation. */
-  stepSource(D: Float64Array): { s4d: S4DParams; D: Float64Array; disc: Discretization } {
+  /** For step mode: the same parameters and discretisation, with skip `D` (H). */
+  stepSource(D: Float64Array): {
+    /** This kernel's parameters. */
+    s4d: S4DParams;
+    /** Skip term (H). */
+    D: Float64Array;
+    /** This kernel's discretisation. */
+    disc: Discretization;
+  } {
     return { s4d: this.params, D, disc: this.disc };
   }
 
+  /** Free the Vandermonde plan; kernel() then throws S4StateError. */
   dispose(): void {
     this.disposed = true;
     this.plan?.dispose();

@@ -9,6 +9,7 @@
 import { S4ShapeError } from "@s4wasm/kernels";
 import type { Complex64, S4DParams } from "../ssm/params.js";
 
+/** The S4D parameters as models/s4/s4d.py stores them (A = -exp(log_A_real) + i A_imag, B = 1). */
 export interface S4dPyStorage {
   /** (H) */
   log_dt: ArrayLike<number>;
@@ -17,9 +18,15 @@ export interface S4dPyStorage {
   /** (H, N/2) */
   A_imag: ArrayLike<number>;
   /** (channels, H, N/2) */
-  C: { re: ArrayLike<number>; im: ArrayLike<number> };
+  C: {
+    /** Real parts. */
+    re: ArrayLike<number>;
+    /** Imaginary parts. */
+    im: ArrayLike<number>;
+  };
 }
 
+/** The S4D parameters as models/s4/s4.py SSMKernelDiag stores them (A = -exp(A_real) - i A_imag). */
 export interface S4PyDiagStorage {
   /** (H) or (H, 1): log dt */
   inv_dt: ArrayLike<number>;
@@ -28,9 +35,19 @@ export interface S4PyDiagStorage {
   /** (H, N/2) */
   A_imag: ArrayLike<number>;
   /** (H, N/2) */
-  B: { re: ArrayLike<number>; im: ArrayLike<number> };
+  B: {
+    /** Real parts. */
+    re: ArrayLike<number>;
+    /** Imaginary parts. */
+    im: ArrayLike<number>;
+  };
   /** (channels, H, N/2) */
-  C: { re: ArrayLike<number>; im: ArrayLike<number> };
+  C: {
+    /** Real parts. */
+    re: ArrayLike<number>;
+    /** Imaginary parts. */
+    im: ArrayLike<number>;
+  };
 }
 
 function sizes(where: string, H: number, aLen: number, cLen: number): { N2: number; channels: number } {

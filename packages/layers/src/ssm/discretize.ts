@@ -16,7 +16,9 @@ import { type Complex64, complex64, type Discretization } from "./params.js";
 
 /** The part of S4DParams discretisation needs. */
 export interface S4DContinuous {
+  /** Channels H. */
   H: number;
+  /** Stored complex modes N/2. */
   N2: number;
   /** (H) */
   logDt: Float64Array;
@@ -28,7 +30,9 @@ export interface S4DContinuous {
 
 /** Discrete S4D parameters, each (H, N2). */
 export interface S4DDiscrete {
+  /** Discrete state (diagonal) dA (H, N2). */
   dA: Complex64;
+  /** Discrete input dB (H, N2). */
   dB: Complex64;
 }
 
@@ -95,8 +99,11 @@ export function discretizeS4D(p: S4DContinuous, disc: Discretization): S4DDiscre
 
 /** The part of DPLRParams the dense discretisation needs. */
 export interface DPLRContinuous {
+  /** Channels H. */
   H: number;
+  /** Stored complex modes N/2. */
   N2: number;
+  /** Rank R of the low-rank term. */
   rank: number;
   /** (H) */
   logDt: Float64Array;
@@ -110,8 +117,11 @@ export interface DPLRContinuous {
 
 /** Dense full-state DPLR system: A (H, N, N), B (H, N) with N = 2*N2. */
 export interface DPLRDense {
+  /** Full state size N = 2 N2. */
   N: number;
+  /** Continuous A_full (H, N, N), row-major. */
   A: Complex64;
+  /** Continuous B_full (H, N). */
   B: Complex64;
 }
 
@@ -164,7 +174,14 @@ export function dplrDenseContinuous(p: DPLRContinuous): DPLRDense {
  * Bilinear discretisation of the dense DPLR system: dA (H, N, N), dB (H, N), N = 2*N2.
  * dA = (I - dt/2 A)^-1 (I + dt/2 A), dB = (I - dt/2 A)^-1 dt B_full.
  */
-export function discretizeDPLRDense(p: DPLRContinuous): { N: number; dA: Complex64; dB: Complex64 } {
+export function discretizeDPLRDense(p: DPLRContinuous): {
+  /** Full state size N = 2 N2. */
+  N: number;
+  /** Discrete state matrix dA (H, N, N), row-major. */
+  dA: Complex64;
+  /** Discrete input dB (H, N). */
+  dB: Complex64;
+} {
   const { H } = p;
   checkLen("discretizeDPLRDense(logDt)", p.logDt, H, "H");
   const { N, A, B } = dplrDenseContinuous(p);

@@ -40,7 +40,9 @@ export interface S4DParams {
  * B_full = [B, conj B], C_full = [C, conj C]. Bilinear discretisation.
  */
 export interface DPLRParams {
+  /** channels H */
   H: number;
+  /** stored modes N/2 */
   N2: number;
   /** rank R of the low-rank term */
   rank: number;
@@ -60,6 +62,7 @@ export interface DPLRParams {
    * stores in its C parameter.
    */
   C: Complex64;
+  /** Which C `C` holds: the original output matrix ("C") or C-tilde at `tildeLength` ("CTilde"). */
   cForm: "C" | "CTilde";
   /** the L that C-tilde belongs to (required when cForm = "CTilde") */
   tildeLength?: number;
