@@ -3,17 +3,46 @@
  * counts are element counts; see each assembly/*.ts file for the contract of a primitive.
  */
 export interface KernelExports {
+  /** The module's linear memory; every pointer below is a byte offset into it. */
   memory: WebAssembly.Memory;
+  /** First byte the host allocator may use (everything below is static data). */
   heapBase(): number;
   // Block ops (assembly/linear.ts, gelu.ts, glu.ts, layernorm.ts, meanpool.ts).
+  /**
+   * y (B, O, L) = W (O, H) x (B, H, L) + bias (O), f32; bias = 0 for none; scratch: linearScratchFloats(H) floats.
+   * y must not alias x, W or scratch.
+   */
   linearBHL(x: number, w: number, bias: number, y: number, B: number, H: number, O: number, L: number, scratch: number): void;
+  /**
+   * y (rows, O) = x (rows, H) WT (H, O) + bias (O), f32, WT = W transposed; bias = 0 for none; scratch:
+   * linearScratchFloats(H) floats.
+   */
   linearBLH(x: number, wt: number, bias: number, y: number, rows: number, H: number, O: number, scratch: number): void;
+  /** Scratch size in f32 elements that linearBHL / linearBLH / linearGluBHL need for inner size H. */
   linearScratchFloats(H: number): number;
+  /**
+   * Fused Linear(H, 2G) + GLU: y (B, G, L) = GLU(W (2G, H) x (B, H, L) + bias (2G)); bias = 0 for none; scratch:
+   * linearScratchFloats(H) floats.
+   */
   linearGluBHL(x: number, w: number, bias: number, y: number, B: number, H: number, G: number, L: number, scratch: number): void;
+  /** Exact (erf) GELU of n f32 elements: out = x Phi(x). out may be x. */
   gelu(x: number, out: number, n: number): void;
+  /** erf of n f32 elements. */
   erf(x: number, out: number, n: number): void;
+  /**
+   * GLU, value first: out (rows, width) = z[:, :width] * sigmoid(z[:, width:]) with z (rows, 2*width); out may be
+   * z.
+   */
   glu(z: number, out: number, rows: number, width: number): void;
+  /**
+   * LayerNorm over H contiguous channels: x, y (rows, H); gamma, beta (H); biased variance, eps inside the sqrt. y
+   * may alias x.
+   */
   layerNormRows(x: number, gamma: number, beta: number, y: number, rows: number, H: number, eps: number): void;
+  /**
+   * LayerNorm over the channel axis of x, y (B, H, L) (channels strided by L); gamma, beta (H); scratch:
+   * layerNormScratchFloats(L) floats. y may alias x.
+   */
   layerNormStrided(
     x: number,
     gamma: number,
@@ -25,12 +54,25 @@ export interface KernelExports {
     eps: number,
     scratch: number,
   ): void;
+  /** Scratch size in f32 elements that layerNormStrided needs for length L (2L: a mean and a 1/std per position). */
   layerNormScratchFloats(L: number): number;
+  /** Mean over L: x (rows, L) -> out (rows); layout (B, H, L) is rows = B*H. */
   meanPoolRows(x: number, out: number, rows: number, L: number): void;
+  /** Mean over L: x (B, L, H) -> out (B, H). */
   meanPoolColumns(x: number, out: number, B: number, L: number, H: number): void;
+  /** Elementwise complex product on split planes of n f32: out = a * b. out may alias a or b. */
   cmul(aRe: number, aIm: number, bRe: number, bIm: number, outRe: number, outIm: number, n: number): void;
+  /** Elementwise complex multiply-accumulate on split planes of n f32: out += a * b. */
   cmulAcc(aRe: number, aIm: number, bRe: number, bIm: number, outRe: number, outIm: number, n: number): void;
+  /**
+   * Reference O(n^2) DFT, f32: x (n) complex -> out (n) complex, with a twiddle table tw (n) complex. out must not
+   * alias x.
+   */
   dft(xRe: number, xIm: number, outRe: number, outIm: number, n: number, twRe: number, twIm: number): void;
+  /**
+   * Sequential complex diagonal recurrence h[l, t] = a[l, t] h[l, t-1] + b[l, t], h[l, -1] = h0[l]: a, b, h
+   * (lanes, T) split f32 planes; h0, last (lanes), last = h[:, T-1]. h may alias b.
+   */
   linearScan(
     aRe: number,
     aIm: number,
@@ -45,6 +87,10 @@ export interface KernelExports {
     lanes: number,
     T: number,
   ): void;
+  /**
+   * The same recurrence as linearScan by the associative (reduce-then-scan) schedule in chunks of `chunk` steps;
+   * scratch: scanScratchFloats(lanes, T, chunk) floats. h must not alias a or b.
+   */
   linearScanChunked(
     aRe: number,
     aIm: number,
@@ -61,7 +107,12 @@ export interface KernelExports {
     chunk: number,
     scratch: number,
   ): void;
+  /** Scratch size in f32 elements that linearScanChunked needs (6 planes of lanes*ceil(T/chunk), + 8). */
   scanScratchFloats(lanes: number, T: number, chunk: number): number;
+  /**
+   * L diagonal SSM steps: x = dA x + dB u; y = scale Re(C . x) + D u. x (batch, H, M) complex in place; dA, dB, C
+   * (H, M) complex; d (H); u, y (batch, H, L), y may alias u.
+   */
   diagStep(
     xRe: number,
     xIm: number,
@@ -80,6 +131,10 @@ export interface KernelExports {
     L: number,
     scale: number,
   ): void;
+  /**
+   * L dense SSM steps: x = dA @ x + dB u; y = Re(C . x) + D u. x (batch, H, S) complex in place; dA (H, S, S)
+   * complex row-major; dB, C (H, S) complex; d (H); u, y (batch, H, L); tmp: 2*S floats.
+   */
   denseStep(
     xRe: number,
     xIm: number,
@@ -98,6 +153,10 @@ export interface KernelExports {
     S: number,
     L: number,
   ): void;
+  /**
+   * L rank-1 DPLR bilinear steps on the half state: x (batch, H, M) complex in place; params and chan are the
+   * coefficients packed by DPLRStepPlan.setParams; u, y (batch, H, L), y may alias u.
+   */
   dplrStep(
     xRe: number,
     xIm: number,
@@ -110,8 +169,13 @@ export interface KernelExports {
     M: number,
     L: number,
   ): void;
+  /** One frame through a Linear layer: y (O) = W (O, H) x (H) + bias (O); bias = 0 for none. y must not alias x. */
   stepMatVec(w: number, x: number, bias: number, y: number, H: number, O: number): void;
   // FFT (assembly/fft.ts, rfft.ts, fftconv.ts): desc/rdesc are plan descriptors written by src/primitives/fft-layout.ts.
+  /**
+   * Complex FFT of `batch` contiguous rows of n (n from the plan descriptor desc): x, out (batch, n) split planes,
+   * out may be x; inverse != 0 uses exp(+2 pi i jk/n); outputs are multiplied by scale.
+   */
   fftRows(
     desc: number,
     xRe: number,
@@ -122,11 +186,25 @@ export interface KernelExports {
     inverse: number,
     scale: number,
   ): void;
+  /** Multiply n f32 elements at p by c, in place. */
   fftScale(p: number, n: number, c: number): void;
+  /**
+   * Real forward FFT of `batch` rows: x (batch, inLen), each row zero-padded or truncated to n -> out (batch,
+   * n//2+1) complex planes.
+   */
   rfftRows(rdesc: number, x: number, inLen: number, outRe: number, outIm: number, batch: number): void;
+  /** Real inverse FFT (1/n) of `batch` rows: X (batch, n//2+1) complex -> out (batch, n). */
   irfftRows(rdesc: number, XRe: number, XIm: number, out: number, batch: number): void;
+  /**
+   * Causal FFT convolution y = conv(u, k) + D u over batch*H rows of L: rdesc for n = 2L; S (H, L+1) complex
+   * kernel spectra pre-scaled by 1/(2n); d: D (H) or 0; u, y (batch, H, L), y may be u.
+   */
   fftConvRows(rdesc: number, Sr: number, Si: number, u: number, y: number, d: number, batch: number, H: number, L: number): void;
   // Cauchy sums (assembly/cauchy.ts): v (S,H,N), z (M) or (H,M) via zStride, w (H,N), out (S,H,M)
+  /**
+   * out[h, m] = sum_n v[h, n] / (z[m] - w[h, n]); v (H, N), w (H, N) and z (M) (zStride 0) or (H, M) (zStride M)
+   * complex, z and w as hi+lo f32 pairs; out (H, M) complex.
+   */
   cauchy(
     vRe: number,
     vIm: number,
@@ -141,6 +219,10 @@ export interface KernelExports {
     M: number,
     zStride: number,
   ): void;
+  /**
+   * Conjugate-pair Cauchy sum over S numerator sets: out[s, h, m] = sum_n v/(z - w) + conj(v)/(z - conj(w)); v (S,
+   * H, N), out (S, H, M) complex; z, w as in cauchy.
+   */
   cauchyConj(
     vRe: number,
     vIm: number,
@@ -156,6 +238,10 @@ export interface KernelExports {
     zStride: number,
     S: number,
   ): void;
+  /**
+   * S4 DPLR rank-1 fast path: out[h, m] = f[m] (r0 - r1 r2 / (1 + r3)) from four conjugate-pair Cauchy sums on
+   * purely imaginary nodes; inputs prepared by CauchyWoodburyPlan; out (H, M) complex.
+   */
   cauchyWoodbury1(
     ab: number,
     wq: number,
@@ -169,7 +255,15 @@ export interface KernelExports {
     M: number,
   ): void;
   // Vandermonde (assembly/vandermonde.ts): C (H,N) f32, logz (H,N) f64, out (H,L) / u (H,L)
+  /**
+   * out[h, l] = 2 Re sum_n C[h, n] z[h, n]^l, z = exp(logz), l = 0..L-1: C (H, N) complex f32, logz (H, N) complex
+   * f64, out (H, L) f32.
+   */
   vandermonde(cRe: number, cIm: number, logzRe: number, logzIm: number, out: number, H: number, N: number, L: number): void;
+  /**
+   * out[h, n] = C[h, n] sum_l u[h, l] z[h, n]^l (no factor 2): u (H, L) f32, C (H, N) complex f32, logz (H, N)
+   * complex f64, out (H, N) complex f32.
+   */
   vandermondeTranspose(
     u: number,
     cRe: number,
