@@ -1,7 +1,3 @@
-// The streaming face of an S4Block: frames (B, H) one at a time through the fused step
-// (SSM + D -> GELU -> Linear(H, 2H) -> GLU chained in wasm memory, O(N) per channel for S4D), and
-// chunks (B, H, L) through the same recurrence (prefill), both advancing one state.
-// Step outputs over L frames equal the block's forward on the same L samples (causal blocks).
 import {
   type ElementwisePlan,
   type FloatArray,
@@ -13,7 +9,14 @@ import {
 } from "@s4wasm/kernels";
 import type { FusedBlockStepper, StepMode } from "../step/index.js";
 
+/**
+ * The streaming face of an S4Block (made by S4Block.stepper()): frames (B, H) one at a time
+ * through the fused step (SSM + D -> GELU -> Linear(H, 2H) -> GLU, O(N) per channel for S4D),
+ * and chunks (B, H, L) through the same recurrence (prefill), both advancing one state.
+ * Step outputs over L frames equal the block's forward on the same L samples (causal blocks).
+ */
 export class BlockStepper {
+  /** Batch size B of every frame and chunk. */
   readonly batch: number;
   private readonly fused: FusedBlockStepper;
   private readonly gelu: ElementwisePlan;
@@ -62,6 +65,7 @@ export class BlockStepper {
     this.fused.reset();
   }
 
+  /** Frees the stepper's wasm memory (idempotent); later calls throw S4StateError. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -13,6 +13,7 @@ import { type LayerBackendOptions, resolveKernels } from "./layer-options.js";
 import { S4Block, type S4BlockParts } from "./s4-block.js";
 import { type LinearParts, S4Model } from "./s4-model.js";
 
+/** Options of createS4Block: sizes, SSM kind and init, backend, seed. */
 export interface S4BlockInit extends LayerBackendOptions {
   /** H: channels (features). */
   dModel: number;
@@ -24,8 +25,9 @@ export interface S4BlockInit extends LayerBackendOptions {
   init?: DiagInit | "legs";
   /** S4D discretisation: "zoh" (default) or "bilinear". DPLR is bilinear. */
   disc?: Discretization;
-  /** Range of the step size init. Defaults 0.001 and 0.1 (official). */
+  /** Smallest step size dt at init: log dt ~ U[log dtMin, log dtMax]. Default 0.001 (official). */
   dtMin?: number;
+  /** Largest step size dt at init. Default 0.1 (official). */
   dtMax?: number;
   /** Two-sided (non-causal) kernel, as the official `bidirectional`. */
   bidirectional?: boolean;
@@ -79,15 +81,21 @@ export async function createS4Block(options: S4BlockInit): Promise<S4Block> {
   return new S4Block(kernels, initBlockParts(kernels, options, makeRng(options.seed ?? 0)));
 }
 
+/** Options of createS4Model (the example.py S4Model). */
 export interface S4ModelInit extends LayerBackendOptions {
+  /** Input features per time step. */
   dInput: number;
+  /** Output features (logits). */
   dOutput: number;
+  /** H: channels of every S4 layer. */
   dModel: number;
+  /** Number of residual S4 layers (at least 1). */
   nLayers: number;
   /** LayerNorm before each layer (true) or after the residual (false, the example.py default). */
   prenorm?: boolean;
   /** Options of every S4 layer (defaults: S4D, N = 64, diag-lin, ZOH). */
   layer?: Omit<S4BlockInit, "dModel" | keyof LayerBackendOptions | "layout" | "seed">;
+  /** Seed of every random draw (default 0). */
   seed?: number;
 }
 

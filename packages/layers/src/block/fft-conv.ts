@@ -1,9 +1,3 @@
-// FFTConv: the official models/s4/s4.py FFTConv inference path on (B, H, L):
-//   y = irfft(rfft(u, 2L) * rfft(K, 2L), 2L)[..., :L] + D u, then the activation (GELU).
-// K comes from an SSM kernel (channels, H, L); channels > 1 without bidirectional gives
-// (B, channels*H, L) (the official '(c h)' layout), bidirectional uses the two channels as the
-// forward and backward halves of a two-sided kernel. The kernel and its spectrum are cached per L
-// and recomputed only when L or the SSM parameters change.
 import {
   type FFTConvPlan,
   type FloatArray,
@@ -28,17 +22,30 @@ export interface KernelSource {
   dispose?(): void;
 }
 
+/** What an FFTConv is made of. */
 export interface FFTConvConfig {
+  /** The SSM kernel generator K (channels, H, L). */
   kernel: KernelSource;
   /** D: (channels, H) skip term ((1, H) when bidirectional, as the official module). */
   D: FloatArray;
+  /** Two-sided kernel: channel 0 forward, channel 1 backward in time (the kernel has 2 channels). */
   bidirectional: boolean;
   /** Activation after the skip; the official S4Block default is GELU. */
   activation: "gelu" | "id";
 }
 
+/**
+ * The official models/s4/s4.py FFTConv inference path on (B, H, L):
+ *   y = irfft(rfft(u, 2L) * rfft(K, 2L), 2L)[..., :L] + D u, then the activation (GELU).
+ * K comes from an SSM kernel (channels, H, L); channels > 1 without bidirectional gives
+ * (B, channels*H, L) (the official '(c h)' layout); bidirectional uses the two channels as the
+ * forward and backward halves of a two-sided kernel. The kernel and its spectrum are cached per L
+ * and recomputed only when L or the kernel's `version` changes.
+ */
 export class FFTConv {
+  /** The compute backend (wasm or JS). */
   readonly kernels: Kernels;
+  /** The kernel, D, direction and activation this convolution was made with. */
   readonly config: FFTConvConfig;
   /** Features out: channels*H (H when bidirectional). */
   readonly outChannels: number;
@@ -119,6 +126,7 @@ export class FFTConv {
     this.gelu?.applyPtr(yPtr, yPtr, batch * this.outChannels * L);
   }
 
+  /** Frees the plan and wasm memory (idempotent); later calls throw S4StateError. Not the kernel. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -1,13 +1,16 @@
-// A kernel given as numbers (channels, H, Lk): for blocks whose K was computed elsewhere (or
-// saved). Lengths up to Lk are served by truncation, as the official FFTConv does with its
-// l_kernel; a longer L is an error. There is no recurrence behind it, so no step mode.
 import { type FloatArray, type Kernels, S4ShapeError, validate } from "@s4wasm/kernels";
 import type { StepModeSource } from "../step/index.js";
 import type { SSMKernelSource } from "./s4-block.js";
 
+/**
+ * A kernel K given as numbers (channels, H, Lk), for blocks whose K was computed elsewhere (or
+ * saved). Lengths up to Lk are served by truncation, as the official FFTConv does with its
+ * l_kernel; a longer L is an error. There is no recurrence behind it, so no step mode.
+ */
 export class FixedKernel implements SSMKernelSource {
   readonly H: number;
   readonly channels: number;
+  /** Lk: the stored kernel length, the longest L served. */
   readonly length: number;
   readonly version = 0;
   private readonly K: FloatArray;

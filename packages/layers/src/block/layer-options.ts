@@ -2,6 +2,7 @@
 // layers (the usual case inside a model), or a backend choice and let `create()` load one.
 import { type BackendChoice, type Kernels, loadKernels, type WasmSource } from "@s4wasm/kernels";
 
+/** How a layer gets its kernels: a loaded instance to share, or a backend choice to load one. */
 export interface LayerBackendOptions {
   /** A loaded kernels instance to run on (layers of one model share it). */
   kernels?: Kernels;
@@ -11,6 +12,7 @@ export interface LayerBackendOptions {
   wasm?: WasmSource;
 }
 
+/** `options.kernels` when given, else a newly loaded kernels instance for `backend` / `wasm`. */
 export async function resolveKernels(options: LayerBackendOptions = {}): Promise<Kernels> {
   if (options.kernels) return options.kernels;
   return loadKernels({ backend: options.backend ?? "auto", wasm: options.wasm });

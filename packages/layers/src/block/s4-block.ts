@@ -1,8 +1,3 @@
-// S4Block: the official models/s4/s4.py S4Block at inference (dropout = identity):
-//   y = GLU(Linear(GELU(FFTConv(u) + D u)))      u, y: (B, H, L) or (B, L, H)
-// with exact erf GELU, Linear(channels*H, 2H) and GLU taking the first half as the value:
-// out = z[:H] * sigmoid(z[H:]). The S4D minimal layer of models/s4/s4d.py is the same math with
-// a Conv1d(H, 2H, 1) weight (the same numbers as the Linear weight) — see S4D in s4d-layer.ts.
 import {
   type BlockLayout,
   type FloatArray,
@@ -28,9 +23,11 @@ export interface SSMKernelSource extends KernelSource {
 
 /** Everything an S4Block is made of (canonical, float64 where it matters). */
 export interface S4BlockParts {
+  /** The SSM kernel generator (S4DKernel, DPLRKernel or FixedKernel); the block owns and disposes it. */
   kernel: SSMKernelSource;
   /** D: (channels, H), or (1, H) when bidirectional. */
   D: Float64Array;
+  /** Two-sided (non-causal) kernel: its 2 channels are the forward and backward halves. */
   bidirectional: boolean;
   /** Output Linear weight W: (2H, channels*H) ((2H, H) when bidirectional), row-major. */
   weight: Float64Array;
@@ -40,17 +37,31 @@ export interface S4BlockParts {
   layout?: BlockLayout;
 }
 
+/** The sizes of one forward call. */
 export interface ForwardShape {
+  /** B */
   batch: number;
+  /** L, in time steps (samples). */
   length: number;
 }
 
+/**
+ * The official models/s4/s4.py S4Block at inference (dropout = identity):
+ *   y = GLU(Linear(GELU(FFTConv(u) + D u)))      u, y: (B, H, L) or (B, L, H) per `layout`
+ * with exact erf GELU, Linear(channels*H, 2H) and GLU taking the first half as the value:
+ * out = z[:H] * sigmoid(z[H:]). The models/s4/s4d.py S4D layer is the same math, its
+ * Conv1d(H, 2H, 1) weight being the Linear weight.
+ */
 export class S4Block {
+  /** The compute backend (wasm or JS). */
   readonly kernels: Kernels;
+  /** The parameters the block was made from. */
   readonly parts: S4BlockParts;
   /** H (d_model). */
   readonly dModel: number;
+  /** Activation layout of forward(): "BHL" = (B, H, L), "BLH" = (B, L, H). */
   readonly layout: BlockLayout;
+  /** The SSM convolution + D skip + GELU stage, output (B, channels*H, L). */
   readonly conv: FFTConv;
   private readonly linear: LinearPlan;
   private readonly glu: GLUPlan;

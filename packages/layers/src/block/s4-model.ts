@@ -1,8 +1,3 @@
-// S4Model: the sequence classifier of the official example.py at inference (dropout = identity):
-//   x (B, L, d_input) -> encoder Linear -> (B, L, H) -> (B, H, L)
-//   n times: z = layer(prenorm ? LN(x) : x); x = z + x; if post-norm: x = LN(x)   (LN over H, eps 1e-5)
-//   mean over L -> (B, H) -> decoder Linear -> logits (B, d_output)
-// Each layer is an S4 block (the official file uses models/s4/s4d.py S4D, transposed).
 import {
   type FloatArray,
   type Kernels,
@@ -15,6 +10,7 @@ import {
 import { transpose3 } from "./layout.js";
 import { S4Block, type S4BlockParts } from "./s4-block.js";
 
+/** A Linear layer y = W x + bias (also used for LayerNorm gamma = weight, beta = bias). */
 export interface LinearParts {
   /** (out, in) row-major */
   weight: Float64Array;
@@ -22,25 +18,45 @@ export interface LinearParts {
   bias: Float64Array;
 }
 
+/** Everything an S4Model is made of. */
 export interface S4ModelParts {
+  /** Input features per time step. */
   dInput: number;
+  /** Output features (logits). */
   dOutput: number;
+  /** H: channels of every layer. */
   dModel: number;
+  /** LayerNorm before each layer (true) or after the residual add (false). */
   prenorm: boolean;
+  /** Linear(dInput, H): weight (H, dInput). */
   encoder: LinearParts;
   /** One block per layer, layout (B, H, L). */
   layers: S4BlockParts[];
   /** One LayerNorm (gamma, beta over H) per layer. */
   norms: LinearParts[];
+  /** Linear(H, dOutput): weight (dOutput, H). */
   decoder: LinearParts;
 }
 
+/**
+ * The sequence classifier of the official example.py at inference (dropout = identity):
+ *   x (B, L, dInput) -> encoder Linear -> (B, L, H) -> (B, H, L)
+ *   n times: z = layer(prenorm ? LN(x) : x); x = z + x; if post-norm: x = LN(x)   (LN over H, eps 1e-5)
+ *   mean over L -> (B, H) -> decoder Linear -> logits (B, dOutput)
+ * Each layer is an S4Block (the official file uses models/s4/s4d.py S4D, transposed).
+ */
 export class S4Model {
+  /** The compute backend (wasm or JS), shared by every layer. */
   readonly kernels: Kernels;
+  /** Input features per time step. */
   readonly dInput: number;
+  /** Output features (logits). */
   readonly dOutput: number;
+  /** H: channels of every layer. */
   readonly dModel: number;
+  /** LayerNorm before each layer (true) or after the residual add (false). */
   readonly prenorm: boolean;
+  /** The S4 layers, in order, layout (B, H, L). */
   readonly blocks: S4Block[];
   private readonly encoder: LinearPlan;
   private readonly decoder: LinearPlan;
@@ -114,6 +130,7 @@ export class S4Model {
     return this.decoder.apply(pooled, { batch, length: 1 });
   }
 
+  /** Frees every layer's wasm memory (idempotent); forward() then throws S4StateError. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
