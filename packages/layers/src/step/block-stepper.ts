@@ -1,12 +1,3 @@
-/**
- * Streaming S4 block: one frame through the official S4Block default tail, state kept in wasm
- * memory, O(N) (S4D) per channel for the SSM and one matrix-vector product for the Linear:
- *   u_t (B, H) -> y = SSM(u_t) + D u_t -> GELU (erf) -> z = W y + bias (2H) -> z[:H] * sigmoid(z[H:]) (B, H)
- * On wasm every stage runs at pointer level in the kernels' memory: the frame is copied in and
- * the output copied out, nothing else. On the JS twin the same plans write into arrays made once.
- *   const s = mode.blockStepper({ batch: 1, weight: W, bias });   // W (2H, H), bias (2H)
- *   const y = s.step(frame);                                       // (B, H) -> (B, H)
- */
 import {
   type ElementwisePlan,
   type FloatArray,
@@ -22,7 +13,9 @@ import {
 } from "@s4wasm/kernels";
 import type { StepMode } from "./step-mode.js";
 
+/** Options of StepMode.blockStepper(): batch size and the output Linear. */
 export interface FusedBlockStepperOptions {
+  /** Batch size B of every frame. */
   batch: number;
   /** Linear(H, 2H) weight W (2H, H) row-major (an official Conv1d (2H, H, 1) weight is the same numbers). */
   weight: FloatArray;
@@ -30,8 +23,19 @@ export interface FusedBlockStepperOptions {
   bias?: FloatArray | null;
 }
 
+/**
+ * Streaming S4 block: one frame through the official S4Block default tail, state kept in wasm
+ * memory, O(N) (S4D) per channel for the SSM and one matrix-vector product for the Linear:
+ *   u_t (B, H) -> y = SSM(u_t) + D u_t -> GELU (erf) -> z = W y + bias (2H) -> z[:H] * sigmoid(z[H:]) (B, H)
+ * On wasm every stage runs at pointer level in the kernels' memory: the frame is copied in and
+ * the output copied out, nothing else. On the JS twin the same plans write into arrays made once.
+ *   const s = mode.blockStepper({ batch: 1, weight: W, bias });   // W (2H, H), bias (2H)
+ *   const y = s.step(frame);                                       // (B, H) -> (B, H)
+ */
 export class FusedBlockStepper {
+  /** Batch size B of every frame and chunk. */
   readonly batch: number;
+  /** Channels H. */
   readonly channels: number;
   private readonly plan: StepPlan;
   private readonly st: SSMState;

@@ -33,7 +33,10 @@ function normInf(M: Complex64, n: number): number {
  * Diagonalise a dense step system ("dense", size N) into a full-state diagonal one. Returns it
  * with `condition`, the worst channel's cond_inf(V).
  */
-export function diagonalizeStepSystem(dense: StepSystem): StepSystem & { condition: number } {
+export function diagonalizeStepSystem(dense: StepSystem): StepSystem & {
+  /** The worst channel's cond_inf(V), V the eigenvector matrix. */
+  condition: number;
+} {
   let condition = 0;
   const { H, size: N } = dense;
   const dA: Complex64 = { re: new Float64Array(H * N), im: new Float64Array(H * N) };

@@ -1,3 +1,32 @@
+import {
+  type DenseStepPlan,
+  type DiagStepPlan,
+  type DPLRStepPlan,
+  type FloatArray,
+  type Kernels,
+  S4StateError,
+  type SSMState,
+} from "@s4wasm/kernels";
+import type { DPLRParams, S4DParams } from "../ssm/params.js";
+import { FusedBlockStepper, type FusedBlockStepperOptions } from "./block-stepper.js";
+import { Stepper } from "./stepper.js";
+import { asComplex, type StepSetupOptions, type StepSystem, stepSystemDPLR, stepSystemS4D } from "./system.js";
+
+/** What a StepMode is made from: S4D or S4 (DPLR) parameters, plus D, disc and dplrMode. */
+export type StepModeSource = (
+  | {
+      /** S4D parameters (one output channel). */
+      s4d: S4DParams;
+    }
+  | {
+      /** S4 DPLR parameters (one output channel; C or C-tilde). */
+      dplr: DPLRParams;
+    }
+) &
+  StepSetupOptions;
+
+type StepPlanOf = DiagStepPlan | DenseStepPlan | DPLRStepPlan;
+
 /**
  * Step (recurrent) mode of an S4D or S4 layer: the same SSM as the convolution, one sample at a
  * time in O(N) (diagonal) or O(N^2) (dense DPLR) per channel and step.
@@ -17,25 +46,8 @@
  * blockStepper({ batch, weight, bias }) adds the S4Block tail (GELU -> Linear -> GLU) per frame.
  * Frames are row-major (B, H); chunks (B, H, L). Results are Float32Array on wasm, Float64Array on js.
  */
-import {
-  type DenseStepPlan,
-  type DiagStepPlan,
-  type DPLRStepPlan,
-  type FloatArray,
-  type Kernels,
-  S4StateError,
-  type SSMState,
-} from "@s4wasm/kernels";
-import type { DPLRParams, S4DParams } from "../ssm/params.js";
-import { FusedBlockStepper, type FusedBlockStepperOptions } from "./block-stepper.js";
-import { Stepper } from "./stepper.js";
-import { asComplex, type StepSetupOptions, type StepSystem, stepSystemDPLR, stepSystemS4D } from "./system.js";
-
-export type StepModeSource = ({ s4d: S4DParams } | { dplr: DPLRParams }) & StepSetupOptions;
-
-type StepPlanOf = DiagStepPlan | DenseStepPlan | DPLRStepPlan;
-
 export class StepMode {
+  /** The compute backend (wasm or JS). */
   readonly kernels: Kernels;
   private readonly source: StepModeSource;
   private system: StepSystem | null = null;
@@ -79,7 +91,16 @@ export class StepMode {
   }
 
   /** A whole chunk u (B, H, L) from `state`; returns y (B, H, L) and the same state, now at step L-1. */
-  forwardState(u: FloatArray, state: SSMState, out?: FloatArray): { y: FloatArray; state: SSMState } {
+  forwardState(
+    u: FloatArray,
+    state: SSMState,
+    out?: FloatArray,
+  ): {
+    /** Output (B, H, L). */
+    y: FloatArray;
+    /** The state passed in, advanced to step L-1. */
+    state: SSMState;
+  } {
     const y = this.planFor("forwardState", state).run(u, state, out);
     return { y, state };
   }

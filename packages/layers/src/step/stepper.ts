@@ -1,3 +1,6 @@
+import type { FloatArray, SSMState, StepPlan } from "@s4wasm/kernels";
+import { S4StateError } from "@s4wasm/kernels";
+
 /**
  * A streaming handle: one state, kept in wasm memory, advanced frame by frame (step) or chunk
  * by chunk (prefill). Each call copies in one input and copies out one output; nothing else.
@@ -5,11 +8,10 @@
  *   s.prefill(history);            // (B, H, L): run a chunk, keep the final state
  *   const y = s.step(frame);       // (B, H) -> (B, H)
  */
-import type { FloatArray, SSMState, StepPlan } from "@s4wasm/kernels";
-import { S4StateError } from "@s4wasm/kernels";
-
 export class Stepper {
+  /** Batch size B of every frame and chunk. */
   readonly batch: number;
+  /** Channels H. */
   readonly channels: number;
   private readonly plan: StepPlan;
   private readonly st: SSMState;

@@ -1,3 +1,8 @@
+import { type Complex, S4ShapeError, S4ValueError } from "@s4wasm/kernels";
+import { cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
+import type { Complex64, Discretization, DPLRParams, S4DParams } from "../ssm/params.js";
+import { diagonalizeStepSystem } from "./diagonalize.js";
+
 /**
  * The discrete system a step runs, set up once from S4D or S4 (DPLR) parameters (float64).
  *
@@ -10,12 +15,8 @@
  * Shapes: H channels, N2 stored modes, N = 2*N2. Only one output channel of C is supported
  * (a bidirectional kernel is not causal, so it has no step mode).
  */
-import { type Complex, S4ShapeError, S4ValueError } from "@s4wasm/kernels";
-import { cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
-import type { Complex64, Discretization, DPLRParams, S4DParams } from "../ssm/params.js";
-import { diagonalizeStepSystem } from "./diagonalize.js";
-
 export interface StepSystem {
+  /** "diag": diagonal dA (H, size); "dense": full dA (H, size, size). */
   kind: "diag" | "dense";
   /** channels */
   H: number;
@@ -35,9 +36,21 @@ export interface StepSystem {
    * DPLR rank 1 only: what the O(N) "linear" step needs (half parameters, ORIGINAL C (H, N2),
    * dt (H)). Present for every rank-1 DPLR system; used when StepMode runs with dplrMode "linear".
    */
-  linear?: { Lambda: Complex64; P: Complex64; B: Complex64; C: Complex64; dt: Float64Array };
+  linear?: {
+    /** Diagonal part Lambda (H, N2). */
+    Lambda: Complex64;
+    /** Low-rank factor P (H, N2). */
+    P: Complex64;
+    /** Input matrix B (H, N2). */
+    B: Complex64;
+    /** The original C (H, N2). */
+    C: Complex64;
+    /** Step size dt = exp(logDt) (H). */
+    dt: Float64Array;
+  };
 }
 
+/** How setupStep() discretises: skip D, S4D discretisation, DPLR step algorithm. */
 export interface StepSetupOptions {
   /** Skip term D (H); zeros when absent. */
   D?: Float64Array | Float32Array;
