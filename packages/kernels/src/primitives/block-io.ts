@@ -7,6 +7,11 @@ import { S4ValueError } from "../errors.js";
 import type { WasmBuffer, Workspace } from "../memory/workspace.js";
 import { checkInt } from "../validate.js";
 
+/**
+ * Staging buffers (f32, in wasm memory) for the block ops' array entry points (`apply`): the
+ * block ops take their (batch, length) at call time, so buffer i grows on demand, geometrically
+ * (a run of growing calls reallocates O(log) times, a steady shape never).
+ */
 export class GrowingBuffers {
   private readonly bufs: (WasmBuffer<Float32Array> | null)[];
 

@@ -14,6 +14,7 @@ import type { Complex } from "../types.js";
 import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
+/** Shape and variant of a {@link CauchyPlan}. */
 export interface CauchyOptions {
   /** H: rows of poles w (>= 1) */
   channels: number;
@@ -46,12 +47,24 @@ function splitHiLo(view: Float32Array, x: ArrayLike<number>, offset: number): vo
   }
 }
 
+/**
+ * Cauchy sums: out[s,h,m] = sum_n v[s,h,n] / (z[m] - w[h,n]), with conjugatePairs each term plus
+ * its conjugate partner (official cauchy_naive). Shapes: v (S,H,N), z (M) shared or (H,M) per
+ * channel, w (H,N), out (S,H,M), all complex. The wasm path computes in float32 (SIMD, z and w
+ * as hi+lo pairs so z - w keeps f32 relative accuracy near poles), the JS twin in float64.
+ */
 export class CauchyPlan extends Plan {
+  /** H, rows of poles w. */
   readonly channels: number;
+  /** N, terms per sum. */
   readonly modes: number;
+  /** M, evaluation nodes z per row. */
   readonly nodes: number;
+  /** Each term is summed with its conjugate partner (official cauchy_naive). */
   readonly conjugatePairs: boolean;
+  /** z is (M), shared by all channels; false: (H, M) per channel. */
   readonly sharedNodes: boolean;
+  /** S, numerator sets sharing the same poles and nodes. */
   readonly numerators: number;
   private readonly bufs: Bufs | null;
 
@@ -163,6 +176,7 @@ export class CauchyPlan extends Plan {
   }
 }
 
+/** Shape of a {@link CauchyWoodburyPlan}. */
 export interface CauchyWoodburyOptions {
   /** H */
   channels: number;
@@ -179,8 +193,11 @@ type WBufs = Record<"ab" | "wq" | "y" | "fr" | "fi" | "or" | "oi", WasmBuffer<Fl
  * denominator per (n, node), combined by the Woodbury identity, times f.
  */
 export class CauchyWoodburyPlan extends Plan {
+  /** H, the number of channels. */
   readonly channels: number;
+  /** N, conjugate-pair terms per sum (the N/2 stored modes of a DPLR layer). */
   readonly modes: number;
+  /** M, shared nodes. */
   readonly nodes: number;
   private readonly bufs: WBufs | null;
 
@@ -234,7 +251,17 @@ export class CauchyWoodburyPlan extends Plan {
    * their byte offsets (re, im planes of (H, M) f32), valid until the next call or dispose.
    * Lets a caller chain the resolvent into the inverse FFT without copying it out.
    */
-  applyToWasm(v: Complex, z: Complex, w: Complex, f: Complex): { re: number; im: number } {
+  applyToWasm(
+    v: Complex,
+    z: Complex,
+    w: Complex,
+    f: Complex,
+  ): {
+    /** Byte offset of the re plane, (H, M) f32. */
+    re: number;
+    /** Byte offset of the im plane, (H, M) f32. */
+    im: number;
+  } {
     this.assertLive("cauchyWoodbury.applyToWasm");
     if (!this.bufs) throw new S4StateError("cauchyWoodbury.applyToWasm: the JS backend has no wasm memory");
     this.check("cauchyWoodbury.applyToWasm", v, z, w, f);

@@ -6,12 +6,15 @@ import type { Complex } from "../types.js";
 import { checkComplex, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
+/** Shape of a {@link ComplexMultiplyPlan}. */
 export interface ComplexMultiplyOptions {
   /** Number of complex values per call (>= 1). */
   length: number;
 }
 
+/** Elementwise complex multiply as a plan: out = a * b over `length` complex values (split planes). */
 export class ComplexMultiplyPlan extends Plan {
+  /** Complex values per call (elements per plane). */
   readonly length: number;
   private readonly bufs: WasmBuffer<Float32Array>[] = [];
 

@@ -8,13 +8,21 @@ import type { Complex } from "../types.js";
 import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
+/** Options of a {@link DFTPlan}. */
 export interface DFTOptions {
   /** Rows transformed per call (default 1). Input and output are (batch, n) row-major. */
   batch?: number;
 }
 
+/**
+ * The naive O(n^2) DFT as a plan, batched over rows of n (1 <= n <= 2^16), numpy conventions:
+ * forward unnormalised with exp(-2 pi i jk/n), inverse with exp(+2 pi i jk/n) and 1/n. A reference
+ * and pipe check; use {@link FFTPlan} for speed.
+ */
 export class DFTPlan extends Plan {
+  /** Transform length n (elements per row). */
   readonly n: number;
+  /** Rows per call; input and output are (batch, n) complex, row-major. */
   readonly batch: number;
   private readonly fwd: { re: Float64Array; im: Float64Array };
   private readonly inv: { re: Float64Array; im: Float64Array };

@@ -14,6 +14,7 @@ import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
 import { layoutComplexFFT } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
+/** Options of an {@link FFTPlan}. */
 export interface FFTOptions {
   /** Rows transformed per call (default 1). Input and output are (batch, n) row-major. */
   batch?: number;
@@ -30,8 +31,17 @@ export function wasmOnly(runtime: WasmRuntime | null, where: string): WasmRuntim
   return runtime;
 }
 
+/**
+ * The complex FFT of any length n (1 <= n <= 2^22), batched over rows, numpy conventions:
+ * forward X[k] = sum_j x[j] exp(-2 pi i jk/n) (unnormalised), inverse with exp(+2 pi i jk/n) and
+ * 1/n. Powers of two run radix-4 Stockham SIMD stages, 2^a 3^b 5^c mixed radix, anything else
+ * Bluestein. Twiddles are computed in float64 once; calls never allocate on the wasm path
+ * (besides a fresh result without `out`).
+ */
 export class FFTPlan extends Plan {
+  /** Transform length n (elements per row). */
   readonly n: number;
+  /** Rows per call; input and output are (batch, n) complex, row-major. */
   readonly batch: number;
   private readonly twin: FFTTwin | null = null;
   private readonly desc: number = 0;

@@ -23,6 +23,7 @@ import { Plan } from "./plan.js";
 /** Kernel rows transformed per setKernel step (bounds the scratch to 16 rows of 2L). */
 const KERNEL_CHUNK = 16;
 
+/** Shape of an {@link FFTConvPlan}. */
 export interface FFTConvOptions {
   /** H: channels. */
   channels: number;
@@ -34,6 +35,7 @@ export interface FFTConvOptions {
   batch?: number;
 }
 
+/** Per-call options of {@link FFTConvPlan.apply}. */
 export interface FFTConvApplyOptions {
   /** The skip D, (H) or (1, H). Default: no skip term. */
   D?: FloatArray;
@@ -41,9 +43,19 @@ export interface FFTConvApplyOptions {
   batch?: number;
 }
 
+/**
+ * FFT convolution of the official S4 FFTConv (FFT size n = 2L), with the kernel spectrum kept:
+ * setKernel(K) stores S[h] = rfft(k[h], 2L) for a causal K (H, L) or a two-sided K (2, H, L)
+ * (bidirectional); apply(u) gives y = irfft(rfft(u, 2L) * S, 2L)[:L] + D u with u, y (B, H, L)
+ * and D (H). Low-level wasm entries `applyPtr` / `setKernelPtr` work on f32 buffers already in
+ * this kernels instance's memory, with no validation and no copies.
+ */
 export class FFTConvPlan extends Plan {
+  /** H, the number of channels. */
   readonly channels: number;
+  /** L, sequence and kernel length (elements); the FFT size is 2L. */
   readonly length: number;
+  /** Two-sided kernel (K is (2, H, L)). */
   readonly bidirectional: boolean;
   private batchCap: number;
   private hasKernel = false;

@@ -10,9 +10,16 @@ import { checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
+/** The function an {@link ElementwisePlan} applies: exact GELU (erf form) or erf. */
 export type ElementwiseFunction = "gelu" | "erf";
 
+/**
+ * Elementwise special functions as a plan, any length per call: gelu y = x/2 (1 + erf(x / sqrt 2))
+ * (PyTorch nn.GELU() default) or erf. wasm: float32 vector code (erf ~2e-7, GELU ~3e-7 relative
+ * error); JS twin: float64 (~1e-15).
+ */
 export class ElementwisePlan extends Plan {
+  /** The function applied. */
   readonly fn: ElementwiseFunction;
   private readonly io: GrowingBuffers | null;
 

@@ -9,6 +9,7 @@ import { checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
+/** Shape of a {@link GLUPlan}. */
 export interface GLUOptions {
   /** Output channels H (the input has 2H). */
   channels: number;
@@ -16,8 +17,15 @@ export interface GLUOptions {
   layout?: BlockLayout;
 }
 
+/**
+ * GLU over the channel axis with the FIRST half as value (official S4 output_linear):
+ * BHL z (B, 2H, L) -> y[b, h, l] = z[b, h, l] * sigmoid(z[b, H + h, l]) (B, H, L); BLH likewise
+ * with channels last, z (B, L, 2H) -> y (B, L, H).
+ */
 export class GLUPlan extends Plan {
+  /** H, output channels (the input has 2H). */
   readonly channels: number;
+  /** Activation layout, `BHL` or `BLH`. */
   readonly layout: BlockLayout;
   private readonly io: GrowingBuffers | null;
 

@@ -10,6 +10,7 @@ import { checkAllFinite, checkFiniteNumber, checkFloatArray, checkInt, checkOneO
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
+/** Shape and parameters of a {@link LayerNormPlan}. */
 export interface LayerNormOptions {
   /** Channels H, the normalised axis. */
   channels: number;
@@ -23,9 +24,17 @@ export interface LayerNormOptions {
   eps?: number;
 }
 
+/**
+ * LayerNorm over the channel axis (PyTorch nn.LayerNorm(H): biased variance, eps inside the
+ * square root, affine gamma/beta), layout (B, H, L) or (B, L, H):
+ * y = (x - mean_h x) / sqrt(var_h x + eps) * gamma[h] + beta[h] at every (b, l).
+ */
 export class LayerNormPlan extends Plan {
+  /** H, the normalised axis. */
   readonly channels: number;
+  /** Activation layout, `BHL` or `BLH`. */
   readonly layout: BlockLayout;
+  /** Added to the variance. */
   readonly eps: number;
   private readonly gamma64: Float64Array;
   private readonly beta64: Float64Array;

@@ -13,6 +13,7 @@ import { checkAllFinite, checkFloatArray, checkInt, checkOneOf } from "../valida
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
+/** Shape and weights of a {@link LinearPlan}. */
 export interface LinearOptions {
   /** Input features H (>= 1). */
   inFeatures: number;
@@ -31,9 +32,18 @@ export interface LinearOptions {
   glu?: boolean;
 }
 
+/**
+ * The position-wise Linear(H, O) of an S4 block (O = 2H before the GLU), weights held in wasm
+ * memory: BHL x (B, H, L) -> y (B, O, L), BLH x (B, L, H) -> y (B, L, O), y = W x + bias at every
+ * position, W (O, H) row-major as nn.Linear stores it. The wasm path is a register-blocked SIMD
+ * matrix multiply.
+ */
 export class LinearPlan extends Plan {
+  /** H, input features. */
   readonly inFeatures: number;
+  /** O, output features (2H in an S4 block). */
   readonly outFeatures: number;
+  /** Activation layout, `BHL` or `BLH`. */
   readonly layout: BlockLayout;
   /** GLU fused on the output: results have outFeatures / 2 channels. */
   readonly glu: boolean;

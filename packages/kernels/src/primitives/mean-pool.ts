@@ -8,6 +8,7 @@ import { checkAllFinite, checkFloatArray, checkInt, checkOneOf } from "../valida
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
+/** Shape of a {@link MeanPoolPlan}. */
 export interface MeanPoolOptions {
   /** Channels H. */
   channels: number;
@@ -15,8 +16,14 @@ export interface MeanPoolOptions {
   layout?: BlockLayout;
 }
 
+/**
+ * Mean over the length axis (the official example.py S4Model pooling): BHL x (B, H, L) -> y (B, H);
+ * BLH x (B, L, H) -> y (B, H).
+ */
 export class MeanPoolPlan extends Plan {
+  /** H, the number of channels. */
   readonly channels: number;
+  /** Input layout, `BHL` or `BLH`. */
   readonly layout: BlockLayout;
   private readonly io: GrowingBuffers | null;
 

@@ -13,6 +13,7 @@ import { checkFFTLength, wasmOnly } from "./fft.js";
 import { layoutRealFFT } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
+/** Options of an {@link RFFTPlan}. */
 export interface RFFTOptions {
   /** Rows per call (default 1). */
   batch?: number;
@@ -20,9 +21,18 @@ export interface RFFTOptions {
   inputLength?: number;
 }
 
+/**
+ * The real FFT of any length n (1 <= n <= 2^22), batched, numpy semantics: forward
+ * X = rfft(x, n), x (batch, inputLength) zero-padded or truncated to n -> (batch, n//2+1) complex,
+ * unnormalised; inverse x = irfft(X, n), (batch, n//2+1) complex -> (batch, n) real with 1/n (the
+ * imaginary parts of bin 0 and, n even, bin n/2 are ignored, as numpy and torch do).
+ */
 export class RFFTPlan extends Plan {
+  /** Transform length n. */
   readonly n: number;
+  /** Rows per call. */
   readonly batch: number;
+  /** Samples per input row of `forward` (elements); shorter rows are zero-padded, longer truncated. */
   readonly inputLength: number;
   /** n//2 + 1 */
   readonly bins: number;

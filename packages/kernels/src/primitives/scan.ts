@@ -12,8 +12,13 @@ import type { Complex } from "../types.js";
 import { checkAllFinite, checkComplex, checkInt, checkOneOf } from "../validate.js";
 import { Plan } from "./plan.js";
 
+/**
+ * Schedule of a {@link LinearScanPlan}: "sequential" (4 lanes per v128) or "chunked" (the
+ * associative S5 scan over chunks, for few lanes and long sequences). Same numbers up to rounding.
+ */
 export type ScanMethod = "sequential" | "chunked";
 
+/** Shape and schedule of a {@link LinearScanPlan}. */
 export interface LinearScanOptions {
   /** Independent recurrences (rows), >= 1. */
   lanes: number;
@@ -25,6 +30,7 @@ export interface LinearScanOptions {
   chunk?: number;
 }
 
+/** Optional initial state and output buffers of one {@link LinearScanPlan} call. */
 export interface LinearScanCall {
   /** Initial state h[:, -1] (lanes); zeros when absent. */
   h0?: Complex;
@@ -34,6 +40,7 @@ export interface LinearScanCall {
   last?: Complex;
 }
 
+/** What a {@link LinearScanPlan} call returns. */
 export interface LinearScanResult {
   /** Every state, (lanes, T). */
   h: Complex;
@@ -43,10 +50,19 @@ export interface LinearScanResult {
 
 type Bufs = Record<"ar" | "ai" | "br" | "bi" | "hr" | "hi" | "h0r" | "h0i" | "lr" | "li", WasmBuffer<Float32Array>>;
 
+/**
+ * The complex diagonal linear recurrence h[l, t] = a[l, t] * h[l, t-1] + b[l, t], h[l, -1] = h0[l]
+ * (zeros unless given), over `lanes` independent rows (e.g. channels x modes) of `length` steps;
+ * a, b, h are (lanes, T) complex split planes, row-major.
+ */
 export class LinearScanPlan extends Plan {
+  /** Independent recurrences (rows). */
   readonly lanes: number;
+  /** T, steps per row. */
   readonly length: number;
+  /** The schedule. */
   readonly method: ScanMethod;
+  /** Chunk length (steps) of the chunked scan, clamped to length. */
   readonly chunk: number;
   private readonly bufs: Bufs | null = null;
   private readonly scratchBuf: WasmBuffer<Float32Array> | null = null;

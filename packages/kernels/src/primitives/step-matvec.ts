@@ -10,6 +10,7 @@ import type { FloatArray } from "../types.js";
 import { checkAllFinite, checkFloatArray, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
+/** Shape and weights of a {@link StepLinearPlan}. */
 export interface StepLinearOptions {
   /** H, input features. */
   inFeatures: number;
@@ -21,8 +22,16 @@ export interface StepLinearOptions {
   bias?: FloatArray | null;
 }
 
+/**
+ * A Linear layer applied to ONE frame (batch 1, one position), for streaming block steps:
+ * y (O) = W x + bias, W (O, H) row-major as nn.Linear stores it, x (H). The weights live in wasm
+ * memory; applyPtr chains with the step kernels at pointer level (no copies). For many positions
+ * use {@link LinearPlan}.
+ */
 export class StepLinearPlan extends Plan {
+  /** H, input features. */
   readonly inFeatures: number;
+  /** O, output features. */
   readonly outFeatures: number;
   private readonly w64: Float64Array;
   private readonly b64: Float64Array | null;

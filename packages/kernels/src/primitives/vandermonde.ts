@@ -12,6 +12,7 @@ import type { Complex, FloatArray } from "../types.js";
 import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
+/** Shape of a {@link VandermondePlan}. */
 export interface VandermondeOptions {
   /** H (>= 1) */
   channels: number;
@@ -31,9 +32,18 @@ function checkFinite(where: string, C: Complex, logz: Complex): void {
   checkAllFinite(`${where}(logz).im`, logz.im);
 }
 
+/**
+ * Vandermonde products: apply K[h, l] = 2 Re sum_n C[h, n] exp(logz[h, n] l), l = 0..L-1 (official
+ * log_vandermonde), and transpose vt[h, n] = C[h, n] sum_l u[h, l] exp(logz[h, n] l). C, logz
+ * complex (H, N); u, K real (H, L); vt complex (H, N). The wasm path runs f32 SIMD chains
+ * re-anchored from float64 powers every 2048 l, with logz kept in float64; the JS twin is float64.
+ */
 export class VandermondePlan extends Plan {
+  /** H, the number of channels. */
   readonly channels: number;
+  /** N, stored modes per channel. */
   readonly modes: number;
+  /** L, kernel length (elements). */
   readonly length: number;
   private readonly bufs: {
     cr: WasmBuffer<Float32Array>;
