@@ -1,3 +1,9 @@
+import { S4ShapeError, S4ValueError } from "@s4wasm/kernels";
+import { type Complex64, complex64 } from "../ssm/params.js";
+import { nplr } from "./nplr.js";
+import { makeRng, type Rng } from "./random.js";
+import { checkStateSize } from "./transition.js";
+
 /**
  * Initialisations of the official code (models/s4/s4.py `dplr` and `SSMKernel*` init):
  *   diagonal A = -real - i imag (H, N/2), real = 1/2 unless said:
@@ -9,13 +15,8 @@
  *   log_dt ~ U[log dt_min, log dt_max] per channel (H); C ~ complex normal (channels, H, N/2)
  *   with E|C|^2 = 1 (torch.randn on a complex dtype: real and imaginary parts N(0, 1/2)).
  */
-import { S4ShapeError, S4ValueError } from "@s4wasm/kernels";
-import { type Complex64, complex64 } from "../ssm/params.js";
-import { nplr } from "./nplr.js";
-import { makeRng, type Rng } from "./random.js";
-import { checkStateSize } from "./transition.js";
-
 export type DiagInit = "diag-lin" | "diag-inv" | "diag-real" | "diag-legs";
+/** Every DiagInit name, in a fixed order. */
 export const DIAG_INITS: readonly DiagInit[] = ["diag-lin", "diag-inv", "diag-real", "diag-legs"];
 
 function checkH(where: string, H: unknown): number {
@@ -26,7 +27,16 @@ function checkH(where: string, H: unknown): number {
 }
 
 /** Diagonal A (H, N/2) and B = 1 (H, N/2) of an official diagonal init. */
-export function diagInit(init: DiagInit, N: number, H = 1): { A: Complex64; B: Complex64 } {
+export function diagInit(
+  init: DiagInit,
+  N: number,
+  H = 1,
+): {
+  /** Diagonal A (H, N/2), Re(A) < 0. */
+  A: Complex64;
+  /** B = 1 (H, N/2). */
+  B: Complex64;
+} {
   if (!(DIAG_INITS as readonly string[]).includes(init)) {
     throw new S4ValueError(`diagInit(init): expected one of ${DIAG_INITS.map((d) => `"${d}"`).join(", ")}, got ${String(init)}`);
   }
@@ -54,7 +64,18 @@ export function diagInit(init: DiagInit, N: number, H = 1): { A: Complex64; B: C
 }
 
 /** DPLR LegS init: Lambda (H, N/2), P (rank, H, N/2), B (H, N/2) from nplr("legs"), repeated over H. */
-export function dplrLegsInit(N: number, H = 1, rank = 1): { Lambda: Complex64; P: Complex64; B: Complex64 } {
+export function dplrLegsInit(
+  N: number,
+  H = 1,
+  rank = 1,
+): {
+  /** Diagonal part Lambda (H, N/2). */
+  Lambda: Complex64;
+  /** Low-rank factor P (rank, H, N/2). */
+  P: Complex64;
+  /** Input matrix B (H, N/2). */
+  B: Complex64;
+} {
   checkStateSize("dplrLegsInit(N)", N, true);
   checkH("dplrLegsInit(H)", H);
   const d = nplr("legs", N, rank);

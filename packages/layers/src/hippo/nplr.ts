@@ -1,23 +1,13 @@
-/**
- * Normal plus low-rank (NPLR) / diagonal plus low-rank (DPLR) form of a HiPPO matrix, as the
- * official `hippo.nplr`: A = V Lambda V^* - P P^T with
- *   AP = A + sum_r P_r P_r^T = w_re I + S (S real skew-symmetric),
- *   eigenpairs S v = i mu v; Lambda = w_re + i mu, sorted by mu ascending, the N/2 with mu < 0 kept;
- *   V (N, N/2) those unit eigenvectors; P~ = V^* P (rank, N/2); B~ = V^* B (N/2).
- * Eigensolver: ml-matrix's symmetric EigenvalueDecomposition (Householder + QL) of the real
- * 2N x 2N embedding of the Hermitian matrix -i S (as the official `eigh(AP * -1j)`).
- * Edge case as the official code: if the last kept eigenvalue is ~0 (|mu| < 1e-4), its
- * eigenvector is replaced by (e_0 + i e_1)/sqrt(2). Eigenvector phases are arbitrary in any LAPACK; we fix a CANONICAL
- * phase: (V^* P_0)_k real and > 0 (else the first nonzero entry of v_k real > 0). The official
- * B_clip (clamping Im B~ in LAPACK's phase) is not applied (see fixtures/golden/README.md).
- */
 import { S4ValueError } from "@s4wasm/kernels";
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { type Complex64, complex64 } from "../ssm/params.js";
 import { checkMeasure, checkStateSize, type Measure, rankCorrection, transition } from "./transition.js";
 
+/** The NPLR / DPLR form of a HiPPO matrix, as returned by nplr(). */
 export interface NPLR {
+  /** State size N (even). */
   N: number;
+  /** Rank R of the low-rank correction. */
   rank: number;
   /** (N/2) kept eigenvalues, Im < 0, ascending imaginary part */
   Lambda: Complex64;
@@ -31,10 +21,25 @@ export interface NPLR {
   V: Complex64;
   /** the real low-rank factor P (rank, N) and A, B of the transition */
   Preal: Float64Array;
+  /** The transition A (N, N), row-major. */
   A: Float64Array;
+  /** The transition B (N). */
   Breal: Float64Array;
 }
 
+/**
+ * Normal plus low-rank (NPLR) / diagonal plus low-rank (DPLR) form of a HiPPO matrix, as the
+ * official `hippo.nplr`: A = V Lambda V^* - P P^T with
+ *   AP = A + sum_r P_r P_r^T = w_re I + S (S real skew-symmetric),
+ *   eigenpairs S v = i mu v; Lambda = w_re + i mu, sorted by mu ascending, the N/2 with mu < 0 kept;
+ *   V (N, N/2) those unit eigenvectors; P~ = V^* P (rank, N/2); B~ = V^* B (N/2).
+ * Eigensolver: ml-matrix's symmetric EigenvalueDecomposition (Householder + QL) of the real
+ * 2N x 2N embedding of the Hermitian matrix -i S (as the official `eigh(AP * -1j)`).
+ * Edge case as the official code: if the last kept eigenvalue is ~0 (|mu| < 1e-4), its
+ * eigenvector is replaced by (e_0 + i e_1)/sqrt(2). Eigenvector phases are arbitrary in any LAPACK; we fix a CANONICAL
+ * phase: (V^* P_0)_k real and > 0 (else the first nonzero entry of v_k real > 0). The official
+ * B_clip (clamping Im B~ in LAPACK's phase) is not applied (see fixtures/golden/README.md).
+ */
 export function nplr(measure: Measure, N: number, rank = 1): NPLR {
   checkMeasure("nplr(measure)", measure);
   checkStateSize("nplr(N)", N, true);

@@ -10,6 +10,7 @@ export interface Rng {
   normal(): number;
 }
 
+/** A seeded Rng: mulberry32 uniforms from `seed` (taken as uint32), Box-Muller normals. */
 export function makeRng(seed = 0): Rng {
   let a = seed >>> 0;
   let spare: number | null = null;

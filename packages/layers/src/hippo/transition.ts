@@ -1,3 +1,5 @@
+import { S4ShapeError, S4ValueError } from "@s4wasm/kernels";
+
 /**
  * HiPPO transition matrices (A, B) of the official `hippo.transition(measure, N)` and their
  * low-rank corrections P (official `rank_correction`), float64, row-major.
@@ -8,11 +10,11 @@
  *   fout: A = pi (-diag(d, 1) + diag(d, -1)) - b b^T, d = [0,1,1,2,2,...][1:], b = [1, 0, sqrt2, 0, sqrt2, ...]; B = b
  * A + sum_r P_r P_r^T is then normal (-I/2 + skew for legs, skew for legt/lagt/fout).
  */
-import { S4ShapeError, S4ValueError } from "@s4wasm/kernels";
-
 export type Measure = "legs" | "legt" | "lagt" | "fout";
+/** Every Measure name, in a fixed order. */
 export const MEASURES: readonly Measure[] = ["legs", "legt", "lagt", "fout"];
 
+/** `measure` as a Measure, or S4ValueError naming `where` and the accepted measures. */
 export function checkMeasure(where: string, measure: unknown): Measure {
   if (typeof measure !== "string" || !(MEASURES as readonly string[]).includes(measure)) {
     throw new S4ValueError(`${where}: expected one of ${MEASURES.map((m) => `"${m}"`).join(", ")}, got ${String(measure)}`);
@@ -31,7 +33,16 @@ export function checkStateSize(where: string, N: unknown, even: boolean): number
 }
 
 /** A (N, N) and B (N) of a HiPPO measure. */
-export function transition(measure: Measure, N: number, beta = 1): { A: Float64Array; B: Float64Array } {
+export function transition(
+  measure: Measure,
+  N: number,
+  beta = 1,
+): {
+  /** Transition A (N, N), row-major. */
+  A: Float64Array;
+  /** Input B (N). */
+  B: Float64Array;
+} {
   checkMeasure("transition(measure)", measure);
   checkStateSize("transition(N)", N, false);
   const A = new Float64Array(N * N);
