@@ -22,6 +22,11 @@ import { type VandermondeOptions, VandermondePlan } from "./primitives/vandermon
 import type { WasmRuntime } from "./runtime.js";
 import type { BackendKind } from "./types.js";
 
+/**
+ * The object `loadKernels()` returns: one backend (wasm SIMD in float32, or the float64 JS twin)
+ * and a factory for every primitive's plan. Plans validate and precompute once, then run without
+ * allocating.
+ */
 export class Kernels {
   /** `wasm` (float32, SIMD) or `js` (the float64 plain-TypeScript twin). */
   readonly backend: BackendKind;
@@ -140,7 +145,12 @@ export class Kernels {
   }
 
   /** Bytes in use and reserved in wasm memory (zeros on the JS backend). */
-  memoryStats(): { liveBytes: number; capacityBytes: number } {
+  memoryStats(): {
+    /** Bytes allocated and not yet released. */
+    liveBytes: number;
+    /** Bytes of wasm linear memory reserved (its current size). */
+    capacityBytes: number;
+  } {
     const rt = this.runtime;
     return rt ? { liveBytes: rt.arena.liveBytes, capacityBytes: rt.arena.capacityBytes } : { liveBytes: 0, capacityBytes: 0 };
   }

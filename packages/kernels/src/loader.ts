@@ -17,6 +17,7 @@ import { type KernelExports, REQUIRED_EXPORTS } from "./wasm-exports.js";
 /** Where kernels.wasm comes from. */
 export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
 
+/** Options of {@link loadKernels}. */
 export interface LoadOptions {
   /** `auto` (default): wasm where SIMD is available, else the JS twin with a one-time notice. */
   backend?: BackendChoice;

@@ -3,7 +3,9 @@ export type FloatArray = Float32Array | Float64Array;
 
 /** A complex array as split planes: `re[i] + i*im[i]`; both planes have the same length. */
 export interface Complex<T extends FloatArray = FloatArray> {
+  /** Real parts. */
   re: T;
+  /** Imaginary parts, same length as `re`. */
   im: T;
 }
 

@@ -17,7 +17,14 @@ interface Block {
   size: number;
 }
 
+/**
+ * The allocator of one kernels instance's linear memory: a host-side first-fit free list with
+ * coalescing that owns every byte above `heapBase()` (the wasm side never allocates). Blocks are
+ * 16-byte aligned and at least 16 bytes; memory grows geometrically (at least doubling), which
+ * detaches `memory.buffer`, so holders of typed views must re-make them (WasmBuffer does).
+ */
 export class WasmArena {
+  /** The instance's linear memory. */
   readonly memory: WebAssembly.Memory;
   /** Free blocks below `top`, sorted by address, never adjacent (coalesced). */
   private readonly freeList: Block[] = [];

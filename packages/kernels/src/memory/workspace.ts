@@ -10,7 +10,9 @@ type ViewCtor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: numbe
  * may allocate, never keep it across one.
  */
 export class WasmBuffer<T extends Float32Array | Float64Array> {
+  /** Byte offset of the first element in wasm memory (16-byte aligned). */
   readonly ptr: number;
+  /** Number of elements (not bytes). */
   readonly length: number;
   private cached: T;
   private released = false;
@@ -64,6 +66,7 @@ export class Workspace {
     return this.track(new WasmBuffer(this.arena, Float64Array, length));
   }
 
+  /** True once dispose() has run. */
   get isDisposed(): boolean {
     return this.disposed;
   }
