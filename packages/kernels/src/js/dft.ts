@@ -3,7 +3,15 @@
 import type { OutPlane, Plane } from "./planes.js";
 
 /** The twiddle table exp(sign * 2*pi*i * m / n), m = 0..n-1, exact at the quarter turns. */
-export function twiddleTable(n: number, sign: 1 | -1): { re: Float64Array; im: Float64Array } {
+export function twiddleTable(
+  n: number,
+  sign: 1 | -1,
+): {
+  /** cos(2 pi m / n), (n). */
+  re: Float64Array;
+  /** sign * sin(2 pi m / n), (n). */
+  im: Float64Array;
+} {
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   for (let m = 0; m < n; m++) {

@@ -13,10 +13,13 @@ export { type ComplexFFTPlan, FFT_MAX_N, factorize, nextPow2, planComplexFFT } f
 
 /** A complex FFT plan with its float64 scratch (one per plan; not reentrant). */
 export interface FFTTwin {
+  /** The factorised plan of length n (radix stages or Bluestein). */
   plan: ComplexFFTPlan;
+  /** Float64 scratch sized for the plan. */
   work: ComplexWork;
 }
 
+/** Make the complex FFT twin of length n: its plan and scratch. */
 export function fftTwin(n: number): FFTTwin {
   const plan = planComplexFFT(n);
   return { plan, work: new ComplexWork(workSize(plan)) };
@@ -53,19 +56,27 @@ export function fft(
 
 /** A real FFT plan: the complex core (n/2 for even n, n for odd) and the split twiddles. */
 export interface RFFTTwin {
+  /** Real transform length n. */
   n: number;
   /** n is even: the core has n/2 points and the post-processing pass is used. */
   half: boolean;
+  /** The complex FFT of N points: N = n/2 (even n) or n (odd n). */
   core: FFTTwin;
   /** W[k] = exp(-2 pi i k/n), k = 0..n/4 (even n; empty otherwise). */
   twRe: Float64Array;
+  /** Imaginary parts of W, same length as twRe. */
   twIm: Float64Array;
+  /** Scratch: the core's input row, (N) re. */
   zRe: Float64Array;
+  /** Scratch: the core's input row, (N) im. */
   zIm: Float64Array;
+  /** Scratch: the core's output row, (N) re. */
   ZRe: Float64Array;
+  /** Scratch: the core's output row, (N) im. */
   ZIm: Float64Array;
 }
 
+/** Make the real FFT twin of length n: complex core, split twiddles and scratch. */
 export function rfftTwin(n: number): RFFTTwin {
   const half = n % 2 === 0;
   const N = half ? n / 2 : n;

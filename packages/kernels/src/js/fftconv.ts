@@ -7,18 +7,27 @@
 import type { FloatArray as Plane } from "../types.js";
 import { irfft, type RFFTTwin, rfft, rfftTwin } from "./fft.js";
 
+/** The float64 FFT convolution twin: its real FFT of 2L, the kept kernel spectrum and scratch. */
 export interface FFTConvTwin {
+  /** H, the number of channels. */
   H: number;
+  /** L, sequence and kernel length; the FFT size is 2L. */
   L: number;
+  /** The real FFT twin of n = 2L. */
   rt: RFFTTwin;
   /** Kernel spectrum (H, L+1) complex, unnormalised. */
   specRe: Float64Array;
+  /** Imaginary parts of the kernel spectrum, (H, L+1). */
   specIm: Float64Array;
+  /** Scratch: one row's spectrum, (L+1) re. */
   XRe: Float64Array;
+  /** Scratch: one row's spectrum, (L+1) im. */
   XIm: Float64Array;
+  /** Scratch: one real row of 2L (a padded kernel or an inverse transform). */
   row: Float64Array;
 }
 
+/** Make the FFT convolution twin for H channels of length L (kernel not set yet). */
 export function fftConvTwin(H: number, L: number): FFTConvTwin {
   const nb = L + 1;
   return {

@@ -3,4 +3,9 @@
  * arrays, Float32Array and Float64Array all work), any indexable numeric array out.
  */
 export type Plane = ArrayLike<number>;
-export type OutPlane = { [i: number]: number; length: number };
+/** An output plane of the twin: any indexable, writable numeric array (e.g. a Float64Array). */
+export type OutPlane = {
+  [i: number]: number;
+  /** Number of elements. */
+  length: number;
+};

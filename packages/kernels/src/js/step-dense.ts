@@ -4,6 +4,11 @@
 // u, y (B,H,L); tmp: 2*S scratch elements.
 import type { OutPlane, Plane } from "./planes.js";
 
+/**
+ * Dense SSM step, L steps: x = dA @ x + dB u; y = Re(C . x) + D u (state first). x (B, H, S)
+ * complex in place; dA (H, S, S) complex row-major; dB, C (H, S) complex; D (H); u, y (B, H, L);
+ * tmp: 2*S scratch elements.
+ */
 export function denseStep(
   xRe: OutPlane,
   xIm: OutPlane,

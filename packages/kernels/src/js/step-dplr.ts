@@ -7,6 +7,11 @@ import type { OutPlane, Plane } from "./planes.js";
 /** Number of planes per channel in `params`. */
 export const DPLR_STEP_PLANES = 14;
 
+/**
+ * O(N) bilinear step of a rank-1 DPLR system on the half state, L steps. x (B, H, M) complex in
+ * place; params (H, 14, M) and chan (H, 2) the coefficients DPLRStepPlan.setParams packs; u, y
+ * (B, H, L), y may alias u.
+ */
 export function dplrStep(
   xRe: OutPlane,
   xIm: OutPlane,

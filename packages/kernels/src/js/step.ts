@@ -5,6 +5,11 @@
 // Shapes: x (B,H,M) complex in place; dA, dB, C (H,M) complex; D (H); u, y (B,H,L), y may alias u.
 import type { OutPlane, Plane } from "./planes.js";
 
+/**
+ * Fused diagonal SSM step, L steps: x = dA * x + dB * u; y = scale * Re(C . x) + D * u (state
+ * first). x (B, H, M) complex in place; dA, dB, C (H, M) complex; D (H); u, y (B, H, L), y may
+ * alias u.
+ */
 export function diagStep(
   xRe: OutPlane,
   xIm: OutPlane,

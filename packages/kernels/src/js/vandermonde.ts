@@ -4,6 +4,10 @@
 // Powers by the plain recurrence p <- p z in float64 (error ~ l * 1e-16, 7e-12 at l = 65536).
 import type { OutPlane, Plane } from "./planes.js";
 
+/**
+ * out[h, l] = 2 Re sum_n C[h, n] z^l, z = exp(logz[h, n]), l = 0..L-1: C, logz (H, N) complex,
+ * out (H, L) real. Float64 power recurrence.
+ */
 export function vandermonde(
   cRe: Plane,
   cIm: Plane,
@@ -36,6 +40,10 @@ export function vandermonde(
   }
 }
 
+/**
+ * out[h, n] = C[h, n] sum_l u[h, l] z^l, z = exp(logz[h, n]) (no factor 2): u (H, L) real,
+ * C, logz (H, N) complex, out (H, N) complex.
+ */
 export function vandermondeTranspose(
   u: Plane,
   cRe: Plane,
