@@ -12,6 +12,37 @@ import { checkAllFinite, checkFloatArray } from "../validate.js";
 import { Plan } from "./plan.js";
 import { SSMState } from "./step-state.js";
 
+/** The parameter planes of the diagonal and dense step plans: dA, dB, C (re, im) and D. */
+export type StepParamName = "dAr" | "dAi" | "dBr" | "dBi" | "cr" | "ci" | "d";
+
+const PARAM_LABEL: Record<StepParamName, string> = {
+  dAr: "dA.re",
+  dAi: "dA.im",
+  dBr: "dB.re",
+  dBi: "dB.im",
+  cr: "C.re",
+  ci: "C.im",
+  d: "D",
+};
+
+/**
+ * Check every parameter plane is finite (naming it, e.g. "diagStep.setParams(dA.re)") before any
+ * is copied, then copy them into the plan's wasm buffers, or its float64 planes on the JS twin.
+ */
+export function loadStepParams(
+  where: string,
+  vals: Record<StepParamName, FloatArray>,
+  wbufs: Record<StepParamName, WasmBuffer<Float32Array>> | null,
+  jparams: Record<StepParamName, Float64Array> | null,
+): void {
+  const keys = Object.keys(vals) as StepParamName[];
+  for (const k of keys) checkAllFinite(`${where}(${PARAM_LABEL[k]})`, vals[k]);
+  for (const k of keys) {
+    if (wbufs) wbufs[k].view.set(vals[k]);
+    else (jparams as Record<StepParamName, Float64Array>)[k].set(vals[k]);
+  }
+}
+
 /**
  * Base of the diagonal, dense and DPLR step plans (recurrent inference): parameters set once
  * (setParams), states made by the plan (createState), and three ways to run — one frame (step),

@@ -6,8 +6,8 @@ import { diagStep } from "../js/step.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
-import { StepPlan } from "./step-plan.js";
+import { checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
 /** Shape of a {@link DiagStepPlan}. */
@@ -34,7 +34,7 @@ export interface DiagStepParams {
   D?: FloatArray;
 }
 
-type Names = "dAr" | "dAi" | "dBr" | "dBi" | "cr" | "ci" | "d";
+type Names = StepParamName;
 
 /**
  * The fused diagonal SSM step as a plan (S4D, or any diagonal system such as a diagonalised DPLR):
@@ -89,20 +89,7 @@ export class DiagStepPlan extends StepPlan {
         ? new Float64Array(this.channels)
         : checkFloatArray("diagStep.setParams(D)", params.D, this.channels, "channels");
     const vals: Record<Names, FloatArray> = { dAr: dA.re, dAi: dA.im, dBr: dB.re, dBi: dB.im, cr: C.re, ci: C.im, d: D };
-    const names: Record<Names, string> = {
-      dAr: "dA.re",
-      dAi: "dA.im",
-      dBr: "dB.re",
-      dBi: "dB.im",
-      cr: "C.re",
-      ci: "C.im",
-      d: "D",
-    };
-    for (const k of Object.keys(vals) as Names[]) checkAllFinite(`diagStep.setParams(${names[k]})`, vals[k]);
-    for (const k of Object.keys(vals) as Names[]) {
-      if (this.wbufs) this.wbufs[k].view.set(vals[k]);
-      else (this.jparams as Record<Names, Float64Array>)[k].set(vals[k]);
-    }
+    loadStepParams("diagStep.setParams", vals, this.wbufs, this.jparams);
     this.markReady();
     return this;
   }
