@@ -5,7 +5,6 @@ import {
   type Kernels,
   type RFFTPlan,
   S4StateError,
-  S4ValueError,
   validate,
   type WasmBuffer,
   type Workspace,
@@ -56,11 +55,7 @@ export class DPLRKernel {
 
   constructor(kernels: Kernels, params: DPLRParams, options: DPLRKernelOptions = {}) {
     this.kernels = kernels;
-    const wb = options.woodbury ?? "auto";
-    if (wb !== "auto" && wb !== "general") {
-      throw new S4ValueError(`DPLRKernel(options.woodbury): expected "auto" or "general", got ${JSON.stringify(wb)}`);
-    }
-    this.woodbury = wb;
+    this.woodbury = validate.checkOneOf("DPLRKernel(options.woodbury)", options.woodbury ?? "auto", ["auto", "general"] as const);
     this.params = params;
     this.setParams(params);
   }

@@ -1,4 +1,4 @@
-import { type FloatArray, type Kernels, S4StateError, S4ValueError, type VandermondePlan, validate } from "@s4wasm/kernels";
+import { type FloatArray, type Kernels, S4StateError, type VandermondePlan, validate } from "@s4wasm/kernels";
 import { discretizeS4D } from "../ssm/discretize.js";
 import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
 import { checkLength, checkS4DParams } from "../ssm/validate.js";
@@ -32,11 +32,7 @@ export class S4DKernel {
 
   constructor(kernels: Kernels, params: S4DParams, options: S4DKernelOptions = {}) {
     this.kernels = kernels;
-    const disc = options.disc ?? "zoh";
-    if (disc !== "zoh" && disc !== "bilinear") {
-      throw new S4ValueError(`S4DKernel(options.disc): expected "zoh" or "bilinear", got ${JSON.stringify(disc)}`);
-    }
-    this.disc = disc;
+    this.disc = validate.checkOneOf("S4DKernel(options.disc)", options.disc ?? "zoh", ["zoh", "bilinear"] as const);
     this.params = params;
     this.setParams(params);
   }

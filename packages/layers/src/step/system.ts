@@ -1,4 +1,4 @@
-import { type Complex, S4ShapeError, S4ValueError } from "@s4wasm/kernels";
+import { type Complex, S4ShapeError, S4ValueError, validate } from "@s4wasm/kernels";
 import { cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
 import type { Complex64, Discretization, DPLRParams, S4DParams } from "../ssm/params.js";
 import { diagonalizeStepSystem } from "./diagonalize.js";
@@ -85,9 +85,7 @@ function oneChannel(where: string, channels: number): void {
 /** S4D: discretise once. */
 export function stepSystemS4D(p: S4DParams, options: StepSetupOptions = {}): StepSystem {
   oneChannel("setupStep(S4D)", p.channels);
-  const disc = options.disc ?? "zoh";
-  if (disc !== "zoh" && disc !== "bilinear")
-    throw new S4ValueError(`setupStep(disc): expected "zoh" or "bilinear", got ${JSON.stringify(disc)}`);
+  const disc = validate.checkOneOf("setupStep(disc)", options.disc ?? "zoh", ["zoh", "bilinear"] as const);
   const { dA, dB } = discretizeS4D(p, disc);
   const n = p.H * p.N2;
   if (p.C.re.length !== n) throw new S4ShapeError(`setupStep(C.re): expected length ${n} (channels*H*N2), got ${p.C.re.length}`);
