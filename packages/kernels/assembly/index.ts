@@ -8,6 +8,7 @@ export { heapBase } from "./memory";
 export { cmul, cmulAcc } from "./cmul";
 export { dft } from "./dft";
 export { erf, gelu } from "./gelu";
+export { allFinite } from "./finite";
 export { glu } from "./glu";
 export { layerNormRows, layerNormScratchFloats, layerNormStrided } from "./layernorm";
 export { linearBHL, linearBLH, linearScratchFloats } from "./linear";

@@ -9,6 +9,7 @@ export * as js from "./js/index.js";
 export { Kernels } from "./kernels.js";
 export { type LoadOptions, loadKernels, type WasmSource } from "./loader.js";
 export { WasmArena } from "./memory/arena.js";
+export { setFinite } from "./memory/set-finite.js";
 export { WasmBuffer, Workspace } from "./memory/workspace.js";
 export { type BlockLayout, type BlockShape, GrowingBuffers } from "./primitives/block-io.js";
 export {

@@ -7,6 +7,8 @@ export interface KernelExports {
   memory: WebAssembly.Memory;
   /** First byte the host allocator may use (everything below is static data). */
   heapBase(): number;
+  /** 1 when the n f32 at x are all finite (no NaN, no +-Inf), else 0 (assembly/finite.ts). */
+  allFinite(x: number, n: number): number;
   // Block ops (assembly/linear.ts, gelu.ts, glu.ts, layernorm.ts, meanpool.ts).
   /**
    * y (B, O, L) = W (O, H) x (B, H, L) + bias (O), f32; bias = 0 for none; scratch: linearScratchFloats(H) floats.
@@ -309,6 +311,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "gelu",
   "erf",
   "glu",
+  "allFinite",
   "layerNormRows",
   "layerNormStrided",
   "layerNormScratchFloats",

@@ -2,7 +2,7 @@
 // golden K given as a fixed kernel: both backends, causal and bidirectional, layout (B, L, H).
 import { realOf, relErrorReal } from "@s4wasm/golden";
 import { readGolden } from "@s4wasm/golden/node";
-import { loadKernels, S4ShapeError, S4StateError } from "@s4wasm/kernels";
+import { loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import { FixedKernel, S4Block } from "../src/index.js";
 
@@ -56,4 +56,74 @@ describe.each(["wasm", "js"] as const)("S4Block with a fixed kernel (%s)", (back
     expect(() => block.stepper()).toThrow(/no step mode/);
     block.dispose();
   });
+
+  it.each([
+    ["BHL", NaN, 5],
+    ["BHL", Number.POSITIVE_INFINITY, 0],
+    ["BLH", Number.NEGATIVE_INFINITY, 7],
+  ] as const)("refuses a non-finite input (layout %s, %s at %i) and stays usable", async (layout, bad, at) => {
+    const k = await loadKernels({ backend });
+    const c = golden.cases[0];
+    const { L, H } = c.params as { L: number; H: number };
+    const block = new S4Block(k, {
+      kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
+      D: realOf(c.inputs, "D").data,
+      bidirectional: false,
+      weight: realOf(c.inputs, "W").data,
+      bias: realOf(c.inputs, "bias").data,
+      layout,
+    });
+    const F = backend === "wasm" ? Float32Array : Float64Array;
+    const good = F.from({ length: H * L }, (_, i) => Math.sin(i));
+    const want = Array.from(block.forward(good, { batch: 1, length: L }));
+    const x = good.slice();
+    x[at] = bad;
+    expect(() => block.forward(x, { batch: 1, length: L })).toThrow(S4ValueError);
+    expect(() => block.forward(x, { batch: 1, length: L })).toThrow(
+      `S4Block.forward(x): expected finite values, got ${bad} at index ${at}`,
+    );
+    // The refused call changed nothing: the same input gives the same output.
+    expect(Array.from(block.forward(good, { batch: 1, length: L }))).toEqual(want);
+    block.dispose();
+  });
+
+  it("writes into `out` when given and returns it", async () => {
+    const k = await loadKernels({ backend });
+    const c = golden.cases[0];
+    const { L, H } = c.params as { L: number; H: number };
+    const block = new S4Block(k, {
+      kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
+      D: realOf(c.inputs, "D").data,
+      bidirectional: false,
+      weight: realOf(c.inputs, "W").data,
+      bias: realOf(c.inputs, "bias").data,
+    });
+    const F = backend === "wasm" ? Float32Array : Float64Array;
+    const x = F.from({ length: H * L }, (_, i) => Math.cos(i));
+    const fresh = block.forward(x, { batch: 1, length: L });
+    const out = new F(H * L);
+    expect(block.forward(x, { batch: 1, length: L }, out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(fresh));
+    block.dispose();
+  });
 });
+
+describe("S4Block on wasm: float64 input beyond float32 range", () => {
+  it("is refused by name, not run as Infinity", async () => {
+    const k = await loadKernels({ backend: "wasm" });
+    const c = golden.cases[0];
+    const { L, H } = c.params as { L: number; H: number };
+    const block = new S4Block(k, {
+      kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
+      D: realOf(c.inputs, "D").data,
+      bidirectional: false,
+      weight: realOf(c.inputs, "W").data,
+      bias: realOf(c.inputs, "bias").data,
+    });
+    const x = new Float64Array(H * L);
+    x[3] = 1e39;
+    expect(() => block.forward(x, { batch: 1, length: L })).toThrow(/S4Block\.forward\(x\): expected values within float32 range/);
+    block.dispose();
+  });
+});
+

@@ -7,6 +7,7 @@ import {
   type LinearPlan,
   S4ShapeError,
   S4StateError,
+  setFinite,
   validate,
   type Workspace,
 } from "@s4wasm/kernels";
@@ -113,13 +114,14 @@ export class S4Block {
     const n = batch * H * L;
     const dims = this.layout === "BHL" ? "batch*H*length" : "batch*length*H";
     validate.checkFloatArray("S4Block.forward(x)", x, n, dims);
-    validate.checkAllFinite("S4Block.forward(x)", x);
     if (out !== undefined) {
       const ctor = this.kernels.backend === "wasm" ? Float32Array : Float64Array;
       validate.checkOut("S4Block.forward(out)", out, ctor as never, n);
     }
+    if (this.io) return this.forwardWasm(x, batch, L, out);
+    validate.checkAllFinite("S4Block.forward(x)", x);
     const u = this.layout === "BHL" ? x : transpose3(x, batch, L, H);
-    const y = this.io ? this.forwardWasm(u, batch, L) : this.forwardJs(u, batch, L);
+    const y = this.forwardJs(u, batch, L);
     if (this.layout === "BHL") {
       if (!out) return y;
       out.set(y);
@@ -134,22 +136,29 @@ export class S4Block {
     return this.glu.apply(z, { batch, length: L });
   }
 
-  private forwardWasm(u: FloatArray, batch: number, L: number): FloatArray {
+  /** x in the block's layout -> y into `out` (or a fresh Float32Array); x checked finite in wasm. */
+  private forwardWasm(x: FloatArray, batch: number, L: number, out: FloatArray | undefined): FloatArray {
     const H = this.dModel;
+    const n = batch * H * L;
     const rows = this.conv.outChannels;
     const io = this.io as GrowingBuffers;
     const a = io.get(0, batch * Math.max(rows, H) * L);
     const z = io.get(1, batch * 2 * H * L);
     const aPtr = a.ptr;
-    a.view.set(rows === H ? u : repeatChannels(u, batch, H, L, rows / H));
+    const u = this.layout === "BHL" ? x : transpose3(x, batch, L, H);
+    const rt = this.kernels.runtime as NonNullable<Kernels["runtime"]>;
+    setFinite(rt, "S4Block.forward(x)", a, rows === H ? u : repeatChannels(u, batch, H, L, rows / H), x);
     this.conv.forwardPtr(aPtr, aPtr, batch, L);
     this.linear.applyPtr(aPtr, z.ptr, batch, L);
     this.glu.applyPtr(z.ptr, aPtr, batch, L);
-    // A fresh array filled by set(): TypedArray.slice on a view of wasm memory is slow in V8
-    // (measured 12 ms for 4 MB at H = 256, L = 4096, vs ~0.1 ms for set).
-    const y = new Float32Array(batch * H * L);
-    y.set(a.view.subarray(0, batch * H * L));
-    return y;
+    const y = a.view.subarray(0, n);
+    if (this.layout === "BLH") return transpose3(y, batch, H, L, out);
+    // Into the caller's `out` straight from wasm memory: a fresh 4 MB array costs ~0.5 ms to
+    // fill when its pages are warm and ~12 ms when the allocator hands back fresh pages (page
+    // faults, measured here), so only a call without `out` pays for one.
+    const o = out ?? new Float32Array(n);
+    o.set(y);
+    return o;
   }
 
   /**
