@@ -15,7 +15,7 @@ export { linearBHL, linearBLH, linearScratchFloats } from "./linear";
 export { linearGluBHL } from "./linear-glu";
 export { meanPoolColumns, meanPoolRows } from "./meanpool";
 export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy";
-export { vandermonde, vandermondeTranspose } from "./vandermonde";
+export { vandermonde, vandermondeScratchFloats, vandermondeTranspose } from "./vandermonde";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";
 export { diagStep } from "./step";
 export { denseStep } from "./step-dense";

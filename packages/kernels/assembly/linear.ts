@@ -128,7 +128,7 @@ export function linearScratchFloats(H: i32): i32 {
  * apart, and when N is a power of two (L = 4096) they all fall into one L1 set and evict each
  * other (measured: half the speed). Columns past the last full panel are read in place.
  */
-function matmulBias(A: usize, Bm: usize, bias: usize, C: usize, M: i32, K: i32, N: i32, mode: i32, scratch: usize): void {
+export function matmulBias(A: usize, Bm: usize, bias: usize, C: usize, M: i32, K: i32, N: i32, mode: i32, scratch: usize): void {
   const lda = (<usize>K) << 2;
   const ldb = (<usize>N) << 2;
   const ldc = ldb;

@@ -1,30 +1,35 @@
-// Vandermonde products on split planes (f32 data, f64 anchors).
+// Vandermonde products on split planes (f32 data, f64 powers).
 //
 //   vandermonde:          out[h,l] = 2 Re sum_n C[h,n] z[h,n]^l,   z = exp(logz), l = 0..L-1
 //                         (official log_vandermonde_naive: the factor 2 + Re adds each mode's conjugate)
 //   vandermondeTranspose: out[h,n] = C[h,n] sum_l u[h,l] z[h,n]^l  (complex, no factor 2)
 //
-// Precision scheme: eight consecutive l per iteration in two f32x4 chains (lanes l..l+3 and
-// l+4..l+7), each lane carrying its own power and stepping by z^8 in f32. Every 256 steps
-// (2048 l) the chains are re-anchored from z^l computed in float64 (z = exp(logz) with
-// Math.exp/cos/sin once per mode, then repeated f64 products), so f32 rounding never
-// accumulates over more than 256 multiplications (~1e-6 relative, independent of L).
-// Decay cut-off: once |z|^l < 1e-30 a mode's remaining terms are below f32 resolution of any
-// non-degenerate output; the loop stops there (this also keeps the chains out of the slow
-// denormal range).
+// Forward, as a matrix product: write l = BLK a + b (b < BLK). Then
+//   K[BLK a + b] = sum_n 2 Re(C z^(BLK a)) Re(z^b) - 2 Im(C z^(BLK a)) Im(z^b) = (P Q)[a, b]
+// with P (M x 2N) = [2 Re(C z^(BLK a)) | -2 Im(C z^(BLK a))] and Q (2N x BLK) = [Re z^b ; Im z^b],
+// and the (M x BLK) row-major result is the channel's K row itself. Both tables come from f64
+// products (z^b by repeated multiplication, z^(BLK a) by stepping with z^BLK: at most
+// L/BLK + BLK roundings of 1e-16), rounded once to f32, so the only f32 error is the 2N-term
+// dot product (~1e-7 relative to sum |terms|, independent of L). The product runs on the
+// register-blocked SIMD matmul of linear.ts: 2 multiply-adds per (mode, l) instead of a complex
+// multiply per step, about twice the speed of f32 power chains (measured H=256, N=32, L=4096).
+// Table entries below 1e-19 (relative to the mode's anchor for Q, to max |2C| for P) are
+// flushed to zero: they are far below f32 resolution of the result and would otherwise reach
+// the slow subnormal range.
+//
+// Transpose: eight consecutive l per iteration in two f32x4 chains, each lane carrying its own
+// power and stepping by z^8 in f32; every 256 steps (2048 l) the chains are re-anchored from
+// z^l computed in float64 (z = exp(logz) with Math.exp/cos/sin once per mode, then repeated f64
+// products), so f32 rounding never accumulates over more than 256 multiplications (~1e-6
+// relative, independent of L). Once |z|^l < 1e-30 a mode's remaining terms are below f32
+// resolution; the loop stops there.
 // Shapes: C (H,N) complex f32, logz (H,N) complex **f64** (a phase error of one f32 ulp in logz
 // grows to l*ulp: 1e-3 at l = 16384 for |Im logz| ~ 10, so logz stays f64), u (H,L) f32;
 // out (H,L) real / (H,N) complex f32.
+import { linearScratchFloats, matmulBias } from "./linear";
 
 const SPAN: i32 = 2048; // l per anchor = 256 steps of 8
 const TINY: f64 = 1e-30;
-// Forward pass cut-off: a mode whose power |z|^l has fallen below 1e-10 adds less than
-// 2e-10 |C| to each later K[l], 600x below float32 resolution of that mode's own scale, so it
-// is dropped there (S4 modes with large dt decay within a few hundred steps: at dt = 0.1,
-// Re(dt A) = -0.05, the cut is at l ~ 460 instead of L). The transpose keeps TINY: there the
-// dropped terms would add up over l.
-const TINY_FORWARD: f64 = 1e-10;
-
 // Static scratch (data segment, not an allocation): f64 powers z^0..z^7 at BASE + 16j (re, im),
 // z^8 at BASE + 128, z^SPAN at BASE + 144; f32 anchor lanes: re[0..7] at LANES, im[0..7] at LANES + 32.
 const BASE = memory.data(160, 16);
@@ -77,95 +82,140 @@ function liveLength(mag: f64, L: i32, tiny: f64 = TINY): i32 {
   return s < L ? s : L;
 }
 
-// Forward pass: two modes per pass (four f32 chains: 2 modes x 2 lane groups) so the
-// multiply latency of one chain hides behind the others and one load/store of the output row
-// serves both modes. Each chain carries 2 C z^l itself (C folded in at the anchor, in f64), so
-// only its real part is accumulated.
-const BASE2 = memory.data(160, 16);
-const LANES2 = memory.data(64, 16);
+const BLK = 64; // l per row of the power table P
+const FLUSH: f64 = 1e-19;
 
-/** LANES (at `lanes`) = 2 C anchor z^j from the powers at `base`, or zeros when `dead`. */
-@inline
-function scaledLanes(base: usize, lanes: usize, ar: f64, ai: f64, cr: f64, ci: f64, dead: bool): void {
-  const sr = 2 * (ar * cr - ai * ci), si = 2 * (ar * ci + ai * cr);
-  for (let j = 0; j < 8; j++) {
-    const br = load<f64>(base + 16 * j), bi = load<f64>(base + 16 * j + 8);
-    store<f32>(lanes + 4 * j, dead ? 0 : <f32>(sr * br - si * bi));
-    store<f32>(lanes + 32 + 4 * j, dead ? 0 : <f32>(sr * bi + si * br));
-  }
+/** Floats of scratch `vandermonde` needs for N modes and length L: P, Q, matmul panels, a tail row, 4N f64. */
+export function vandermondeScratchFloats(N: i32, L: i32): i32 {
+  const M = (L + BLK - 1) / BLK;
+  return M * 2 * N + 2 * N * BLK + linearScratchFloats(2 * N) + BLK + 8 * N;
 }
 
+/** (ar + i ai)(br + i bi) on f64x2 lanes: real part. */
+@inline function cmulRe(ar: v128, ai: v128, br: v128, bi: v128): v128 {
+  return f64x2.sub(f64x2.mul(ar, br), f64x2.mul(ai, bi));
+}
+/** (ar + i ai)(br + i bi) on f64x2 lanes: imaginary part. */
+@inline function cmulIm(ar: v128, ai: v128, br: v128, bi: v128): v128 {
+  return f64x2.add(f64x2.mul(ar, bi), f64x2.mul(ai, br));
+}
+
+/**
+ * The tables are built mode-pair by mode-pair inside each power step (f64x2 over two modes):
+ * each mode's powers are a serial chain of complex products, so walking one mode's chain to the
+ * end is latency bound (it took as long as the matrix product); interleaving the N chains is not.
+ */
 export function vandermonde(
-  cRe: usize, cIm: usize, logzRe: usize, logzIm: usize, out: usize, H: i32, N: i32, L: i32,
+  cRe: usize, cIm: usize, logzRe: usize, logzIm: usize, out: usize, H: i32, N: i32, L: i32, scratch: usize,
 ): void {
+  const M = (L + BLK - 1) / BLK;
+  const K2 = 2 * N;
+  const P = scratch;
+  const Q = P + ((<usize>(M * K2)) << 2);
+  const panels = Q + ((<usize>(K2 * BLK)) << 2);
+  const tail = panels + ((<usize>linearScratchFloats(K2)) << 2);
+  // f64 planes (N each): z (then w = 2 C z^(BLK a)) and the running power p (z^b, then z^BLK)
+  const zr = tail + ((<usize>BLK) << 2);
+  const zi = zr + ((<usize>N) << 3);
+  const pr = zi + ((<usize>N) << 3);
+  const pi = pr + ((<usize>N) << 3);
+  const ldp = (<usize>K2) << 2;
+  const ldq = (<usize>BLK) << 2;
+  const qIm = (<usize>N) * ldq; // Q row N + n is Im of row n
+  const pIm = (<usize>N) << 2; // P column N + n is -Im of column n
+  const N2 = N & ~1;
+  const flush2 = f64x2.splat(FLUSH * FLUSH);
+  const zero = f64x2.splat(0);
+  const full = L / BLK; // rows of K that are whole BLK-runs
   for (let h = 0; h < H; h++) {
-    const row = out + ((<usize>(h * L)) << 2);
-    memory.fill(row, 0, (<usize>L) << 2);
-    for (let n = 0; n < N; n += 2) {
-      const two = n + 1 < N;
-      const pa = (<usize>(h * N + n)) << 2;
-      const pb = two ? pa + 4 : pa;
-      const magA = Math.exp(load<f64>(logzRe + (pa << 1)));
-      const thA = load<f64>(logzIm + (pa << 1));
-      setBaseAt(BASE, magA * Math.cos(thA), magA * Math.sin(thA));
-      const liveA = liveLength(magA, L, TINY_FORWARD);
-      const magB = Math.exp(load<f64>(logzRe + (pb << 1)));
-      const thB = load<f64>(logzIm + (pb << 1));
-      setBaseAt(BASE2, magB * Math.cos(thB), magB * Math.sin(thB));
-      const liveB = two ? liveLength(magB, L, TINY_FORWARD) : 0;
-      const live = liveA > liveB ? liveA : liveB;
-      const caR = <f64>load<f32>(cRe + pa), caI = <f64>load<f32>(cIm + pa);
-      const cbR = <f64>load<f32>(cRe + pb), cbI = <f64>load<f32>(cIm + pb);
-      const sAr = f32x4.splat(<f32>load<f64>(BASE + 128)), sAi = f32x4.splat(<f32>load<f64>(BASE + 136));
-      const sBr = f32x4.splat(<f32>load<f64>(BASE2 + 128)), sBi = f32x4.splat(<f32>load<f64>(BASE2 + 136));
-      let aAr: f64 = 1, aAi: f64 = 0, aBr: f64 = 1, aBi: f64 = 0;
-      for (let l0 = 0; l0 < live; l0 += SPAN) {
-        scaledLanes(BASE, LANES, aAr, aAi, caR, caI, l0 >= liveA);
-        scaledLanes(BASE2, LANES2, aBr, aBi, cbR, cbI, l0 >= liveB);
-        let a0r = v128.load(LANES), a1r = v128.load(LANES + 16), a0i = v128.load(LANES + 32), a1i = v128.load(LANES + 48);
-        let b0r = v128.load(LANES2), b1r = v128.load(LANES2 + 16), b0i = v128.load(LANES2 + 32), b1i = v128.load(LANES2 + 48);
-        const end = l0 + SPAN < live ? l0 + SPAN : live;
-        let l = l0;
-        for (; l + 8 <= end; l += 8) {
-          const o = row + ((<usize>l) << 2);
-          v128.store(o, f32x4.add(v128.load(o), f32x4.add(a0r, b0r)));
-          v128.store(o + 16, f32x4.add(v128.load(o + 16), f32x4.add(a1r, b1r)));
-          let t = f32x4.sub(f32x4.mul(a0r, sAr), f32x4.mul(a0i, sAi));
-          a0i = f32x4.add(f32x4.mul(a0r, sAi), f32x4.mul(a0i, sAr));
-          a0r = t;
-          t = f32x4.sub(f32x4.mul(a1r, sAr), f32x4.mul(a1i, sAi));
-          a1i = f32x4.add(f32x4.mul(a1r, sAi), f32x4.mul(a1i, sAr));
-          a1r = t;
-          t = f32x4.sub(f32x4.mul(b0r, sBr), f32x4.mul(b0i, sBi));
-          b0i = f32x4.add(f32x4.mul(b0r, sBi), f32x4.mul(b0i, sBr));
-          b0r = t;
-          t = f32x4.sub(f32x4.mul(b1r, sBr), f32x4.mul(b1i, sBi));
-          b1i = f32x4.add(f32x4.mul(b1r, sBi), f32x4.mul(b1i, sBr));
-          b1r = t;
-        }
-        // ragged end (fewer than 8 l left): lanes already hold 2 C z^(l+j)
-        const rest = end - l;
-        if (rest > 0) {
-          const k0 = f32x4.add(a0r, b0r), k1 = f32x4.add(a1r, b1r);
-          const o = row + ((<usize>l) << 2);
-          store<f32>(o, load<f32>(o) + f32x4.extract_lane(k0, 0));
-          if (rest > 1) store<f32>(o + 4, load<f32>(o + 4) + f32x4.extract_lane(k0, 1));
-          if (rest > 2) store<f32>(o + 8, load<f32>(o + 8) + f32x4.extract_lane(k0, 2));
-          if (rest > 3) store<f32>(o + 12, load<f32>(o + 12) + f32x4.extract_lane(k0, 3));
-          if (rest > 4) store<f32>(o + 16, load<f32>(o + 16) + f32x4.extract_lane(k1, 0));
-          if (rest > 5) store<f32>(o + 20, load<f32>(o + 20) + f32x4.extract_lane(k1, 1));
-          if (rest > 6) store<f32>(o + 24, load<f32>(o + 24) + f32x4.extract_lane(k1, 2));
-        }
-        let sr = load<f64>(BASE + 144), si = load<f64>(BASE + 152);
-        let t = aAr * sr - aAi * si;
-        aAi = aAr * si + aAi * sr;
-        aAr = t;
-        sr = load<f64>(BASE2 + 144);
-        si = load<f64>(BASE2 + 152);
-        t = aBr * sr - aBi * si;
-        aBi = aBr * si + aBi * sr;
-        aBr = t;
+    let cMax: f64 = 0;
+    for (let n = 0; n < N; n++) {
+      const pn = (<usize>(h * N + n)) << 2;
+      const mag = Math.exp(load<f64>(logzRe + (pn << 1)));
+      const th = load<f64>(logzIm + (pn << 1));
+      const o = (<usize>n) << 3;
+      store<f64>(zr + o, mag * Math.cos(th));
+      store<f64>(zi + o, mag * Math.sin(th));
+      store<f64>(pr + o, 1);
+      store<f64>(pi + o, 0);
+      const cr = <f64>load<f32>(cRe + pn), ci = <f64>load<f32>(cIm + pn);
+      const m = Math.sqrt(cr * cr + ci * ci);
+      if (m > cMax) cMax = m;
+    }
+    // Q[n, b] = Re z^b, Q[N + n, b] = Im z^b (0 once |z^b| < FLUSH); p ends at z^BLK
+    for (let b = 0; b < BLK; b++) {
+      const qb = Q + ((<usize>b) << 2);
+      let n = 0;
+      for (; n < N2; n += 2) {
+        const o = (<usize>n) << 3;
+        const ar = v128.load(pr + o), ai = v128.load(pi + o);
+        const keep = f64x2.ge(f64x2.add(f64x2.mul(ar, ar), f64x2.mul(ai, ai)), flush2);
+        const fr = f32x4.demote_f64x2_zero(v128.and(ar, keep)), fi = f32x4.demote_f64x2_zero(v128.and(ai, keep));
+        const q = qb + <usize>n * ldq;
+        v128.store32_lane(q, fr, 0);
+        v128.store32_lane(q + ldq, fr, 1);
+        v128.store32_lane(q + qIm, fi, 0);
+        v128.store32_lane(q + qIm + ldq, fi, 1);
+        const br = v128.load(zr + o), bi = v128.load(zi + o);
+        v128.store(pr + o, cmulRe(ar, ai, br, bi));
+        v128.store(pi + o, cmulIm(ar, ai, br, bi));
       }
+      for (; n < N; n++) {
+        const o = (<usize>n) << 3;
+        const ar = load<f64>(pr + o), ai = load<f64>(pi + o);
+        const small = ar * ar + ai * ai < FLUSH * FLUSH;
+        const q = qb + <usize>n * ldq;
+        store<f32>(q, small ? 0 : <f32>ar);
+        store<f32>(q + qIm, small ? 0 : <f32>ai);
+        const br = load<f64>(zr + o), bi = load<f64>(zi + o);
+        store<f64>(pr + o, ar * br - ai * bi);
+        store<f64>(pi + o, ar * bi + ai * br);
+      }
+    }
+    // P[a, n] = 2 Re w, P[a, N + n] = -2 Im w, w = C z^(BLK a) (0 once |w| < 2 max|C| FLUSH)
+    for (let n = 0; n < N; n++) {
+      const pn = (<usize>(h * N + n)) << 2;
+      const o = (<usize>n) << 3;
+      store<f64>(zr + o, 2 * <f64>load<f32>(cRe + pn));
+      store<f64>(zi + o, 2 * <f64>load<f32>(cIm + pn));
+    }
+    const pFlush = 2 * cMax * FLUSH;
+    const pFlushV = f64x2.splat(pFlush);
+    let row = P;
+    for (let a = 0; a < M; a++) {
+      let n = 0;
+      for (; n < N2; n += 2) {
+        const o = (<usize>n) << 3;
+        const keep = v128.not(f64x2.lt(f64x2.add(f64x2.abs(v128.load(zr + o)), f64x2.abs(v128.load(zi + o))), pFlushV));
+        const wr = v128.and(v128.load(zr + o), keep), wi = v128.and(v128.load(zi + o), keep);
+        const at = row + ((<usize>n) << 2);
+        v128.store64_lane(at, f32x4.demote_f64x2_zero(wr), 0);
+        v128.store64_lane(at + pIm, f32x4.demote_f64x2_zero(f64x2.sub(zero, wi)), 0);
+        const br = v128.load(pr + o), bi = v128.load(pi + o);
+        v128.store(zr + o, cmulRe(wr, wi, br, bi));
+        v128.store(zi + o, cmulIm(wr, wi, br, bi));
+      }
+      for (; n < N; n++) {
+        const o = (<usize>n) << 3;
+        let wr = load<f64>(zr + o), wi = load<f64>(zi + o);
+        if (Math.abs(wr) + Math.abs(wi) < pFlush) {
+          wr = 0;
+          wi = 0;
+        }
+        const at = row + ((<usize>n) << 2);
+        store<f32>(at, <f32>wr);
+        store<f32>(at + pIm, <f32>-wi);
+        const br = load<f64>(pr + o), bi = load<f64>(pi + o);
+        store<f64>(zr + o, wr * br - wi * bi);
+        store<f64>(zi + o, wr * bi + wi * br);
+      }
+      row += ldp;
+    }
+    const kRow = out + ((<usize>(h * L)) << 2);
+    if (full > 0) matmulBias(P, Q, 0, kRow, full, K2, BLK, 0, panels);
+    if (full < M) {
+      matmulBias(P + <usize>full * ldp, Q, 0, tail, 1, K2, BLK, 0, panels);
+      memory.copy(kRow + ((<usize>(full * BLK)) << 2), tail, (<usize>(L - full * BLK)) << 2);
     }
   }
 }

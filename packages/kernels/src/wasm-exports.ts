@@ -259,9 +259,21 @@ export interface KernelExports {
   // Vandermonde (assembly/vandermonde.ts): C (H,N) f32, logz (H,N) f64, out (H,L) / u (H,L)
   /**
    * out[h, l] = 2 Re sum_n C[h, n] z[h, n]^l, z = exp(logz), l = 0..L-1: C (H, N) complex f32, logz (H, N) complex
-   * f64, out (H, L) f32.
+   * f64, out (H, L) f32; scratch: vandermondeScratchFloats(N, L) floats.
    */
-  vandermonde(cRe: number, cIm: number, logzRe: number, logzIm: number, out: number, H: number, N: number, L: number): void;
+  vandermonde(
+    cRe: number,
+    cIm: number,
+    logzRe: number,
+    logzIm: number,
+    out: number,
+    H: number,
+    N: number,
+    L: number,
+    scratch: number,
+  ): void;
+  /** Scratch size in f32 elements that vandermonde needs for N modes and length L. */
+  vandermondeScratchFloats(N: number, L: number): number;
   /**
    * out[h, n] = C[h, n] sum_l u[h, l] z[h, n]^l (no factor 2): u (H, L) f32, C (H, N) complex f32, logz (H, N)
    * complex f64, out (H, N) complex f32.
@@ -291,6 +303,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "cauchyConj",
   "cauchyWoodbury1",
   "vandermonde",
+  "vandermondeScratchFloats",
   "vandermondeTranspose",
   "fftRows",
   "fftScale",

@@ -50,10 +50,10 @@ describe.each(BACKENDS)("vandermonde (%s)", (backend) => {
     plan.dispose();
   });
 
-  it("equals exp(logz*l) evaluated directly for ragged lengths (chains, anchors and tails)", async () => {
+  it("equals exp(logz*l) evaluated directly for ragged lengths (table rows of 64, chains, anchors and tails)", async () => {
     const k = await kernelsFor(backend);
     const rand = rng(9);
-    for (const L of [1, 7, 8, 9, 2047, 2048, 2049, 5000]) {
+    for (const L of [1, 7, 8, 9, 63, 64, 65, 129, 2047, 2048, 2049, 5000]) {
       const H = 2;
       const N = 3;
       const { C, logz } = s4dLike(H, N, rand, 0.01);
@@ -91,6 +91,28 @@ describe.each(BACKENDS)("vandermonde (%s)", (backend) => {
     const { C, logz } = s4dLike(H, N, rand, 0.0005);
     const K = k.vandermonde({ channels: H, modes: N, length: L }).apply(C, logz);
     expect(relErrorReal(K, directK(C, logz, H, N, L))).toBeLessThanOrEqual(backend === "js" ? 1e-9 : 1e-4);
+  });
+
+  it("keeps fast-decaying modes (their powers reach the flushed range) next to slow ones", async () => {
+    const k = await kernelsFor(backend);
+    const H = 2;
+    const N = 4;
+    const L = 300;
+    // Re logz from -20 (gone after one step) to -0.001; one channel with tiny C overall
+    const C = {
+      re: Float64Array.from([1, -0.5, 0.25, 2, 1e-20, 3e-20, -1e-20, 2e-20]),
+      im: Float64Array.from([0.5, 0.1, -1, 0, 1e-20, 0, 2e-20, -1e-20]),
+    };
+    const logz = {
+      re: Float64Array.from([-20, -0.7, -0.05, -0.001, -20, -0.7, -0.05, -0.001]),
+      im: Float64Array.from([0.3, 2.9, -1.1, 0.05, 0.3, 2.9, -1.1, 0.05]),
+    };
+    const K = k.vandermonde({ channels: H, modes: N, length: L }).apply(C, logz);
+    const want = directK(C, logz, H, N, L);
+    for (let h = 0; h < H; h++) {
+      const row = (a: ArrayLike<number>) => Array.from(a).slice(h * L, (h + 1) * L);
+      expect(relErrorReal(row(K), row(want))).toBeLessThanOrEqual(backend === "js" ? 1e-11 : 1e-5);
+    }
   });
 
   it("validates options, shapes and use after dispose", async () => {

@@ -57,7 +57,7 @@ function alwaysNew(inner: S4DKernel | DPLRKernel): SSMKernelSource {
     get version() {
       return ++v;
     },
-    kernel: (L: number) => inner.kernel(L),
+    kernel: (L: number, out?: Float32Array | Float64Array) => inner.kernel(L, out),
     stepSource: (D: Float64Array) => inner.stepSource(D) as never,
   };
 }

@@ -9,7 +9,8 @@ import type { Contender, Suite, SuiteCase } from "./types.js";
 
 export const s4dKernelSuite: Suite = {
   name: "s4d-kernel",
-  description: "S4D convolution kernel K = 2 Re sum C dB dA^l (ZOH), H channels, N state size, length L",
+  description:
+    "S4D convolution kernel K = 2 Re sum C dB dA^l (ZOH), H channels, N state size, length L; effective GFLOP/s (direct-method count, as the vandermonde suite)",
   cases({ quick, sizes, full }) {
     return kernelSizes(quick, sizes, full).map(
       ({ H, N, L }): SuiteCase => ({

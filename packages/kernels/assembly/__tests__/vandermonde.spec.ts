@@ -1,4 +1,4 @@
-import { vandermonde, vandermondeTranspose } from "../vandermonde";
+import { vandermonde, vandermondeScratchFloats, vandermondeTranspose } from "../vandermonde";
 
 function ptr32(a: StaticArray<f32>): usize {
   return changetype<usize>(a);
@@ -8,14 +8,15 @@ function ptr64(a: StaticArray<f64>): usize {
 }
 
 describe("vandermonde", () => {
-  it("K[l] = 2 Re(C z^l) across an anchor (L = 2051: chains, re-anchoring, ragged tail)", () => {
+  it("K[l] = 2 Re(C z^l) over many table rows and a ragged last row (L = 2051 = 32 * 64 + 3)", () => {
     const H = 1, N = 1, L = 2051;
     const cRe = new StaticArray<f32>(1), cIm = new StaticArray<f32>(1);
     cRe[0] = 0.5; cIm[0] = 0.25;
     const lr = new StaticArray<f64>(1), li = new StaticArray<f64>(1);
     lr[0] = -0.001; li[0] = 0.3;
     const out = new StaticArray<f32>(L);
-    vandermonde(ptr32(cRe), ptr32(cIm), ptr64(lr), ptr64(li), ptr32(out), H, N, L);
+    const scratch = new StaticArray<f32>(vandermondeScratchFloats(N, L));
+    vandermonde(ptr32(cRe), ptr32(cIm), ptr64(lr), ptr64(li), ptr32(out), H, N, L, ptr32(scratch));
     for (let l = 0; l < L; l++) {
       const m = Math.exp(-0.001 * <f64>l);
       const want = 2 * m * (0.5 * Math.cos(0.3 * <f64>l) - 0.25 * Math.sin(0.3 * <f64>l));

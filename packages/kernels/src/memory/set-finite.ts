@@ -14,7 +14,13 @@ import type { WasmBuffer } from "./workspace.js";
  * it; default `src`). A float64 value beyond float32's range becomes Infinity in the copy and is
  * refused too. On refusal dst holds the copy; nothing else has changed.
  */
-export function setFinite(rt: WasmRuntime, where: string, dst: WasmBuffer<Float32Array>, src: FloatArray, original: FloatArray = src): void {
+export function setFinite(
+  rt: WasmRuntime,
+  where: string,
+  dst: WasmBuffer<Float32Array>,
+  src: FloatArray,
+  original: FloatArray = src,
+): void {
   dst.view.set(src);
   if (rt.exports.allFinite(dst.ptr, src.length) === 1) return;
   checkAllFinite(where, original); // names the index of a NaN or +-Inf

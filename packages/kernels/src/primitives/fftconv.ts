@@ -122,8 +122,15 @@ export class FFTConvPlan extends Plan {
       const rows = kRow.view;
       // Kernel rows of 2L (float64 assembly of the two-sided kernel, then one f32 rounding).
       for (let r = 0; r < rowsHere; r++) {
-        kernelRow(K, H, L, h0 + r, this.bidirectional, this.rowScratch);
-        rows.set(this.rowScratch, r * 2 * L);
+        if (this.bidirectional) {
+          kernelRow(K, H, L, h0 + r, true, this.rowScratch);
+          rows.set(this.rowScratch, r * 2 * L);
+        } else {
+          // causal: the row is K[h] then L zeros (no float64 assembly needed)
+          const h = h0 + r;
+          rows.set(K.subarray(h * L, (h + 1) * L), r * 2 * L);
+          rows.fill(0, r * 2 * L + L, (r + 1) * 2 * L);
+        }
       }
       const so = h0 * (L + 1) * 4;
       ex.rfftRows(this.rdesc, kRow.ptr, 2 * L, sr.ptr + so, si.ptr + so, rowsHere);

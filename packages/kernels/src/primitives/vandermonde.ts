@@ -2,8 +2,8 @@
 //   apply:     K[h,l] = 2 Re sum_n C[h,n] exp(logz[h,n] l),  l = 0..L-1   (official log_vandermonde)
 //   transpose: vt[h,n] = C[h,n] sum_l u[h,l] exp(logz[h,n] l)           (official ..._transpose)
 // Shapes: C, logz complex (H,N); u real (H,L); K real (H,L); vt complex (H,N).
-// Wasm: f32 SIMD chains re-anchored from float64 powers every 2048 l (see
-// assembly/vandermonde.ts); logz is kept in float64 in wasm memory because a phase error in
+// Wasm: apply is a matrix product of float64-built power tables (see assembly/vandermonde.ts),
+// transpose f32 SIMD chains re-anchored from float64 powers every 2048 l; logz is kept in float64 in wasm memory because a phase error in
 // logz grows linearly with l. JS twin: float64 recurrence.
 import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
@@ -35,8 +35,10 @@ function checkFinite(where: string, C: Complex, logz: Complex): void {
 /**
  * Vandermonde products: apply K[h, l] = 2 Re sum_n C[h, n] exp(logz[h, n] l), l = 0..L-1 (official
  * log_vandermonde), and transpose vt[h, n] = C[h, n] sum_l u[h, l] exp(logz[h, n] l). C, logz
- * complex (H, N); u, K real (H, L); vt complex (H, N). The wasm path runs f32 SIMD chains
- * re-anchored from float64 powers every 2048 l, with logz kept in float64; the JS twin is float64.
+ * complex (H, N); u, K real (H, L); vt complex (H, N). On wasm, apply is a register-blocked SIMD
+ * matrix product of power tables built in float64 (l = 64a + b: K = P Q), transpose runs f32
+ * SIMD chains re-anchored from float64 powers every 2048 l; logz stays float64. The JS twin is
+ * float64.
  */
 export class VandermondePlan extends Plan {
   /** H, the number of channels. */
@@ -51,6 +53,7 @@ export class VandermondePlan extends Plan {
     lr: WasmBuffer<Float64Array>;
     li: WasmBuffer<Float64Array>;
     out: WasmBuffer<Float32Array>;
+    scratch: WasmBuffer<Float32Array>;
   } | null;
   private tBufs: { u: WasmBuffer<Float32Array>; or: WasmBuffer<Float32Array>; oi: WasmBuffer<Float32Array> } | null = null;
 
@@ -64,7 +67,14 @@ export class VandermondePlan extends Plan {
     checkInt("vandermonde(channels*length)", H * L, 1, LIMIT);
     if (this.ws) {
       const ws = this.ws;
-      this.bufs = { cr: ws.f32(H * N), ci: ws.f32(H * N), lr: ws.f64(H * N), li: ws.f64(H * N), out: ws.f32(H * L) };
+      this.bufs = {
+        cr: ws.f32(H * N),
+        ci: ws.f32(H * N),
+        lr: ws.f64(H * N),
+        li: ws.f64(H * N),
+        out: ws.f32(H * L),
+        scratch: ws.f32(this.wasm.exports.vandermondeScratchFloats(N, L)),
+      };
     } else this.bufs = null;
   }
 
@@ -82,7 +92,7 @@ export class VandermondePlan extends Plan {
     }
     const b = this.bufs;
     this.load(C, logz);
-    this.wasm.exports.vandermonde(b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, b.out.ptr, H, N, L);
+    this.wasm.exports.vandermonde(b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, b.out.ptr, H, N, L, b.scratch.ptr);
     o.set(b.out.view);
     return o;
   }

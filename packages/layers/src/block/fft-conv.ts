@@ -16,8 +16,11 @@ export interface KernelSource {
   readonly channels: number;
   /** Bumped whenever the parameters change (invalidates cached spectra). */
   readonly version: number;
-  /** K: (channels, H, L), float32 on wasm, float64 on js. */
-  kernel(L: number): FloatArray;
+  /**
+   * K: (channels, H, L), float32 on wasm, float64 on js. Written into `out` (that length and
+   * dtype) when the source can; it may also return an array of its own.
+   */
+  kernel(L: number, out?: FloatArray): FloatArray;
   /** Frees what the generator holds in wasm memory (called by the block that owns it). */
   dispose?(): void;
 }
@@ -57,6 +60,11 @@ export class FFTConv {
   /** D per output row (outChannels): float64 for the JS twin, in wasm memory for the wasm path. */
   private readonly dRows: FloatArray;
   private readonly dRowsBuf: WasmBuffer<Float32Array> | null;
+  /**
+   * Where the kernel source writes K, kept across recomputations: a fresh 4 MB array per
+   * recomputation (H = 256, L = 4096) cost up to ~12 ms in page faults on first touch here.
+   */
+  private kOut: FloatArray | null = null;
   private disposed = false;
 
   constructor(kernels: Kernels, config: FFTConvConfig) {
@@ -84,7 +92,9 @@ export class FFTConv {
       this.plan?.dispose();
       this.plan = this.kernels.fftConv({ channels: bidirectional ? kernel.H : this.outChannels, length: L, bidirectional });
     }
-    this.plan.setKernel(kernel.kernel(L));
+    const n = kernel.channels * kernel.H * L;
+    if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
+    this.plan.setKernel(kernel.kernel(L, this.kOut));
     this.planKey = key;
     return this.plan;
   }
@@ -131,6 +141,7 @@ export class FFTConv {
     if (this.disposed) return;
     this.disposed = true;
     this.plan?.dispose();
+    this.kOut = null;
     this.gelu?.dispose();
     this.ws?.dispose();
   }
