@@ -281,6 +281,10 @@ function cdivIm(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
  *   y:   (Mp) hi then (Mp) lo, Mp = M rounded up to 4 (lane groups are read whole)
  *   f:   (Mp) re and im planes; out (H, M) re and im planes.
  */
+/** q of one node group per pole (qr, qi: 2 f32x4), for QS_POLES poles: static, not allocated. */
+const QS_POLES = 1024;
+const QS = memory.data(32 * QS_POLES, 16);
+
 export function cauchyWoodbury1(
   ab: usize, wq: usize, y: usize, fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32,
 ): void {
@@ -292,37 +296,52 @@ export function cauchyWoodbury1(
     for (let m = 0; m < M; m += 4) {
       const mo = (<usize>m) << 2;
       const yh = v128.load(y + mo), yl = v128.load(y + yLo + mo);
+      // Two passes over the poles (register pressure: one pass with all four sets keeps 8
+      // accumulators + the node + q + temporaries live, more than x64's 16 vector registers, and
+      // V8 spilled accumulators every iteration): pass 1 forms q = 1/((z-w)(z-w̄)) and set 0 and
+      // keeps q in QS; pass 2 reads q back for sets 1..3. Poles go in chunks of QS's capacity.
       let r0r = f32x4.splat(0), r0i = f32x4.splat(0), r1r = f32x4.splat(0), r1i = f32x4.splat(0);
       let r2r = f32x4.splat(0), r2i = f32x4.splat(0), r3r = f32x4.splat(0), r3i = f32x4.splat(0);
-      let pab = abRow, pw = wqRow;
-      for (let n = 0; n < N; n++) {
-        const wi = v128.load32_splat(pw), wil = v128.load32_splat(pw, 4);
-        // den = (wr^2 - (y - wi)(y + wi)) - i (2 wr y); q = conj(den)/|den|^2 = (dr + i t)/|den|^2
-        const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
-        const pl = f32x4.add(f32x4.add(yh, wi), f32x4.add(yl, wil));
-        const dr = f32x4.sub(v128.load32_splat(pw, 8), f32x4.mul(mi, pl));
-        const t = f32x4.mul(v128.load32_splat(pw, 12), yh);
-        const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(t, t)));
-        const qr = f32x4.mul(dr, inv), qi = f32x4.mul(t, inv);
-        // r_s += (nb + i a y) q
-        let a = v128.load32_splat(pab), nb = v128.load32_splat(pab, 16);
-        let ni = f32x4.mul(a, yh);
-        r0r = f32x4.add(r0r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-        r0i = f32x4.add(r0i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
-        a = v128.load32_splat(pab, 4); nb = v128.load32_splat(pab, 20);
-        ni = f32x4.mul(a, yh);
-        r1r = f32x4.add(r1r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-        r1i = f32x4.add(r1i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
-        a = v128.load32_splat(pab, 8); nb = v128.load32_splat(pab, 24);
-        ni = f32x4.mul(a, yh);
-        r2r = f32x4.add(r2r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-        r2i = f32x4.add(r2i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
-        a = v128.load32_splat(pab, 12); nb = v128.load32_splat(pab, 28);
-        ni = f32x4.mul(a, yh);
-        r3r = f32x4.add(r3r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-        r3i = f32x4.add(r3i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
-        pab += 32;
-        pw += 16;
+      for (let n0 = 0; n0 < N; n0 += QS_POLES) {
+        const n1 = min(N, n0 + QS_POLES);
+        let pab = abRow + ((<usize>n0) << 5), pw = wqRow + ((<usize>n0) << 4), pq = QS;
+        for (let n = n0; n < n1; n++) {
+          const wi = v128.load32_splat(pw), wil = v128.load32_splat(pw, 4);
+          // den = (wr^2 - (y - wi)(y + wi)) - i (2 wr y); q = conj(den)/|den|^2 = (dr + i t)/|den|^2
+          const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
+          const pl = f32x4.add(f32x4.add(yh, wi), f32x4.add(yl, wil));
+          const dr = f32x4.sub(v128.load32_splat(pw, 8), f32x4.mul(mi, pl));
+          const t = f32x4.mul(v128.load32_splat(pw, 12), yh);
+          const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(t, t)));
+          const qr = f32x4.mul(dr, inv), qi = f32x4.mul(t, inv);
+          v128.store(pq, qr);
+          v128.store(pq, qi, 16);
+          // r_s += (nb + i a y) q
+          const ni = f32x4.mul(v128.load32_splat(pab), yh), nb = v128.load32_splat(pab, 16);
+          r0r = f32x4.add(r0r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+          r0i = f32x4.add(r0i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+          pab += 32;
+          pw += 16;
+          pq += 32;
+        }
+        pab = abRow + ((<usize>n0) << 5);
+        pq = QS;
+        for (let n = n0; n < n1; n++) {
+          const qr = v128.load(pq), qi = v128.load(pq, 16);
+          let ni = f32x4.mul(v128.load32_splat(pab, 4), yh), nb = v128.load32_splat(pab, 20);
+          r1r = f32x4.add(r1r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+          r1i = f32x4.add(r1i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+          ni = f32x4.mul(v128.load32_splat(pab, 8), yh);
+          nb = v128.load32_splat(pab, 24);
+          r2r = f32x4.add(r2r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+          r2i = f32x4.add(r2i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+          ni = f32x4.mul(v128.load32_splat(pab, 12), yh);
+          nb = v128.load32_splat(pab, 28);
+          r3r = f32x4.add(r3r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+          r3i = f32x4.add(r3i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+          pab += 32;
+          pq += 32;
+        }
       }
       // k = r0 - r1 r2 / (1 + r3), then times f
       const tr = f32x4.sub(f32x4.mul(r1r, r2r), f32x4.mul(r1i, r2i));
