@@ -41,6 +41,9 @@ describe.each(BACKENDS)("linear (%s)", (backend) => {
       [1, 9, 6, 260],
       [2, 32, 64, 17],
       [1, 24, 130, 12],
+      // one position (L = 1): the wasm path takes the matrix-vector product, per batch row
+      [3, 256, 512, 1],
+      [2, 7, 9, 1],
     ];
     for (const [B, H, O, L] of shapes) {
       for (const layout of ["BHL", "BLH"] as const) {
