@@ -92,6 +92,13 @@ describe.each(BACKENDS)("fftConv (%s)", (backend) => {
     const y = conv.apply(u, { batch: 4 }, out);
     expect(y).toBe(out);
     expect(relErrorReal(out, directConv(u, K, null, 4, H, L, false))).toBeLessThanOrEqual(backend === "wasm" ? 2e-5 : 1e-12);
+    // Growing the batch gives the smaller input buffer back: live memory rises by the growth only.
+    const before = k.memoryStats().liveBytes;
+    const u8 = randomArray(8 * H * L, rand);
+    expect(relErrorReal(conv.apply(u8, { batch: 8 }), directConv(u8, K, null, 8, H, L, false))).toBeLessThanOrEqual(
+      backend === "wasm" ? 2e-5 : 1e-12,
+    );
+    if (backend === "wasm") expect(k.memoryStats().liveBytes - before).toBeLessThanOrEqual(4 * (8 - 4) * H * L + 64);
     conv.dispose();
   });
 

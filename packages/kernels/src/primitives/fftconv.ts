@@ -162,8 +162,11 @@ export class FFTConvPlan extends Plan {
       return o;
     }
     if (batch > this.batchCap) {
-      // Grow once; later calls of this batch reuse the buffer.
-      this.uBuf = (this.ws as NonNullable<typeof this.ws>).f32(batch * H * L);
+      // Grow once; later calls of this batch reuse the buffer. The new buffer comes first (a
+      // refused allocation leaves the plan as it was), then the old one goes back to the arena.
+      const grown = (this.ws as NonNullable<typeof this.ws>).f32(batch * H * L);
+      this.uBuf?.release();
+      this.uBuf = grown;
       this.batchCap = batch;
     }
     const ub = this.uBuf as WasmBuffer<Float32Array>;
