@@ -122,8 +122,9 @@ describe("S4Block on wasm: float64 input beyond float32 range", () => {
     });
     const x = new Float64Array(H * L);
     x[3] = 1e39;
-    expect(() => block.forward(x, { batch: 1, length: L })).toThrow(/S4Block\.forward\(x\): expected values within float32 range/);
+    expect(() => block.forward(x, { batch: 1, length: L })).toThrow(
+      /S4Block\.forward\(x\): expected values within float32 range/,
+    );
     block.dispose();
   });
 });
-
