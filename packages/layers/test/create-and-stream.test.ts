@@ -108,4 +108,25 @@ describe("createS4Model", () => {
     mj.dispose();
     mw.dispose();
   });
+
+  it.each([true, false])("repeated and reshaped calls give the same logits (prenorm %s: kept activations)", async (prenorm) => {
+    for (const k of [js, wasm]) {
+      const m = await createS4Model({ dInput: 2, dOutput: 3, dModel: 8, nLayers: 3, prenorm, seed: 4, kernels: k });
+      const F = k.backend === "wasm" ? Float32Array : Float64Array;
+      const a = F.from(signal(2, 30, 2));
+      const b = F.from(signal(1, 50, 2));
+      const ya = Array.from(m.forward(a, { batch: 2, length: 30 }));
+      const yb = Array.from(m.forward(b, { batch: 1, length: 50 }));
+      // a fresh model on the second shape alone agrees (nothing left over from the first call)
+      const fresh = await createS4Model({ dInput: 2, dOutput: 3, dModel: 8, nLayers: 3, prenorm, seed: 4, kernels: k });
+      expect(Array.from(fresh.forward(b, { batch: 1, length: 50 }))).toEqual(yb);
+      const again = m.forward(a, { batch: 2, length: 30 });
+      expect(Array.from(again)).toEqual(ya);
+      // the logits are the caller's: a later call does not overwrite them
+      m.forward(b, { batch: 1, length: 50 });
+      expect(Array.from(again)).toEqual(ya);
+      m.dispose();
+      fresh.dispose();
+    }
+  });
 });

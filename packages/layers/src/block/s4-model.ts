@@ -62,6 +62,8 @@ export class S4Model {
   private readonly decoder: LinearPlan;
   private readonly norms: LayerNormPlan[];
   private readonly pool: MeanPoolPlan;
+  /** Kept activations of forward(): encoder out, two residual streams, the prenorm output. */
+  private readonly activations: (FloatArray | undefined)[] = [];
   private disposed = false;
 
   constructor(kernels: Kernels, parts: S4ModelParts) {
@@ -118,22 +120,40 @@ export class S4Model {
     validate.checkFloatArray("S4Model.forward(x)", x, batch * L * this.dInput, "batch*length*d_input");
     validate.checkAllFinite("S4Model.forward(x)", x);
     const H = this.dModel;
-    const e = this.encoder.apply(x, { batch, length: L }); // (B, L, H)
-    let h = transpose3(e, batch, L, H); // (B, H, L)
+    const n = batch * H * L;
+    const bl = { batch, length: L };
+    // Activations go through kept arrays (encoder out, two residual streams, the norm), not fresh
+    // ones per layer: a fresh 4 MB array (H = 256, L = 4096) cost up to ~12 ms in page faults.
+    const e = this.encoder.apply(x, bl, this.activation(0, n)); // (B, L, H)
+    let h = transpose3(e, batch, L, H, this.activation(1, n)); // (B, H, L)
+    let spare = this.activation(2, n);
     for (let i = 0; i < this.blocks.length; i++) {
       const norm = this.norms[i];
-      const z = this.blocks[i].forward(this.prenorm ? norm.apply(h, { batch, length: L }) : h, { batch, length: L });
-      for (let j = 0; j < z.length; j++) z[j] += h[j];
-      h = this.prenorm ? z : norm.apply(z, { batch, length: L }, z);
+      const input = this.prenorm ? norm.apply(h, bl, this.activation(3, n)) : h;
+      const z = this.blocks[i].forward(input, bl, spare);
+      for (let j = 0; j < n; j++) z[j] += h[j];
+      if (!this.prenorm) norm.apply(z, bl, z);
+      spare = h;
+      h = z;
     }
-    const pooled = this.pool.apply(h, { batch, length: L }); // (B, H)
+    const pooled = this.pool.apply(h, bl); // (B, H)
     return this.decoder.apply(pooled, { batch, length: 1 });
+  }
+
+  /** Kept activation array `i` of exactly n elements in the backend's dtype (reallocated when n changes). */
+  private activation(i: number, n: number): FloatArray {
+    const cur = this.activations[i];
+    if (cur?.length === n) return cur;
+    const next = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
+    this.activations[i] = next;
+    return next;
   }
 
   /** Frees every layer's wasm memory (idempotent); forward() then throws S4StateError. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.activations.length = 0;
     for (const b of this.blocks) b.dispose();
     for (const n of this.norms) n.dispose();
     this.encoder.dispose();
