@@ -37,7 +37,7 @@ export {
   type S4DContinuous,
   type S4DDiscrete,
 } from "./ssm/discretize.js";
-export { cIdentity, cMatMul, cMatPow, cSolve, cTranspose } from "./ssm/linalg.js";
+export { cIdentity, cMatMul, cMatPow, cMatPowConjBlock, cSolve, cTranspose } from "./ssm/linalg.js";
 export { type Complex64, complex64, type Discretization, type DPLRParams, type S4DParams } from "./ssm/params.js";
 export {
   asComplex,

@@ -11,7 +11,7 @@
  * first N2 entries kept (the rest are their conjugates); the inverse solves with (I - dA^L)^T.
  */
 import { S4ShapeError } from "@s4wasm/kernels";
-import { cIdentity, cMatMul, cMatPow, cSolve, cTranspose } from "./linalg.js";
+import { cIdentity, cMatMul, cMatPowConjBlock, cSolve, cTranspose } from "./linalg.js";
 import { type Complex64, complex64, type Discretization } from "./params.js";
 
 /** The part of S4DParams discretisation needs. */
@@ -224,7 +224,8 @@ function iMinusPowL(dA: Complex64, h: number, N: number, L: number): Complex64 {
     re: dA.re.subarray(h * N * N, (h + 1) * N * N),
     im: dA.im.subarray(h * N * N, (h + 1) * N * N),
   };
-  const pw = cMatPow(one, N, L);
+  // dA of the full conjugate-pair state is [[X, Y], [conj Y, conj X]]: half-cost powers
+  const pw = cMatPowConjBlock(one, N, L);
   const I = cIdentity(N);
   for (let i = 0; i < N * N; i++) {
     pw.re[i] = I.re[i] - pw.re[i];

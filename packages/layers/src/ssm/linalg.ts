@@ -47,6 +47,42 @@ export function cMatPow(a: Complex64, n: number, p: number): Complex64 {
   return result;
 }
 
+/**
+ * A^p (p >= 0) for an n x n matrix of the conjugate-block form [[X, Y], [conj Y, conj X]]
+ * (n = 2m), as the full-state DPLR dA of a conjugate-pair system. Products keep that form, so
+ * each product multiplies only the top m rows (half the work of cMatPow) and fills the bottom
+ * rows as their conjugates with the two halves swapped.
+ */
+export function cMatPowConjBlock(a: Complex64, n: number, p: number): Complex64 {
+  if (n % 2 !== 0) throw new S4ValueError(`cMatPowConjBlock(n): expected an even size, got ${n}`);
+  let result = cIdentity(n);
+  let base: Complex64 = { re: a.re.slice(), im: a.im.slice() };
+  let e = p;
+  while (e > 0) {
+    if (e & 1) result = conjBlockMul(result, base, n);
+    e = Math.floor(e / 2);
+    if (e > 0) base = conjBlockMul(base, base, n);
+  }
+  return result;
+}
+
+/** a @ b for two n x n conjugate-block matrices (see cMatPowConjBlock). */
+function conjBlockMul(a: Complex64, b: Complex64, n: number): Complex64 {
+  const m = n / 2;
+  const top = cMatMul({ re: a.re.subarray(0, m * n), im: a.im.subarray(0, m * n) }, b, m, n, n);
+  const out = complex64(n * n);
+  out.re.set(top.re);
+  out.im.set(top.im);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const src = i * n + ((j + m) % n);
+      out.re[(i + m) * n + j] = top.re[src];
+      out.im[(i + m) * n + j] = -top.im[src];
+    }
+  }
+  return out;
+}
+
 /** Transpose (not conjugate) of an n x m matrix -> m x n. */
 export function cTranspose(a: Complex64, n: number, m: number): Complex64 {
   const out = complex64(n * m);
