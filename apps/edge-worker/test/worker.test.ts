@@ -38,10 +38,20 @@ afterAll(() => {
   child?.kill("SIGTERM");
 });
 
+/** One case of an official io.json (the fields this test reads). */
+interface IoCase {
+  name: string;
+  inputs: { u: { data: number[]; shape: number[] } };
+  outputs: { y: { data: number[] } };
+}
+
 describe("edge worker (workerd)", () => {
-  it.each(io.cases.map((c: { name: string }) => [c.name, c]))("serves the official output for %s", async (_n, c) => {
+  it.each((io.cases as IoCase[]).map((c) => [c.name, c] as const))("serves the official output for %s", async (_n, c) => {
     const u = c.inputs.u;
-    const res = await fetch(url, { method: "POST", body: JSON.stringify({ u: u.data, batch: u.shape[0], length: u.shape[2] }) });
+    const res = await fetch(url, {
+      method: "POST",
+      body: JSON.stringify({ u: u.data, batch: u.shape[0], length: u.shape[2] }),
+    });
     expect(res.status).toBe(200);
     const { y } = (await res.json()) as { y: number[] };
     expect(y.length).toBe(c.outputs.y.data.length);

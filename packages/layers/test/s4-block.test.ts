@@ -2,12 +2,34 @@
 // golden K given as a fixed kernel: both backends, causal and bidirectional, layout (B, L, H).
 import { realOf, relErrorReal } from "@s4wasm/golden";
 import { readGolden } from "@s4wasm/golden/node";
-import { loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
+import { type Kernels, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import { FixedKernel, S4Block } from "../src/index.js";
 
 const golden = readGolden("s4_block");
 const TOL = { wasm: 1e-4, js: 1e-9 } as const;
+
+/** f(0..n-1) in the backend's dtype. */
+function backendArray(backend: "wasm" | "js", n: number, f: (i: number) => number): Float32Array | Float64Array {
+  const a = backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = f(i);
+  return a;
+}
+
+/** A causal block from the first golden case's K, D, W and bias (channels 1), and its H and L. */
+function firstCaseBlock(k: Kernels, layout?: "BHL" | "BLH") {
+  const c = golden.cases[0];
+  const { L, H } = c.params as { L: number; H: number };
+  const block = new S4Block(k, {
+    kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
+    D: realOf(c.inputs, "D").data,
+    bidirectional: false,
+    weight: realOf(c.inputs, "W").data,
+    bias: realOf(c.inputs, "bias").data,
+    ...(layout ? { layout } : {}),
+  });
+  return { block, H, L };
+}
 
 describe.each(["wasm", "js"] as const)("S4Block with a fixed kernel (%s)", (backend) => {
   it.each(golden.cases.map((c) => [c.name, c] as const))("matches golden y: %s", async (_n, c) => {
@@ -36,15 +58,7 @@ describe.each(["wasm", "js"] as const)("S4Block with a fixed kernel (%s)", (back
 
   it("rejects a wrong input length, naming the layout", async () => {
     const k = await loadKernels({ backend });
-    const c = golden.cases[0];
-    const { L, H } = c.params as { L: number; H: number };
-    const block = new S4Block(k, {
-      kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
-      D: realOf(c.inputs, "D").data,
-      bidirectional: false,
-      weight: realOf(c.inputs, "W").data,
-      bias: realOf(c.inputs, "bias").data,
-    });
+    const { block, H, L } = firstCaseBlock(k);
     expect(() => block.forward(new Float32Array(H * L - 1), { batch: 1, length: L })).toThrow(S4ShapeError);
     expect(() => block.forward(new Float32Array(H * L - 1), { batch: 1, length: L })).toThrow(
       `S4Block.forward(x): expected length ${H * L} (batch*H*length), got ${H * L - 1}`,
@@ -63,18 +77,8 @@ describe.each(["wasm", "js"] as const)("S4Block with a fixed kernel (%s)", (back
     ["BLH", Number.NEGATIVE_INFINITY, 7],
   ] as const)("refuses a non-finite input (layout %s, %s at %i) and stays usable", async (layout, bad, at) => {
     const k = await loadKernels({ backend });
-    const c = golden.cases[0];
-    const { L, H } = c.params as { L: number; H: number };
-    const block = new S4Block(k, {
-      kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
-      D: realOf(c.inputs, "D").data,
-      bidirectional: false,
-      weight: realOf(c.inputs, "W").data,
-      bias: realOf(c.inputs, "bias").data,
-      layout,
-    });
-    const F = backend === "wasm" ? Float32Array : Float64Array;
-    const good = F.from({ length: H * L }, (_, i) => Math.sin(i));
+    const { block, H, L } = firstCaseBlock(k, layout);
+    const good = backendArray(backend, H * L, Math.sin);
     const want = Array.from(block.forward(good, { batch: 1, length: L }));
     const x = good.slice();
     x[at] = bad;
@@ -89,19 +93,10 @@ describe.each(["wasm", "js"] as const)("S4Block with a fixed kernel (%s)", (back
 
   it("writes into `out` when given and returns it", async () => {
     const k = await loadKernels({ backend });
-    const c = golden.cases[0];
-    const { L, H } = c.params as { L: number; H: number };
-    const block = new S4Block(k, {
-      kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
-      D: realOf(c.inputs, "D").data,
-      bidirectional: false,
-      weight: realOf(c.inputs, "W").data,
-      bias: realOf(c.inputs, "bias").data,
-    });
-    const F = backend === "wasm" ? Float32Array : Float64Array;
-    const x = F.from({ length: H * L }, (_, i) => Math.cos(i));
+    const { block, H, L } = firstCaseBlock(k);
+    const x = backendArray(backend, H * L, Math.cos);
     const fresh = block.forward(x, { batch: 1, length: L });
-    const out = new F(H * L);
+    const out = backendArray(backend, H * L, () => 0);
     expect(block.forward(x, { batch: 1, length: L }, out)).toBe(out);
     expect(Array.from(out)).toEqual(Array.from(fresh));
     block.dispose();
@@ -111,15 +106,7 @@ describe.each(["wasm", "js"] as const)("S4Block with a fixed kernel (%s)", (back
 describe("S4Block on wasm: float64 input beyond float32 range", () => {
   it("is refused by name, not run as Infinity", async () => {
     const k = await loadKernels({ backend: "wasm" });
-    const c = golden.cases[0];
-    const { L, H } = c.params as { L: number; H: number };
-    const block = new S4Block(k, {
-      kernel: new FixedKernel(k, realOf(c.inputs, "K").data, { channels: 1, H, length: L }),
-      D: realOf(c.inputs, "D").data,
-      bidirectional: false,
-      weight: realOf(c.inputs, "W").data,
-      bias: realOf(c.inputs, "bias").data,
-    });
+    const { block, H, L } = firstCaseBlock(k);
     const x = new Float64Array(H * L);
     x[3] = 1e39;
     expect(() => block.forward(x, { batch: 1, length: L })).toThrow(
