@@ -23,6 +23,13 @@
 // underflows to 0 (its true value is ~ v/z); the DPLR layer evaluates the Nyquist bin
 // (z = infinity) in closed form instead. Kernels never allocate.
 
+/**
+ * Per-pole scratch of 32 bytes for QS_POLES poles (static, not allocated): cauchyWoodbury1 keeps
+ * q of one node group there between its passes; cauchyConjImag1 keeps its pole table there.
+ */
+const QS_POLES = 1024;
+const QS = memory.data(32 * QS_POLES, 16);
+
 // ---- plain (non-conjugate) sum ------------------------------------------------------------
 
 export function cauchy(
@@ -94,7 +101,8 @@ export function cauchyConj(
   outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32, S: i32,
 ): void {
   if (S == 1) {
-    cauchyConj1(vRe, vIm, zRe, zIm, wRe, wIm, outRe, outIm, H, N, M, zStride);
+    if (allZero(zRe, (zStride == 0 ? M : H * M) << 1)) cauchyConjImag1(vRe, vIm, zIm, wRe, wIm, outRe, outIm, H, N, M, zStride);
+    else cauchyConj1(vRe, vIm, zRe, zIm, wRe, wIm, outRe, outIm, H, N, M, zStride);
     return;
   }
   const setStride = (<usize>(H * M)) << 2; // bytes between numerator sets in out
@@ -257,6 +265,93 @@ function cauchyConj1(
   }
 }
 
+/** True when the n f32 at p are all +-0 (the hi and lo planes of real parts of z). */
+function allZero(p: usize, n: i32): bool {
+  for (let i = 0; i < n; i++) if (load<f32>(p + ((<usize>i) << 2)) != 0) return false;
+  return true;
+}
+
+/**
+ * cauchyConj1 for purely imaginary nodes z = i y (S4's bilinear nodes 2i tan(pi k/L)), the
+ * cauchyWoodbury1 algebra for one set: (z-w)(z-w̄) = (wr^2 - (y-wi)(y+wi)) - 2i wr y and the
+ * numerator a z - b = -b + i a y, so x = z_r - w_r and the real parts of z drop out (about a
+ * third fewer adds than the general kernel). Per channel the poles' constants are tabled in
+ * QS as [wi_hi, wi_lo, wr^2, 2 wr, a, -b] (wr, wi, b from hi + lo in float64), in chunks of
+ * QS_POLES; out accumulates across chunks.
+ */
+function cauchyConjImag1(
+  vRe: usize, vIm: usize, zIm: usize, wRe: usize, wIm: usize,
+  outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32,
+): void {
+  const zLo = (<usize>(zStride == 0 ? M : H * M)) << 2;
+  const wLo = (<usize>(H * N)) << 2;
+  for (let h = 0; h < H; h++) {
+    const zo = zIm + ((<usize>(h * zStride)) << 2);
+    const po = (<usize>(h * N)) << 2;
+    const oR = outRe + ((<usize>(h * M)) << 2), oI = outIm + ((<usize>(h * M)) << 2);
+    for (let n0 = 0; n0 < N; n0 += QS_POLES) {
+      const n1 = min(N, n0 + QS_POLES);
+      for (let n = n0; n < n1; n++) {
+        const no = po + ((<usize>n) << 2);
+        const wr = <f64>load<f32>(wRe + no) + <f64>load<f32>(wRe + wLo + no);
+        const wih = load<f32>(wIm + no), wil = load<f32>(wIm + wLo + no);
+        const wi = <f64>wih + <f64>wil;
+        const vr = <f64>load<f32>(vRe + no), vi = <f64>load<f32>(vIm + no);
+        const t = QS + ((<usize>(n - n0)) << 5);
+        store<f32>(t, wih);
+        store<f32>(t, wil, 4);
+        store<f32>(t, <f32>(wr * wr), 8);
+        store<f32>(t, <f32>(2 * wr), 12);
+        store<f32>(t, <f32>(2 * vr), 16);
+        store<f32>(t, <f32>(-2 * (vr * wr + vi * wi)), 20);
+      }
+      const fresh = n0 == 0;
+      let m = 0;
+      for (; m + 4 <= M; m += 4) {
+        const mo = (<usize>m) << 2;
+        const yh = v128.load(zo + mo), yl = v128.load(zo + zLo + mo);
+        let ar = fresh ? f32x4.splat(0) : v128.load(oR + mo);
+        let ai = fresh ? f32x4.splat(0) : v128.load(oI + mo);
+        let t = QS;
+        const end = QS + ((<usize>(n1 - n0)) << 5);
+        for (; t < end; t += 32) {
+          const wi = v128.load32_splat(t), wil = v128.load32_splat(t, 4);
+          const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
+          const pl = f32x4.add(f32x4.add(yh, wi), f32x4.add(yl, wil));
+          const dr = f32x4.sub(v128.load32_splat(t, 8), f32x4.mul(mi, pl));
+          const ty = f32x4.mul(v128.load32_splat(t, 12), yh);
+          const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(ty, ty)));
+          const qr = f32x4.mul(dr, inv), qi = f32x4.mul(ty, inv);
+          const ni = f32x4.mul(v128.load32_splat(t, 16), yh), nb = v128.load32_splat(t, 20);
+          ar = f32x4.add(ar, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
+          ai = f32x4.add(ai, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+        }
+        v128.store(oR + mo, ar);
+        v128.store(oI + mo, ai);
+      }
+      for (; m < M; m++) {
+        const mo = (<usize>m) << 2;
+        const yh = load<f32>(zo + mo), yl = load<f32>(zo + zLo + mo);
+        let ar: f32 = fresh ? 0 : load<f32>(oR + mo);
+        let ai: f32 = fresh ? 0 : load<f32>(oI + mo);
+        for (let n = n0; n < n1; n++) {
+          const t = QS + ((<usize>(n - n0)) << 5);
+          const wi = load<f32>(t), wil = load<f32>(t, 4);
+          const mi = (yh - wi) + (yl - wil), pl = (yh + wi) + (yl + wil);
+          const dr = load<f32>(t, 8) - mi * pl, ty = load<f32>(t, 12) * yh;
+          const inv: f32 = 1 / (dr * dr + ty * ty);
+          const qr = dr * inv, qi = ty * inv;
+          const ni = load<f32>(t, 16) * yh, nb = load<f32>(t, 20);
+          ar += nb * qr - ni * qi;
+          ai += nb * qi + ni * qr;
+        }
+        store<f32>(oR + mo, ar);
+        store<f32>(oI + mo, ai);
+      }
+    }
+  }
+}
+
 // ---- DPLR rank-1 Woodbury, fused ----------------------------------------------------------
 
 @inline
@@ -281,9 +376,6 @@ function cdivIm(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
  *   y:   (Mp) hi then (Mp) lo, Mp = M rounded up to 4 (lane groups are read whole)
  *   f:   (Mp) re and im planes; out (H, M) re and im planes.
  */
-/** q of one node group per pole (qr, qi: 2 f32x4), for QS_POLES poles: static, not allocated. */
-const QS_POLES = 1024;
-const QS = memory.data(32 * QS_POLES, 16);
 
 export function cauchyWoodbury1(
   ab: usize, wq: usize, y: usize, fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32,
