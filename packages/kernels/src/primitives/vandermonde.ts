@@ -3,8 +3,9 @@
 //   transpose: vt[h,n] = C[h,n] sum_l u[h,l] exp(logz[h,n] l)           (official ..._transpose)
 // Shapes: C, logz complex (H,N); u real (H,L); K real (H,L); vt complex (H,N).
 // Wasm: apply is a matrix product of float64-built power tables (see assembly/vandermonde.ts),
-// transpose f32 SIMD chains re-anchored from float64 powers every 2048 l; logz is kept in float64 in wasm memory because a phase error in
-// logz grows linearly with l. JS twin: float64 recurrence.
+// transpose f32 SIMD chains re-anchored from float64 powers every 2048 l; logz is kept in
+// float64 in wasm memory because a phase error in logz grows linearly with l. JS twin: float64
+// recurrence.
 import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
