@@ -7,7 +7,7 @@
 //                    out[2k] = Re z[k], out[2k+1] = Im z[k]; `half`: only k < N/2 (the first L of 2L
 //                    outputs of the convolution); with d != 0 it adds d * u (the D skip) as it writes.
 // Both need the plan shapes checked by realInOk / realOutOk; callers fall back otherwise.
-import { runStageAt } from "./fft";
+import { runStageAt, storeT } from "./fft";
 
 @inline function desc0(desc: usize, word: i32): i32 {
   return load<i32>(desc + 32 + ((<usize>word) << 2));
@@ -26,17 +26,6 @@ export function realOutOk(desc: usize): bool {
   const d = desc + 32 + 32 * <usize>(S - 1);
   const r = load<i32>(d);
   return (r == 4 || r == 8) && load<i32>(d, 8) == 1 && (load<i32>(d, 4) & 3) == 0;
-}
-
-@inline function storeT(y: usize, a: v128, b: v128, c: v128, d: v128): void {
-  const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
-  const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
-  const t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
-  const t3 = v128.shuffle<f32>(c, d, 2, 6, 3, 7);
-  v128.store(y, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
-  v128.store(y, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
-  v128.store(y, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
-  v128.store(y, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
 }
 
 /** Forward first radix-4 stage (s = 1) reading the real x; see stage4First in fft.ts. */

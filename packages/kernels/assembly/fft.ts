@@ -165,7 +165,7 @@ const S2: f32 = 0.5877852522924732; // sin(4 pi/5)
 }
 
 /** 4x4 transpose of (a, b, c, d) lanes, stored as 16 consecutive f32 at y. */
-@inline function storeT(y: usize, a: v128, b: v128, c: v128, d: v128): void {
+@inline export function storeT(y: usize, a: v128, b: v128, c: v128, d: v128): void {
   const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
   const t2 = v128.shuffle<f32>(c, d, 0, 4, 1, 5);
