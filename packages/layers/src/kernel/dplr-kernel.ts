@@ -4,7 +4,6 @@ import {
   type FloatArray,
   type Kernels,
   type RFFTPlan,
-  S4StateError,
   validate,
   type WasmBuffer,
   type Workspace,
@@ -13,6 +12,7 @@ import { cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../ssm/discretize
 import { cSolve } from "../ssm/linalg.js";
 import { type Complex64, complex64, type DPLRParams } from "../ssm/params.js";
 import { checkDPLRParams, checkLength } from "../ssm/validate.js";
+import { SSMKernel } from "./ssm-kernel.js";
 
 /** Options of DPLRKernel. */
 export interface DPLRKernelOptions {
@@ -36,12 +36,9 @@ export interface DPLRKernelOptions {
  * Shapes: DPLRParams (H, N2, rank R, channels); K (channels, H, L). Wasm backend: float32 SIMD
  * Cauchy + FFT; JS backend: the float64 twin. Nodes, factors, numerators in float64 on the host.
  */
-export class DPLRKernel {
-  /** The compute backend (wasm or JS) the kernel runs on. */
-  readonly kernels: Kernels;
+export class DPLRKernel extends SSMKernel<DPLRParams> {
   /** The Woodbury path chosen in the options. */
   readonly woodbury: "auto" | "general";
-  private params: DPLRParams;
   private dense: { N: number; dA: Complex64; dB: Complex64 } | null = null;
   private readonly cTildeCache = new Map<number, Complex64>();
   private cauchyPlan: CauchyPlan | null = null;
@@ -50,31 +47,11 @@ export class DPLRKernel {
   /** wasm: one output channel of K (H, Lc), the inverse FFT's destination */
   private kws: Workspace | null = null;
   private kbuf: WasmBuffer<Float32Array> | null = null;
-  private _version = 0;
-  private disposed = false;
 
   constructor(kernels: Kernels, params: DPLRParams, options: DPLRKernelOptions = {}) {
-    this.kernels = kernels;
+    super(kernels, params);
     this.woodbury = validate.checkOneOf("DPLRKernel(options.woodbury)", options.woodbury ?? "auto", ["auto", "general"] as const);
-    this.params = params;
     this.setParams(params);
-  }
-
-  /** Channels H (dModel). */
-  get H(): number {
-    return this.params.H;
-  }
-  /** Output channels of C: the leading axis of K. */
-  get channels(): number {
-    return this.params.channels;
-  }
-  /** Incremented by every setParams(); cached spectra are keyed on it. */
-  get version(): number {
-    return this._version;
-  }
-  /** The canonical parameters this kernel was made from. */
-  get parameters(): DPLRParams {
-    return this.params;
   }
 
   /** Replace the parameters (validated); drops the cached dense system and C~, bumps `version`. */
@@ -83,7 +60,7 @@ export class DPLRKernel {
     this.params = params;
     this.dense = null;
     this.cTildeCache.clear();
-    this._version++;
+    this.bumpVersion();
   }
 
   /** Dense discrete system (H, N, N), N = 2 N2, made on first need (C~ conversions). */
@@ -223,7 +200,7 @@ export class DPLRKernel {
 
   /** Free the Cauchy, FFT plans and wasm buffers; kernel() then throws S4StateError. */
   dispose(): void {
-    this.disposed = true;
+    this.markDisposed();
     this.cauchyPlan?.dispose();
     this.fusedPlan?.dispose();
     this.fftPlan?.dispose();
@@ -231,10 +208,6 @@ export class DPLRKernel {
     this.kws?.dispose();
     this.kws = null;
     this.kbuf = null;
-  }
-
-  private assertLive(where: string): void {
-    if (this.disposed) throw new S4StateError(`${where}: this kernel was disposed`);
   }
 
   /**

@@ -1,7 +1,8 @@
-import { type FloatArray, type Kernels, S4StateError, type VandermondePlan, validate } from "@s4wasm/kernels";
+import { type FloatArray, type Kernels, type VandermondePlan, validate } from "@s4wasm/kernels";
 import { discretizeS4D } from "../ssm/discretize.js";
 import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
 import { checkLength, checkS4DParams } from "../ssm/validate.js";
+import { SSMKernel } from "./ssm-kernel.js";
 
 /** Options of S4DKernel and s4dKernel. */
 export interface S4DKernelOptions {
@@ -17,41 +18,18 @@ export interface S4DKernelOptions {
  * wasm backend (SIMD Vandermonde), Float64Array on the JS twin. log dA is formed in float64
  * (ZOH: exactly dt A; bilinear: the complex log of dA) and stays float64 inside the kernel.
  */
-export class S4DKernel {
-  /** The compute backend (wasm or JS) the kernel runs on. */
-  readonly kernels: Kernels;
+export class S4DKernel extends SSMKernel<S4DParams> {
   /** The discretisation used for dA, dB. */
   readonly disc: Discretization;
-  private params: S4DParams;
   private logz!: Complex64;
   /** (channels, H, N2): C dB */
   private cdB!: Complex64;
   private plan: VandermondePlan | null = null;
-  private _version = 0;
-  private disposed = false;
 
   constructor(kernels: Kernels, params: S4DParams, options: S4DKernelOptions = {}) {
-    this.kernels = kernels;
+    super(kernels, params);
     this.disc = validate.checkOneOf("S4DKernel(options.disc)", options.disc ?? "zoh", ["zoh", "bilinear"] as const);
-    this.params = params;
     this.setParams(params);
-  }
-
-  /** Channels H (dModel). */
-  get H(): number {
-    return this.params.H;
-  }
-  /** Output channels of C: the leading axis of K. */
-  get channels(): number {
-    return this.params.channels;
-  }
-  /** Incremented by every setParams(); cached spectra are keyed on it. */
-  get version(): number {
-    return this._version;
-  }
-  /** The canonical parameters this kernel was made from. */
-  get parameters(): S4DParams {
-    return this.params;
   }
 
   /** Replace the parameters (validated); cached spectra keyed on `version` become stale. */
@@ -83,12 +61,12 @@ export class S4DKernel {
         this.cdB.re[j] = cr * dB.re[i] - ci * dB.im[i];
         this.cdB.im[j] = cr * dB.im[i] + ci * dB.re[i];
       }
-    this._version++;
+    this.bumpVersion();
   }
 
   /** K: (channels, H, L). Fresh array unless `out` (backend dtype) is given. */
   kernel(L: number, out?: FloatArray): FloatArray {
-    if (this.disposed) throw new S4StateError("S4DKernel.kernel: this kernel was disposed");
+    this.assertLive("S4DKernel.kernel");
     checkLength("S4DKernel.kernel(L)", L);
     const { H, N2, channels } = this.params;
     if (!this.plan || this.plan.length !== L) {
@@ -120,7 +98,7 @@ export class S4DKernel {
 
   /** Free the Vandermonde plan; kernel() then throws S4StateError. */
   dispose(): void {
-    this.disposed = true;
+    this.markDisposed();
     this.plan?.dispose();
     this.plan = null;
   }
