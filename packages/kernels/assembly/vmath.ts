@@ -64,6 +64,25 @@ function kc(i: i32): v128 {
   return v128.load32_splat(CONSTS + ((<usize>i) << 2));
 }
 
+/**
+ * The shared end of expv and expSplitv: exp(r) for the reduced |r| <= ln2/2 (Cephes polynomial)
+ * times 2^n, n read from t = x log2 e + 1.5 * 2^23 (the rounding sum, n in its low mantissa bits).
+ */
+// @ts-ignore: decorator
+@inline
+function expReduced(r: v128, t: v128): v128 {
+  let p = kc(6);
+  p = f32x4.add(f32x4.mul(p, r), kc(7));
+  p = f32x4.add(f32x4.mul(p, r), kc(8));
+  p = f32x4.add(f32x4.mul(p, r), kc(9));
+  p = f32x4.add(f32x4.mul(p, r), kc(10));
+  p = f32x4.add(f32x4.mul(p, r), kc(11));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), kc(12));
+  // 2^n from the exponent field: bits(t) - bits(1.5 * 2^23) = n, in [-126, 127] after the clamp.
+  const e = i32x4.shl(i32x4.add(i32x4.sub(t, ki(0)), ki(1)), 23);
+  return f32x4.mul(p, e);
+}
+
 /** exp(x) lane-wise. Cephes expf: n = round(x log2 e), r = x - n ln 2 (two-part), poly, 2^n. */
 // @ts-ignore: decorator
 @inline
@@ -75,16 +94,7 @@ export function expv(x: v128): v128 {
   const n = f32x4.sub(t, kc(3));
   let r = f32x4.sub(x, f32x4.mul(n, kc(4)));
   r = f32x4.sub(r, f32x4.mul(n, kc(5)));
-  let p = kc(6);
-  p = f32x4.add(f32x4.mul(p, r), kc(7));
-  p = f32x4.add(f32x4.mul(p, r), kc(8));
-  p = f32x4.add(f32x4.mul(p, r), kc(9));
-  p = f32x4.add(f32x4.mul(p, r), kc(10));
-  p = f32x4.add(f32x4.mul(p, r), kc(11));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), kc(12));
-  // 2^n from the exponent field: bits(t) - bits(1.5 * 2^23) = n, in [-126, 127] after the clamp.
-  const e = i32x4.shl(i32x4.add(i32x4.sub(t, ki(0)), ki(1)), 23);
-  return f32x4.mul(p, e);
+  return expReduced(r, t);
 }
 
 /**
@@ -101,15 +111,7 @@ export function expSplitv(A: v128, s: v128): v128 {
   let r = f32x4.sub(A, f32x4.mul(n, kc(4)));
   r = f32x4.add(r, s);
   r = f32x4.sub(r, f32x4.mul(n, kc(5)));
-  let p = kc(6);
-  p = f32x4.add(f32x4.mul(p, r), kc(7));
-  p = f32x4.add(f32x4.mul(p, r), kc(8));
-  p = f32x4.add(f32x4.mul(p, r), kc(9));
-  p = f32x4.add(f32x4.mul(p, r), kc(10));
-  p = f32x4.add(f32x4.mul(p, r), kc(11));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), kc(12));
-  const e = i32x4.shl(i32x4.add(i32x4.sub(t, ki(0)), ki(1)), 23);
-  return f32x4.mul(p, e);
+  return expReduced(r, t);
 }
 
 /**
