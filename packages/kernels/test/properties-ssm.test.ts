@@ -83,6 +83,28 @@ const badSize = fc.oneof(
   fc.constant(2 ** 40),
 );
 
+/**
+ * Property: `plan` made with `base` and any one of `keys` set to a bad size throws S4ShapeError
+ * naming `plan(options.key)`, on both backends.
+ */
+function rejectsBadOptions(
+  plan: string,
+  make: (k: Kernels, opts: Record<string, unknown>) => unknown,
+  base: Record<string, number>,
+  keys: string[],
+  params: { numRuns: number; seed: number },
+): void {
+  fc.assert(
+    fc.property(badSize, fc.constantFrom(...keys), (bad, key) => {
+      const opts = { ...base, [key]: bad };
+      for (const k of [wasm, js] as Kernels[]) {
+        expectTypedError(() => make(k, opts), S4ShapeError, new RegExp(`${plan}\\(options\\.${key}\\)`));
+      }
+    }),
+    params,
+  );
+}
+
 describe("property: cauchy", () => {
   it("wasm agrees with the twin; bad inputs throw by name; the plan keeps working", () => {
     fc.assert(
@@ -139,13 +161,11 @@ describe("property: cauchy", () => {
   });
 
   it("rejects bad options by name", () => {
-    fc.assert(
-      fc.property(badSize, fc.constantFrom("channels", "modes", "nodes", "numerators"), (bad, key) => {
-        const opts = { channels: 2, modes: 3, nodes: 4, [key]: bad };
-        for (const k of [wasm, js] as Kernels[]) {
-          expectTypedError(() => k.cauchy(opts), S4ShapeError, new RegExp(`cauchy\\(options\\.${key}\\)`));
-        }
-      }),
+    rejectsBadOptions(
+      "cauchy",
+      (k, opts) => k.cauchy(opts as never),
+      { channels: 2, modes: 3, nodes: 4 },
+      ["channels", "modes", "nodes", "numerators"],
       { numRuns: 30, seed: 12 },
     );
     // each size fits, the product would not
@@ -215,13 +235,11 @@ describe("property: cauchyWoodbury", () => {
   });
 
   it("rejects bad options by name", () => {
-    fc.assert(
-      fc.property(badSize, fc.constantFrom("channels", "modes", "nodes"), (bad, key) => {
-        const opts = { channels: 2, modes: 3, nodes: 4, [key]: bad };
-        for (const k of [wasm, js] as Kernels[]) {
-          expectTypedError(() => k.cauchyWoodbury(opts), S4ShapeError, new RegExp(`cauchyWoodbury\\(options\\.${key}\\)`));
-        }
-      }),
+    rejectsBadOptions(
+      "cauchyWoodbury",
+      (k, opts) => k.cauchyWoodbury(opts as never),
+      { channels: 2, modes: 3, nodes: 4 },
+      ["channels", "modes", "nodes"],
       { numRuns: 20, seed: 14 },
     );
   });
@@ -285,13 +303,11 @@ describe("property: vandermonde apply and transpose", () => {
   });
 
   it("rejects bad options by name", () => {
-    fc.assert(
-      fc.property(badSize, fc.constantFrom("channels", "modes", "length"), (bad, key) => {
-        const opts = { channels: 2, modes: 3, length: 4, [key]: bad };
-        for (const k of [wasm, js] as Kernels[]) {
-          expectTypedError(() => k.vandermonde(opts), S4ShapeError, new RegExp(`vandermonde\\(options\\.${key}\\)`));
-        }
-      }),
+    rejectsBadOptions(
+      "vandermonde",
+      (k, opts) => k.vandermonde(opts as never),
+      { channels: 2, modes: 3, length: 4 },
+      ["channels", "modes", "length"],
       { numRuns: 20, seed: 16 },
     );
   });
@@ -363,13 +379,11 @@ describe("property: linearScan", () => {
   });
 
   it("rejects bad options by name", () => {
-    fc.assert(
-      fc.property(badSize, fc.constantFrom("lanes", "length", "chunk"), (bad, key) => {
-        const opts = { lanes: 2, length: 4, [key]: bad };
-        for (const k of [wasm, js] as Kernels[]) {
-          expectTypedError(() => k.linearScan(opts), S4ShapeError, new RegExp(`linearScan\\(options\\.${key}\\)`));
-        }
-      }),
+    rejectsBadOptions(
+      "linearScan",
+      (k, opts) => k.linearScan(opts as never),
+      { lanes: 2, length: 4 },
+      ["lanes", "length", "chunk"],
       { numRuns: 20, seed: 18 },
     );
     for (const k of [wasm, js] as Kernels[]) {
