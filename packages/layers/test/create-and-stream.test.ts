@@ -82,6 +82,20 @@ describe("createS4Block options and errors", () => {
     await expect(createS4Block({ dModel: 4, dState: 7, kernels: js })).rejects.toThrow(/N/);
     await expect(createS4Block({ dModel: 4, mode: "ssm" as never, kernels: js })).rejects.toThrow(S4ValueError);
     await expect(createS4Block({ dModel: 4, init: "legs", kernels: js })).rejects.toThrow(/createS4Block\(init\)/);
+    for (const channels of [0, 1.5, 65]) {
+      await expect(createS4Block({ dModel: 4, channels, kernels: js })).rejects.toThrow(/createS4Block\(channels\)/);
+    }
+  });
+
+  it("channels c gives c*H features into the output Linear (c*H -> 2H) and a kernel of c (2c bidirectional) rows", async () => {
+    for (const bidirectional of [false, true]) {
+      const block = await createS4Block({ dModel: 3, dState: 8, channels: 2, bidirectional, kernels: js, seed: 2 });
+      expect(block.conv.outChannels).toBe(6);
+      expect(block.parts.kernel.channels).toBe(bidirectional ? 4 : 2);
+      expect(block.parts.weight.length).toBe(2 * 3 * 6);
+      expect(block.parts.D.length).toBe(6);
+      block.dispose();
+    }
   });
 
   it("a bidirectional block has no stepper, but runs forward (layout BLH too)", async () => {

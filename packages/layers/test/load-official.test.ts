@@ -91,112 +91,95 @@ describe("loadOfficialDir (Node helper)", () => {
   });
 });
 
-describe("loadOfficial limits", () => {
-  it("bidirectional with channels > 1 reads (readOfficial) but refuses to build, saying so", async () => {
-    const H = 2;
-    const N2 = 2;
-    const z = (n: number) => new Float64Array(n);
-    const t = {
-      "layer.D": { dtype: "F64" as const, shape: [2, H], data: z(2 * H) },
-      "layer.kernel.inv_dt": { dtype: "F64" as const, shape: [H, 1], data: z(H) },
-      "layer.kernel.C": { dtype: "F64" as const, shape: [4, H, N2, 2], data: z(4 * H * N2 * 2) },
-      "layer.kernel.B": { dtype: "F64" as const, shape: [1, H, N2, 2], data: z(H * N2 * 2) },
-      "layer.kernel.A_real": { dtype: "F64" as const, shape: [H, N2], data: z(H * N2) },
-      "layer.kernel.A_imag": { dtype: "F64" as const, shape: [H, N2], data: z(H * N2) },
-      "output_linear.0.weight": { dtype: "F64" as const, shape: [2 * H, 2 * H], data: z(4 * H * H) },
-      "output_linear.0.bias": { dtype: "F64" as const, shape: [2 * H], data: z(2 * H) },
-    };
-    const config = {
-      module: "models/s4/s4.py:S4Block",
-      args: { d_model: H, d_state: 2 * N2, mode: "diag", channels: 2, bidirectional: true },
-    };
-    const bytes = writeSafetensors(t);
-    expect(readOfficial(bytes, config).module).toBe("models/s4/s4.py:S4Block");
-    await expect(loadOfficial(bytes, config, { backend: "js" })).rejects.toThrow(
-      /bidirectional with channels = 2 is not supported yet/,
-    );
-  });
-});
-
-describe("loadOfficial: channels = 2 (not bidirectional) against a direct float64 evaluation", () => {
-  it("y = GLU(W GELU(conv_c(u) + D_c u) + b) with features in the official '(c h)' order", async () => {
-    const [H, N2, c, L, B] = [3, 2, 2, 12, 2];
-    let seed = 3;
-    const r = () => {
-      seed = (seed * 16807) % 2147483647;
-      return (seed / 2147483647) * 2 - 1;
-    };
-    const vec = (n: number, s = 1) => Float64Array.from({ length: n }, () => s * r());
-    const logDt = vec(H, 0.5).map((v) => v - 2);
-    const Are = Float64Array.from({ length: H * N2 }, () => -0.2 - Math.abs(r()));
-    const Aim = vec(H * N2, 3);
-    const Bc = { re: vec(H * N2), im: vec(H * N2) };
-    const C = { re: vec(c * H * N2), im: vec(c * H * N2) };
-    const D = vec(c * H);
-    const W = vec(2 * H * c * H, 0.5);
-    const bias = vec(2 * H, 0.1);
-    const inter = (re: Float64Array, im: Float64Array) =>
-      Float64Array.from({ length: 2 * re.length }, (_, i) => (i % 2 ? im : re)[i >> 1]);
-    const bytes = writeSafetensors({
-      "layer.D": { dtype: "F64", shape: [c, H], data: D },
-      "layer.kernel.inv_dt": { dtype: "F64", shape: [H, 1], data: logDt },
-      "layer.kernel.C": { dtype: "F64", shape: [c, H, N2, 2], data: inter(C.re, C.im) },
-      "layer.kernel.B": { dtype: "F64", shape: [1, H, N2, 2], data: inter(Bc.re, Bc.im) },
-      "layer.kernel.A_real": { dtype: "F64", shape: [H, N2], data: Are.map((v) => Math.log(-v)) },
-      "layer.kernel.A_imag": { dtype: "F64", shape: [H, N2], data: Aim.map((v) => -v) },
-      "output_linear.0.weight": { dtype: "F64", shape: [2 * H, c * H], data: W },
-      "output_linear.0.bias": { dtype: "F64", shape: [2 * H], data: bias },
-    });
-    const model = await loadOfficial(
-      bytes,
-      { module: "models/s4/s4.py:S4Block", args: { d_model: H, d_state: 2 * N2, mode: "diag", channels: c } },
-      { backend: "js" },
-    );
-    const u = vec(B * H * L);
-    const y = model.forward(u, { batch: B, length: L });
-    // Direct evaluation: ZOH kernel, causal O(L^2) convolution, exact GELU, Linear, GLU.
-    const K = new Float64Array(c * H * L);
-    for (let ch = 0; ch < c; ch++)
-      for (let h = 0; h < H; h++)
-        for (let n = 0; n < N2; n++) {
-          const i = h * N2 + n;
-          const dt = Math.exp(logDt[h]);
-          const [ar, ai] = [Are[i], Aim[i]];
-          const e = Math.exp(ar * dt);
-          const [er, ei] = [e * Math.cos(ai * dt) - 1, e * Math.sin(ai * dt)];
-          const den = ar * ar + ai * ai;
-          const [qr, qi] = [(er * ar + ei * ai) / den, (ei * ar - er * ai) / den];
-          const k = (ch * H + h) * N2 + n;
-          const [cbr, cbi] = [C.re[k] * Bc.re[i] - C.im[k] * Bc.im[i], C.re[k] * Bc.im[i] + C.im[k] * Bc.re[i]];
-          const [wr, wi] = [cbr * qr - cbi * qi, cbr * qi + cbi * qr];
-          for (let l = 0; l < L; l++) {
-            const m = Math.exp(ar * dt * l);
-            K[(ch * H + h) * L + l] += 2 * m * (wr * Math.cos(ai * dt * l) - wi * Math.sin(ai * dt * l));
+describe("loadOfficial: channels = 2 against a direct float64 evaluation", () => {
+  // bidirectional: the kernel has 2c channels, '(s c) h l' with s = 2: channel ch runs forward,
+  // channel c + ch backward (taps shifted by one: y[t] += K1[q - t - 1] u[q] for q > t).
+  it.each([false, true])(
+    "y = GLU(W GELU(conv_c(u) + D_c u) + b), features in the official '(c h)' order (bidirectional %s)",
+    async (bidirectional) => {
+      const [H, N2, c, L, B] = [3, 2, 2, 12, 2];
+      const kc = bidirectional ? 2 * c : c;
+      let seed = 3;
+      const r = () => {
+        seed = (seed * 16807) % 2147483647;
+        return (seed / 2147483647) * 2 - 1;
+      };
+      const vec = (n: number, s = 1) => Float64Array.from({ length: n }, () => s * r());
+      const logDt = vec(H, 0.5).map((v) => v - 2);
+      const Are = Float64Array.from({ length: H * N2 }, () => -0.2 - Math.abs(r()));
+      const Aim = vec(H * N2, 3);
+      const Bc = { re: vec(H * N2), im: vec(H * N2) };
+      const C = { re: vec(kc * H * N2), im: vec(kc * H * N2) };
+      const D = vec(c * H);
+      const W = vec(2 * H * c * H, 0.5);
+      const bias = vec(2 * H, 0.1);
+      const inter = (re: Float64Array, im: Float64Array) =>
+        Float64Array.from({ length: 2 * re.length }, (_, i) => (i % 2 ? im : re)[i >> 1]);
+      const bytes = writeSafetensors({
+        "layer.D": { dtype: "F64", shape: [c, H], data: D },
+        "layer.kernel.inv_dt": { dtype: "F64", shape: [H, 1], data: logDt },
+        "layer.kernel.C": { dtype: "F64", shape: [kc, H, N2, 2], data: inter(C.re, C.im) },
+        "layer.kernel.B": { dtype: "F64", shape: [1, H, N2, 2], data: inter(Bc.re, Bc.im) },
+        "layer.kernel.A_real": { dtype: "F64", shape: [H, N2], data: Are.map((v) => Math.log(-v)) },
+        "layer.kernel.A_imag": { dtype: "F64", shape: [H, N2], data: Aim.map((v) => -v) },
+        "output_linear.0.weight": { dtype: "F64", shape: [2 * H, c * H], data: W },
+        "output_linear.0.bias": { dtype: "F64", shape: [2 * H], data: bias },
+      });
+      const config = {
+        module: "models/s4/s4.py:S4Block",
+        args: { d_model: H, d_state: 2 * N2, mode: "diag", channels: c, bidirectional },
+      };
+      const u = vec(B * H * L);
+      // Direct evaluation: ZOH kernel, causal O(L^2) convolution, exact GELU, Linear, GLU.
+      const K = new Float64Array(kc * H * L);
+      for (let ch = 0; ch < kc; ch++)
+        for (let h = 0; h < H; h++)
+          for (let n = 0; n < N2; n++) {
+            const i = h * N2 + n;
+            const dt = Math.exp(logDt[h]);
+            const [ar, ai] = [Are[i], Aim[i]];
+            const e = Math.exp(ar * dt);
+            const [er, ei] = [e * Math.cos(ai * dt) - 1, e * Math.sin(ai * dt)];
+            const den = ar * ar + ai * ai;
+            const [qr, qi] = [(er * ar + ei * ai) / den, (ei * ar - er * ai) / den];
+            const k = (ch * H + h) * N2 + n;
+            const [cbr, cbi] = [C.re[k] * Bc.re[i] - C.im[k] * Bc.im[i], C.re[k] * Bc.im[i] + C.im[k] * Bc.re[i]];
+            const [wr, wi] = [cbr * qr - cbi * qi, cbr * qi + cbi * qr];
+            for (let l = 0; l < L; l++) {
+              const m = Math.exp(ar * dt * l);
+              K[(ch * H + h) * L + l] += 2 * m * (wr * Math.cos(ai * dt * l) - wi * Math.sin(ai * dt * l));
+            }
+          }
+      const ref = new Float64Array(B * H * L);
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < L; t++) {
+          const g = new Float64Array(c * H);
+          for (let ch = 0; ch < c; ch++)
+            for (let h = 0; h < H; h++) {
+              let s = D[ch * H + h] * u[(b * H + h) * L + t];
+              for (let q = 0; q <= t; q++) s += K[(ch * H + h) * L + (t - q)] * u[(b * H + h) * L + q];
+              if (bidirectional)
+                for (let q = t + 1; q < L; q++) s += K[((c + ch) * H + h) * L + (q - t - 1)] * u[(b * H + h) * L + q];
+              g[ch * H + h] = js.gelu64(s);
+            }
+          for (let o = 0; o < H; o++) {
+            let v = bias[o];
+            let z = bias[H + o];
+            for (let f = 0; f < c * H; f++) {
+              v += W[o * c * H + f] * g[f];
+              z += W[(H + o) * c * H + f] * g[f];
+            }
+            ref[(b * H + o) * L + t] = v / (1 + Math.exp(-z));
           }
         }
-    const ref = new Float64Array(B * H * L);
-    for (let b = 0; b < B; b++)
-      for (let t = 0; t < L; t++) {
-        const g = new Float64Array(c * H);
-        for (let ch = 0; ch < c; ch++)
-          for (let h = 0; h < H; h++) {
-            let s = D[ch * H + h] * u[(b * H + h) * L + t];
-            for (let q = 0; q <= t; q++) s += K[(ch * H + h) * L + (t - q)] * u[(b * H + h) * L + q];
-            g[ch * H + h] = js.gelu64(s);
-          }
-        for (let o = 0; o < H; o++) {
-          let v = bias[o];
-          let z = bias[H + o];
-          for (let f = 0; f < c * H; f++) {
-            v += W[o * c * H + f] * g[f];
-            z += W[(H + o) * c * H + f] * g[f];
-          }
-          ref[(b * H + o) * L + t] = v / (1 + Math.exp(-z));
-        }
+      for (const backend of ["js", "wasm"] as const) {
+        const model = await loadOfficial(bytes, config, { backend });
+        const y = model.forward(backend === "wasm" ? Float32Array.from(u) : u, { batch: B, length: L });
+        expect(relErrorReal(y, ref), backend).toBeLessThan(backend === "js" ? 1e-9 : 1e-4);
+        model.dispose();
       }
-    expect(relErrorReal(y, ref)).toBeLessThan(1e-9);
-    model.dispose();
-  });
+    },
+  );
 });
 
 describe("loadOfficial: transposed = false takes and returns (B, L, H)", () => {

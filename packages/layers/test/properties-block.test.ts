@@ -37,6 +37,7 @@ const blockCase = fc.record({
   B: fc.integer({ min: 1, max: 2 }),
   mode: fc.constantFrom("diag", "dplr") as fc.Arbitrary<"diag" | "dplr">,
   bidirectional: fc.boolean(),
+  channels: fc.integer({ min: 1, max: 2 }),
   layout: fc.constantFrom("BHL", "BLH") as fc.Arbitrary<"BHL" | "BLH">,
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
@@ -44,8 +45,8 @@ const blockCase = fc.record({
 describe("property: S4Block.forward and the SSM kernels", () => {
   it("wasm agrees with the twin; bad inputs throw by name; the block keeps working", async () => {
     await fc.assert(
-      fc.asyncProperty(blockCase, async ({ H, N, L, B, mode, bidirectional, layout, seed }) => {
-        const opts = { dModel: H, dState: N, mode, bidirectional, layout, seed };
+      fc.asyncProperty(blockCase, async ({ H, N, L, B, mode, bidirectional, channels, layout, seed }) => {
+        const opts = { dModel: H, dState: N, mode, bidirectional, channels, layout, seed };
         const bw = await createS4Block({ ...opts, kernels: wasm });
         const bj = await createS4Block({ ...opts, kernels: js });
         const x = seeded(B * H * L, seed);

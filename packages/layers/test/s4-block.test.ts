@@ -115,3 +115,20 @@ describe("S4Block on wasm: float64 input beyond float32 range", () => {
     block.dispose();
   });
 });
+
+describe("S4Block: a bidirectional kernel needs forward and backward halves", () => {
+  it("refuses an odd number of kernel channels, by name", async () => {
+    const k = await loadKernels({ backend: "js" });
+    const [H, L] = [2, 4];
+    const make = () =>
+      new S4Block(k, {
+        kernel: new FixedKernel(k, new Float64Array(3 * H * L), { channels: 3, H, length: L }),
+        D: new Float64Array(H),
+        bidirectional: true,
+        weight: new Float64Array(2 * H * H),
+        bias: new Float64Array(2 * H),
+      });
+    expect(make).toThrow(S4ShapeError);
+    expect(make).toThrow("FFTConv: a bidirectional kernel needs an even number of channels (forward, then backward), got 3");
+  });
+});

@@ -31,6 +31,11 @@ export interface S4BlockInit extends LayerBackendOptions {
   dtMax?: number;
   /** Two-sided (non-causal) kernel, as the official `bidirectional`. */
   bidirectional?: boolean;
+  /**
+   * Output channels c of the SSM (the official `channels`): the convolution gives c*H features
+   * and the output Linear is (c*H -> 2H). Default 1.
+   */
+  channels?: number;
   /** Activation layout: "BHL" (default, official transposed=True) or "BLH". */
   layout?: BlockLayout;
   /** Seed of every random draw (default 0). */
@@ -53,7 +58,9 @@ export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4Bl
   if (N % 2 !== 0) throw new S4ShapeError(`createS4Block(dState): expected an even N (N/2 conjugate pairs), got ${N}`);
   const mode = validate.checkOneOf("createS4Block(mode)", o.mode ?? "diag", ["diag", "dplr"] as const);
   const bidirectional = o.bidirectional ?? false;
-  const channels = bidirectional ? 2 : 1;
+  const c = validate.checkInt("createS4Block(channels)", o.channels ?? 1, 1, 64);
+  // a bidirectional kernel has c forward then c backward channels (the official '(s c)' split)
+  const channels = bidirectional ? 2 * c : c;
   const logDt = randomLogDt(H, rng, o.dtMin ?? 0.001, o.dtMax ?? 0.1);
   const C = randomC(channels, H, N / 2, rng);
   let kernel: S4BlockParts["kernel"];
@@ -66,9 +73,9 @@ export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4Bl
     const { Lambda, P, B } = dplrLegsInit(N, H, 1);
     kernel = new DPLRKernel(kernels, { H, N2: N / 2, rank: 1, channels, logDt, Lambda, P, B, C, cForm: "C" });
   }
-  const D = new Float64Array(H);
-  for (let h = 0; h < H; h++) D[h] = rng.normal();
-  const { weight, bias } = uniformLinear(H, 2 * H, rng);
+  const D = new Float64Array(c * H);
+  for (let i = 0; i < c * H; i++) D[i] = rng.normal();
+  const { weight, bias } = uniformLinear(c * H, 2 * H, rng);
   return { kernel, D, bidirectional, weight, bias, layout: o.layout ?? "BHL" };
 }
 

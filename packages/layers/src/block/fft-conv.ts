@@ -3,6 +3,7 @@ import {
   type FloatArray,
   GrowingBuffers,
   type Kernels,
+  S4ShapeError,
   S4StateError,
   type WasmBuffer,
   type Workspace,
@@ -12,7 +13,7 @@ import {
 export interface KernelSource {
   /** H */
   readonly H: number;
-  /** Output channels of the kernel (2 when bidirectional). */
+  /** Output channels of the kernel (2c when bidirectional: c forward rows, then c backward). */
   readonly channels: number;
   /** Bumped whenever the parameters change (invalidates cached spectra). */
   readonly version: number;
@@ -29,9 +30,12 @@ export interface KernelSource {
 export interface FFTConvConfig {
   /** The SSM kernel generator K (channels, H, L). */
   kernel: KernelSource;
-  /** D: (channels, H) skip term ((1, H) when bidirectional, as the official module). */
+  /** D: (c, H) skip term, c = the kernel's channels (halved when bidirectional, as the official module). */
   D: FloatArray;
-  /** Two-sided kernel: channel 0 forward, channel 1 backward in time (the kernel has 2 channels). */
+  /**
+   * Two-sided kernel: of the kernel's 2c channels, channels [0, c) run forward and [c, 2c)
+   * backward in time (the official '(s c) h l' split with s = 2).
+   */
   bidirectional: boolean;
   /** Activation after the skip; the official S4Block default is GELU. */
   activation: "gelu" | "id";
@@ -40,9 +44,9 @@ export interface FFTConvConfig {
 /**
  * The official models/s4/s4.py FFTConv inference path on (B, H, L):
  *   y = irfft(rfft(u, 2L) * rfft(K, 2L), 2L)[..., :L] + D u, then the activation (GELU).
- * K comes from an SSM kernel (channels, H, L); channels > 1 without bidirectional gives
- * (B, channels*H, L) (the official '(c h)' layout); bidirectional uses the two channels as the
- * forward and backward halves of a two-sided kernel. The kernel and its spectrum are cached per L
+ * K comes from an SSM kernel (channels, H, L); channels c > 1 gives (B, c*H, L) (the official
+ * '(c h)' layout); bidirectional pairs channel i with channel c + i (c = channels/2) as the forward
+ * and backward halves of a two-sided kernel. The kernel and its spectrum are cached per L
  * and recomputed only when L or the kernel's `version` changes.
  */
 export class FFTConv {
@@ -50,7 +54,7 @@ export class FFTConv {
   readonly kernels: Kernels;
   /** The kernel, D, direction and activation this convolution was made with. */
   readonly config: FFTConvConfig;
-  /** Features out: channels*H (H when bidirectional). */
+  /** Features out: channels*H (channels/2*H when bidirectional). */
   readonly outChannels: number;
   private plan: FFTConvPlan | null = null;
   private planKey = "";
@@ -72,7 +76,12 @@ export class FFTConv {
     this.config = config;
     const { kernel, bidirectional, D } = config;
     const H = kernel.H;
-    const cOut = bidirectional ? 1 : kernel.channels;
+    if (bidirectional && kernel.channels % 2 !== 0) {
+      throw new S4ShapeError(
+        `FFTConv: a bidirectional kernel needs an even number of channels (forward, then backward), got ${kernel.channels}`,
+      );
+    }
+    const cOut = bidirectional ? kernel.channels / 2 : kernel.channels;
     this.outChannels = cOut * H;
     if (D.length !== cOut * H) throw new S4StateError(`FFTConv: D has ${D.length} values, expected ${cOut}*${H}`);
     this.dRows = kernels.backend === "wasm" ? Float32Array.from(D) : Float64Array.from(D);
@@ -90,7 +99,8 @@ export class FFTConv {
     const { kernel, bidirectional } = this.config;
     if (!this.plan || this.plan.length !== L) {
       this.plan?.dispose();
-      this.plan = this.kernels.fftConv({ channels: bidirectional ? kernel.H : this.outChannels, length: L, bidirectional });
+      // bidirectional: K (2c, H, L) is the plan's (2, c*H, L), forward rows first
+      this.plan = this.kernels.fftConv({ channels: this.outChannels, length: L, bidirectional });
     }
     const n = kernel.channels * kernel.H * L;
     if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
@@ -109,7 +119,7 @@ export class FFTConv {
     const plan = this.planFor(L);
     const rows = this.outChannels;
     const repeats = rows / H;
-    // channels > 1 (not bidirectional): every kernel channel convolves the same u.
+    // c > 1 output channel groups: every group convolves the same u.
     const uRows = repeats === 1 ? u : repeatChannels(u, batch, H, L, repeats);
     if (!this.io) {
       const y = plan.apply(uRows, { D: this.dRows, batch }, out);

@@ -26,11 +26,14 @@ export interface SSMKernelSource extends KernelSource {
 export interface S4BlockParts {
   /** The SSM kernel generator (S4DKernel, DPLRKernel or FixedKernel); the block owns and disposes it. */
   kernel: SSMKernelSource;
-  /** D: (channels, H), or (1, H) when bidirectional. */
+  /** D: (c, H) with c = the kernel's channels, or half of them when bidirectional. */
   D: Float64Array;
-  /** Two-sided (non-causal) kernel: its 2 channels are the forward and backward halves. */
+  /**
+   * Two-sided (non-causal) kernel: of the kernel's 2c channels, [0, c) are the forward and
+   * [c, 2c) the backward halves (the official bidirectional, any `channels`).
+   */
   bidirectional: boolean;
-  /** Output Linear weight W: (2H, channels*H) ((2H, H) when bidirectional), row-major. */
+  /** Output Linear weight W: (2H, c*H), row-major (c as for D). */
   weight: Float64Array;
   /** Output Linear bias: (2H). */
   bias: Float64Array;

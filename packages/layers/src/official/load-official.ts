@@ -6,7 +6,7 @@
  *   example.py:S4Model      -> S4Model (encoder, S4D blocks, LayerNorm, mean pool, decoder)
  * Every layer of a model shares one kernels instance (one wasm memory). Inference only.
  */
-import { type Kernels, S4ValueError } from "@s4wasm/kernels";
+import type { Kernels } from "@s4wasm/kernels";
 import { type LayerBackendOptions, resolveKernels } from "../block/layer-options.js";
 import { S4Block, type S4BlockParts } from "../block/s4-block.js";
 import { S4Model } from "../block/s4-model.js";
@@ -21,13 +21,6 @@ export type OfficialModule = S4Block | S4Model;
 
 /** The parts of one block (S4Block or S4D) from canonical parameters. */
 export function blockParts(kernels: Kernels, c: CanonicalS4Block | CanonicalS4D): S4BlockParts {
-  if (c.module === "models/s4/s4.py:S4Block" && c.config.bidirectional && c.config.channels > 1) {
-    // The checkpoint reads and converts (readOfficial), but FFTConv runs a two-sided kernel for
-    // one channel group only.
-    throw new S4ValueError(
-      `loadOfficial(config.args): bidirectional with channels = ${c.config.channels} is not supported yet (channels = 1 is); readOfficial still gives its parameters`,
-    );
-  }
   const kernel =
     c.ssm.mode === "diag" ? new S4DKernel(kernels, c.ssm.params, { disc: c.ssm.disc }) : new DPLRKernel(kernels, c.ssm.params);
   return {
