@@ -101,7 +101,8 @@ export function cauchyConj(
   outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32, S: i32,
 ): void {
   if (S == 1) {
-    if (allZero(zRe, (zStride == 0 ? M : H * M) << 1)) cauchyConjImag1(vRe, vIm, zIm, wRe, wIm, outRe, outIm, H, N, M, zStride);
+    const zn = (zStride == 0 ? M : H * M) << 1; // hi and lo halves
+    if (allZero(zRe, zn) && noneNegative(zIm, zn)) cauchyConjImag1(vRe, vIm, zIm, wRe, wIm, outRe, outIm, H, N, M, zStride);
     else cauchyConj1(vRe, vIm, zRe, zIm, wRe, wIm, outRe, outIm, H, N, M, zStride);
     return;
   }
@@ -271,13 +272,23 @@ function allZero(p: usize, n: i32): bool {
   return true;
 }
 
+/** True when no hi value among the n f32 at p (hi half, then lo half) is negative. */
+function noneNegative(p: usize, n: i32): bool {
+  for (let i = 0; i < (n >> 1); i++) if (load<f32>(p + ((<usize>i) << 2)) < 0) return false;
+  return true;
+}
+
 /**
  * cauchyConj1 for purely imaginary nodes z = i y (S4's bilinear nodes 2i tan(pi k/L)), the
- * cauchyWoodbury1 algebra for one set: (z-w)(z-w̄) = (wr^2 - (y-wi)(y+wi)) - 2i wr y and the
- * numerator a z - b = -b + i a y, so x = z_r - w_r and the real parts of z drop out (about a
- * third fewer adds than the general kernel). Per channel the poles' constants are tabled in
- * QS as [wi_hi, wi_lo, wr^2, 2 wr, a, -b] (wr, wi, b from hi + lo in float64), in chunks of
- * QS_POLES; out accumulates across chunks.
+ * cauchyWoodbury1 algebra for one set: (z-w)(z-w̄) = dr - i t with dr = wr^2 - (y-wi)(y+wi),
+ * t = 2 wr y, and the numerator a z - b = nb + i a y (a = 2Re v, nb = -2Re(v w̄)). With
+ * inv = 1/(dr^2 + t^2) and u = dr inv the pair's sum is
+ *   Re = nb u - y^2 a' inv,   Im = y (b' inv + a u),   a' = 2 a wr, b' = 2 nb wr,
+ * so y (constant across poles) multiplies once per node after the pole loop: 8 multiplies per
+ * (pole, 4 nodes) instead of 11. Per channel the poles' constants are tabled in QS as
+ * [wi_hi, wi_lo, wr^2, 4 wr^2, nb, a, a', b'] (from hi + lo in float64), in chunks of QS_POLES;
+ * out accumulates across chunks. Needs y >= 0 (cauchyConj checks; S4's nodes are), so that
+ * y + |wi| cannot cancel.
  */
 function cauchyConjImag1(
   vRe: usize, vIm: usize, zIm: usize, wRe: usize, wIm: usize,
@@ -294,37 +305,51 @@ function cauchyConjImag1(
       for (let n = n0; n < n1; n++) {
         const no = po + ((<usize>n) << 2);
         const wr = <f64>load<f32>(wRe + no) + <f64>load<f32>(wRe + wLo + no);
-        const wih = load<f32>(wIm + no), wil = load<f32>(wIm + wLo + no);
+        let wih = load<f32>(wIm + no), wil = load<f32>(wIm + wLo + no);
         const wi = <f64>wih + <f64>wil;
         const vr = <f64>load<f32>(vRe + no), vi = <f64>load<f32>(vIm + no);
+        const a = 2 * vr, nb = -2 * (vr * wr + vi * wi);
+        // The pair is symmetric under (v, w) <-> (conj v, conj w): a and nb do not change and the
+        // denominator needs only (y - |wi|)(y + |wi|). With |wi| and y >= 0 the sum y + |wi|
+        // cannot cancel, so only the difference is formed from hi + lo parts.
+        if (wi < 0) {
+          wih = -wih;
+          wil = -wil;
+        }
         const t = QS + ((<usize>(n - n0)) << 5);
         store<f32>(t, wih);
         store<f32>(t, wil, 4);
         store<f32>(t, <f32>(wr * wr), 8);
-        store<f32>(t, <f32>(2 * wr), 12);
-        store<f32>(t, <f32>(2 * vr), 16);
-        store<f32>(t, <f32>(-2 * (vr * wr + vi * wi)), 20);
+        store<f32>(t, <f32>(4 * wr * wr), 12);
+        store<f32>(t, <f32>nb, 16);
+        store<f32>(t, <f32>a, 20);
+        store<f32>(t, <f32>(2 * a * wr), 24);
+        store<f32>(t, <f32>(2 * nb * wr), 28);
       }
       const fresh = n0 == 0;
       let m = 0;
       for (; m + 4 <= M; m += 4) {
         const mo = (<usize>m) << 2;
         const yh = v128.load(zo + mo), yl = v128.load(zo + zLo + mo);
-        let ar = fresh ? f32x4.splat(0) : v128.load(oR + mo);
-        let ai = fresh ? f32x4.splat(0) : v128.load(oI + mo);
+        const y2 = f32x4.mul(yh, yh);
+        let s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
         let t = QS;
         const end = QS + ((<usize>(n1 - n0)) << 5);
         for (; t < end; t += 32) {
           const wi = v128.load32_splat(t), wil = v128.load32_splat(t, 4);
           const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
-          const pl = f32x4.add(f32x4.add(yh, wi), f32x4.add(yl, wil));
-          const dr = f32x4.sub(v128.load32_splat(t, 8), f32x4.mul(mi, pl));
-          const ty = f32x4.mul(v128.load32_splat(t, 12), yh);
-          const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(ty, ty)));
-          const qr = f32x4.mul(dr, inv), qi = f32x4.mul(ty, inv);
-          const ni = f32x4.mul(v128.load32_splat(t, 16), yh), nb = v128.load32_splat(t, 20);
-          ar = f32x4.add(ar, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-          ai = f32x4.add(ai, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+          const dr = f32x4.sub(v128.load32_splat(t, 8), f32x4.mul(mi, f32x4.add(yh, wi)));
+          const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(v128.load32_splat(t, 12), y2)));
+          const u = f32x4.mul(dr, inv);
+          s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(t, 16), u));
+          s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(t, 24), inv));
+          s3 = f32x4.add(s3, f32x4.add(f32x4.mul(v128.load32_splat(t, 28), inv), f32x4.mul(v128.load32_splat(t, 20), u)));
+        }
+        let ar = f32x4.sub(s1, f32x4.mul(y2, s2));
+        let ai = f32x4.mul(yh, s3);
+        if (!fresh) {
+          ar = f32x4.add(ar, v128.load(oR + mo));
+          ai = f32x4.add(ai, v128.load(oI + mo));
         }
         v128.store(oR + mo, ar);
         v128.store(oI + mo, ai);
@@ -332,21 +357,22 @@ function cauchyConjImag1(
       for (; m < M; m++) {
         const mo = (<usize>m) << 2;
         const yh = load<f32>(zo + mo), yl = load<f32>(zo + zLo + mo);
-        let ar: f32 = fresh ? 0 : load<f32>(oR + mo);
-        let ai: f32 = fresh ? 0 : load<f32>(oI + mo);
+        const y2 = yh * yh;
+        let s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
         for (let n = n0; n < n1; n++) {
           const t = QS + ((<usize>(n - n0)) << 5);
           const wi = load<f32>(t), wil = load<f32>(t, 4);
-          const mi = (yh - wi) + (yl - wil), pl = (yh + wi) + (yl + wil);
-          const dr = load<f32>(t, 8) - mi * pl, ty = load<f32>(t, 12) * yh;
-          const inv: f32 = 1 / (dr * dr + ty * ty);
-          const qr = dr * inv, qi = ty * inv;
-          const ni = load<f32>(t, 16) * yh, nb = load<f32>(t, 20);
-          ar += nb * qr - ni * qi;
-          ai += nb * qi + ni * qr;
+          const mi = (yh - wi) + (yl - wil);
+          const dr = load<f32>(t, 8) - mi * (yh + wi);
+          const inv: f32 = 1 / (dr * dr + load<f32>(t, 12) * y2);
+          const u = dr * inv;
+          s1 += load<f32>(t, 16) * u;
+          s2 += load<f32>(t, 24) * inv;
+          s3 += load<f32>(t, 28) * inv + load<f32>(t, 20) * u;
         }
-        store<f32>(oR + mo, ar);
-        store<f32>(oI + mo, ai);
+        const ar = s1 - y2 * s2, ai = yh * s3;
+        store<f32>(oR + mo, fresh ? ar : ar + load<f32>(oR + mo));
+        store<f32>(oI + mo, fresh ? ai : ai + load<f32>(oI + mo));
       }
     }
   }

@@ -54,13 +54,15 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
   });
 
   it.each([
-    ["on the imaginary axis (the S4 nodes)", true],
-    ["off the imaginary axis", false],
+    ["on the imaginary axis, y >= 0 (the S4 nodes), some next to poles", "nonneg"],
+    ["on the imaginary axis, either sign", "imag"],
+    ["off the imaginary axis", "off"],
   ] as const)(
     "conjugate pairs, one numerator set, nodes %s: equals the direct sum (tails, > 1024 poles)",
-    async (_n, imaginary) => {
+    async (_n, kind) => {
       const k = await kernelsFor(backend);
-      const rand = rng(imaginary ? 31 : 32);
+      const imaginary = kind !== "off";
+      const rand = rng(kind === "nonneg" ? 30 : imaginary ? 31 : 32);
       for (const [H, N, M, shared] of [
         [2, 9, 7, true],
         [3, 5, 13, false],
@@ -69,6 +71,10 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
         const zn = shared ? M : H * M;
         const { v, w, z } = randomProblem(H, N, zn, rand);
         if (!imaginary) for (let i = 0; i < zn; i++) z.re[i] = 0.3 * (2 * rand() - 1);
+        if (kind === "nonneg") {
+          // poles of both signs of Im w; every third node sits 1e-3 from a pole's |Im w|
+          for (let i = 0; i < zn; i++) z.im[i] = i % 3 ? Math.abs(z.im[i]) : Math.abs(w.im[i % (H * N)]) + 1e-3;
+        }
         const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: true, sharedNodes: shared });
         const got = plan.apply(v, z, w);
         const ref = direct(v, z, w, H, N, M, true, shared ? 0 : M);
