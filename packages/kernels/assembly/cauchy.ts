@@ -393,12 +393,13 @@ function cdivIm(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
  * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
  * For S4 DPLR rank 1 the sets are r0 = r(B, C~), r1 = r(B, Q), r2 = r(P, C~), r3 = r(P, Q)
  * (numerators v = dt x y); f = 2/(1+omega).
- * Nodes must be PURELY IMAGINARY, z = i y (the bilinear nodes 2i tan(pi k/L)). Then
+ * Nodes must be PURELY IMAGINARY with y >= 0, z = i y (the bilinear nodes 2i tan(pi k/L)). Then
  * (z-w)(z-w̄) = (wr^2 - (y-wi)(y+wi)) - 2i wr y and each numerator a z - b (a = 2Re v,
- * b = 2Re(v w̄)) is -b + i a y. The caller (CauchyWoodburyPlan) passes these prepared, so the
- * node loop only splat-loads with constant offsets from running pointers:
+ * b = 2Re(v w̄)) is -b + i a y. A pair is unchanged by (v, w) -> (conj v, conj w), which leaves
+ * a and b alone, so wi is passed as |Im w|. The caller (CauchyWoodburyPlan) passes these
+ * prepared, so the node loop only splat-loads with constant offsets from running pointers:
  *   ab:  (H, N, 8) f32: [a0 a1 a2 a3 -b0 -b1 -b2 -b3] per (h, n)
- *   wq:  (H, N, 4) f32: [wi_hi, wi_lo, wr^2, 2 wr] per (h, n)
+ *   wq:  (H, N, 4) f32: [|wi|_hi, |wi|_lo, wr^2, 2 wr] per (h, n)
  *   y:   (Mp) hi then (Mp) lo, Mp = M rounded up to 4 (lane groups are read whole)
  *   f:   (Mp) re and im planes; out (H, M) re and im planes.
  */
@@ -426,9 +427,9 @@ export function cauchyWoodbury1(
         for (let n = n0; n < n1; n++) {
           const wi = v128.load32_splat(pw), wil = v128.load32_splat(pw, 4);
           // den = (wr^2 - (y - wi)(y + wi)) - i (2 wr y); q = conj(den)/|den|^2 = (dr + i t)/|den|^2
+          // (wi = |Im w| and y >= 0: only y - wi can cancel, so only it is formed from hi + lo)
           const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
-          const pl = f32x4.add(f32x4.add(yh, wi), f32x4.add(yl, wil));
-          const dr = f32x4.sub(v128.load32_splat(pw, 8), f32x4.mul(mi, pl));
+          const dr = f32x4.sub(v128.load32_splat(pw, 8), f32x4.mul(mi, f32x4.add(yh, wi)));
           const t = f32x4.mul(v128.load32_splat(pw, 12), yh);
           const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(t, t)));
           const qr = f32x4.mul(dr, inv), qi = f32x4.mul(t, inv);

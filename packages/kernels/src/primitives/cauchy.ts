@@ -298,7 +298,8 @@ export class CauchyWoodburyPlan extends Plan {
     const { channels: H, modes: N, nodes: M } = this;
     const b = this.bufs as WBufs;
     // numerators a z - b of each conjugate pair as real coefficients [a_s | -b_s] per (h, n),
-    // and the pole terms [wi hi, wi lo, wr^2, 2 wr], formed in float64
+    // and the pole terms [|wi| hi, |wi| lo, wr^2, 2 wr], formed in float64 (a pair is unchanged
+    // by (v, w) -> conj, which leaves a and b alone)
     const ab = b.ab.view;
     const HN = H * N;
     for (let i = 0; i < HN; i++) {
@@ -313,16 +314,34 @@ export class CauchyWoodburyPlan extends Plan {
     }
     const wq = b.wq.view;
     for (let i = 0; i < HN; i++) {
-      const wi = w.im[i];
+      const wi = Math.abs(w.im[i]);
       const hi = Math.fround(wi);
       wq[4 * i] = hi;
       wq[4 * i + 1] = wi - hi;
       wq[4 * i + 2] = w.re[i] * w.re[i];
       wq[4 * i + 3] = 2 * w.re[i];
     }
-    splitHiLo(b.y.view, z.im, (M + 3) & ~3);
-    b.fr.view.set(f.re);
-    b.fi.view.set(f.im);
+    // The kernel needs y >= 0. A pair's sum at -y is the conjugate of its sum at y, so a node
+    // with y < 0 runs at |y| with conj(f), and its outputs are conjugated afterwards.
+    const Mp = (M + 3) & ~3;
+    const y = b.y.view;
+    const fr = b.fr.view;
+    const fi = b.fi.view;
+    let negative = false;
+    for (let m = 0; m < M; m++) {
+      const ym = Math.abs(z.im[m]);
+      const neg = z.im[m] < 0;
+      negative ||= neg;
+      const hi = Math.fround(ym);
+      y[m] = hi;
+      y[Mp + m] = ym - hi;
+      fr[m] = f.re[m];
+      fi[m] = neg ? -f.im[m] : f.im[m];
+    }
     this.wasm.exports.cauchyWoodbury1(b.ab.ptr, b.wq.ptr, b.y.ptr, b.fr.ptr, b.fi.ptr, b.or.ptr, b.oi.ptr, H, N, M);
+    if (negative) {
+      const oi = b.oi.view;
+      for (let m = 0; m < M; m++) if (z.im[m] < 0) for (let h = 0; h < H; h++) oi[h * M + m] = -oi[h * M + m];
+    }
   }
 }
