@@ -62,3 +62,63 @@ export function stepMatVec(w: usize, x: usize, bias: usize, y: usize, H: i32, O:
     store<f32>(y + ((<usize>o) << 2), s0);
   }
 }
+
+/**
+ * stepMatVec on W packed in row panels (StepLinearPlan packs it once): for rows o0..o0+P-1 of a
+ * panel, its h-th P floats are W[o0.., h], so one splat of x[h] feeds P/4 contiguous vector
+ * loads from a single running pointer (no horizontal sums, no per-row address arithmetic).
+ * Panels are 24 rows while 24 remain, then 4 rows; the last panel is zero-padded to 4 rows.
+ * (24: six accumulators + six loads + the splat fit x64's 15 allocatable vector registers; with
+ * 32 rows V8 spilled.)
+ * Shapes: wp (ceil(O/4)*4 * H), x (H), bias (O) or 0, y (O); y must not alias x.
+ */
+export function stepMatVecPacked(wp: usize, x: usize, bias: usize, y: usize, H: i32, O: i32): void {
+  const xEnd = x + ((<usize>H) << 2);
+  let p = wp;
+  let o = 0;
+  for (; o + 24 <= O; o += 24) {
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0), a4 = f32x4.splat(0), a5 = f32x4.splat(0);
+    for (let xp = x; xp < xEnd; xp += 4) {
+      const xv = v128.load32_splat(xp);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), xv));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), xv));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), xv));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), xv));
+      a4 = f32x4.add(a4, f32x4.mul(v128.load(p, 64), xv));
+      a5 = f32x4.add(a5, f32x4.mul(v128.load(p, 80), xv));
+      p += 96;
+    }
+    const yo = y + ((<usize>o) << 2);
+    if (bias != 0) {
+      const bo = bias + ((<usize>o) << 2);
+      a0 = f32x4.add(a0, v128.load(bo));
+      a1 = f32x4.add(a1, v128.load(bo, 16));
+      a2 = f32x4.add(a2, v128.load(bo, 32));
+      a3 = f32x4.add(a3, v128.load(bo, 48));
+      a4 = f32x4.add(a4, v128.load(bo, 64));
+      a5 = f32x4.add(a5, v128.load(bo, 80));
+    }
+    v128.store(yo, a0);
+    v128.store(yo, a1, 16);
+    v128.store(yo, a2, 32);
+    v128.store(yo, a3, 48);
+    v128.store(yo, a4, 64);
+    v128.store(yo, a5, 80);
+  }
+  for (; o < O; o += 4) {
+    let a0 = f32x4.splat(0);
+    for (let xp = x; xp < xEnd; xp += 4) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), v128.load32_splat(xp)));
+      p += 16;
+    }
+    const yo = y + ((<usize>o) << 2);
+    const rest = O - o;
+    for (let j = 0; j < 4 && j < rest; j++) {
+      // lane j of a0 (a ragged last panel stores only its real rows)
+      let s: f32 = j == 0 ? f32x4.extract_lane(a0, 0) : j == 1 ? f32x4.extract_lane(a0, 1) : j == 2 ? f32x4.extract_lane(a0, 2) : f32x4.extract_lane(a0, 3);
+      if (bias != 0) s += load<f32>(bias + ((<usize>(o + j)) << 2));
+      store<f32>(yo + ((<usize>j) << 2), s);
+    }
+  }
+}

@@ -59,3 +59,75 @@ export function diagStep(
     }
   }
 }
+
+/**
+ * Sum of the lanes of each of a, b, c, d: [sum a, sum b, sum c, sum d] (6 shuffles, 3 adds in
+ * place of four scalar horizontal sums).
+ */
+@inline
+function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
+  const u0 = f32x4.add(v128.shuffle<f32>(a, b, 0, 4, 1, 5), v128.shuffle<f32>(a, b, 2, 6, 3, 7));
+  const u1 = f32x4.add(v128.shuffle<f32>(c, d, 0, 4, 1, 5), v128.shuffle<f32>(c, d, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7));
+}
+
+/**
+ * One channel's step over its M modes (M % 4 == 0): x = dA x + dB u in place, returns the lanes
+ * of Re(C . x) to be summed. pk: the channel's packed parameters (see diagStep1).
+ */
+@inline
+function channel1(xr: usize, xi: usize, pk: usize, M: i32, ut: f32): v128 {
+  const uv = f32x4.splat(ut);
+  let acc = f32x4.splat(0);
+  let p = pk;
+  const end = xr + ((<usize>M) << 2);
+  let qi = xi;
+  for (let q = xr; q < end; q += 16) {
+    const x0 = v128.load(q), x1 = v128.load(qi);
+    const ar = v128.load(p), ai = v128.load(p, 16);
+    const nr = f32x4.add(f32x4.sub(f32x4.mul(ar, x0), f32x4.mul(ai, x1)), f32x4.mul(v128.load(p, 32), uv));
+    const ni = f32x4.add(f32x4.add(f32x4.mul(ar, x1), f32x4.mul(ai, x0)), f32x4.mul(v128.load(p, 48), uv));
+    v128.store(q, nr);
+    v128.store(qi, ni);
+    acc = f32x4.add(acc, f32x4.sub(f32x4.mul(v128.load(p, 64), nr), f32x4.mul(v128.load(p, 80), ni)));
+    p += 96;
+    qi += 16;
+  }
+  return acc;
+}
+
+/**
+ * diagStep for ONE frame (L = 1, the streaming step) with M % 4 == 0 and the parameters packed
+ * per channel and block of 4 modes as [dA re | dA im | dB re | dB im | C re | C im] (24 f32 per
+ * block; DiagStepPlan packs them): one running pointer instead of six planes, and the readouts
+ * of 4 channels summed together (hsum4). Shapes: x (B, H, M) complex planes, pk (H, M/4, 24),
+ * D (H), u, y (B, H); y may alias u.
+ */
+export function diagStep1(xRe: usize, xIm: usize, pk: usize, d: usize, u: usize, y: usize, batch: i32, H: i32, M: i32, scale: f32): void {
+  const rowBytes = (<usize>M) << 2;
+  const pkRow = (<usize>M) * 24; // bytes of packed parameters per channel: M/4 blocks of 96
+  const sv = f32x4.splat(scale);
+  for (let b = 0; b < batch; b++) {
+    const bo = (<usize>(b * H)) << 2;
+    let h = 0;
+    for (; h + 4 <= H; h += 4) {
+      const s = (<usize>(b * H + h)) * rowBytes;
+      const p = <usize>h * pkRow;
+      const ho = bo + ((<usize>h) << 2);
+      const uv = v128.load(u + ho);
+      const a0 = channel1(xRe + s, xIm + s, pk + p, M, f32x4.extract_lane(uv, 0));
+      const a1 = channel1(xRe + s + rowBytes, xIm + s + rowBytes, pk + p + pkRow, M, f32x4.extract_lane(uv, 1));
+      const a2 = channel1(xRe + s + 2 * rowBytes, xIm + s + 2 * rowBytes, pk + p + 2 * pkRow, M, f32x4.extract_lane(uv, 2));
+      const a3 = channel1(xRe + s + 3 * rowBytes, xIm + s + 3 * rowBytes, pk + p + 3 * pkRow, M, f32x4.extract_lane(uv, 3));
+      const dv = v128.load(d + ((<usize>h) << 2));
+      v128.store(y + ho, f32x4.add(f32x4.mul(sv, hsum4(a0, a1, a2, a3)), f32x4.mul(dv, uv)));
+    }
+    for (; h < H; h++) {
+      const s = (<usize>(b * H + h)) * rowBytes;
+      const ho = bo + ((<usize>h) << 2);
+      const ut = load<f32>(u + ho);
+      const a = channel1(xRe + s, xIm + s, pk + <usize>h * pkRow, M, ut);
+      store<f32>(y + ho, scale * hsum(a) + load<f32>(d + ((<usize>h) << 2)) * ut);
+    }
+  }
+}

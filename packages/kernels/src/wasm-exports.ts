@@ -134,6 +134,22 @@ export interface KernelExports {
     scale: number,
   ): void;
   /**
+   * diagStep for one frame (L = 1) with M % 4 == 0 and the parameters packed per channel and block of 4 modes as
+   * [dA re | dA im | dB re | dB im | C re | C im]: pk (H, M/4, 24); x, d, u, y as diagStep.
+   */
+  diagStep1(
+    xRe: number,
+    xIm: number,
+    pk: number,
+    d: number,
+    u: number,
+    y: number,
+    batch: number,
+    H: number,
+    M: number,
+    scale: number,
+  ): void;
+  /**
    * L dense SSM steps: x = dA @ x + dB u; y = Re(C . x) + D u. x (batch, H, S) complex in place; dA (H, S, S)
    * complex row-major; dB, C (H, S) complex; d (H); u, y (batch, H, L); tmp: 2*S floats.
    */
@@ -173,6 +189,8 @@ export interface KernelExports {
   ): void;
   /** One frame through a Linear layer: y (O) = W (O, H) x (H) + bias (O); bias = 0 for none. y must not alias x. */
   stepMatVec(w: number, x: number, bias: number, y: number, H: number, O: number): void;
+  /** stepMatVec on W packed in row panels (see packStepWeights in primitives/step-matvec.ts). */
+  stepMatVecPacked(wp: number, x: number, bias: number, y: number, H: number, O: number): void;
   // FFT (assembly/fft.ts, rfft.ts, fftconv.ts): desc/rdesc are plan descriptors written by src/primitives/fft-layout.ts.
   /**
    * Complex FFT of `batch` contiguous rows of n (n from the plan descriptor desc): x, out (batch, n) split planes,
@@ -314,9 +332,11 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "linearScanChunked",
   "scanScratchFloats",
   "diagStep",
+  "diagStep1",
   "denseStep",
   "dplrStep",
   "stepMatVec",
+  "stepMatVecPacked",
   "linearBHL",
   "linearBLH",
   "linearScratchFloats",

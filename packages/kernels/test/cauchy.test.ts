@@ -57,34 +57,31 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     ["on the imaginary axis, y >= 0 (the S4 nodes), some next to poles", "nonneg"],
     ["on the imaginary axis, either sign", "imag"],
     ["off the imaginary axis", "off"],
-  ] as const)(
-    "conjugate pairs, one numerator set, nodes %s: equals the direct sum (tails, > 1024 poles)",
-    async (_n, kind) => {
-      const k = await kernelsFor(backend);
-      const imaginary = kind !== "off";
-      const rand = rng(kind === "nonneg" ? 30 : imaginary ? 31 : 32);
-      for (const [H, N, M, shared] of [
-        [2, 9, 7, true],
-        [3, 5, 13, false],
-        [1, 1100, 6, true],
-      ] as const) {
-        const zn = shared ? M : H * M;
-        const { v, w, z } = randomProblem(H, N, zn, rand);
-        if (!imaginary) for (let i = 0; i < zn; i++) z.re[i] = 0.3 * (2 * rand() - 1);
-        if (kind === "nonneg") {
-          // poles of both signs of Im w; every third node sits 1e-3 from a pole's |Im w|
-          for (let i = 0; i < zn; i++) z.im[i] = i % 3 ? Math.abs(z.im[i]) : Math.abs(w.im[i % (H * N)]) + 1e-3;
-        }
-        const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: true, sharedNodes: shared });
-        const got = plan.apply(v, z, w);
-        const ref = direct(v, z, w, H, N, M, true, shared ? 0 : M);
-        expect(relErrorComplex(got.re, got.im, ref.re, ref.im), `H=${H} N=${N} M=${M}`).toBeLessThanOrEqual(
-          backend === "js" ? 1e-12 : 2e-5,
-        );
-        plan.dispose();
+  ] as const)("conjugate pairs, one numerator set, nodes %s: equals the direct sum (tails, > 1024 poles)", async (_n, kind) => {
+    const k = await kernelsFor(backend);
+    const imaginary = kind !== "off";
+    const rand = rng(kind === "nonneg" ? 30 : imaginary ? 31 : 32);
+    for (const [H, N, M, shared] of [
+      [2, 9, 7, true],
+      [3, 5, 13, false],
+      [1, 1100, 6, true],
+    ] as const) {
+      const zn = shared ? M : H * M;
+      const { v, w, z } = randomProblem(H, N, zn, rand);
+      if (!imaginary) for (let i = 0; i < zn; i++) z.re[i] = 0.3 * (2 * rand() - 1);
+      if (kind === "nonneg") {
+        // poles of both signs of Im w; every third node sits 1e-3 from a pole's |Im w|
+        for (let i = 0; i < zn; i++) z.im[i] = i % 3 ? Math.abs(z.im[i]) : Math.abs(w.im[i % (H * N)]) + 1e-3;
       }
-    },
-  );
+      const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: true, sharedNodes: shared });
+      const got = plan.apply(v, z, w);
+      const ref = direct(v, z, w, H, N, M, true, shared ? 0 : M);
+      expect(relErrorComplex(got.re, got.im, ref.re, ref.im), `H=${H} N=${N} M=${M}`).toBeLessThanOrEqual(
+        backend === "js" ? 1e-12 : 2e-5,
+      );
+      plan.dispose();
+    }
+  });
 
   it("equals the direct sum for random shapes (SIMD blocks and ragged tails, several numerator sets)", async () => {
     const k = await kernelsFor(backend);

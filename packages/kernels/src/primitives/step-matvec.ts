@@ -1,6 +1,6 @@
 // A Linear layer applied to ONE frame (batch 1, one position) as a plan, for streaming block
 // steps: y = W x + bias, W (O, H) row-major as nn.Linear stores it, x (H), y (O). The weights
-// live in wasm memory; applyPtr chains with the step kernels at pointer level (no copies).
+// live in wasm memory, packed in row panels for the SIMD kernel; applyPtr chains with the step kernels at pointer level (no copies).
 // For many positions use k.linear (a blocked matrix multiply) instead.
 import { S4StateError } from "../errors.js";
 import { stepMatVec } from "../js/step-matvec.js";
@@ -55,8 +55,8 @@ export class StepLinearPlan extends Plan {
       this.b64 = Float64Array.from(b);
     } else this.b64 = null;
     if (this.ws) {
-      this.wBuf = this.ws.f32(O * H);
-      this.wBuf.view.set(this.w64);
+      this.wBuf = this.ws.f32(4 * Math.ceil(O / 4) * H);
+      packStepWeights(this.w64, H, O, this.wBuf.view);
       if (this.b64) {
         this.bBuf = this.ws.f32(O);
         this.bBuf.view.set(this.b64);
@@ -91,6 +91,21 @@ export class StepLinearPlan extends Plan {
     this.assertLive("stepLinear.applyPtr");
     if (!this.runtime) throw new S4StateError("stepLinear.applyPtr: pointer entry points need the wasm backend");
     const w = this.wBuf as WasmBuffer<Float32Array>;
-    this.runtime.exports.stepMatVec(w.ptr, xPtr, this.bBuf ? this.bBuf.ptr : 0, yPtr, this.inFeatures, this.outFeatures);
+    this.runtime.exports.stepMatVecPacked(w.ptr, xPtr, this.bBuf ? this.bBuf.ptr : 0, yPtr, this.inFeatures, this.outFeatures);
+  }
+}
+
+/**
+ * W (O, H) row-major -> the row panels of assembly/step-matvec.ts stepMatVecPacked: panels of
+ * 24 rows while 24 remain, then of 4 (the last one zero-padded), each stored h-major (its rows'
+ * weights for h = 0, then for h = 1, ...). out: (ceil(O/4)*4 * H).
+ */
+export function packStepWeights(w: ArrayLike<number>, H: number, O: number, out: Float32Array): void {
+  let k = 0;
+  let o = 0;
+  while (o < O) {
+    const P = o + 24 <= O ? 24 : 4;
+    for (let h = 0; h < H; h++) for (let r = 0; r < P; r++) out[k++] = o + r < O ? w[(o + r) * H + h] : 0;
+    o += P;
   }
 }

@@ -52,6 +52,11 @@ export class DiagStepPlan extends StepPlan {
   protected readonly name = "diagStep";
   private readonly wbufs: Record<Names, WasmBuffer<Float32Array>> | null = null;
   private readonly jparams: Record<Names, Float64Array> | null = null;
+  /**
+   * wasm, M % 4 == 0: dA, dB, C packed per channel and block of 4 modes as [dA re | dA im |
+   * dB re | dB im | C re | C im] for the one-frame kernel diagStep1 (one running pointer).
+   */
+  private readonly packed: WasmBuffer<Float32Array> | null = null;
 
   constructor(runtime: WasmRuntime | null, options: DiagStepOptions) {
     const batch = checkInt("diagStep(options.batch)", options?.batch, 1, 2 ** 20);
@@ -69,6 +74,7 @@ export class DiagStepPlan extends StepPlan {
         Names,
         WasmBuffer<Float32Array>
       >;
+      if (modes % 4 === 0) this.packed = ws.f32(6 * hm);
     } else {
       this.jparams = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, new Float64Array(n)])) as Record<
         Names,
@@ -90,6 +96,13 @@ export class DiagStepPlan extends StepPlan {
         : checkFloatArray("diagStep.setParams(D)", params.D, this.channels, "channels");
     const vals: Record<Names, FloatArray> = { dAr: dA.re, dAi: dA.im, dBr: dB.re, dBi: dB.im, cr: C.re, ci: C.im, d: D };
     loadStepParams("diagStep.setParams", vals, this.wbufs, this.jparams);
+    if (this.packed) {
+      const pk = this.packed.view;
+      const planes = [dA.re, dA.im, dB.re, dB.im, C.re, C.im];
+      // block j of channel h holds its 4 modes of each plane in turn: 24 floats
+      for (let i = 0; i < hm; i += 4)
+        for (let k = 0; k < 6; k++) for (let l = 0; l < 4; l++) pk[6 * i + 4 * k + l] = planes[k][i + l];
+    }
     this.markReady();
     return this;
   }
@@ -97,6 +110,11 @@ export class DiagStepPlan extends StepPlan {
   /** L steps in wasm via the `diagStep` export; u/y are byte offsets of (B, H, L) f32 arrays. */
   protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
     const b = this.wbufs as Record<Names, WasmBuffer<Float32Array>>;
+    if (L === 1 && this.packed) {
+      const { batch, channels, modes, scale } = this;
+      this.wasm.exports.diagStep1(state.ptrRe, state.ptrIm, this.packed.ptr, b.d.ptr, uPtr, yPtr, batch, channels, modes, scale);
+      return;
+    }
     this.wasm.exports.diagStep(
       state.ptrRe,
       state.ptrIm,
