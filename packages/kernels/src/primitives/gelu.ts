@@ -22,11 +22,16 @@ export class ElementwisePlan extends Plan {
   /** The function applied. */
   readonly fn: ElementwiseFunction;
   private readonly io: GrowingBuffers | null;
+  /** applyPtr's error prefixes, built once (a streaming step calls applyPtr every frame). */
+  private readonly ptrWhere: string;
+  private readonly ptrNWhere: string;
 
   constructor(runtime: WasmRuntime | null, fn: ElementwiseFunction) {
     super(runtime);
     this.fn = checkOneOf("elementwise(fn)", fn, ["gelu", "erf"] as const);
     this.io = this.ws ? new GrowingBuffers(this.ws, 1) : null;
+    this.ptrWhere = `${this.fn}.applyPtr`;
+    this.ptrNWhere = `${this.fn}.applyPtr(n)`;
   }
 
   /** y[i] = f(x[i]); x any length >= 1; out (same length) may be x itself. */
@@ -49,9 +54,9 @@ export class ElementwisePlan extends Plan {
 
   /** Wasm only: f over n f32 at byte offset xPtr into outPtr (may equal xPtr). */
   applyPtr(xPtr: number, outPtr: number, n: number): void {
-    this.assertLive(`${this.fn}.applyPtr`);
-    if (!this.runtime) throw new S4StateError(`${this.fn}.applyPtr: pointer entry points need the wasm backend`);
-    checkInt(`${this.fn}.applyPtr(n)`, n, 1, 2 ** 28);
+    this.assertLive(this.ptrWhere);
+    if (!this.runtime) throw new S4StateError(`${this.ptrWhere}: pointer entry points need the wasm backend`);
+    checkInt(this.ptrNWhere, n, 1, 2 ** 28);
     this.runtime.exports[this.fn](xPtr, outPtr, n);
   }
 }

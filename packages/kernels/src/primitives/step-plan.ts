@@ -63,6 +63,7 @@ export abstract class StepPlan extends Plan {
   /** The plan's name, used as the prefix of error messages. */
   protected abstract readonly name: string;
   private paramsSet = false;
+  private runPointersWhere: string | undefined;
   /** wasm: one (B, H, L) frame buffer, y written over u; grown geometrically for long chunks. */
   private io: WasmBuffer<Float32Array> | null = null;
   private ioWs: Workspace | null = null;
@@ -123,7 +124,9 @@ export abstract class StepPlan extends Plan {
    * kernels instance's memory (y may equal u). No copies, no checks beyond the state's.
    */
   runPointers(state: SSMState, uPtr: number, yPtr: number, L: number): void {
-    this.checkState(`${this.name}.runPointers`, state);
+    // the prefix is built once: a streaming step calls this every frame
+    this.runPointersWhere ??= `${this.name}.runPointers`;
+    this.checkState(this.runPointersWhere, state);
     if (!this.runtime) throw new S4StateError(`${this.name}.runPointers: the JS backend has no wasm memory`);
     this.callWasm(state, uPtr, yPtr, L);
   }
@@ -164,7 +167,7 @@ export abstract class StepPlan extends Plan {
     if (!this.paramsSet) throw new S4StateError(`${where}: call setParams() (setupStep) before stepping`);
     if (!(state instanceof SSMState))
       throw new S4StateError(`${where}(state): expected a state from createState(), got ${typeof state}`);
-    state.assertLive(`${where}(state)`);
+    if (state.isDisposed) state.assertLive(`${where}(state)`);
     if (state.kind !== this.kind || state.backend !== this.backend) {
       throw new S4StateError(
         `${where}(state): expected a ${this.kind} state on the ${this.backend} backend, got a ${state.kind} state on ${state.backend}`,

@@ -7,8 +7,10 @@ import {
   type SSMState,
   type StepLinearPlan,
   type StepPlan,
+  setFinite,
   validate,
   type WasmBuffer,
+  type WasmRuntime,
   type Workspace,
 } from "@s4wasm/kernels";
 import type { StepMode } from "./step-mode.js";
@@ -44,7 +46,6 @@ export class FusedBlockStepper {
   private readonly glu: GLUPlan;
   private readonly wasm: { ws: Workspace; io: WasmBuffer<Float32Array>; z: WasmBuffer<Float32Array> } | null;
   private readonly js: { y: Float64Array; z: Float64Array; ys: Float64Array[]; zs: Float64Array[] } | null;
-  private ioView: Float32Array | null = null;
   private zView: Float32Array | null = null;
   private disposed = false;
   private linL: LinearPlan | null = null;
@@ -94,9 +95,9 @@ export class FusedBlockStepper {
     const H = this.channels;
     const n = B * H;
     validate.checkFloatArray("blockStepper.step(frame)", frame, n, "batch*channels");
-    // a NaN/Infinity would enter the state and poison every later step
-    validate.checkAllFinite("blockStepper.step(frame)", frame);
     if (this.js) {
+      // a NaN/Infinity would enter the state and poison every later step
+      validate.checkAllFinite("blockStepper.step(frame)", frame);
       const j = this.js;
       const y = out === undefined ? new Float64Array(n) : validate.checkOut("blockStepper.step(out)", out, Float64Array, n);
       this.plan.step(frame, this.st, j.y);
@@ -107,12 +108,10 @@ export class FusedBlockStepper {
     }
     const w = this.wasm as NonNullable<FusedBlockStepper["wasm"]>;
     const y = out === undefined ? new Float32Array(n) : validate.checkOut("blockStepper.step(out)", out, Float32Array, n);
-    let io = this.ioView;
-    if (!io || io.buffer !== w.io.view.buffer) {
-      io = this.ioView = w.io.view;
-      this.zView = w.z.view.subarray(0, n);
-    }
-    io.set(frame);
+    // the output view is kept (a subarray per frame would allocate); renewed if memory grew
+    if (!this.zView || this.zView.buffer !== w.z.view.buffer) this.zView = w.z.view.subarray(0, n);
+    // the frame's finite check runs in wasm after the copy; a refused frame changes no state
+    setFinite(this.mode.kernels.runtime as WasmRuntime, "blockStepper.step(frame)", w.io, frame);
     this.plan.runPointers(this.st, w.io.ptr, w.io.ptr, 1);
     this.gelu.applyPtr(w.io.ptr, w.io.ptr, n);
     for (let b = 0; b < B; b++) this.lin.applyPtr(w.io.ptr + 4 * b * H, w.z.ptr + 8 * b * H);
