@@ -19,6 +19,8 @@ await build({
   target: "es2022",
   platform: "neutral",
   mainFields: ["module", "main"],
+  // as wrangler does: @s4wasm/kernels then resolves to its workerd entry (no inline wasm copy)
+  conditions: ["workerd", "worker"],
   external: ["./kernels.wasm", "./model.safetensors", "./config.json"],
   logLevel: "warning",
 });

@@ -70,3 +70,12 @@ describe("edge worker (workerd)", () => {
     expect(c.status).toBe(405);
   });
 });
+
+describe("edge worker bundle", () => {
+  it("carries no inline copy of kernels.wasm (the workerd entry of @s4wasm/kernels; the module is declared in config.capnp)", () => {
+    const bundle = readFileSync(join(here, "../build/worker.js"), "utf8");
+    // "AGFzbQ" is base64 of the wasm magic "\0asm"
+    expect(bundle).not.toContain("AGFzbQ");
+    expect(bundle.length).toBeLessThan(260_000);
+  });
+});

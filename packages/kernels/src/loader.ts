@@ -1,118 +1,15 @@
-// loadKernels(): instantiate kernels.wasm in any runtime, or fall back to the JS twin.
-//
-// Sources: nothing (the inline base64 copy: works in Node, Deno, Bun and browsers without file
-// access or fetch), a WebAssembly.Module (required on Cloudflare workerd, which forbids
-// compiling from bytes: declare the .wasm as a module and pass it in), bytes, or a URL.
-import { decodeBase64 } from "./base64.js";
-import { S4BackendError } from "./errors.js";
-import { instantiate } from "./generated/bindings.js";
+// loadKernels() for every runtime but workerd: the inline base64 copy of kernels.wasm is the
+// default source. (The package's "workerd" export condition selects loader-workerd.ts instead.)
 import { KERNELS_WASM_BASE64 } from "./generated/kernels-wasm.js";
-import { Kernels } from "./kernels.js";
-import { WasmArena } from "./memory/arena.js";
-import { hasWasmSimd } from "./simd.js";
-import type { BackendChoice } from "./types.js";
-import { checkOneOf } from "./validate.js";
-import { type KernelExports, REQUIRED_EXPORTS } from "./wasm-exports.js";
+import type { Kernels } from "./kernels.js";
+import { type LoadOptions, loadKernelsWith, type WasmSource } from "./loader-core.js";
 
-/** Where kernels.wasm comes from. */
-export type WasmSource = WebAssembly.Module | ArrayBuffer | ArrayBufferView | URL | string;
-
-/** Options of {@link loadKernels}. */
-export interface LoadOptions {
-  /** `auto` (default): wasm where SIMD is available, else the JS twin with a one-time notice. */
-  backend?: BackendChoice;
-  /** The wasm to load (default: the inline copy). Same as the first argument of `loadKernels`. */
-  wasm?: WasmSource;
-  /** Override SIMD detection (true/false); for tests that simulate a runtime without SIMD. */
-  simdSupported?: boolean;
-  /** Called instead of console.warn for the fallback notice. */
-  onNotice?: (message: string) => void;
-}
-
-let noticeShown = false;
-const FALLBACK_NOTICE =
-  "s4wasm: this runtime has no WebAssembly SIMD; using the plain-TypeScript kernels (float64, slower). " +
-  'Pass { backend: "js" } to choose them explicitly and silence this notice.';
+export type { LoadOptions, WasmSource } from "./loader-core.js";
 
 /**
  * Load the kernels. `loadKernels()` uses the inline wasm; `loadKernels(module | bytes | url)`
  * another copy; `loadKernels({ backend: "js" })` the plain-TypeScript twin.
  */
-export async function loadKernels(source?: WasmSource | LoadOptions, options: LoadOptions = {}): Promise<Kernels> {
-  const opts: LoadOptions = isOptions(source) ? { ...source } : { ...options, wasm: source ?? options.wasm };
-  const backend = checkOneOf("loadKernels(options.backend)", opts.backend ?? "auto", ["auto", "wasm", "js"] as const);
-  if (backend === "js") return new Kernels(null);
-  const simd = opts.simdSupported ?? hasWasmSimd();
-  if (!simd) {
-    if (backend === "wasm") {
-      throw new S4BackendError(
-        'loadKernels(options.backend): expected a runtime with WebAssembly SIMD for backend "wasm", got none ' +
-          '(use backend "auto" or "js" to run the plain-TypeScript kernels)',
-      );
-    }
-    if (!noticeShown) {
-      noticeShown = true;
-      (opts.onNotice ?? console.warn)(FALLBACK_NOTICE);
-    }
-    return new Kernels(null);
-  }
-  const module = await compileSource(opts.wasm);
-  checkExports(module);
-  let exports: KernelExports;
-  try {
-    exports = (await instantiate(module, {})) as KernelExports;
-  } catch (err) {
-    throw new S4BackendError(`loadKernels(source): the module did not instantiate: ${(err as Error).message}`);
-  }
-  return new Kernels({ exports, arena: new WasmArena(exports.memory, exports.heapBase()) });
-}
-
-function isOptions(value: unknown): value is LoadOptions {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !(value instanceof WebAssembly.Module) &&
-    !(value instanceof ArrayBuffer) &&
-    !ArrayBuffer.isView(value) &&
-    !(value instanceof URL)
-  );
-}
-
-async function compileSource(source: WasmSource | undefined): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return source;
-  let bytes: Uint8Array;
-  if (source === undefined) bytes = decodeBase64(KERNELS_WASM_BASE64);
-  else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
-  else if (ArrayBuffer.isView(source)) bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  else if (typeof source === "string" || source instanceof URL) bytes = await fetchBytes(new URL(String(source)));
-  else throw new S4BackendError(`loadKernels(source): expected a WebAssembly.Module, bytes or a URL, got ${typeof source}`);
-  try {
-    return await WebAssembly.compile(bytes as BufferSource);
-  } catch (err) {
-    throw new S4BackendError(
-      `loadKernels(source): expected the bytes of kernels.wasm, got ${bytes.length} bytes that are not a valid WebAssembly module (${(err as Error).message})`,
-    );
-  }
-}
-
-async function fetchBytes(url: URL): Promise<Uint8Array> {
-  if (url.protocol === "file:") {
-    // fetch() cannot read file: URLs in Node; the specifier is hidden from bundlers on purpose.
-    const fsName = "node:fs/promises";
-    const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(u: URL): Promise<Uint8Array> };
-    return new Uint8Array(await fs.readFile(url));
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new S4BackendError(`loadKernels(source): fetching ${url} gave HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-
-function checkExports(module: WebAssembly.Module): void {
-  const have = new Set(WebAssembly.Module.exports(module).map((e) => e.name));
-  const missing = REQUIRED_EXPORTS.filter((name) => !have.has(name));
-  if (missing.length > 0) {
-    throw new S4BackendError(
-      `loadKernels(source): expected the s4wasm kernels module, got a module without the exports ${missing.join(", ")}`,
-    );
-  }
+export function loadKernels(source?: WasmSource | LoadOptions, options: LoadOptions = {}): Promise<Kernels> {
+  return loadKernelsWith(() => KERNELS_WASM_BASE64, source, options);
 }

@@ -93,3 +93,25 @@ describe("loadKernels", () => {
     expect(a.runtime?.exports.memory).not.toBe(b.runtime?.exports.memory);
   });
 });
+
+describe('the workerd entry (export condition "workerd": no inline wasm copy)', async () => {
+  const workerd = await import("../src/index-workerd.js");
+
+  it("exports everything of the main entry, with its own loadKernels", async () => {
+    const main = await import("../src/index.js");
+    expect(Object.keys(workerd).sort()).toEqual(Object.keys(main).sort());
+    expect(workerd.loadKernels).not.toBe(main.loadKernels);
+    expect(workerd.S4BackendError).toBe(main.S4BackendError);
+  });
+
+  it("runs from a compiled module, and refuses to run without one, saying what to pass", async () => {
+    const k = await workerd.loadKernels(await WebAssembly.compile(wasmBytes));
+    expect(k.backend).toBe("wasm");
+    await expect(workerd.loadKernels()).rejects.toThrow(S4BackendError);
+    await expect(workerd.loadKernels({ backend: "wasm" })).rejects.toThrow(
+      /loadKernels\(source\): expected the kernels\.wasm module \(this workerd build carries no inline copy/,
+    );
+    // the JS twin needs no wasm
+    expect((await workerd.loadKernels({ backend: "js" })).backend).toBe("js");
+  });
+});
