@@ -24,3 +24,4 @@ export { irfftRows, rfftRows } from "./rfft";
 export { fftConvRows } from "./fftconv";
 export { dplrStep } from "./step-dplr";
 export { stepMatVec, stepMatVecPacked } from "./step-matvec";
+export { conjBlockPower64 } from "./conj-block-power";

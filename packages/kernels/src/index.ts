@@ -19,6 +19,7 @@ export {
   CauchyWoodburyPlan,
 } from "./primitives/cauchy.js";
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
+export { type ConjBlockPowerOptions, ConjBlockPowerPlan } from "./primitives/conj-block-power.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
 export { type FFTOptions, FFTPlan } from "./primitives/fft.js";
 export { type FFTConvApplyOptions, type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";

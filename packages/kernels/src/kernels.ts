@@ -4,6 +4,7 @@ import { S4StateError } from "./errors.js";
 import { Workspace } from "./memory/workspace.js";
 import { type CauchyOptions, CauchyPlan, type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy.js";
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
+import { type ConjBlockPowerOptions, ConjBlockPowerPlan } from "./primitives/conj-block-power.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
 import { type FFTOptions, FFTPlan } from "./primitives/fft.js";
 import { type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
@@ -85,6 +86,14 @@ export class Kernels {
   /** O(N) rank-1 DPLR step (bilinear, Woodbury on the half state): the official S4 "linear" step mode. */
   dplrStep(options: DPLRStepOptions): DPLRStepPlan {
     return this.build("dplrStep", (rt) => new DPLRStepPlan(rt, options));
+  }
+
+  /**
+   * a^p for a conjugate-block complex float64 matrix [[X, Y], [conj Y, conj X]] (n x n): the
+   * dense DPLR dA^L of the C-tilde conversion, in f64x2 wasm (float64 on both backends).
+   */
+  conjBlockPower(options: ConjBlockPowerOptions): ConjBlockPowerPlan {
+    return this.build("conjBlockPower", (rt) => new ConjBlockPowerPlan(rt, options));
   }
 
   /** Linear(H, O) on ONE frame (streaming block step): y = W x + bias as a SIMD matrix-vector product. */

@@ -189,6 +189,11 @@ export interface KernelExports {
   ): void;
   /** One frame through a Linear layer: y (O) = W (O, H) x (H) + bias (O); bias = 0 for none. y must not alias x. */
   stepMatVec(w: number, x: number, bias: number, y: number, H: number, O: number): void;
+  /**
+   * out (n x n) = a^p for a conjugate-block complex f64 matrix (split planes, row-major), n % 4 == 0;
+   * scratch: 4 n^2 f64.
+   */
+  conjBlockPower64(aRe: number, aIm: number, outRe: number, outIm: number, n: number, p: number, scratch: number): void;
   /** stepMatVec on W packed in row panels (see packStepWeights in primitives/step-matvec.ts). */
   stepMatVecPacked(wp: number, x: number, bias: number, y: number, H: number, O: number): void;
   // FFT (assembly/fft.ts, rfft.ts, fftconv.ts): desc/rdesc are plan descriptors written by src/primitives/fft-layout.ts.
@@ -337,6 +342,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "dplrStep",
   "stepMatVec",
   "stepMatVecPacked",
+  "conjBlockPower64",
   "linearBHL",
   "linearBLH",
   "linearScratchFloats",

@@ -27,6 +27,7 @@ export * from "./hippo/index.js";
 export * from "./kernel/index.js";
 export * from "./official/index.js";
 export {
+  type ConjBlockPower,
   cFromCTilde,
   cTildeFromC,
   type DPLRContinuous,

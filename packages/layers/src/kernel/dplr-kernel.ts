@@ -1,6 +1,7 @@
 import {
   type CauchyPlan,
   type CauchyWoodburyPlan,
+  type ConjBlockPowerPlan,
   type FloatArray,
   type Kernels,
   type RFFTPlan,
@@ -8,7 +9,7 @@ import {
   type WasmBuffer,
   type Workspace,
 } from "@s4wasm/kernels";
-import { cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../ssm/discretize.js";
+import { type ConjBlockPower, cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../ssm/discretize.js";
 import { cSolve } from "../ssm/linalg.js";
 import { type Complex64, complex64, type DPLRParams } from "../ssm/params.js";
 import { checkDPLRParams, checkLength } from "../ssm/validate.js";
@@ -44,6 +45,8 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   private cauchyPlan: CauchyPlan | null = null;
   private fusedPlan: CauchyWoodburyPlan | null = null;
   private fftPlan: RFFTPlan | null = null;
+  /** wasm: dA^L of the C~ conversions in f64x2 (the float64 twin runs on the JS backend) */
+  private powerPlan: ConjBlockPowerPlan | null = null;
   /** wasm: one output channel of K (H, Lc), the inverse FFT's destination */
   private kws: Workspace | null = null;
   private kbuf: WasmBuffer<Float32Array> | null = null;
@@ -80,7 +83,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   originalC(): Complex64 {
     const p = this.params;
     if (p.cForm === "C") return p.C;
-    return cFromCTilde(this.denseDiscrete().dA, p.C, p.H, p.N2, p.tildeLength as number);
+    return cFromCTilde(this.denseDiscrete().dA, p.C, p.H, p.N2, p.tildeLength as number, this.power());
   }
 
   /** C~ = C (I - dA^L) (channels, H, N2). */
@@ -90,7 +93,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     if (p.cForm === "CTilde" && p.tildeLength === L) return p.C;
     let Ct = this.cTildeCache.get(L);
     if (!Ct) {
-      Ct = cTildeFromC(this.denseDiscrete().dA, this.originalC(), p.H, p.N2, L);
+      Ct = cTildeFromC(this.denseDiscrete().dA, this.originalC(), p.H, p.N2, L, this.power());
       this.cTildeCache.set(L, Ct);
     }
     return Ct;
@@ -187,7 +190,18 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     return K;
   }
 
-  /** For step mode: the same parameters (bilinear). */
+  /** The matrix power of the C~ conversions: wasm f64x2 on the wasm backend, else the twin. */
+  private power(): ConjBlockPower | undefined {
+    if (!this.kernels.runtime) return undefined;
+    const N = 2 * this.params.N2;
+    if (this.powerPlan?.size !== N) {
+      this.powerPlan?.dispose();
+      this.powerPlan = this.kernels.conjBlockPower({ size: N });
+    }
+    const plan = this.powerPlan;
+    return (a, _n, p) => plan.apply(a, p);
+  }
+
   /** For step mode: the same parameters, with skip `D` (H). */
   stepSource(D: Float64Array): {
     /** This kernel's parameters. */
@@ -204,7 +218,8 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     this.cauchyPlan?.dispose();
     this.fusedPlan?.dispose();
     this.fftPlan?.dispose();
-    this.cauchyPlan = this.fusedPlan = this.fftPlan = null;
+    this.powerPlan?.dispose();
+    this.cauchyPlan = this.fusedPlan = this.fftPlan = this.powerPlan = null;
     this.kws?.dispose();
     this.kws = null;
     this.kbuf = null;
