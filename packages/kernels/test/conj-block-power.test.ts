@@ -3,8 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { js, loadKernels, S4ShapeError, S4ValueError } from "../src/index.js";
 
+type M64 = { re: Float64Array; im: Float64Array };
+
 /** A random conjugate-block n x n matrix with spectral radius below 1. */
-function conjBlock(n: number, seed: number): { re: Float64Array; im: Float64Array } {
+function conjBlock(n: number, seed: number): M64 {
   let s = seed;
   const r = () => {
     s = (s * 16807) % 2147483647;
@@ -25,13 +27,13 @@ function conjBlock(n: number, seed: number): { re: Float64Array; im: Float64Arra
 }
 
 /** a^p by p - 1 plain complex products (p >= 1). */
-function slowPower(a: { re: Float64Array; im: Float64Array }, n: number, p: number) {
-  let out = { re: a.re.slice(), im: a.im.slice() };
+function slowPower(a: M64, n: number, p: number): M64 {
+  let out: M64 = { re: a.re.slice(), im: a.im.slice() };
   for (let t = 1; t < p; t++) out = js.cMatMul(out, a, n, n, n);
   return out;
 }
 
-function relErr(x: { re: Float64Array; im: Float64Array }, y: { re: Float64Array; im: Float64Array }): number {
+function relErr(x: M64, y: M64): number {
   let num = 0;
   let den = 0;
   for (let i = 0; i < x.re.length; i++) {
