@@ -1,12 +1,4 @@
-import {
-  type ElementwisePlan,
-  type FloatArray,
-  type GLUPlan,
-  type Kernels,
-  type LinearPlan,
-  S4StateError,
-  validate,
-} from "@s4wasm/kernels";
+import { type FloatArray, S4StateError, validate } from "@s4wasm/kernels";
 import type { FusedBlockStepper, StepMode } from "../step/index.js";
 
 /**
@@ -19,23 +11,20 @@ export class BlockStepper {
   /** Batch size B of every frame and chunk. */
   readonly batch: number;
   private readonly fused: FusedBlockStepper;
-  private readonly gelu: ElementwisePlan;
   private disposed = false;
 
-  /** @internal made by S4Block.stepper(). */
+  /**
+   * @internal made by S4Block.stepper(). The fused stepper owns its own plans and a copy of the
+   * weights, so this stepper outlives the block.
+   */
   constructor(
-    kernels: Kernels,
     private readonly mode: StepMode,
-    // the block's plans: not kept (the fused stepper owns its own, so this one outlives the block)
-    _linear: LinearPlan,
-    _glu: GLUPlan,
     weight: FloatArray,
     bias: FloatArray,
     batch: number,
   ) {
     this.batch = batch;
     this.fused = mode.blockStepper({ batch, weight, bias });
-    this.gelu = kernels.gelu();
   }
 
   /** One frame: u (B, H) -> y (B, H). No allocation when `out` is given. */
@@ -71,7 +60,6 @@ export class BlockStepper {
     this.disposed = true;
     this.fused.dispose();
     this.mode.dispose();
-    this.gelu.dispose();
   }
 
   private assertLive(where: string): void {

@@ -180,7 +180,7 @@ export class S4Block {
     }
     const mode = new StepMode(this.kernels, source).setupStep();
     const batch = validate.checkInt("S4Block.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
-    return new BlockStepper(this.kernels, mode, this.linear, this.glu, this.parts.weight, this.parts.bias, batch);
+    return new BlockStepper(mode, this.parts.weight, this.parts.bias, batch);
   }
 
   /** Frees the block's wasm memory now; later calls throw S4StateError. */
