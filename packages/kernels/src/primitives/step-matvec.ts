@@ -1,7 +1,8 @@
 // A Linear layer applied to ONE frame (batch 1, one position) as a plan, for streaming block
 // steps: y = W x + bias, W (O, H) row-major as nn.Linear stores it, x (H), y (O). The weights
-// live in wasm memory, packed in row panels for the SIMD kernel; applyPtr chains with the step kernels at pointer level (no copies).
-// For many positions use k.linear (a blocked matrix multiply) instead.
+// live in wasm memory, packed in row panels for the SIMD kernel (packStepWeights); applyPtr
+// chains with the step kernels at pointer level (no copies). For many positions use k.linear
+// (a blocked matrix multiply) instead.
 import { S4StateError } from "../errors.js";
 import { stepMatVec } from "../js/step-matvec.js";
 import type { WasmBuffer } from "../memory/workspace.js";
