@@ -116,26 +116,35 @@ export function expSplitv(A: v128, s: v128): v128 {
 
 /**
  * erf(z) for |z| < 1: the Maclaurin series 2/sqrt(pi) sum (-1)^n z^(2n+1) / (n! (2n+1)) up to
- * n = 10 (truncation < 2e-9 relative), Horner in z^2.
+ * n = 10 (truncation < 2e-9 relative), a polynomial in z^2 by Estrin's scheme (estrin9).
  */
 // @ts-ignore: decorator
 @inline
 export function erfSmallv(z: v128): v128 {
-  // Estrin's scheme (pairs, then powers s^2, s^4, s^8): a dependency chain of ~5 multiply-adds
-  // instead of Horner's 10, so more GELU lanes are in flight at once (GELU is latency bound).
   const s = f32x4.mul(z, z);
   const s2 = f32x4.mul(s, s);
   const s4 = f32x4.mul(s2, s2);
-  const q0 = f32x4.add(f32x4.mul(kc(22), s), kc(23));
-  const q1 = f32x4.add(f32x4.mul(kc(20), s), kc(21));
-  const q2 = f32x4.add(f32x4.mul(kc(18), s), kc(19));
-  const q3 = f32x4.add(f32x4.mul(kc(16), s), kc(17));
-  const q4 = f32x4.add(f32x4.mul(kc(14), s), kc(15));
-  const r0 = f32x4.add(f32x4.mul(q1, s2), q0);
-  const r1 = f32x4.add(f32x4.mul(q3, s2), q2);
-  const r2 = f32x4.add(f32x4.mul(kc(13), s2), q4);
-  const p = f32x4.add(f32x4.add(f32x4.mul(r1, s4), r0), f32x4.mul(r2, f32x4.mul(s4, s4)));
-  return f32x4.mul(z, p);
+  // degree 10 in s: the 9 lowest terms, plus s^9 (c9 + c10 s)
+  const hi = f32x4.mul(f32x4.mul(s4, s4), f32x4.mul(s, f32x4.add(f32x4.mul(kc(13), s), kc(14))));
+  return f32x4.mul(z, f32x4.add(estrin9(s, s2, s4, 23), hi));
+}
+
+/**
+ * sum_{k=0..8} c_k x^k with c_k = CONSTS[i0 - k] (the table lists a polynomial from its highest
+ * coefficient down to its constant at i0), by Estrin's scheme: pairs, then x^2, x^4, x^8, a
+ * dependency chain of 4 multiply-adds instead of Horner's 8, so more lanes are in flight at once
+ * (GELU is latency bound). x2 = x^2 and x4 = x^4 come from the caller, who has them anyway.
+ */
+// @ts-ignore: decorator
+@inline
+function estrin9(x: v128, x2: v128, x4: v128, i0: i32): v128 {
+  const q0 = f32x4.add(f32x4.mul(kc(i0 - 1), x), kc(i0));
+  const q1 = f32x4.add(f32x4.mul(kc(i0 - 3), x), kc(i0 - 2));
+  const q2 = f32x4.add(f32x4.mul(kc(i0 - 5), x), kc(i0 - 4));
+  const q3 = f32x4.add(f32x4.mul(kc(i0 - 7), x), kc(i0 - 6));
+  const r0 = f32x4.add(f32x4.mul(q1, x2), q0);
+  const r1 = f32x4.add(f32x4.mul(q3, x2), q2);
+  return f32x4.add(f32x4.add(f32x4.mul(r1, x4), r0), f32x4.mul(kc(i0 - 8), f32x4.mul(x4, x4)));
 }
 
 /**
@@ -151,16 +160,8 @@ export function erfSmallv(z: v128): v128 {
 @inline
 export function erfcTailv(a: v128, w: v128, k: v128): v128 {
   const t = f32x4.div(kc(12), f32x4.add(kc(12), f32x4.mul(a, kc(24))));
-  // g(t), degree 8, by Estrin's scheme (see erfSmallv)
   const t2 = f32x4.mul(t, t);
-  const t4 = f32x4.mul(t2, t2);
-  const q0 = f32x4.add(f32x4.mul(kc(32), t), kc(33));
-  const q1 = f32x4.add(f32x4.mul(kc(30), t), kc(31));
-  const q2 = f32x4.add(f32x4.mul(kc(28), t), kc(29));
-  const q3 = f32x4.add(f32x4.mul(kc(26), t), kc(27));
-  const r0 = f32x4.add(f32x4.mul(q1, t2), q0);
-  const r1 = f32x4.add(f32x4.mul(q3, t2), q2);
-  const g = f32x4.add(f32x4.add(f32x4.mul(r1, t4), r0), f32x4.mul(kc(25), f32x4.mul(t4, t4)));
+  const g = estrin9(t, t2, f32x4.mul(t2, t2), 33);
   // a^2 = k w^2 with w split as wh + (w - wh): wh^2 and k wh^2 (k = 1 or 1/2) are exact.
   const wh = v128.and(w, ki(2));
   const big = f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), k));
