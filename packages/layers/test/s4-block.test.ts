@@ -131,4 +131,21 @@ describe("S4Block: a bidirectional kernel needs forward and backward halves", ()
     expect(make).toThrow(S4ShapeError);
     expect(make).toThrow("FFTConv: a bidirectional kernel needs an even number of channels (forward, then backward), got 3");
   });
+
+  it("refuses a D that does not match the output channels, by name", async () => {
+    const k = await loadKernels({ backend: "js" });
+    const [H, L] = [2, 4];
+    // 4 kernel channels, bidirectional: 2 output groups, so D is (2, H)
+    const make = (D: Float64Array) =>
+      new S4Block(k, {
+        kernel: new FixedKernel(k, new Float64Array(4 * H * L), { channels: 4, H, length: L }),
+        D,
+        bidirectional: true,
+        weight: new Float64Array(2 * H * 2 * H),
+        bias: new Float64Array(2 * H),
+      });
+    expect(() => make(new Float64Array(H))).toThrow(S4ShapeError);
+    expect(() => make(new Float64Array(H))).toThrow("FFTConv(D): expected length 4 (channels*H = 2*2), got 2");
+    expect(make(new Float64Array(2 * H)).conv.outChannels).toBe(2 * H);
+  });
 });

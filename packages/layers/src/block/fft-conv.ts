@@ -83,7 +83,9 @@ export class FFTConv {
     }
     const cOut = bidirectional ? kernel.channels / 2 : kernel.channels;
     this.outChannels = cOut * H;
-    if (D.length !== cOut * H) throw new S4StateError(`FFTConv: D has ${D.length} values, expected ${cOut}*${H}`);
+    if (D.length !== cOut * H) {
+      throw new S4ShapeError(`FFTConv(D): expected length ${cOut * H} (channels*H = ${cOut}*${H}), got ${D.length}`);
+    }
     this.dRows = kernels.backend === "wasm" ? Float32Array.from(D) : Float64Array.from(D);
     this.gelu = config.activation === "gelu" ? kernels.gelu() : null;
     this.ws = kernels.runtime ? kernels.workspace() : null;
