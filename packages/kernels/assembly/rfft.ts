@@ -89,6 +89,13 @@ export function postProcess(Zr: usize, Zi: usize, Xr: usize, Xi: usize, gr: usiz
     postBlock(Zr, Zi, Xr, Xi, gr, gi, (<usize>(k + 4)) << 2, (<usize>(N - k - 7)) << 2, h);
   }
   for (; k + 3 <= half; k += 4) postBlock(Zr, Zi, Xr, Xi, gr, gi, (<usize>k) << 2, (<usize>(N - k - 3)) << 2, h);
+  if (k <= half && half >= 4) {
+    // the last 1..3 pairs as one block ending at k = half: it recomputes up to 3 pairs already
+    // written, with the same values (X and Z are distinct buffers), instead of a scalar tail
+    k = half - 3;
+    postBlock(Zr, Zi, Xr, Xi, gr, gi, (<usize>k) << 2, (<usize>(N - k - 3)) << 2, h);
+    return;
+  }
   for (; k <= half; k++) {
     const o = (<usize>k) << 2;
     const ob = (<usize>(N - k)) << 2;
@@ -105,6 +112,21 @@ export function postProcess(Zr: usize, Zi: usize, Xr: usize, Xi: usize, gr: usiz
   }
 }
 
+/** Four pairs (k..k+3, N-k-3..N-k) of the pre-processing pass; o, ob: their byte offsets. */
+@inline function preBlock(Xr: usize, Xi: usize, Zr: usize, Zi: usize, twr: usize, twi: usize, o: usize, ob: usize, cv: v128): void {
+  const ar = v128.load(Xr + o), ai = v128.load(Xi + o);
+  const br = rev(v128.load(Xr + ob)), bi = f32x4.neg(rev(v128.load(Xi + ob)));
+  const er = f32x4.add(ar, br), ei = f32x4.add(ai, bi);
+  const dr = f32x4.sub(ar, br), di = f32x4.sub(ai, bi);
+  const w = v128.load(twr + o), v = f32x4.neg(v128.load(twi + o));
+  const or = f32x4.sub(f32x4.mul(dr, w), f32x4.mul(di, v));
+  const oi = f32x4.add(f32x4.mul(dr, v), f32x4.mul(di, w));
+  v128.store(Zr + o, f32x4.mul(cv, f32x4.sub(er, oi)));
+  v128.store(Zi + o, f32x4.mul(cv, f32x4.add(ei, or)));
+  v128.store(Zr + ob, rev(f32x4.mul(cv, f32x4.add(er, oi))));
+  v128.store(Zi + ob, rev(f32x4.mul(cv, f32x4.sub(or, ei))));
+}
+
 /**
  * X (N+1) -> Z (N), times c: Z[k] = c (E + iO), E = X[k] + conj X[N-k],
  * O = (X[k] - conj X[N-k]) conj(W^k). With c = 1/n an unnormalised inverse FFT of Z gives
@@ -118,20 +140,12 @@ export function preProcess(Xr: usize, Xi: usize, Zr: usize, Zi: usize, twr: usiz
   const half = N >> 1;
   const cv = f32x4.splat(c);
   let k = 1;
-  for (; k + 3 <= half; k += 4) {
-    const o = (<usize>k) << 2;
-    const ob = (<usize>(N - k - 3)) << 2;
-    const ar = v128.load(Xr + o), ai = v128.load(Xi + o);
-    const br = rev(v128.load(Xr + ob)), bi = f32x4.neg(rev(v128.load(Xi + ob)));
-    const er = f32x4.add(ar, br), ei = f32x4.add(ai, bi);
-    const dr = f32x4.sub(ar, br), di = f32x4.sub(ai, bi);
-    const w = v128.load(twr + o), v = f32x4.neg(v128.load(twi + o));
-    const or = f32x4.sub(f32x4.mul(dr, w), f32x4.mul(di, v));
-    const oi = f32x4.add(f32x4.mul(dr, v), f32x4.mul(di, w));
-    v128.store(Zr + o, f32x4.mul(cv, f32x4.sub(er, oi)));
-    v128.store(Zi + o, f32x4.mul(cv, f32x4.add(ei, or)));
-    v128.store(Zr + ob, rev(f32x4.mul(cv, f32x4.add(er, oi))));
-    v128.store(Zi + ob, rev(f32x4.mul(cv, f32x4.sub(or, ei))));
+  for (; k + 3 <= half; k += 4) preBlock(Xr, Xi, Zr, Zi, twr, twi, (<usize>k) << 2, (<usize>(N - k - 3)) << 2, cv);
+  if (k <= half && half >= 4) {
+    // the last 1..3 pairs as one block ending at k = half (see postProcess)
+    k = half - 3;
+    preBlock(Xr, Xi, Zr, Zi, twr, twi, (<usize>k) << 2, (<usize>(N - k - 3)) << 2, cv);
+    return;
   }
   for (; k <= half; k++) {
     const o = (<usize>k) << 2;
