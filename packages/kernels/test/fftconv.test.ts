@@ -126,6 +126,37 @@ describe.each(BACKENDS)("fftConv (%s)", (backend) => {
   });
 });
 
+describe.each(BACKENDS)("fftConv causal setKernel refuses a non-finite K and keeps its spectrum (%s)", (backend) => {
+  it("names the first bad index; the conv still gives the old kernel's output", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(5);
+    const [H, L] = [3, 16];
+    const conv = k.fftConv({ channels: H, length: L });
+    const K = randomArray(H * L, rand);
+    const u = randomArray(H * L, rand);
+    conv.setKernel(K);
+    const before = Array.from(conv.apply(u));
+    for (const [i, bad] of [
+      [7, Number.NaN],
+      [H * L - 1, Number.POSITIVE_INFINITY],
+    ] as const) {
+      const badK = K.slice();
+      badK[i] = bad;
+      expect(() => conv.setKernel(badK)).toThrow(S4ValueError);
+      expect(() => conv.setKernel(badK)).toThrow(`fftConv.setKernel(K): expected finite values, got ${bad} at index ${i}`);
+      expect(Array.from(conv.apply(u))).toEqual(before);
+    }
+    if (backend === "wasm") {
+      // float64 beyond float32's range would become Infinity in the float32 kernel
+      const big = K.slice();
+      big[2] = 1e39;
+      expect(() => conv.setKernel(big)).toThrow(/fftConv\.setKernel\(K\): expected values within float32 range/);
+      expect(Array.from(conv.apply(u))).toEqual(before);
+    }
+    conv.dispose();
+  });
+});
+
 describe("fftConv low-level pointer entry (wasm)", () => {
   it("applyPtr on buffers in wasm memory equals apply, in place and with D", async () => {
     const k = await kernelsFor("wasm");
