@@ -3,7 +3,7 @@
 import { relErrorReal } from "@s4wasm/golden";
 import { type FloatArray, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
-import { createS4Block, createS4Model } from "../src/index.js";
+import { createS4Block, createS4Model, StepMode } from "../src/index.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
@@ -25,6 +25,9 @@ describe.each([
   ["diag zoh", { mode: "diag", disc: "zoh" }],
   ["diag bilinear", { mode: "diag", disc: "bilinear", init: "diag-inv" }],
   ["dplr legs", { mode: "dplr" }],
+  // c = 2 output channels: the SSM output is (B, 2H, L) ('(c h)'), the Linear (2H -> 2H)
+  ["diag zoh, channels 2", { mode: "diag", disc: "zoh", channels: 2 }],
+  ["dplr legs, channels 2", { mode: "dplr", channels: 2 }],
 ] as const)("createS4Block %s", (_name, opts) => {
   for (const k of [wasm, js]) {
     it(`${k.backend}: stepping L frames equals forward; prefill + stream equals one run`, async () => {
@@ -141,6 +144,46 @@ describe("createS4Model", () => {
       expect(Array.from(again)).toEqual(ya);
       m.dispose();
       fresh.dispose();
+    }
+  });
+});
+
+describe("step mode with c = 2 output channels", () => {
+  it("frames (B, H) in, (B, 2H) out in '(c h)' order; chunk == frames; bad frames named at their own index", async () => {
+    for (const k of [wasm, js]) {
+      const [B, H, L] = [2, 3, 7];
+      const block = await createS4Block({ dModel: H, dState: 8, channels: 2, seed: 4, kernels: k });
+      const source = block.parts.kernel.stepSource(Float64Array.from(block.parts.D));
+      if (!source) throw new Error("expected a step source");
+      const mode = new StepMode(k, source).setupStep();
+      expect([mode.groups, mode.channels, mode.outputChannels]).toEqual([2, H, 2 * H]);
+      const u64 = signal(B, H, L);
+      const u = k.backend === "wasm" ? Float32Array.from(u64) : u64;
+      const state = mode.defaultState(B);
+      const chunk = mode.forwardState(u, state).y; // (B, 2H, L)
+      expect(chunk.length).toBe(B * 2 * H * L);
+      const s = mode.stepper({ batch: B });
+      const f = new (u.constructor as Float64ArrayConstructor)(B * H);
+      for (let t = 0; t < L; t++) {
+        const y = s.step(frame(u, B, H, L, t, f));
+        expect(y.length).toBe(B * 2 * H);
+        for (let r = 0; r < B * 2 * H; r++)
+          expect(Math.abs(y[r] - chunk[r * L + t])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(chunk[r * L + t])));
+      }
+      // group 1 is not group 0: the two rows of C differ
+      expect(chunk[0]).not.toBe(chunk[H * L]);
+      const bad = f.slice();
+      bad[4] = Number.NaN;
+      expect(() => s.step(bad)).toThrow(S4ValueError);
+      expect(() => s.step(bad)).toThrow("stepper.step(u): expected finite values, got NaN at index 4");
+      expect(() => s.step(f.subarray(1))).toThrow(S4ShapeError);
+      expect(() => mode.forwardState(u.subarray(1), state)).toThrow(
+        /forwardState\(u\): expected length batch\*channels\*L = 6\*L/,
+      );
+      s.dispose();
+      state.dispose();
+      mode.dispose();
+      block.dispose();
     }
   });
 });

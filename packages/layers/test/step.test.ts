@@ -267,7 +267,7 @@ describe.each(BACKENDS)("step mode (%s)", (backend) => {
     sm.dispose();
   });
 
-  it("errors: step before setupStep, wrong-shape state, wrong frame, bidirectional C, disc", async () => {
+  it("errors: step before setupStep, wrong-shape state, wrong frame, C rows for another channel count, disc", async () => {
     const k = await kernelsFor(backend);
     const c = stepGolden.cases.find((x) => x.params.kind === "s4d") as GoldenCase;
     const p = s4dParams(c);
@@ -289,10 +289,14 @@ describe.each(BACKENDS)("step mode (%s)", (backend) => {
       /expected shape \(2, 2, 4\) \(batch, channels, size\), got \(2, 1, 8\)/,
     );
     expect(() => sm.step(new Float64Array(2 * p.H), null as never)).toThrow(S4StateError);
-    expect(() => new StepMode(k, { s4d: { ...p, channels: 2 } }).setupStep()).toThrow(S4ValueError);
+    // channels = 2 needs C for two output channels: this C has one
+    expect(() => new StepMode(k, { s4d: { ...p, channels: 2 } }).setupStep()).toThrow(S4ShapeError);
+    expect(() => new StepMode(k, { s4d: { ...p, channels: 2 } }).setupStep()).toThrow(
+      `setupStep(C.re): expected length ${2 * p.H * p.N2} (channels*H*N2), got ${p.H * p.N2}`,
+    );
     expect(() => new StepMode(k, { s4d: p, disc: "euler" as never }).setupStep()).toThrow(S4ValueError);
     expect(() => new StepMode(k, { s4d: p, D: new Float64Array(3) }).setupStep()).toThrow(
-      /setupStep\(D\): expected length 2 \(H\), got 3/,
+      /setupStep\(D\): expected length 2 \(channels\*H\), got 3/,
     );
     x.dispose();
     expect(() => sm.step(new Float64Array(2 * p.H), x)).toThrow(S4StateError);

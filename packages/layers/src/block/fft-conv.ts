@@ -8,6 +8,7 @@ import {
   type WasmBuffer,
   type Workspace,
 } from "@s4wasm/kernels";
+import { repeatChannels } from "../ssm/repeat-channels.js";
 
 /** What FFTConv needs from an SSM kernel generator. */
 export interface KernelSource {
@@ -161,14 +162,4 @@ export class FFTConv {
   private assertLive(): void {
     if (this.disposed) throw new S4StateError("FFTConv: used after dispose()");
   }
-}
-
-/** (B, H, L) -> (B, c*H, L), each batch row repeated c times along the channel axis. */
-export function repeatChannels(u: FloatArray, batch: number, H: number, L: number, c: number): FloatArray {
-  const out = new (u.constructor as Float64ArrayConstructor)(batch * c * H * L);
-  for (let b = 0; b < batch; b++) {
-    const src = u.subarray(b * H * L, (b + 1) * H * L);
-    for (let k = 0; k < c; k++) out.set(src, (b * c + k) * H * L);
-  }
-  return out;
 }

@@ -5,15 +5,15 @@ import {
   GrowingBuffers,
   type Kernels,
   type LinearPlan,
-  S4ShapeError,
   S4StateError,
   setFinite,
   validate,
   type Workspace,
 } from "@s4wasm/kernels";
+import { repeatChannels } from "../ssm/repeat-channels.js";
 import { StepMode, type StepModeSource } from "../step/index.js";
 import { BlockStepper } from "./block-stepper.js";
-import { FFTConv, type KernelSource, repeatChannels } from "./fft-conv.js";
+import { FFTConv, type KernelSource } from "./fft-conv.js";
 import { transpose3 } from "./layout.js";
 
 /** An SSM kernel generator that can also describe its recurrence (for step mode). */
@@ -175,9 +175,6 @@ export class S4Block {
     }
     const source = this.parts.kernel.stepSource(this.parts.D);
     if (!source) throw new S4StateError("S4Block.stepper: this kernel has no step mode");
-    if (this.conv.outChannels !== this.dModel) {
-      throw new S4ShapeError(`S4Block.stepper: expected one kernel channel, got ${this.conv.outChannels / this.dModel}`);
-    }
     const mode = new StepMode(this.kernels, source).setupStep();
     const batch = validate.checkInt("S4Block.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
     return new BlockStepper(mode, this.parts.weight, this.parts.bias, batch);

@@ -13,13 +13,14 @@ import {
   type WasmRuntime,
   type Workspace,
 } from "@s4wasm/kernels";
+import { repeatChannels } from "../ssm/repeat-channels.js";
 import type { StepMode } from "./step-mode.js";
 
 /** Options of StepMode.blockStepper(): batch size and the output Linear. */
 export interface FusedBlockStepperOptions {
   /** Batch size B of every frame. */
   batch: number;
-  /** Linear(H, 2H) weight W (2H, H) row-major (an official Conv1d (2H, H, 1) weight is the same numbers). */
+  /** Linear(c*H, 2H) weight W (2H, c*H) row-major (an official Conv1d (2H, c*H, 1) weight is the same numbers). */
   weight: FloatArray;
   /** bias (2H); none when absent. */
   bias?: FloatArray | null;
@@ -45,7 +46,14 @@ export class FusedBlockStepper {
   private readonly lin: StepLinearPlan;
   private readonly glu: GLUPlan;
   private readonly wasm: { ws: Workspace; io: WasmBuffer<Float32Array>; z: WasmBuffer<Float32Array> } | null;
-  private readonly js: { y: Float64Array; z: Float64Array; ys: Float64Array[]; zs: Float64Array[] } | null;
+  /** JS twin: u the frame repeated over the c groups (null for c = 1), y (B, c*H), z (B, 2H). */
+  private readonly js: {
+    u: Float64Array | null;
+    y: Float64Array;
+    z: Float64Array;
+    ys: Float64Array[];
+    zs: Float64Array[];
+  } | null;
   private zView: Float32Array | null = null;
   private disposed = false;
   private linL: LinearPlan | null = null;
@@ -57,32 +65,35 @@ export class FusedBlockStepper {
   constructor(mode: StepMode, plan: StepPlan, options: FusedBlockStepperOptions) {
     const k = mode.kernels;
     const H = mode.channels;
+    // the SSM runs G = c*H channels (c output channel groups, '(c h)'); the Linear maps G -> 2H
+    const G = mode.outputChannels;
     this.mode = mode;
     this.weight = options.weight.slice();
     this.bias = options.bias ? options.bias.slice() : null;
     this.plan = plan;
     this.batch = plan.batch;
     this.channels = H;
-    this.lin = k.stepLinear({ inFeatures: H, outFeatures: 2 * H, weight: options.weight, bias: options.bias ?? null });
+    this.lin = k.stepLinear({ inFeatures: G, outFeatures: 2 * H, weight: options.weight, bias: options.bias ?? null });
     this.gelu = k.gelu();
     this.glu = k.glu({ channels: H });
     this.st = plan.createState();
     const B = this.batch;
     if (k.backend === "wasm") {
       const ws = k.workspace();
-      this.wasm = { ws, io: ws.f32(B * H), z: ws.f32(B * 2 * H) };
+      this.wasm = { ws, io: ws.f32(B * G), z: ws.f32(B * 2 * H) };
       this.js = null;
     } else {
-      const y = new Float64Array(B * H);
+      const u = G === H ? null : new Float64Array(B * G);
+      const y = new Float64Array(B * G);
       const z = new Float64Array(B * 2 * H);
-      const ys = Array.from({ length: B }, (_, b) => y.subarray(b * H, (b + 1) * H));
+      const ys = Array.from({ length: B }, (_, b) => y.subarray(b * G, (b + 1) * G));
       const zs = Array.from({ length: B }, (_, b) => z.subarray(b * 2 * H, (b + 1) * 2 * H));
-      this.js = { y, z, ys, zs };
+      this.js = { u, y, z, ys, zs };
       this.wasm = null;
     }
   }
 
-  /** The SSM state (batch, channels, size). */
+  /** The SSM state (batch, c*channels, size). */
   get state(): SSMState {
     this.assertLive("blockStepper.state");
     return this.st;
@@ -100,7 +111,8 @@ export class FusedBlockStepper {
       validate.checkAllFinite("blockStepper.step(frame)", frame);
       const j = this.js;
       const y = out === undefined ? new Float64Array(n) : validate.checkOut("blockStepper.step(out)", out, Float64Array, n);
-      this.plan.step(frame, this.st, j.y);
+      const u = j.u ? repeatChannels(frame, B, H, 1, this.mode.groups, j.u) : frame;
+      this.plan.step(u, this.st, j.y);
       this.gelu.apply(j.y, j.y);
       for (let b = 0; b < B; b++) this.lin.apply(j.ys[b], j.zs[b]);
       this.glu.apply(j.z, { batch: B, length: 1 }, y);
@@ -112,9 +124,11 @@ export class FusedBlockStepper {
     if (!this.zView || this.zView.buffer !== w.z.view.buffer) this.zView = w.z.view.subarray(0, n);
     // the frame's finite check runs in wasm after the copy; a refused frame changes no state
     setFinite(this.mode.kernels.runtime as WasmRuntime, "blockStepper.step(frame)", w.io, frame);
+    const G = this.mode.outputChannels;
+    if (G !== H) repeatInPlace(w.io.view, B, H, G / H);
     this.plan.runPointers(this.st, w.io.ptr, w.io.ptr, 1);
-    this.gelu.applyPtr(w.io.ptr, w.io.ptr, n);
-    for (let b = 0; b < B; b++) this.lin.applyPtr(w.io.ptr + 4 * b * H, w.z.ptr + 8 * b * H);
+    this.gelu.applyPtr(w.io.ptr, w.io.ptr, B * G);
+    for (let b = 0; b < B; b++) this.lin.applyPtr(w.io.ptr + 4 * b * G, w.z.ptr + 8 * b * H);
     this.glu.applyPtr(w.z.ptr, w.z.ptr, B, 1);
     y.set(this.zView as Float32Array);
     return y;
@@ -126,13 +140,14 @@ export class FusedBlockStepper {
    */
   prefill(chunk: FloatArray, out?: FloatArray): FloatArray {
     this.assertLive("blockStepper.prefill");
-    const bh = this.batch * this.channels;
-    const g = this.plan.run(chunk, this.st);
-    const length = g.length / bh;
+    const m = this.mode;
+    const length = m.chunkLength("blockStepper.prefill", chunk, this.batch);
+    const u = m.groups === 1 ? chunk : m.repeat("blockStepper.prefill", chunk, this.batch, length);
+    const g = this.plan.run(u, this.st);
     this.gelu.apply(g, g);
     if (!this.linL) {
       this.linL = this.mode.kernels.linear({
-        inFeatures: this.channels,
+        inFeatures: m.outputChannels,
         outFeatures: 2 * this.channels,
         weight: this.weight,
         bias: this.bias,
@@ -163,4 +178,13 @@ export class FusedBlockStepper {
   private assertLive(where: string): void {
     if (this.disposed) throw new S4StateError(`${where}: this fused block stepper was disposed`);
   }
+}
+
+/**
+ * v[0, B*H) holds frames (B, H); spread them over c groups in place: row b of group k goes to
+ * (b*c + k)*H. Rows move to higher offsets only, so going from the last row down reads every
+ * row before it is overwritten.
+ */
+function repeatInPlace(v: Float32Array, B: number, H: number, c: number): void {
+  for (let b = B - 1; b >= 0; b--) for (let k = c - 1; k >= 0; k--) v.copyWithin((b * c + k) * H, b * H, (b + 1) * H);
 }

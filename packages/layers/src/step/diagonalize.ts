@@ -65,5 +65,5 @@ export function diagonalizeStepSystem(dense: StepSystem): StepSystem & {
     C.re.set(Cz.re, h * N);
     C.im.set(Cz.im, h * N);
   }
-  return { kind: "diag", H, size: N, dA, dB, C, D: dense.D, fullState: true, condition };
+  return { kind: "diag", H, groups: dense.groups, size: N, dA, dB, C, D: dense.D, fullState: true, condition };
 }

@@ -4,10 +4,13 @@ import {
   type DPLRStepPlan,
   type FloatArray,
   type Kernels,
+  S4ShapeError,
   S4StateError,
   type SSMState,
+  validate,
 } from "@s4wasm/kernels";
 import type { DPLRParams, S4DParams } from "../ssm/params.js";
+import { repeatChannels } from "../ssm/repeat-channels.js";
 import { FusedBlockStepper, type FusedBlockStepperOptions } from "./block-stepper.js";
 import { Stepper } from "./stepper.js";
 import { asComplex, type StepSetupOptions, type StepSystem, stepSystemDPLR, stepSystemS4D } from "./system.js";
@@ -15,11 +18,11 @@ import { asComplex, type StepSetupOptions, type StepSystem, stepSystemDPLR, step
 /** What a StepMode is made from: S4D or S4 (DPLR) parameters, plus D, disc and dplrMode. */
 export type StepModeSource = (
   | {
-      /** S4D parameters (one output channel). */
+      /** S4D parameters (any number of output channels c). */
       s4d: S4DParams;
     }
   | {
-      /** S4 DPLR parameters (one output channel; C or C-tilde). */
+      /** S4 DPLR parameters (any number of output channels c; C or C-tilde). */
       dplr: DPLRParams;
     }
 ) &
@@ -45,6 +48,9 @@ type StepPlanOf = DiagStepPlan | DenseStepPlan | DPLRStepPlan;
  * All three compute the same recurrence. stepper({ batch }) gives a handle owning its state;
  * blockStepper({ batch, weight, bias }) adds the S4Block tail (GELU -> Linear -> GLU) per frame.
  * Frames are row-major (B, H); chunks (B, H, L). Results are Float32Array on wasm, Float64Array on js.
+ * With c output channels (the official `channels`) outputs are (B, c*H) and (B, c*H, L) in the
+ * official '(c h)' layout, and a state is (B, c*H, size): each group keeps its own copy (see
+ * StepSystem).
  */
 export class StepMode {
   /** The compute backend (wasm or JS). */
@@ -60,9 +66,19 @@ export class StepMode {
     this.source = source;
   }
 
-  /** Channels H. */
+  /** Channels H of the input frames. */
   get channels(): number {
     return "s4d" in this.source ? this.source.s4d.H : this.source.dplr.H;
+  }
+
+  /** Output channel groups c (the official `channels`): outputs have c*H channels. */
+  get groups(): number {
+    return "s4d" in this.source ? this.source.s4d.channels : this.source.dplr.channels;
+  }
+
+  /** Channels of the outputs and the state: groups * channels. */
+  get outputChannels(): number {
+    return this.groups * this.channels;
   }
 
   /** The discrete system (after setupStep()). */
@@ -85,9 +101,10 @@ export class StepMode {
     return this.plan("defaultState", batch).createState();
   }
 
-  /** One step: u (B, H) -> y (B, H); the state advances in place. No allocation when `out` is given. */
+  /** One step: u (B, H) -> y (B, c*H); the state advances in place. No allocation when `out` is given (c = 1). */
   step(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
-    return this.planFor("step", state).step(u, state, out);
+    const plan = this.planFor("step", state);
+    return plan.step(this.groups === 1 ? u : this.repeat("step", u, plan.batch, 1), state, out);
   }
 
   /** A whole chunk u (B, H, L) from `state`; returns y (B, H, L) and the same state, now at step L-1. */
@@ -101,19 +118,45 @@ export class StepMode {
     /** The state passed in, advanced to step L-1. */
     state: SSMState;
   } {
-    const y = this.planFor("forwardState", state).run(u, state, out);
-    return { y, state };
+    const plan = this.planFor("forwardState", state);
+    if (this.groups === 1) return { y: plan.run(u, state, out), state };
+    return {
+      y: plan.run(this.repeat("forwardState", u, plan.batch, this.chunkLength("forwardState", u, plan.batch)), state, out),
+      state,
+    };
+  }
+
+  /** L of a chunk u (B, H, L), refused by name unless u is a float array of B*H*L values, L >= 1. */
+  chunkLength(where: string, u: FloatArray, batch: number): number {
+    const bh = batch * this.channels;
+    if (!(u instanceof Float32Array) && !(u instanceof Float64Array)) validate.checkFloatArray(`${where}(u)`, u, bh);
+    if (u.length === 0 || u.length % bh !== 0) {
+      throw new S4ShapeError(`${where}(u): expected length batch*channels*L = ${bh}*L with L >= 1, got ${u.length}`);
+    }
+    return u.length / bh;
+  }
+
+  /**
+   * c > 1: u (B, H, L) checked under the caller's shape, then repeated over the c groups
+   * (B, c*H, L), the input of the c*H channels the step runs.
+   */
+  repeat(where: string, u: FloatArray, batch: number, L: number, out?: FloatArray): FloatArray {
+    const H = this.channels;
+    validate.checkFloatArray(`${where}(u)`, u, batch * H * L, L === 1 ? "batch*channels" : "batch*channels*length");
+    // checked here so that a refused value is named at its index in u, not in the repeated copy
+    validate.checkAllFinite(`${where}(u)`, u);
+    return repeatChannels(u, batch, H, L, this.groups, out);
   }
 
   /** A streaming handle that owns its state: step(frame), prefill(chunk), reset(), dispose(). */
   stepper(options: { batch: number }): Stepper {
     const plan = this.plan("stepper", options?.batch);
-    return new Stepper(plan, this.channels);
+    return new Stepper(this, plan);
   }
 
   /**
-   * A streaming S4 block (SSM + D -> GELU -> Linear(H, 2H) -> GLU, the official S4Block default)
-   * that owns its state: step(frame) (B, H) -> (B, H). weight W (2H, H), bias (2H).
+   * A streaming S4 block (SSM + D -> GELU -> Linear(c*H, 2H) -> GLU, the official S4Block default)
+   * that owns its state: step(frame) (B, H) -> (B, H). weight W (2H, c*H), bias (2H).
    */
   blockStepper(options: FusedBlockStepperOptions): FusedBlockStepper {
     const plan = this.plan("blockStepper", options?.batch);

@@ -12,14 +12,19 @@ import { diagonalizeStepSystem } from "./diagonalize.js";
  *   C_full = [C, conj C] (H, N) with the ORIGINAL C: when the parameters hold C-tilde (the
  *   official module's stored C) it is recovered as C = C~ (I - dA^L)^-1, as the official step does.
  *   Readout y = Re(C_full.x) + D u.
- * Shapes: H channels, N2 stored modes, N = 2*N2. Only one output channel of C is supported
- * (a bidirectional kernel is not causal, so it has no step mode).
+ * Shapes: H channels, N2 stored modes, N = 2*N2. With c output channels of C (the official
+ * `channels`; a bidirectional kernel is not causal, so it has no step mode) the system runs
+ * c*H channels: channel (g, h) is the layer's channel h with the g-th row of C and D, so the
+ * readout is the official '(c h)' layout and each group keeps its own (identical) copy of the
+ * state; the frames of StepMode are repeated over the groups.
  */
 export interface StepSystem {
   /** "diag": diagonal dA (H, size); "dense": full dA (H, size, size). */
   kind: "diag" | "dense";
-  /** channels */
+  /** channels the step runs: groups * the layer's H */
   H: number;
+  /** output channel groups c (the official `channels`); the layer's H is H / groups */
+  groups: number;
   /** state entries per channel: N2 (diag) or N = 2*N2 (dense) */
   size: number;
   /** diag: (H, N2); dense: (H, N, N) row-major */
@@ -28,7 +33,7 @@ export interface StepSystem {
   dB: Complex64;
   /** (H, size) the output map the readout uses (dense: C_full with the original C) */
   C: Complex64;
-  /** (H) skip */
+  /** (H) skip: (groups, layer H) */
   D: Float64Array;
   /** diag only: the state is the full system (readout Re(C.x), factor 1), not N2 conjugate-pair modes. */
   fullState?: boolean;
@@ -52,7 +57,7 @@ export interface StepSystem {
 
 /** How setupStep() discretises: skip D, S4D discretisation, DPLR step algorithm. */
 export interface StepSetupOptions {
-  /** Skip term D (H); zeros when absent. */
+  /** Skip term D (channels*H: one row per output channel); zeros when absent. */
   D?: Float64Array | Float32Array;
   /** S4D discretisation (default "zoh", the official s4d.py default). DPLR is always bilinear. */
   disc?: Discretization;
@@ -70,32 +75,45 @@ function skip(where: string, D: Float64Array | Float32Array | undefined, H: numb
   if (!(D instanceof Float64Array) && !(D instanceof Float32Array)) {
     throw new S4ValueError(`${where}(D): expected a Float32Array or Float64Array, got ${typeof D}`);
   }
-  if (D.length !== H) throw new S4ShapeError(`${where}(D): expected length ${H} (H), got ${D.length}`);
+  if (D.length !== H) throw new S4ShapeError(`${where}(D): expected length ${H} (channels*H), got ${D.length}`);
   return Float64Array.from(D);
 }
 
-function oneChannel(where: string, channels: number): void {
-  if (channels !== 1) {
-    throw new S4ValueError(
-      `${where}: expected C with 1 output channel for step mode, got ${channels} (bidirectional kernels have no step mode)`,
-    );
-  }
+/** Rows (H, w) repeated `groups` times -> (groups*H, w) (every group its own copy). */
+function tile(x: Float64Array, groups: number): Float64Array {
+  if (groups === 1) return x;
+  const out = new Float64Array(groups * x.length);
+  for (let g = 0; g < groups; g++) out.set(x, g * x.length);
+  return out;
+}
+
+function tileC(x: Complex64, groups: number): Complex64 {
+  return { re: tile(x.re, groups), im: tile(x.im, groups) };
 }
 
 /** S4D: discretise once. */
 export function stepSystemS4D(p: S4DParams, options: StepSetupOptions = {}): StepSystem {
-  oneChannel("setupStep(S4D)", p.channels);
   const disc = validate.checkOneOf("setupStep(disc)", options.disc ?? "zoh", ["zoh", "bilinear"] as const);
   const { dA, dB } = discretizeS4D(p, disc);
-  const n = p.H * p.N2;
+  const groups = p.channels;
+  const n = groups * p.H * p.N2;
   if (p.C.re.length !== n) throw new S4ShapeError(`setupStep(C.re): expected length ${n} (channels*H*N2), got ${p.C.re.length}`);
   const C = { re: Float64Array.from(p.C.re), im: Float64Array.from(p.C.im) };
-  return { kind: "diag", H: p.H, size: p.N2, dA, dB, C, D: skip("setupStep", options.D, p.H) };
+  const H = groups * p.H;
+  return {
+    kind: "diag",
+    H,
+    groups,
+    size: p.N2,
+    dA: tileC(dA, groups),
+    dB: tileC(dB, groups),
+    C,
+    D: skip("setupStep", options.D, H),
+  };
 }
 
 /** S4 DPLR: dense bilinear discretisation of the full system, original C recovered from C-tilde if needed. */
 export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): StepSystem {
-  oneChannel("setupStep(DPLR)", p.channels);
   const mode = options.dplrMode ?? "dense";
   if (mode !== "dense" && mode !== "linear" && mode !== "diagonal") {
     throw new S4ValueError(`setupStep(dplrMode): expected "dense", "linear" or "diagonal", got ${JSON.stringify(mode)}`);
@@ -106,14 +124,15 @@ export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): S
   if (options.disc !== undefined && options.disc !== "bilinear") {
     throw new S4ValueError(`setupStep(disc): the S4 DPLR step is bilinear only, got ${JSON.stringify(options.disc)}`);
   }
-  const { H, N2 } = p;
+  const { H: H1, N2, channels: groups } = p;
   const { N, dA, dB } = discretizeDPLRDense(p);
   let C: Complex64 = p.C;
   if (p.cForm === "CTilde") {
     if (p.tildeLength === undefined)
       throw new S4ValueError("setupStep(tildeLength): C is C-tilde, so the length L it belongs to is required");
-    C = cFromCTilde(dA, p.C, H, N2, p.tildeLength);
+    C = cFromCTilde(dA, p.C, H1, N2, p.tildeLength);
   }
+  const H = groups * H1;
   if (C.re.length !== H * N2)
     throw new S4ShapeError(`setupStep(C.re): expected length ${H * N2} (channels*H*N2), got ${C.re.length}`);
   const full: Complex64 = { re: new Float64Array(H * N), im: new Float64Array(H * N) };
@@ -125,10 +144,25 @@ export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): S
       full.im[h * N + N2 + j] = -C.im[h * N2 + j];
     }
   }
-  const sys: StepSystem = { kind: "dense", H, size: N, dA, dB, C: full, D: skip("setupStep", options.D, H) };
+  const sys: StepSystem = {
+    kind: "dense",
+    H,
+    groups,
+    size: N,
+    dA: tileC(dA, groups),
+    dB: tileC(dB, groups),
+    C: full,
+    D: skip("setupStep", options.D, H),
+  };
   if (p.rank === 1) {
-    const half = (c: Complex64) => ({ re: Float64Array.from(c.re), im: Float64Array.from(c.im) });
-    sys.linear = { Lambda: half(p.Lambda), P: half(p.P), B: half(p.B), C: half(C), dt: p.logDt.map(Math.exp) };
+    const copy = (c: Complex64) => ({ re: Float64Array.from(c.re), im: Float64Array.from(c.im) });
+    sys.linear = {
+      Lambda: tileC(copy(p.Lambda), groups),
+      P: tileC(copy(p.P), groups),
+      B: tileC(copy(p.B), groups),
+      C: copy(C),
+      dt: tile(p.logDt.map(Math.exp), groups),
+    };
   }
   return mode === "diagonal" ? diagonalizeStepSystem(sys) : sys;
 }
