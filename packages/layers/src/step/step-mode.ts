@@ -59,6 +59,8 @@ export class StepMode {
   private system: StepSystem | null = null;
   /** One kernel plan per batch size, parameters copied in once. */
   private readonly plans = new Map<number, StepPlanOf>();
+  /** c > 1: a frame repeated over the groups (B, c*H), one per batch size, made once. */
+  private readonly frames = new Map<number, FloatArray>();
   private disposed = false;
 
   constructor(kernels: Kernels, source: StepModeSource) {
@@ -101,10 +103,17 @@ export class StepMode {
     return this.plan("defaultState", batch).createState();
   }
 
-  /** One step: u (B, H) -> y (B, c*H); the state advances in place. No allocation when `out` is given (c = 1). */
+  /** One step: u (B, H) -> y (B, c*H); the state advances in place. No allocation when `out` is given. */
   step(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
     const plan = this.planFor("step", state);
-    return plan.step(this.groups === 1 ? u : this.repeat("step", u, plan.batch, 1), state, out);
+    if (this.groups === 1) return plan.step(u, state, out);
+    let frame = this.frames.get(plan.batch);
+    if (!frame) {
+      const n = plan.batch * this.outputChannels;
+      frame = plan.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
+      this.frames.set(plan.batch, frame);
+    }
+    return plan.step(this.repeat("step", u, plan.batch, 1, frame), state, out);
   }
 
   /** A whole chunk u (B, H, L) from `state`; returns y (B, H, L) and the same state, now at step L-1. */
