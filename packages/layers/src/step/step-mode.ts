@@ -1,4 +1,5 @@
 import {
+  type ConjBlockPowerPlan,
   type DenseStepPlan,
   type DiagStepPlan,
   type DPLRStepPlan,
@@ -9,6 +10,7 @@ import {
   type SSMState,
   validate,
 } from "@s4wasm/kernels";
+import type { ConjBlockPower } from "../ssm/discretize.js";
 import type { DPLRParams, S4DParams } from "../ssm/params.js";
 import { repeatChannels } from "../ssm/repeat-channels.js";
 import { FusedBlockStepper, type FusedBlockStepperOptions } from "./block-stepper.js";
@@ -92,8 +94,23 @@ export class StepMode {
   /** Discretise once (and for DPLR recover C from C-tilde). Call again after changing parameters. */
   setupStep(): this {
     this.assertLive("setupStep");
-    this.system =
-      "s4d" in this.source ? stepSystemS4D(this.source.s4d, this.source) : stepSystemDPLR(this.source.dplr, this.source);
+    if ("s4d" in this.source) this.system = stepSystemS4D(this.source.s4d, this.source);
+    else {
+      // dA^L of the C-tilde recovery in wasm f64x2 (made on first need, freed after the setup)
+      let plan: ConjBlockPowerPlan | null = null;
+      const size = 2 * this.source.dplr.N2;
+      const power: ConjBlockPower | undefined = this.kernels.runtime
+        ? (a, _n, p) => {
+            plan ??= this.kernels.conjBlockPower({ size });
+            return plan.apply(a, p);
+          }
+        : undefined;
+      try {
+        this.system = stepSystemDPLR(this.source.dplr, this.source, power);
+      } finally {
+        (plan as ConjBlockPowerPlan | null)?.dispose();
+      }
+    }
     for (const p of this.plans.values()) this.load(p);
     return this;
   }

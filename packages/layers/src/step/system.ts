@@ -1,5 +1,6 @@
 import { type Complex, S4ShapeError, S4ValueError, validate } from "@s4wasm/kernels";
-import { cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
+import { type ConjBlockPower, cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
+import { cMatPowConjBlock } from "../ssm/linalg.js";
 import type { Complex64, Discretization, DPLRParams, S4DParams } from "../ssm/params.js";
 import { diagonalizeStepSystem } from "./diagonalize.js";
 
@@ -112,8 +113,16 @@ export function stepSystemS4D(p: S4DParams, options: StepSetupOptions = {}): Ste
   };
 }
 
-/** S4 DPLR: dense bilinear discretisation of the full system, original C recovered from C-tilde if needed. */
-export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): StepSystem {
+/**
+ * S4 DPLR: dense bilinear discretisation of the full system, original C recovered from C-tilde if
+ * needed (`power`: dA^L of that recovery, the float64 twin by default; StepMode passes its
+ * kernels' wasm plan).
+ */
+export function stepSystemDPLR(
+  p: DPLRParams,
+  options: StepSetupOptions = {},
+  power: ConjBlockPower = cMatPowConjBlock,
+): StepSystem {
   const mode = options.dplrMode ?? "dense";
   if (mode !== "dense" && mode !== "linear" && mode !== "diagonal") {
     throw new S4ValueError(`setupStep(dplrMode): expected "dense", "linear" or "diagonal", got ${JSON.stringify(mode)}`);
@@ -130,7 +139,7 @@ export function stepSystemDPLR(p: DPLRParams, options: StepSetupOptions = {}): S
   if (p.cForm === "CTilde") {
     if (p.tildeLength === undefined)
       throw new S4ValueError("setupStep(tildeLength): C is C-tilde, so the length L it belongs to is required");
-    C = cFromCTilde(dA, p.C, H1, N2, p.tildeLength);
+    C = cFromCTilde(dA, p.C, H1, N2, p.tildeLength, power);
   }
   const H = groups * H1;
   if (C.re.length !== H * N2)
