@@ -45,6 +45,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   private cauchyPlan: CauchyPlan | null = null;
   private fusedPlan: CauchyWoodburyPlan | null = null;
   private fftPlan: RFFTPlan | null = null;
+  private arrays: { z: Complex64; f: Complex64; dt: Float64Array; w: Complex64; v: Complex64 } | null = null;
   /** wasm: dA^L of the C~ conversions in f64x2 (the float64 twin runs on the JS backend) */
   private powerPlan: ConjBlockPowerPlan | null = null;
   /** wasm: one output channel of K (H, Lc), the inverse FFT's destination */
@@ -155,7 +156,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
    * K itself is copied out (DESIGN principle 2: no copy in / copy out between the steps).
    */
   private kernelWasmFused(L: number, Lc: number, out?: FloatArray): FloatArray {
-    const { H, N2, channels } = this.params;
+    const { H, channels } = this.params;
     const rt = this.kernels.runtime as NonNullable<Kernels["runtime"]>;
     const M = Math.floor(Lc / 2) + 1;
     const nodes = this.nodes(Lc);
@@ -168,7 +169,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     }
     const K = out ?? new Float32Array(channels * H * L);
     const Ct = this.cTilde(Lc);
-    const v = complex64(4 * H * N2);
+    const v = nodes.v;
     this.sharedNumerators(v, nodes.dt);
     for (let c = 0; c < channels; c++) {
       this.channelNumerators(v, nodes.dt, Ct, c);
@@ -235,24 +236,35 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     const p = this.params;
     const M = Math.floor(L / 2) + 1;
     const nyquist = L % 2 === 0;
-    const z = complex64(M);
-    const f = complex64(M);
+    // the arrays are kept between calls (their values are rewritten below): a fresh ~0.7 MB per
+    // kernel(L) cost ~1.5 ms in allocation and collection here (H = 256, N = 64, L = 4096)
+    const a = this.arraysFor(M);
+    const { z, f, dt, w } = a;
     for (let k = 0; k < M; k++) {
-      if (nyquist && k === M - 1) continue;
-      const t = Math.tan((Math.PI * k) / L);
+      const t = nyquist && k === M - 1 ? 0 : Math.tan((Math.PI * k) / L);
       z.im[k] = 2 * t;
-      f.re[k] = 1;
+      f.re[k] = nyquist && k === M - 1 ? 0 : 1;
       f.im[k] = t;
     }
-    const dt = new Float64Array(H);
     for (let h = 0; h < H; h++) dt[h] = Math.exp(p.logDt[h]);
-    const w = complex64(H * N2);
     for (let h = 0; h < H; h++)
       for (let n = 0; n < N2; n++) {
         w.re[h * N2 + n] = dt[h] * p.Lambda.re[h * N2 + n];
         w.im[h * N2 + n] = dt[h] * p.Lambda.im[h * N2 + n];
       }
-    return { M, nyquist, z, f, dt, w };
+    return { M, nyquist, z, f, dt, w, v: a.v };
+  }
+
+  /**
+   * The node, pole and numerator arrays of one kernel(L) (for M nodes), kept while the shapes
+   * stay: nodes z, factors f (M); dt (H); poles w (H, N2); the fused path's numerators v (4, H, N2).
+   */
+  private arraysFor(M: number) {
+    const { H, N2 } = this.params;
+    const a = this.arrays;
+    if (a && a.z.re.length === M && a.w.re.length === H * N2) return a;
+    this.arrays = { z: complex64(M), f: complex64(M), dt: new Float64Array(H), w: complex64(H * N2), v: complex64(4 * H * N2) };
+    return this.arrays;
   }
 
   private fusedFor(M: number): CauchyWoodburyPlan {
@@ -312,7 +324,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   private freq(L: number, Ct: Complex64): { re: FloatArray; im: FloatArray } {
     const { H, N2, rank: R, channels } = this.params;
     const p = this.params;
-    const { M, nyquist, z, f, dt, w } = this.nodes(L);
+    const { M, nyquist, z, f, dt, w, v: v4 } = this.nodes(L);
     const HN = H * N2;
     const rows = channels * H;
     const wasm = this.kernels.backend === "wasm";
@@ -321,7 +333,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
       : { re: new Float64Array(rows * M), im: new Float64Array(rows * M) };
     if (R === 1 && this.woodbury === "auto") {
       const fused = this.fusedFor(M);
-      const v = complex64(4 * HN);
+      const v = v4;
       this.sharedNumerators(v, dt);
       for (let c = 0; c < channels; c++) {
         this.channelNumerators(v, dt, Ct, c);
