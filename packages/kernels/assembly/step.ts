@@ -73,7 +73,7 @@ function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
 
 /**
  * One channel's step over its M modes (M % 4 == 0): x = dA x + dB u in place, returns the lanes
- * of Re(C . x) to be summed. pk: the channel's packed parameters (see diagStep1).
+ * of Re(C . x) to be summed. pk: the channel's packed parameters (see diagStepPacked).
  */
 @inline
 function channel1(xr: usize, xi: usize, pk: usize, M: i32, ut: f32): v128 {
@@ -97,37 +97,57 @@ function channel1(xr: usize, xi: usize, pk: usize, M: i32, ut: f32): v128 {
 }
 
 /**
- * diagStep for ONE frame (L = 1, the streaming step) with M % 4 == 0 and the parameters packed
- * per channel and block of 4 modes as [dA re | dA im | dB re | dB im | C re | C im] (24 f32 per
- * block; DiagStepPlan packs them): one running pointer instead of six planes, and the readouts
- * of 4 channels summed together (hsum4). Shapes: x (B, H, M) complex planes, pk (H, M/4, 24),
- * D (H), u, y (B, H); y may alias u.
+ * diagStep with M % 4 == 0 and the parameters packed per channel and block of 4 modes as
+ * [dA re | dA im | dB re | dB im | C re | C im] (24 f32 per block; DiagStepPlan packs them): one
+ * running pointer instead of six planes, and the readouts of 4 channels summed together (hsum4),
+ * channels in groups of 4, time inside (a group's states and parameters stay in L1 over t).
+ * Shapes: x (B, H, M) complex planes, pk (H, M/4, 24), D (H), u, y (B, H, L); y may alias u
+ * (each u value is read before its y is written).
  */
-export function diagStep1(xRe: usize, xIm: usize, pk: usize, d: usize, u: usize, y: usize, batch: i32, H: i32, M: i32, scale: f32): void {
+export function diagStepPacked(
+  xRe: usize, xIm: usize, pk: usize, d: usize, u: usize, y: usize, batch: i32, H: i32, M: i32, L: i32, scale: f32,
+): void {
   const rowBytes = (<usize>M) << 2;
   const pkRow = (<usize>M) * 24; // bytes of packed parameters per channel: M/4 blocks of 96
+  const lb = (<usize>L) << 2; // bytes between channels in u and y
   const sv = f32x4.splat(scale);
   for (let b = 0; b < batch; b++) {
-    const bo = (<usize>(b * H)) << 2;
     let h = 0;
     for (; h + 4 <= H; h += 4) {
       const s = (<usize>(b * H + h)) * rowBytes;
       const p = <usize>h * pkRow;
-      const ho = bo + ((<usize>h) << 2);
-      const uv = v128.load(u + ho);
-      const a0 = channel1(xRe + s, xIm + s, pk + p, M, f32x4.extract_lane(uv, 0));
-      const a1 = channel1(xRe + s + rowBytes, xIm + s + rowBytes, pk + p + pkRow, M, f32x4.extract_lane(uv, 1));
-      const a2 = channel1(xRe + s + 2 * rowBytes, xIm + s + 2 * rowBytes, pk + p + 2 * pkRow, M, f32x4.extract_lane(uv, 2));
-      const a3 = channel1(xRe + s + 3 * rowBytes, xIm + s + 3 * rowBytes, pk + p + 3 * pkRow, M, f32x4.extract_lane(uv, 3));
+      const io = (<usize>(b * H + h)) * lb;
       const dv = v128.load(d + ((<usize>h) << 2));
-      v128.store(y + ho, f32x4.add(f32x4.mul(sv, hsum4(a0, a1, a2, a3)), f32x4.mul(dv, uv)));
+      for (let t = 0; t < L; t++) {
+        const o = io + ((<usize>t) << 2);
+        let uv = f32x4.splat(load<f32>(u + o));
+        uv = f32x4.replace_lane(uv, 1, load<f32>(u + o + lb));
+        uv = f32x4.replace_lane(uv, 2, load<f32>(u + o + 2 * lb));
+        uv = f32x4.replace_lane(uv, 3, load<f32>(u + o + 3 * lb));
+        const a0 = channel1(xRe + s, xIm + s, pk + p, M, f32x4.extract_lane(uv, 0));
+        const a1 = channel1(xRe + s + rowBytes, xIm + s + rowBytes, pk + p + pkRow, M, f32x4.extract_lane(uv, 1));
+        const a2 = channel1(xRe + s + 2 * rowBytes, xIm + s + 2 * rowBytes, pk + p + 2 * pkRow, M, f32x4.extract_lane(uv, 2));
+        const a3 = channel1(xRe + s + 3 * rowBytes, xIm + s + 3 * rowBytes, pk + p + 3 * pkRow, M, f32x4.extract_lane(uv, 3));
+        const yv = f32x4.add(f32x4.mul(sv, hsum4(a0, a1, a2, a3)), f32x4.mul(dv, uv));
+        if (L == 1) v128.store(y + o, yv);
+        else {
+          store<f32>(y + o, f32x4.extract_lane(yv, 0));
+          store<f32>(y + o + lb, f32x4.extract_lane(yv, 1));
+          store<f32>(y + o + 2 * lb, f32x4.extract_lane(yv, 2));
+          store<f32>(y + o + 3 * lb, f32x4.extract_lane(yv, 3));
+        }
+      }
     }
     for (; h < H; h++) {
       const s = (<usize>(b * H + h)) * rowBytes;
-      const ho = bo + ((<usize>h) << 2);
-      const ut = load<f32>(u + ho);
-      const a = channel1(xRe + s, xIm + s, pk + <usize>h * pkRow, M, ut);
-      store<f32>(y + ho, scale * hsum(a) + load<f32>(d + ((<usize>h) << 2)) * ut);
+      const io = (<usize>(b * H + h)) * lb;
+      const dh = load<f32>(d + ((<usize>h) << 2));
+      for (let t = 0; t < L; t++) {
+        const o = io + ((<usize>t) << 2);
+        const ut = load<f32>(u + o);
+        const a = channel1(xRe + s, xIm + s, pk + <usize>h * pkRow, M, ut);
+        store<f32>(y + o, scale * hsum(a) + dh * ut);
+      }
     }
   }
 }

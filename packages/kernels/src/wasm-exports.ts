@@ -134,10 +134,10 @@ export interface KernelExports {
     scale: number,
   ): void;
   /**
-   * diagStep for one frame (L = 1) with M % 4 == 0 and the parameters packed per channel and block of 4 modes as
+   * diagStep with M % 4 == 0 and the parameters packed per channel and block of 4 modes as
    * [dA re | dA im | dB re | dB im | C re | C im]: pk (H, M/4, 24); x, d, u, y as diagStep.
    */
-  diagStep1(
+  diagStepPacked(
     xRe: number,
     xIm: number,
     pk: number,
@@ -147,6 +147,7 @@ export interface KernelExports {
     batch: number,
     H: number,
     M: number,
+    L: number,
     scale: number,
   ): void;
   /**
@@ -337,7 +338,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "linearScanChunked",
   "scanScratchFloats",
   "diagStep",
-  "diagStep1",
+  "diagStepPacked",
   "denseStep",
   "dplrStep",
   "stepMatVec",

@@ -25,9 +25,14 @@ const PARAM_LABEL: Record<StepParamName, string> = {
   d: "D",
 };
 
+/** Check every parameter plane is finite, naming it (e.g. "diagStep.setParams(dA.re)"). */
+export function checkStepParams(where: string, vals: Record<StepParamName, FloatArray>): void {
+  for (const k of Object.keys(vals) as StepParamName[]) checkAllFinite(`${where}(${PARAM_LABEL[k]})`, vals[k]);
+}
+
 /**
- * Check every parameter plane is finite (naming it, e.g. "diagStep.setParams(dA.re)") before any
- * is copied, then copy them into the plan's wasm buffers, or its float64 planes on the JS twin.
+ * Check every parameter plane is finite (checkStepParams) before any is copied, then copy them
+ * into the plan's wasm buffers, or its float64 planes on the JS twin.
  */
 export function loadStepParams(
   where: string,
@@ -35,8 +40,8 @@ export function loadStepParams(
   wbufs: Record<StepParamName, WasmBuffer<Float32Array>> | null,
   jparams: Record<StepParamName, Float64Array> | null,
 ): void {
+  checkStepParams(where, vals);
   const keys = Object.keys(vals) as StepParamName[];
-  for (const k of keys) checkAllFinite(`${where}(${PARAM_LABEL[k]})`, vals[k]);
   for (const k of keys) {
     if (wbufs) wbufs[k].view.set(vals[k]);
     else (jparams as Record<StepParamName, Float64Array>)[k].set(vals[k]);

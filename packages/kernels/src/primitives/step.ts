@@ -7,7 +7,7 @@ import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkComplex, checkFloatArray, checkInt } from "../validate.js";
-import { loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
+import { checkStepParams, loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
 /** Shape of a {@link DiagStepPlan}. */
@@ -50,13 +50,14 @@ export class DiagStepPlan extends StepPlan {
   protected readonly kind = "diag";
   /** Error-message prefix: "diagStep". */
   protected readonly name = "diagStep";
+  /** wasm, M % 4 != 0: the parameter planes of the `diagStep` kernel. */
   private readonly wbufs: Record<Names, WasmBuffer<Float32Array>> | null = null;
   private readonly jparams: Record<Names, Float64Array> | null = null;
   /**
    * wasm, M % 4 == 0: dA, dB, C packed per channel and block of 4 modes as [dA re | dA im |
-   * dB re | dB im | C re | C im] for the one-frame kernel diagStep1 (one running pointer).
+   * dB re | dB im | C re | C im] for the `diagStepPacked` kernel (one running pointer), and D.
    */
-  private readonly packed: WasmBuffer<Float32Array> | null = null;
+  private readonly packed: { pk: WasmBuffer<Float32Array>; d: WasmBuffer<Float32Array> } | null = null;
 
   constructor(runtime: WasmRuntime | null, options: DiagStepOptions) {
     const batch = checkInt("diagStep(options.batch)", options?.batch, 1, 2 ** 20);
@@ -70,11 +71,13 @@ export class DiagStepPlan extends StepPlan {
     const sizes: Record<Names, number> = { dAr: hm, dAi: hm, dBr: hm, dBi: hm, cr: hm, ci: hm, d: channels };
     if (this.ws) {
       const ws = this.ws;
-      this.wbufs = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, ws.f32(n)])) as Record<
-        Names,
-        WasmBuffer<Float32Array>
-      >;
-      if (modes % 4 === 0) this.packed = ws.f32(6 * hm);
+      if (modes % 4 === 0) this.packed = { pk: ws.f32(6 * hm), d: ws.f32(channels) };
+      else {
+        this.wbufs = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, ws.f32(n)])) as Record<
+          Names,
+          WasmBuffer<Float32Array>
+        >;
+      }
     } else {
       this.jparams = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, new Float64Array(n)])) as Record<
         Names,
@@ -95,26 +98,31 @@ export class DiagStepPlan extends StepPlan {
         ? new Float64Array(this.channels)
         : checkFloatArray("diagStep.setParams(D)", params.D, this.channels, "channels");
     const vals: Record<Names, FloatArray> = { dAr: dA.re, dAi: dA.im, dBr: dB.re, dBi: dB.im, cr: C.re, ci: C.im, d: D };
-    loadStepParams("diagStep.setParams", vals, this.wbufs, this.jparams);
     if (this.packed) {
-      const pk = this.packed.view;
+      checkStepParams("diagStep.setParams", vals);
+      const pk = this.packed.pk.view;
       const planes = [dA.re, dA.im, dB.re, dB.im, C.re, C.im];
       // block j of channel h holds its 4 modes of each plane in turn: 24 floats
       for (let i = 0; i < hm; i += 4)
         for (let k = 0; k < 6; k++) for (let l = 0; l < 4; l++) pk[6 * i + 4 * k + l] = planes[k][i + l];
-    }
+      this.packed.d.view.set(D);
+    } else loadStepParams("diagStep.setParams", vals, this.wbufs, this.jparams);
     this.markReady();
     return this;
   }
 
-  /** L steps in wasm via the `diagStep` export; u/y are byte offsets of (B, H, L) f32 arrays. */
+  /**
+   * L steps in wasm via the `diagStepPacked` export (M % 4 == 0) or `diagStep`; u/y are byte
+   * offsets of (B, H, L) f32 arrays.
+   */
   protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
-    const b = this.wbufs as Record<Names, WasmBuffer<Float32Array>>;
-    if (L === 1 && this.packed) {
-      const { batch, channels, modes, scale } = this;
-      this.wasm.exports.diagStep1(state.ptrRe, state.ptrIm, this.packed.ptr, b.d.ptr, uPtr, yPtr, batch, channels, modes, scale);
+    const { batch, channels, modes, scale } = this;
+    if (this.packed) {
+      const { pk, d } = this.packed;
+      this.wasm.exports.diagStepPacked(state.ptrRe, state.ptrIm, pk.ptr, d.ptr, uPtr, yPtr, batch, channels, modes, L, scale);
       return;
     }
+    const b = this.wbufs as Record<Names, WasmBuffer<Float32Array>>;
     this.wasm.exports.diagStep(
       state.ptrRe,
       state.ptrIm,
