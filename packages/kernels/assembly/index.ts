@@ -11,7 +11,7 @@ export { erf, gelu } from "./gelu";
 export { allFinite } from "./finite";
 export { glu } from "./glu";
 export { layerNormRows, layerNormScratchFloats, layerNormStrided } from "./layernorm";
-export { linearBHL, linearBLH, linearScratchFloats } from "./linear";
+export { linearBHL, linearBLH, linearScratchFloats, packRows4 } from "./linear";
 export { linearGluBHL } from "./linear-glu";
 export { meanPoolColumns, meanPoolRows } from "./meanpool";
 export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy";

@@ -14,7 +14,20 @@ export interface KernelExports {
    * y (B, O, L) = W (O, H) x (B, H, L) + bias (O), f32; bias = 0 for none; scratch: linearScratchFloats(H) floats.
    * y must not alias x, W or scratch.
    */
-  linearBHL(x: number, w: number, bias: number, y: number, B: number, H: number, O: number, L: number, scratch: number): void;
+  linearBHL(
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    B: number,
+    H: number,
+    O: number,
+    L: number,
+    scratch: number,
+    wp: number,
+  ): void;
+  /** out = A (M, K) packed in 4-row blocks, k-major within a block ((M & ~3) * K floats): linearBHL's `wp`. */
+  packRows4(A: number, M: number, K: number, out: number): void;
   /**
    * y (rows, O) = x (rows, H) WT (H, O) + bias (O), f32, WT = W transposed; bias = 0 for none; scratch:
    * linearScratchFloats(H) floats.
@@ -346,6 +359,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "conjBlockPower64",
   "linearBHL",
   "linearBLH",
+  "packRows4",
   "linearScratchFloats",
   "linearGluBHL",
   "gelu",

@@ -51,6 +51,8 @@ export class LinearPlan extends Plan {
   private w64: Float64Array;
   private bias64: Float64Array | null = null;
   private readonly wBuf: WasmBuffer<Float32Array> | null;
+  /** wasm, BHL without GLU: W in the 4-row blocks the matmul tiles read (packRows4), made per setWeights. */
+  private readonly wPacked: WasmBuffer<Float32Array> | null;
   private readonly biasBuf: WasmBuffer<Float32Array> | null;
   private readonly scratch: WasmBuffer<Float32Array> | null;
   private readonly io: GrowingBuffers | null;
@@ -71,11 +73,13 @@ export class LinearPlan extends Plan {
     this.w64 = new Float64Array(H * O);
     if (this.ws && this.runtime) {
       this.wBuf = this.ws.f32(H * O);
+      this.wPacked = this.layout === "BHL" && !this.glu && O >= 4 ? this.ws.f32((O & ~3) * H) : null;
       this.biasBuf = this.ws.f32(O);
       this.scratch = this.ws.f32(this.runtime.exports.linearScratchFloats(H));
       this.io = new GrowingBuffers(this.ws, 2);
     } else {
       this.wBuf = null;
+      this.wPacked = null;
       this.biasBuf = null;
       this.scratch = null;
       this.io = null;
@@ -103,6 +107,7 @@ export class LinearPlan extends Plan {
     if (this.wBuf && this.biasBuf) {
       this.wBuf.view.set(w);
       if (bias) this.biasBuf.view.set(bias);
+      if (this.wPacked) this.wasm.exports.packRows4(this.wBuf.ptr, O, H, this.wPacked.ptr);
     }
   }
 
@@ -153,7 +158,8 @@ export class LinearPlan extends Plan {
       const O = this.outFeatures;
       for (let b = 0; b < batch; b++) e.stepMatVec(this.wBuf.ptr, xPtr + 4 * b * H, bias, yPtr + 4 * b * O, H, O);
     } else if (this.layout === "BHL") {
-      e.linearBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures, length, this.scratch.ptr);
+      const wp = this.wPacked ? this.wPacked.ptr : 0;
+      e.linearBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures, length, this.scratch.ptr, wp);
     } else {
       e.linearBLH(xPtr, this.wBuf.ptr, bias, yPtr, batch * length, this.inFeatures, this.outFeatures, this.scratch.ptr);
     }
