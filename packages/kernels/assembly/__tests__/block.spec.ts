@@ -1,6 +1,6 @@
 import { erf, gelu } from "../gelu";
 import { glu } from "../glu";
-import { linearBHL, linearScratchFloats } from "../linear";
+import { linearBHL, linearScratchFloats, packRows4 } from "../linear";
 
 function ptr(a: StaticArray<f32>): usize {
   return changetype<usize>(a);
@@ -14,9 +14,32 @@ describe("block ops", () => {
     const bias: StaticArray<f32> = [10, 20];
     const y = new StaticArray<f32>(6);
     const scratch = new StaticArray<f32>(linearScratchFloats(2));
-    linearBHL(ptr(x), ptr(w), ptr(bias), ptr(y), 1, 2, 2, 3, ptr(scratch));
+    linearBHL(ptr(x), ptr(w), ptr(bias), ptr(y), 1, 2, 2, 3, ptr(scratch), 0);
     const want: f32[] = [11, 12, 14, 23, 24, 30];
     for (let i = 0; i < 6; i++) expect(y[i]).toBe(want[i]);
+  });
+
+  it("linearBHL with W packed in 4-row blocks (packRows4) equals the direct sums (O = 5, L = 9)", () => {
+    const H = 3, O = 5, L = 9;
+    const w = new StaticArray<f32>(O * H);
+    const x = new StaticArray<f32>(H * L);
+    const bias = new StaticArray<f32>(O);
+    for (let i = 0; i < O * H; i++) w[i] = <f32>(i % 7) - 3;
+    for (let i = 0; i < H * L; i++) x[i] = <f32>(i % 5) - 2;
+    for (let o = 0; o < O; o++) bias[o] = <f32>o;
+    const wp = new StaticArray<f32>((O & ~3) * H);
+    packRows4(ptr(w), O, H, ptr(wp));
+    // block 0 holds rows 0..3, k-major: wp[4k + r] = W[r, k]
+    for (let k = 0; k < H; k++) for (let r = 0; r < 4; r++) expect(wp[4 * k + r]).toBe(w[r * H + k]);
+    const y = new StaticArray<f32>(O * L);
+    const scratch = new StaticArray<f32>(linearScratchFloats(H));
+    linearBHL(ptr(x), ptr(w), ptr(bias), ptr(y), 1, H, O, L, ptr(scratch), ptr(wp));
+    for (let o = 0; o < O; o++)
+      for (let l = 0; l < L; l++) {
+        let s: f32 = bias[o];
+        for (let h = 0; h < H; h++) s += w[o * H + h] * x[h * L + l];
+        expect(y[o * L + l]).toBe(s);
+      }
   });
 
   it("erf and gelu at tabulated points", () => {
