@@ -32,6 +32,20 @@ function biasInit(mode: i32, bias: usize, r: usize, j: usize): v128 {
   return f32x4.splat(0.0);
 }
 
+/** The 4 x 8 tile (row r: cr0, cr1) into C at c, rows ldc bytes apart. */
+// @ts-ignore: decorator
+@inline
+function store4x8(c: usize, ldc: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
 /** C[m..m+4, n..n+8]; a = &A[m, 0], b = &Bm[0, n], c = &C[m, n]; bias already offset to m or n. */
 // @ts-ignore: decorator
 @inline
@@ -58,13 +72,7 @@ function tile4x8(a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usiz
     a += 4;
     b += ldb;
   }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  c += ldc;
-  v128.store(c, c10); v128.store(c, c11, 16);
-  c += ldc;
-  v128.store(c, c20); v128.store(c, c21, 16);
-  c += ldc;
-  v128.store(c, c30); v128.store(c, c31, 16);
+  store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /**
@@ -96,13 +104,7 @@ function tile4x8p(ap: usize, b: usize, ldb: usize, c: usize, ldc: usize, K: i32,
     c31 = f32x4.add(c31, f32x4.mul(s, b1));
     b += ldb;
   }
-  v128.store(c, c00); v128.store(c, c01, 16);
-  c += ldc;
-  v128.store(c, c10); v128.store(c, c11, 16);
-  c += ldc;
-  v128.store(c, c20); v128.store(c, c21, 16);
-  c += ldc;
-  v128.store(c, c30); v128.store(c, c31, 16);
+  store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** C[m..m+4, n..n+4]. */
