@@ -17,7 +17,7 @@ export { meanPoolColumns, meanPoolRows } from "./meanpool";
 export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy";
 export { vandermonde, vandermondeScratchFloats, vandermondeTranspose } from "./vandermonde";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";
-export { diagStep, diagStepPacked } from "./step";
+export { diagStep, diagStepScaled } from "./step";
 export { denseStep } from "./step-dense";
 export { fftRows, fftScale } from "./fft";
 export { irfftRows, rfftRows } from "./rfft";

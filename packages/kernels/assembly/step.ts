@@ -72,11 +72,12 @@ function hsum4(a: v128, b: v128, c: v128, d: v128): v128 {
 }
 
 /**
- * One channel's step over its M modes (M % 4 == 0): x = dA x + dB u in place, returns the lanes
- * of Re(C . x) to be summed. pk: the channel's packed parameters (see diagStepPacked).
+ * One channel's step over its M modes (M % 4 == 0) in the scaled state x~ = C . x (see
+ * diagStepScaled): x~ = dA x~ + g u in place, returns the lanes of Re(x~) to be summed.
+ * pk: the channel's packed parameters [dA re | dA im | g re | g im] per block of 4 modes.
  */
 @inline
-function channel1(xr: usize, xi: usize, pk: usize, M: i32, ut: f32): v128 {
+function channelScaled(xr: usize, xi: usize, pk: usize, M: i32, ut: f32): v128 {
   const uv = f32x4.splat(ut);
   let acc = f32x4.splat(0);
   let p = pk;
@@ -89,26 +90,30 @@ function channel1(xr: usize, xi: usize, pk: usize, M: i32, ut: f32): v128 {
     const ni = f32x4.add(f32x4.add(f32x4.mul(ar, x1), f32x4.mul(ai, x0)), f32x4.mul(v128.load(p, 48), uv));
     v128.store(q, nr);
     v128.store(qi, ni);
-    acc = f32x4.add(acc, f32x4.sub(f32x4.mul(v128.load(p, 64), nr), f32x4.mul(v128.load(p, 80), ni)));
-    p += 96;
+    acc = f32x4.add(acc, nr);
+    p += 64;
     qi += 16;
   }
   return acc;
 }
 
 /**
- * diagStep with M % 4 == 0 and the parameters packed per channel and block of 4 modes as
- * [dA re | dA im | dB re | dB im | C re | C im] (24 f32 per block; DiagStepPlan packs them): one
- * running pointer instead of six planes, and the readouts of 4 channels summed together (hsum4),
- * channels in groups of 4, time inside (a group's states and parameters stay in L1 over t).
- * Shapes: x (B, H, M) complex planes, pk (H, M/4, 24), D (H), u, y (B, H, L); y may alias u
+ * diagStep with M % 4 == 0 on the scaled state x~ = C . x (elementwise; DiagStepPlan converts at
+ * the state's boundary): x~ = dA x~ + g u with g = C dB, y = scale Re(sum x~) + D u. The same
+ * system with C folded into the state, so the readout needs no multiply and no C plane: 16
+ * floats of parameters per block of 4 modes instead of 24, 6 multiplies instead of 8 (H=256,
+ * N=64, one frame 3.2 -> 2.7 us). Parameters packed per channel and block of 4 modes as
+ * [dA re | dA im | g re | g im] (one running pointer); the readouts of 4 channels are summed
+ * together (hsum4), channels in groups of 4 with time inside (a group's states and parameters
+ * stay in L1 over t).
+ * Shapes: x~ (B, H, M) complex planes, pk (H, M/4, 16), D (H), u, y (B, H, L); y may alias u
  * (each u value is read before its y is written).
  */
-export function diagStepPacked(
+export function diagStepScaled(
   xRe: usize, xIm: usize, pk: usize, d: usize, u: usize, y: usize, batch: i32, H: i32, M: i32, L: i32, scale: f32,
 ): void {
   const rowBytes = (<usize>M) << 2;
-  const pkRow = (<usize>M) * 24; // bytes of packed parameters per channel: M/4 blocks of 96
+  const pkRow = (<usize>M) << 4; // bytes of packed parameters per channel: M/4 blocks of 64
   const lb = (<usize>L) << 2; // bytes between channels in u and y
   const sv = f32x4.splat(scale);
   for (let b = 0; b < batch; b++) {
@@ -124,10 +129,10 @@ export function diagStepPacked(
         uv = f32x4.replace_lane(uv, 1, load<f32>(u + o + lb));
         uv = f32x4.replace_lane(uv, 2, load<f32>(u + o + 2 * lb));
         uv = f32x4.replace_lane(uv, 3, load<f32>(u + o + 3 * lb));
-        const a0 = channel1(xRe + s, xIm + s, pk + p, M, f32x4.extract_lane(uv, 0));
-        const a1 = channel1(xRe + s + rowBytes, xIm + s + rowBytes, pk + p + pkRow, M, f32x4.extract_lane(uv, 1));
-        const a2 = channel1(xRe + s + 2 * rowBytes, xIm + s + 2 * rowBytes, pk + p + 2 * pkRow, M, f32x4.extract_lane(uv, 2));
-        const a3 = channel1(xRe + s + 3 * rowBytes, xIm + s + 3 * rowBytes, pk + p + 3 * pkRow, M, f32x4.extract_lane(uv, 3));
+        const a0 = channelScaled(xRe + s, xIm + s, pk + p, M, f32x4.extract_lane(uv, 0));
+        const a1 = channelScaled(xRe + s + rowBytes, xIm + s + rowBytes, pk + p + pkRow, M, f32x4.extract_lane(uv, 1));
+        const a2 = channelScaled(xRe + s + 2 * rowBytes, xIm + s + 2 * rowBytes, pk + p + 2 * pkRow, M, f32x4.extract_lane(uv, 2));
+        const a3 = channelScaled(xRe + s + 3 * rowBytes, xIm + s + 3 * rowBytes, pk + p + 3 * pkRow, M, f32x4.extract_lane(uv, 3));
         const yv = f32x4.add(f32x4.mul(sv, hsum4(a0, a1, a2, a3)), f32x4.mul(dv, uv));
         if (L == 1) v128.store(y + o, yv);
         else {
@@ -145,7 +150,7 @@ export function diagStepPacked(
       for (let t = 0; t < L; t++) {
         const o = io + ((<usize>t) << 2);
         const ut = load<f32>(u + o);
-        const a = channel1(xRe + s, xIm + s, pk + <usize>h * pkRow, M, ut);
+        const a = channelScaled(xRe + s, xIm + s, pk + <usize>h * pkRow, M, ut);
         store<f32>(y + o, scale * hsum(a) + dh * ut);
       }
     }

@@ -147,10 +147,11 @@ export interface KernelExports {
     scale: number,
   ): void;
   /**
-   * diagStep with M % 4 == 0 and the parameters packed per channel and block of 4 modes as
-   * [dA re | dA im | dB re | dB im | C re | C im]: pk (H, M/4, 24); x, d, u, y as diagStep.
+   * diagStep with M % 4 == 0 on the scaled state x~ = C . x: x~ = dA x~ + g u (g = C dB),
+   * y = scale Re(sum x~) + D u. pk (H, M/4, 16) packed per block of 4 modes as
+   * [dA re | dA im | g re | g im]; x~, d, u, y as diagStep.
    */
-  diagStepPacked(
+  diagStepScaled(
     xRe: number,
     xIm: number,
     pk: number,
@@ -351,7 +352,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "linearScanChunked",
   "scanScratchFloats",
   "diagStep",
-  "diagStepPacked",
+  "diagStepScaled",
   "denseStep",
   "dplrStep",
   "stepMatVec",

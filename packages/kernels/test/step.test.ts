@@ -282,3 +282,95 @@ describe.each(BACKENDS)("O(N) rank-1 DPLR step (%s)", (backend) => {
     plan.dispose();
   });
 });
+
+describe("wasm diagonal step: the scaled state (C . x) never shows", () => {
+  // On wasm with modes % 4 == 0 the planes hold C . x; new parameters, another plan, read() and
+  // write() must all see the official x, as the float64 twin (which keeps x itself) does.
+  const [B, H, M] = [2, 5, 8];
+  const rand = rng(41);
+  const cplx = (scale = 1) => ({ re: randomArray(H * M, rand).map((v) => scale * v), im: randomArray(H * M, rand) });
+  const stable = () => {
+    const r = Float64Array.from({ length: H * M }, () => 0.5 + 0.45 * rand());
+    const th = Float64Array.from({ length: H * M }, () => 2 * Math.PI * rand());
+    return { re: r.map((v, i) => v * Math.cos(th[i])), im: r.map((v, i) => v * Math.sin(th[i])) };
+  };
+  const P1 = { dA: stable(), dB: cplx(), C: cplx(), D: randomArray(H, rand) };
+  const P2 = { dA: stable(), dB: cplx(), C: cplx(3), D: randomArray(H, rand) };
+  // a zero in C: the state cannot be scaled by it, so the planes kernel runs
+  const P3 = {
+    ...P2,
+    C: {
+      re: Float64Array.from(P2.C.re, (v, i) => (i === 3 ? 0 : v)),
+      im: Float64Array.from(P2.C.im, (v, i) => (i === 3 ? 0 : v)),
+    },
+  };
+  const chunk = (L: number) => randomArray(B * H * L, rand);
+
+  it("parameters changed mid-stream (scaled -> scaled -> planes -> scaled) continue from the official state", async () => {
+    const [w, j] = [await kernelsFor("wasm"), await kernelsFor("js")];
+    const pw = w.diagStep({ batch: B, channels: H, modes: M });
+    const pj = j.diagStep({ batch: B, channels: H, modes: M });
+    const sw = pw.createState();
+    const sj = pj.createState();
+    for (const [P, L, scaled] of [
+      [P1, 9, true],
+      [P2, 7, true],
+      [P3, 5, false],
+      [P1, 6, true],
+    ] as const) {
+      pw.setParams(P);
+      pj.setParams(P);
+      const u = chunk(L);
+      expect(relErrorReal(pw.run(Float32Array.from(u), sw), pj.run(u, sj))).toBeLessThanOrEqual(1e-5);
+      expect(sw.scaledBy !== null).toBe(scaled);
+      const a = sw.read();
+      const b = sj.read();
+      expect(relErrorComplex(a.re, a.im, b.re, b.im)).toBeLessThanOrEqual(1e-5);
+    }
+    pw.dispose();
+    pj.dispose();
+  });
+
+  it("one state stepped by two plans in turn, and write() / read() in the official x", async () => {
+    const [w, j] = [await kernelsFor("wasm"), await kernelsFor("js")];
+    const plans = (k: Kernels) =>
+      [P1, P2].map((P) => k.diagStep({ batch: B, channels: H, modes: M }).setParams(P)) as [DiagStepPlan, DiagStepPlan];
+    const [w1, w2] = plans(w);
+    const [j1, j2] = plans(j);
+    const sw = w1.createState();
+    const sj = j1.createState();
+    const x = { re: randomArray(B * H * M, rand), im: randomArray(B * H * M, rand) };
+    sw.write(x);
+    sj.write(x);
+    const u = chunk(12);
+    const f = new Float64Array(B * H);
+    for (let t = 0; t < 12; t++) {
+      const [pw, pj] = t % 3 === 2 ? [w2, j2] : [w1, j1];
+      frame(u, B * H, 12, t, f);
+      expect(relErrorReal(pw.step(Float32Array.from(f), sw), pj.step(f, sj))).toBeLessThanOrEqual(1e-5);
+    }
+    const a = sw.read();
+    const b = sj.read();
+    expect(relErrorComplex(a.re, a.im, b.re, b.im)).toBeLessThanOrEqual(1e-5);
+    // write() then read() on a scaled state gives x back to float32 rounding
+    expect(sw.scaledBy).not.toBeNull();
+    sw.write(x);
+    const back = sw.read();
+    expect(relErrorComplex(back.re, back.im, x.re, x.im)).toBeLessThanOrEqual(1e-6);
+    for (const p of [w1, w2, j1, j2]) p.dispose();
+  });
+
+  it("a state beyond float32 range in the scaled form is refused by name and left as it was", async () => {
+    const w = await kernelsFor("wasm");
+    const big = { ...P1, C: { re: new Float64Array(H * M).fill(2 ** 30), im: new Float64Array(H * M) } };
+    const plan = w.diagStep({ batch: B, channels: H, modes: M }).setParams(big);
+    const st = plan.createState();
+    const x = { re: new Float64Array(B * H * M).fill(1e38), im: new Float64Array(B * H * M) };
+    st.write(x);
+    expect(() => plan.step(new Float32Array(B * H), st)).toThrow(S4ValueError);
+    expect(() => plan.step(new Float32Array(B * H), st)).toThrow(/diagStep\(state\): state entry 0 is .* beyond float32 range/);
+    expect(st.scaledBy).toBeNull();
+    expect(Array.from(st.read().re)).toEqual(Array.from(Float32Array.from(x.re)));
+    plan.dispose();
+  });
+});

@@ -1,11 +1,14 @@
 // The state of a streaming SSM step: complex (batch, channels, size) split planes, kept where
 // the step runs (wasm linear memory on the wasm backend, Float64Arrays on the JS twin) so a step
 // copies nothing but its input and output frames.
-import { S4StateError } from "../errors.js";
+import { S4StateError, S4ValueError } from "../errors.js";
 import type { WasmBuffer, Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkAllFinite, checkComplex } from "../validate.js";
+
+/** Largest finite float32: a state value beyond it cannot be stored. */
+const F32_MAX = 3.4028234663852886e38;
 
 /**
  * The state of a streaming SSM step: complex (batch, channels, size) split planes, kept where the
@@ -32,6 +35,12 @@ export class SSMState {
   private readonly aim: Float64Array | null;
   /** JS backend: the planes object, made once so a step allocates nothing. */
   private readonly jsPlanes: Complex | null;
+  /**
+   * null: the planes hold the state x itself. Otherwise the planes hold x~ = s . x (elementwise,
+   * s complex (channels, size), repeated over the batch): a step kernel that folds its output map
+   * into the state (diagStepScaled) keeps it so. read() and write() always speak x.
+   */
+  private scale: Complex<Float64Array> | null = null;
   private disposed = false;
 
   /** @internal made by a step plan's createState(). Starts at zero. */
@@ -82,7 +91,9 @@ export class SSMState {
   /** A copy of the state, complex (batch, channels, size), in the backend's dtype. */
   read(): Complex {
     const p = this.planes();
-    return { re: p.re.slice() as FloatArray, im: p.im.slice() as FloatArray };
+    if (!this.scale) return { re: p.re.slice() as FloatArray, im: p.im.slice() as FloatArray };
+    const x = this.converted("state.read()", p, this.scale, null);
+    return { re: Float32Array.from(x.re), im: Float32Array.from(x.im) };
   }
 
   /** Overwrite the state with x: complex (batch, channels, size), any float dtype. */
@@ -91,8 +102,67 @@ export class SSMState {
     checkComplex("state.write(x)", x, this.length, "batch*channels*size");
     checkAllFinite("state.write(x).re", x.re);
     checkAllFinite("state.write(x).im", x.im);
-    p.re.set(x.re);
-    p.im.set(x.im);
+    const v = this.scale ? this.converted("state.write(x)", x, null, this.scale) : x;
+    p.re.set(v.re);
+    p.im.set(v.im);
+  }
+
+  /** @internal what the planes hold: x (null) or s . x for this s (see `scale`). */
+  get scaledBy(): Complex<Float64Array> | null {
+    return this.scale;
+  }
+
+  /**
+   * @internal re-express the planes for a step kernel: from the current scale to `to` (null: x
+   * itself). All values are converted and checked before any is stored, so a state that cannot
+   * be represented (beyond float32 range) is refused by name and left as it was.
+   */
+  rescale(where: string, to: Complex<Float64Array> | null): void {
+    if (to === this.scale) return;
+    const p = this.planes();
+    const v = this.converted(where, p, this.scale, to);
+    p.re.set(v.re);
+    p.im.set(v.im);
+    this.scale = to;
+  }
+
+  /** x~ / from * to per entry in float64 (from/to null: 1); throws if a value leaves float32 range. */
+  private converted(
+    where: string,
+    x: Complex,
+    from: Complex<Float64Array> | null,
+    to: Complex<Float64Array> | null,
+  ): Complex<Float64Array> {
+    const n = this.length;
+    const per = this.channels * this.size;
+    const re = new Float64Array(n);
+    const im = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = i % per;
+      let a = x.re[i];
+      let b = x.im[i];
+      if (from) {
+        const fr = from.re[j];
+        const fi = from.im[j];
+        const d = fr * fr + fi * fi;
+        const t = (a * fr + b * fi) / d;
+        b = (b * fr - a * fi) / d;
+        a = t;
+      }
+      if (to) {
+        const t = a * to.re[j] - b * to.im[j];
+        b = a * to.im[j] + b * to.re[j];
+        a = t;
+      }
+      if (!(Math.abs(a) <= F32_MAX && Math.abs(b) <= F32_MAX)) {
+        throw new S4ValueError(
+          `${where}: state entry ${i} is ${a} + ${b}i in the step kernel's representation, beyond float32 range`,
+        );
+      }
+      re[i] = a;
+      im[i] = b;
+    }
+    return { re, im };
   }
 
   /** Back to the zero state. */

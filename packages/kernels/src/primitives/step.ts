@@ -2,6 +2,9 @@
 //   x = dA * x + dB * u;   y = scale * Re(C . x) + D * u      (state updated before the readout)
 // scale = 2 with conjugatePairs (the N/2 stored modes of a real system, official S4D), else 1.
 // Shapes: parameters dA, dB, C complex (H, M), D real (H); state (B, H, M); frames u, y (B, H).
+// On wasm with M % 4 == 0 the kernel runs the same system on x~ = C . x (x~ = dA x~ + (C dB) u,
+// y = scale Re(sum x~) + D u: a third less parameter traffic and no readout multiplies); the
+// state converts at its boundary (read/write, or a step with other parameters), so users see x.
 import { diagStep } from "../js/step.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
@@ -37,6 +40,21 @@ export interface DiagStepParams {
 type Names = StepParamName;
 
 /**
+ * The scaled state C . x is used only where every |C| is in [2^-40, 2^40] and every g = C dB is
+ * within float32 range: a C of 0 would lose the state (it still matters to read() and to later
+ * parameters), and the bound keeps the conversions of any state a stable system reaches within
+ * float32 range. NaN fails the test, so the planes path's checks name it.
+ */
+function canScaleState(C: Complex, dB: Complex): boolean {
+  for (let i = 0; i < C.re.length; i++) {
+    const c2 = C.re[i] * C.re[i] + C.im[i] * C.im[i];
+    const b2 = dB.re[i] * dB.re[i] + dB.im[i] * dB.im[i];
+    if (!(c2 >= 2 ** -80 && c2 <= 2 ** 80 && c2 * b2 <= 1e76)) return false;
+  }
+  return true;
+}
+
+/**
  * The fused diagonal SSM step as a plan (S4D, or any diagonal system such as a diagonalised DPLR):
  * `x = dA * x + dB * u; y = scale * Re(C . x) + D * u` (state updated before the readout).
  * Parameters dA, dB, C complex (H, M), D real (H); state complex (B, H, M); frames u, y (B, H).
@@ -50,14 +68,20 @@ export class DiagStepPlan extends StepPlan {
   protected readonly kind = "diag";
   /** Error-message prefix: "diagStep". */
   protected readonly name = "diagStep";
-  /** wasm, M % 4 != 0: the parameter planes of the `diagStep` kernel. */
-  private readonly wbufs: Record<Names, WasmBuffer<Float32Array>> | null = null;
+  /** wasm: the parameter planes of the `diagStep` kernel (M % 4 != 0, or a C that cannot scale the state). */
+  private wbufs: Record<Names, WasmBuffer<Float32Array>> | null = null;
   private readonly jparams: Record<Names, Float64Array> | null = null;
   /**
-   * wasm, M % 4 == 0: dA, dB, C packed per channel and block of 4 modes as [dA re | dA im |
-   * dB re | dB im | C re | C im] for the `diagStepPacked` kernel (one running pointer), and D.
+   * wasm, M % 4 == 0: dA and g = C dB packed per channel and block of 4 modes as
+   * [dA re | dA im | g re | g im] for the `diagStepScaled` kernel (one running pointer), and D.
    */
   private readonly packed: { pk: WasmBuffer<Float32Array>; d: WasmBuffer<Float32Array> } | null = null;
+  /**
+   * What the `diagStepScaled` kernel keeps in a state's planes: C . x, with this C (float64,
+   * (H, M)); null when the `diagStep` planes kernel runs (the planes hold x). A new object per
+   * setParams(), so a state scaled by earlier parameters is re-expressed on its next step.
+   */
+  private stateScale: Complex<Float64Array> | null = null;
 
   constructor(runtime: WasmRuntime | null, options: DiagStepOptions) {
     const batch = checkInt("diagStep(options.batch)", options?.batch, 1, 2 ** 20);
@@ -68,18 +92,10 @@ export class DiagStepPlan extends StepPlan {
     this.modes = modes;
     this.scale = options.conjugatePairs === false ? 1 : 2;
     const hm = channels * modes;
-    const sizes: Record<Names, number> = { dAr: hm, dAi: hm, dBr: hm, dBi: hm, cr: hm, ci: hm, d: channels };
     if (this.ws) {
-      const ws = this.ws;
-      if (modes % 4 === 0) this.packed = { pk: ws.f32(6 * hm), d: ws.f32(channels) };
-      else {
-        this.wbufs = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, ws.f32(n)])) as Record<
-          Names,
-          WasmBuffer<Float32Array>
-        >;
-      }
+      if (modes % 4 === 0) this.packed = { pk: this.ws.f32(4 * hm), d: this.ws.f32(channels) };
     } else {
-      this.jparams = Object.fromEntries(Object.entries(sizes).map(([k, n]) => [k, new Float64Array(n)])) as Record<
+      this.jparams = Object.fromEntries(Object.entries(this.sizes()).map(([k, n]) => [k, new Float64Array(n)])) as Record<
         Names,
         Float64Array
       >;
@@ -98,28 +114,49 @@ export class DiagStepPlan extends StepPlan {
         ? new Float64Array(this.channels)
         : checkFloatArray("diagStep.setParams(D)", params.D, this.channels, "channels");
     const vals: Record<Names, FloatArray> = { dAr: dA.re, dAi: dA.im, dBr: dB.re, dBi: dB.im, cr: C.re, ci: C.im, d: D };
-    if (this.packed) {
+    if (this.packed && canScaleState(C, dB)) {
       checkStepParams("diagStep.setParams", vals);
       const pk = this.packed.pk.view;
-      const planes = [dA.re, dA.im, dB.re, dB.im, C.re, C.im];
-      // block j of channel h holds its 4 modes of each plane in turn: 24 floats
-      for (let i = 0; i < hm; i += 4)
-        for (let k = 0; k < 6; k++) for (let l = 0; l < 4; l++) pk[6 * i + 4 * k + l] = planes[k][i + l];
+      // block j of channel h holds its 4 modes of each of dA re, dA im, g re, g im in turn: 16 floats
+      for (let i = 0; i < hm; i += 4) {
+        for (let l = 0; l < 4; l++) {
+          const m = i + l;
+          const cr = C.re[m];
+          const ci = C.im[m];
+          pk[4 * i + l] = dA.re[m];
+          pk[4 * i + 4 + l] = dA.im[m];
+          pk[4 * i + 8 + l] = cr * dB.re[m] - ci * dB.im[m];
+          pk[4 * i + 12 + l] = cr * dB.im[m] + ci * dB.re[m];
+        }
+      }
       this.packed.d.view.set(D);
-    } else loadStepParams("diagStep.setParams", vals, this.wbufs, this.jparams);
+      this.stateScale = { re: Float64Array.from(C.re), im: Float64Array.from(C.im) };
+    } else {
+      if (this.ws && !this.wbufs) {
+        const ws = this.ws;
+        this.wbufs = Object.fromEntries(Object.entries(this.sizes()).map(([k, n]) => [k, ws.f32(n)])) as Record<
+          Names,
+          WasmBuffer<Float32Array>
+        >;
+      }
+      loadStepParams("diagStep.setParams", vals, this.wbufs, this.jparams);
+      this.stateScale = null;
+    }
     this.markReady();
     return this;
   }
 
   /**
-   * L steps in wasm via the `diagStepPacked` export (M % 4 == 0) or `diagStep`; u/y are byte
-   * offsets of (B, H, L) f32 arrays.
+   * L steps in wasm via the `diagStepScaled` export (M % 4 == 0 and a C that scales the state) or
+   * `diagStep`; u/y are byte offsets of (B, H, L) f32 arrays.
    */
   protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
     const { batch, channels, modes, scale } = this;
-    if (this.packed) {
-      const { pk, d } = this.packed;
-      this.wasm.exports.diagStepPacked(state.ptrRe, state.ptrIm, pk.ptr, d.ptr, uPtr, yPtr, batch, channels, modes, L, scale);
+    const to = this.stateScale;
+    if (state.scaledBy !== to) state.rescale(`${this.name}(state)`, to);
+    if (to) {
+      const { pk, d } = this.packed as NonNullable<DiagStepPlan["packed"]>;
+      this.wasm.exports.diagStepScaled(state.ptrRe, state.ptrIm, pk.ptr, d.ptr, uPtr, yPtr, batch, channels, modes, L, scale);
       return;
     }
     const b = this.wbufs as Record<Names, WasmBuffer<Float32Array>>;
@@ -141,6 +178,12 @@ export class DiagStepPlan extends StepPlan {
       L,
       this.scale,
     );
+  }
+
+  /** Floats of each parameter plane: (H, M) for dA, dB, C (re, im), H for D. */
+  private sizes(): Record<Names, number> {
+    const hm = this.channels * this.modes;
+    return { dAr: hm, dAi: hm, dBr: hm, dBi: hm, cr: hm, ci: hm, d: this.channels };
   }
 
   /** L steps with the JS twin `diagStep`; the f64 state planes advance in place. */
