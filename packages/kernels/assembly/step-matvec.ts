@@ -107,11 +107,22 @@ export function stepMatVecPacked(wp: usize, x: usize, bias: usize, y: usize, H: 
     v128.store(yo, a5, 80);
   }
   for (; o < O; o += 4) {
-    let a0 = f32x4.splat(0);
-    for (let xp = x; xp < xEnd; xp += 4) {
+    // one 4-row panel: four partial sums over h mod 4 keep four add chains in flight (a single
+    // accumulator waits out the add latency on every h: O = 512 spent 0.27 us on its last 8 rows)
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let xp = x;
+    for (; xp + 16 <= xEnd; xp += 16) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(p), v128.load32_splat(xp)));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(p, 16), v128.load32_splat(xp + 4)));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(p, 32), v128.load32_splat(xp + 8)));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(p, 48), v128.load32_splat(xp + 12)));
+      p += 64;
+    }
+    for (; xp < xEnd; xp += 4) {
       a0 = f32x4.add(a0, f32x4.mul(v128.load(p), v128.load32_splat(xp)));
       p += 16;
     }
+    a0 = f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3));
     const yo = y + ((<usize>o) << 2);
     const rest = O - o;
     for (let j = 0; j < 4 && j < rest; j++) {
