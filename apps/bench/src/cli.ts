@@ -42,7 +42,10 @@ program
     new Option("--suite <names>", `comma-separated suites (${SUITES.map((s) => s.name).join(", ")})`).argParser(suiteNames),
   )
   .addOption(
-    new Option("--sizes <list>", "comma-separated sizes replacing each suite's defaults (n or L)").argParser(positiveInts),
+    new Option(
+      "--sizes <list>",
+      "comma-separated sizes replacing each suite's defaults: n for fft and cmul, channels H for step, L for the others",
+    ).argParser(positiveInts),
   )
   .option("--quick", "tiny sizes, few repeats: proves every path runs and validates", false)
   .option("--full", "every size of every suite (default when --suite is given; all suites then take ~15 min)")
@@ -67,7 +70,12 @@ program
   .command("browser")
   .description("run the suites in headless Chromium (serves the page on 127.0.0.1) and print the same table")
   .addOption(new Option("--suite <names>", "comma-separated suites").argParser(suiteNames))
-  .addOption(new Option("--sizes <list>", "comma-separated sizes replacing each suite's defaults").argParser(positiveInts))
+  .addOption(
+    new Option(
+      "--sizes <list>",
+      "comma-separated sizes replacing each suite's defaults: n for fft and cmul, channels H for step, L for the others",
+    ).argParser(positiveInts),
+  )
   .option("--quick", "tiny sizes, few repeats", false)
   .option("--full", "every size of every suite (default when --suite is given)")
   .addOption(new Option("--repeats <n>", "timed repeats per contender (default 7)").argParser((v) => positiveInts(v)[0]))
