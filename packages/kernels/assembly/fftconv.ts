@@ -5,9 +5,9 @@
 // real-FFT pre-processing fused into ONE pass over the spectrum.
 // S is stored pre-scaled by 1/(2n) (the host does it): the 1/2 of the even/odd split and the
 // 1/n of irfft fold into it, so the pass has no extra multiplies.
-import { transformRow } from "./fft";
+import { fftScale, transformRow } from "./fft";
 import { realInOk, realOutOk, stockhamRealIn, stockhamRealOut } from "./fft-real-io";
-import { packReal, unpackReal } from "./rfft";
+import { packReal, postProcess, unpackReal } from "./rfft";
 
 @inline function rev(v: v128): v128 {
   return v128.shuffle<f32>(v, v, 3, 2, 1, 0);
@@ -135,5 +135,34 @@ export function fftConvRows(rdesc: usize, Sr: usize, Si: usize, u: usize, y: usi
       unpackReal(Zr, Zi, yo, L);
       if (dh != 0) addSkip(yo, uo, dh, L);
     }
+  }
+}
+
+/**
+ * The kept spectra of causal kernels: S[h] = c * rfft(K[h] zero-padded to n = 2L) for h < rows
+ * (c = 1/(2n) for fftConvRows). K is read in place and its zero half never touched: the first
+ * FFT stage skips it (stockhamRealIn `half`, as fftConvRows does for u), and each row is scaled
+ * while it is in L1, so there is no padded copy of K and no extra pass over S.
+ * Shapes: K (rows, L); S (rows, L+1) complex planes. Results equal rfftRows of the padded rows.
+ */
+export function kernelSpectrumRows(rdesc: usize, K: usize, Sr: usize, Si: usize, rows: i32, L: i32, c: f32): void {
+  const core = <usize>load<i32>(rdesc, 4);
+  const zr = <usize>load<i32>(rdesc, 16), zi = <usize>load<i32>(rdesc, 20);
+  const Zr = <usize>load<i32>(rdesc, 24), Zi = <usize>load<i32>(rdesc, 28);
+  const gr = <usize>load<i32>(rdesc, 32), gi = <usize>load<i32>(rdesc, 36);
+  const rowB = (<usize>L) << 2;
+  const specB = (<usize>(L + 1)) << 2;
+  const fastIn = (L & 1) == 0 && realInOk(core);
+  for (let r = 0; r < rows; r++) {
+    const ko = K + rowB * <usize>r;
+    const sr = Sr + specB * <usize>r, si = Si + specB * <usize>r;
+    if (fastIn) stockhamRealIn(core, ko, true, Zr, Zi);
+    else {
+      packReal(ko, L, zr, zi, L);
+      transformRow(core, zr, zi, Zr, Zi, false);
+    }
+    postProcess(Zr, Zi, sr, si, gr, gi, L);
+    fftScale(sr, L + 1, c);
+    fftScale(si, L + 1, c);
   }
 }

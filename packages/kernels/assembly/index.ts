@@ -21,7 +21,7 @@ export { diagStep, diagStepScaled } from "./step";
 export { denseStep } from "./step-dense";
 export { fftRows, fftScale } from "./fft";
 export { irfftRows, rfftRows } from "./rfft";
-export { fftConvRows } from "./fftconv";
+export { fftConvRows, kernelSpectrumRows } from "./fftconv";
 export { dplrStep } from "./step-dplr";
 export { stepMatVec, stepMatVecPacked } from "./step-matvec";
 export { conjBlockPower64 } from "./conj-block-power";

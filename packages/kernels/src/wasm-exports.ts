@@ -240,6 +240,8 @@ export interface KernelExports {
    * kernel spectra pre-scaled by 1/(2n); d: D (H) or 0; u, y (batch, H, L), y may be u.
    */
   fftConvRows(rdesc: number, Sr: number, Si: number, u: number, y: number, d: number, batch: number, H: number, L: number): void;
+  /** S[h] = c rfft(K[h] zero-padded to 2L): K (rows, L) f32 read in place -> S (rows, L+1) planes. */
+  kernelSpectrumRows(rdesc: number, K: number, Sr: number, Si: number, rows: number, L: number, c: number): void;
   // Cauchy sums (assembly/cauchy.ts): v (S,H,N), z (M) or (H,M) via zStride, w (H,N), out (S,H,M)
   /**
    * out[h, m] = sum_n v[h, n] / (z[m] - w[h, n]); v (H, N), w (H, N) and z (M) (zStride 0) or (H, M) (zStride M)
@@ -348,6 +350,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "rfftRows",
   "irfftRows",
   "fftConvRows",
+  "kernelSpectrumRows",
   "linearScan",
   "linearScanChunked",
   "scanScratchFloats",

@@ -82,7 +82,8 @@ export class FFTConvPlan extends Plan {
       this.specRe = this.ws.f32(H * (L + 1));
       this.specIm = this.ws.f32(H * (L + 1));
       this.dBuf = this.ws.f32(H);
-      this.kRow = this.ws.f32(Math.min(H, KERNEL_CHUNK) * 2 * L);
+      // two-sided kernel rows are assembled here; causal kernels are read in place
+      if (this.bidirectional) this.kRow = this.ws.f32(Math.min(H, KERNEL_CHUNK) * 2 * L);
       this.uBuf = this.ws.f32(this.batchCap * H * L);
     } else this.twin = fftConvTwin(H, L);
   }
@@ -104,11 +105,11 @@ export class FFTConvPlan extends Plan {
       // the spectrum is only touched once K passed
       const ub = this.uBuf as WasmBuffer<Float32Array>;
       setFinite(this.wasm, `${where}(K)`, ub, K);
-      this.setKernelWasm(ub.view.subarray(0, K.length));
+      this.causalSpectrum(ub.ptr);
     } else {
       checkAllFinite(`${where}(K)`, K);
       if (this.twin) fftConvSetKernel(this.twin, K, this.bidirectional);
-      else this.setKernelWasm(K);
+      else this.twoSidedSpectrum(K);
     }
     this.hasKernel = true;
   }
@@ -117,11 +118,22 @@ export class FFTConvPlan extends Plan {
   setKernelPtr(kPtr: number): void {
     this.assertLive("fftConv.setKernelPtr");
     const rt = this.wasmOnly("fftConv.setKernelPtr");
-    this.setKernelWasm(new Float32Array(rt.exports.memory.buffer, kPtr, this.kernelLength));
+    if (this.bidirectional) this.twoSidedSpectrum(new Float32Array(rt.exports.memory.buffer, kPtr, this.kernelLength));
+    else this.causalSpectrum(kPtr);
     this.hasKernel = true;
   }
 
-  private setKernelWasm(K: FloatArray): void {
+  /** Causal K (H, L) f32 at byte offset kPtr in wasm memory -> the kept spectrum, read in place. */
+  private causalSpectrum(kPtr: number): void {
+    const { channels: H, length: L } = this;
+    const sr = this.specRe as WasmBuffer<Float32Array>;
+    const si = this.specIm as WasmBuffer<Float32Array>;
+    // pre-scaled by 1/(2n), n = 2L, as the fused pass expects (see assembly/fftconv.ts)
+    this.wasm.exports.kernelSpectrumRows(this.rdesc, kPtr, sr.ptr, si.ptr, H, L, 1 / (4 * L));
+  }
+
+  /** Bidirectional K (2, H, L), any float array: two-sided rows of 2L assembled in float64, then rfft. */
+  private twoSidedSpectrum(K: FloatArray): void {
     const { channels: H, length: L } = this;
     const kRow = this.kRow as WasmBuffer<Float32Array>;
     const sr = this.specRe as WasmBuffer<Float32Array>;
@@ -132,15 +144,8 @@ export class FFTConvPlan extends Plan {
       const rows = kRow.view;
       // Kernel rows of 2L (float64 assembly of the two-sided kernel, then one f32 rounding).
       for (let r = 0; r < rowsHere; r++) {
-        if (this.bidirectional) {
-          kernelRow(K, H, L, h0 + r, true, this.rowScratch);
-          rows.set(this.rowScratch, r * 2 * L);
-        } else {
-          // causal: the row is K[h] then L zeros (no float64 assembly needed)
-          const h = h0 + r;
-          rows.set(K.subarray(h * L, (h + 1) * L), r * 2 * L);
-          rows.fill(0, r * 2 * L + L, (r + 1) * 2 * L);
-        }
+        kernelRow(K, H, L, h0 + r, true, this.rowScratch);
+        rows.set(this.rowScratch, r * 2 * L);
       }
       const so = h0 * (L + 1) * 4;
       ex.rfftRows(this.rdesc, kRow.ptr, 2 * L, sr.ptr + so, si.ptr + so, rowsHere);
