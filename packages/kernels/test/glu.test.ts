@@ -49,3 +49,35 @@ describe.each(BACKENDS)("glu (%s)", (backend) => {
     expect(() => plan.apply(new Float64Array(4), { batch: 1, length: 1 })).toThrow(S4StateError);
   });
 });
+
+describe("glu pointer entry in place (wasm)", () => {
+  it("out = z gives the out-of-place result bitwise, widths across the 16-value unrolled loop", async () => {
+    const k = await kernelsFor("wasm");
+    const rand = rng(32);
+    for (const [B, H, L] of [
+      [3, 5, 7],
+      [2, 16, 1],
+      [4, 37, 1],
+      [2, 3, 21],
+    ]) {
+      for (const layout of ["BHL", "BLH"] as const) {
+        const z = Float32Array.from(randomArray(B * 2 * H * L, rand), (v) => 6 * v);
+        const plan = k.glu({ channels: H, layout });
+        const ws = k.workspace();
+        const src = ws.f32(z.length);
+        const out = ws.f32(z.length / 2);
+        const buf = ws.f32(z.length);
+        src.view.set(z);
+        buf.view.set(z);
+        plan.applyPtr(src.ptr, out.ptr, B, L);
+        plan.applyPtr(buf.ptr, buf.ptr, B, L);
+        const want = Array.from(out.view);
+        expect(Array.from(buf.view.subarray(0, want.length)), `${layout} ${B}x${H}x${L}`).toEqual(want);
+        // and the plan's copying entry
+        expect(Array.from(plan.apply(z, { batch: B, length: L }))).toEqual(want);
+        ws.dispose();
+        plan.dispose();
+      }
+    }
+  });
+});
