@@ -94,6 +94,19 @@ function addSkip(y: usize, u: usize, d: f32, L: i32): void {
 }
 
 /**
+ * Z = the N = L point complex FFT of z[j] = x[2j] + i x[2j+1] for the L real samples of x (the
+ * upper half of the 2L padding is zero): through the first stage reading x (fastIn: L even and
+ * realInOk), or packed into zr/zi and transformed. Shared by the convolution and the kernel spectra.
+ */
+@inline function forwardHalf(core: usize, fastIn: bool, x: usize, L: i32, zr: usize, zi: usize, Zr: usize, Zi: usize): void {
+  if (fastIn) stockhamRealIn(core, x, true, Zr, Zi);
+  else {
+    packReal(x, L, zr, zi, L);
+    transformRow(core, zr, zi, Zr, Zi, false);
+  }
+}
+
+/**
  * y = causal conv(u, kernel) + D u over `batch * H` rows of L. rdesc: the real-FFT descriptor of
  * n = 2L (rfft.ts). S: (H, L+1) complex, the kernel spectra times 1/(2n). d: D (H) or 0 for none.
  * Shapes: u, y (batch, H, L); y may be u.
@@ -115,11 +128,7 @@ export function fftConvRows(rdesc: usize, Sr: usize, Si: usize, u: usize, y: usi
     const uo = u + rowB * <usize>r, yo = y + rowB * <usize>r;
     const so = specB * <usize>h;
     const dh: f32 = d != 0 ? load<f32>(d + ((<usize>h) << 2)) : 0;
-    if (fastIn) stockhamRealIn(core, uo, true, Zr, Zi);
-    else {
-      packReal(uo, L, zr, zi, L);
-      transformRow(core, zr, zi, Zr, Zi, false);
-    }
+    forwardHalf(core, fastIn, uo, L, zr, zi, Zr, Zi);
     convSpectrum(Zr, Zi, Sr + so, Si + so, zr, zi, twr, twi, L);
     if (fastOut) {
       stockhamRealOut(core, zr, zi, yo, true, uo, dh);
@@ -156,11 +165,7 @@ export function kernelSpectrumRows(rdesc: usize, K: usize, Sr: usize, Si: usize,
   for (let r = 0; r < rows; r++) {
     const ko = K + rowB * <usize>r;
     const sr = Sr + specB * <usize>r, si = Si + specB * <usize>r;
-    if (fastIn) stockhamRealIn(core, ko, true, Zr, Zi);
-    else {
-      packReal(ko, L, zr, zi, L);
-      transformRow(core, zr, zi, Zr, Zi, false);
-    }
+    forwardHalf(core, fastIn, ko, L, zr, zi, Zr, Zi);
     postProcess(Zr, Zi, sr, si, gr, gi, L);
     fftScale(sr, L + 1, c);
     fftScale(si, L + 1, c);

@@ -131,35 +131,37 @@ export function erfSmallv(z: v128): v128 {
 }
 
 /**
- * sum_{k=0..8} c_k x^k with c_k = CONSTS[i0 - k] (the table lists a polynomial from its highest
- * coefficient down to its constant at i0), by Estrin's scheme: pairs, then x^2, x^4, x^8, a
- * dependency chain of 4 multiply-adds instead of Horner's 8, so more lanes are in flight at once
- * (GELU is latency bound). x2 = x^2 and x4 = x^4 come from the caller, who has them anyway.
+ * sum_{k=0..7} c_k x^k with c_k = CONSTS[i0 - k] (the table lists a polynomial from its highest
+ * coefficient down to its constant at i0), by Estrin's scheme: pairs, then x^2, x^4, a dependency
+ * chain of 3 multiply-adds instead of Horner's 7, so more lanes are in flight at once (GELU is
+ * latency bound). x2 = x^2 and x4 = x^4 come from the caller, who has them anyway. estrin9 and
+ * estrin10 add the x^8 term.
  */
 // @ts-ignore: decorator
 @inline
-function estrin9(x: v128, x2: v128, x4: v128, i0: i32): v128 {
+function estrin8(x: v128, x2: v128, x4: v128, i0: i32): v128 {
   const q0 = f32x4.add(f32x4.mul(kc(i0 - 1), x), kc(i0));
   const q1 = f32x4.add(f32x4.mul(kc(i0 - 3), x), kc(i0 - 2));
   const q2 = f32x4.add(f32x4.mul(kc(i0 - 5), x), kc(i0 - 4));
   const q3 = f32x4.add(f32x4.mul(kc(i0 - 7), x), kc(i0 - 6));
   const r0 = f32x4.add(f32x4.mul(q1, x2), q0);
   const r1 = f32x4.add(f32x4.mul(q3, x2), q2);
-  return f32x4.add(f32x4.add(f32x4.mul(r1, x4), r0), f32x4.mul(kc(i0 - 8), f32x4.mul(x4, x4)));
+  return f32x4.add(f32x4.mul(r1, x4), r0);
 }
 
-/** sum_{k=0..9} c_k x^k, c_k = CONSTS[i0 - k], by Estrin's scheme as estrin9 (one more pair). */
+/** sum_{k=0..8} c_k x^k (see estrin8): estrin8 + c_8 x^8. */
+// @ts-ignore: decorator
+@inline
+function estrin9(x: v128, x2: v128, x4: v128, i0: i32): v128 {
+  return f32x4.add(estrin8(x, x2, x4, i0), f32x4.mul(kc(i0 - 8), f32x4.mul(x4, x4)));
+}
+
+/** sum_{k=0..9} c_k x^k (see estrin8): estrin8 + (c_8 + c_9 x) x^8. */
 // @ts-ignore: decorator
 @inline
 function estrin10(x: v128, x2: v128, x4: v128, i0: i32): v128 {
-  const q0 = f32x4.add(f32x4.mul(kc(i0 - 1), x), kc(i0));
-  const q1 = f32x4.add(f32x4.mul(kc(i0 - 3), x), kc(i0 - 2));
-  const q2 = f32x4.add(f32x4.mul(kc(i0 - 5), x), kc(i0 - 4));
-  const q3 = f32x4.add(f32x4.mul(kc(i0 - 7), x), kc(i0 - 6));
   const q4 = f32x4.add(f32x4.mul(kc(i0 - 9), x), kc(i0 - 8));
-  const r0 = f32x4.add(f32x4.mul(q1, x2), q0);
-  const r1 = f32x4.add(f32x4.mul(q3, x2), q2);
-  return f32x4.add(f32x4.add(f32x4.mul(r1, x4), r0), f32x4.mul(q4, f32x4.mul(x4, x4)));
+  return f32x4.add(estrin8(x, x2, x4, i0), f32x4.mul(q4, f32x4.mul(x4, x4)));
 }
 
 /**
