@@ -3,6 +3,7 @@
 //   y = (x - mean_h x) / sqrt(var_h x + eps) * gamma[h] + beta[h]   at every (b, l)
 import { S4StateError, S4ValueError } from "../errors.js";
 import { layerNormRows, layerNormStrided } from "../js/layernorm.js";
+import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
@@ -73,16 +74,17 @@ export class LayerNormPlan extends Plan {
     const H = this.channels;
     const n = batch * H * length;
     checkFloatArray("layerNorm.apply(x)", x, n, "batch*channels*length");
-    // a NaN/Infinity would spread to every channel of its position
-    checkAllFinite("layerNorm.apply(x)", x);
     const y = this.outReal("layerNorm.apply(out)", out, n);
     if (!this.io) {
+      // a NaN/Infinity would spread to every channel of its position
+      checkAllFinite("layerNorm.apply(x)", x);
       if (this.layout === "BHL") layerNormStrided(x, this.gamma64, this.beta64, y, batch, H, length, this.eps);
       else layerNormRows(x, this.gamma64, this.beta64, y, batch * length, H, this.eps);
       return y;
     }
     const b = this.io.get(0, n);
-    b.view.set(x);
+    // the same check in wasm after the copy, not by a JS loop over every value
+    setFinite(this.runtime as WasmRuntime, "layerNorm.apply(x)", b, x);
     this.applyPtr(b.ptr, b.ptr, batch, length);
     y.set(b.view.subarray(0, n));
     return y;

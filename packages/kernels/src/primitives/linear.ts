@@ -6,6 +6,7 @@
 // numbers). The wasm path is a register-blocked SIMD matrix multiply (assembly/linear.ts).
 import { S4StateError, S4ValueError } from "../errors.js";
 import { linearBHL, linearBLH, linearGluBHL } from "../js/linear.js";
+import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
@@ -118,11 +119,11 @@ export class LinearPlan extends Plan {
     const H = this.inFeatures;
     const O = this.outFeatures;
     checkFloatArray("linear.apply(x)", x, batch * H * length, "batch*inFeatures*length");
-    // a NaN/Infinity would spread to every output feature of its position
-    checkAllFinite("linear.apply(x)", x);
     const outCh = this.glu ? O / 2 : O;
     const y = this.outReal("linear.apply(out)", out, batch * outCh * length);
     if (!this.io) {
+      // a NaN/Infinity would spread to every output feature of its position
+      checkAllFinite("linear.apply(x)", x);
       if (this.glu) linearGluBHL(x, this.w64, this.bias64, y, batch, H, O / 2, length);
       else if (this.layout === "BHL") linearBHL(x, this.w64, this.bias64, y, batch, H, O, length);
       else linearBLH(x, this.w64, this.bias64, y, batch * length, H, O);
@@ -130,7 +131,8 @@ export class LinearPlan extends Plan {
     }
     const xb = this.io.get(0, batch * H * length);
     const yb = this.io.get(1, batch * outCh * length);
-    xb.view.set(x);
+    // the same check in wasm after the copy, not by a JS loop over every value
+    setFinite(this.runtime as WasmRuntime, "linear.apply(x)", xb, x);
     this.applyPtr(xb.ptr, yb.ptr, batch, length);
     y.set(yb.view.subarray(0, batch * outCh * length));
     return y;

@@ -2,6 +2,7 @@
 //   BHL: x (B, H, L) -> y (B, H);   BLH: x (B, L, H) -> y (B, H)
 import { S4StateError } from "../errors.js";
 import { meanPoolColumns, meanPoolRows } from "../js/meanpool.js";
+import { setFinite } from "../memory/set-finite.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
 import { checkAllFinite, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
@@ -40,17 +41,18 @@ export class MeanPoolPlan extends Plan {
     const { batch, length } = checkShape("meanPool.apply(shape)", shape);
     const H = this.channels;
     checkFloatArray("meanPool.apply(x)", x, batch * H * length, "batch*channels*length");
-    // a NaN/Infinity would turn the whole channel's mean into NaN
-    checkAllFinite("meanPool.apply(x)", x);
     const y = this.outReal("meanPool.apply(out)", out, batch * H);
     if (!this.io) {
+      // a NaN/Infinity would turn the whole channel's mean into NaN
+      checkAllFinite("meanPool.apply(x)", x);
       if (this.layout === "BHL") meanPoolRows(x, y, batch * H, length);
       else meanPoolColumns(x, y, batch, length, H);
       return y;
     }
     const xb = this.io.get(0, batch * H * length);
     const yb = this.io.get(1, batch * H);
-    xb.view.set(x);
+    // the same check in wasm after the copy, not by a JS loop over every value
+    setFinite(this.runtime as WasmRuntime, "meanPool.apply(x)", xb, x);
     this.applyPtr(xb.ptr, yb.ptr, batch, length);
     y.set(yb.view.subarray(0, batch * H));
     return y;

@@ -5,6 +5,7 @@
 //            bin 0 and (n even) bin n/2 are ignored, as numpy and torch do.
 // Even n uses a complex FFT of n/2 plus a SIMD split pass; odd n a complex FFT of n.
 import { irfft, type RFFTTwin, rfft, rfftTwin } from "../js/fft.js";
+import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
@@ -62,16 +63,17 @@ export class RFFTPlan extends Plan {
     this.assertLive(where);
     const { batch, bins, inputLength } = this;
     checkFloatArray(`${where}(x)`, x, batch * inputLength, "batch*inputLength");
-    checkAllFinite(`${where}(x)`, x);
     const o = this.outComplex(`${where}(out)`, out, batch * bins);
     if (this.twin) {
+      checkAllFinite(`${where}(x)`, x);
       rfft(this.twin, x, inputLength, o.re as Float64Array, o.im as Float64Array, batch);
       return o;
     }
     const real = this.real as WasmBuffer<Float32Array>;
     const re = this.re as WasmBuffer<Float32Array>;
     const im = this.im as WasmBuffer<Float32Array>;
-    real.view.set(x);
+    // checked in wasm after the copy, not by a JS loop over every value
+    setFinite(this.wasm, `${where}(x)`, real, x);
     this.wasm.exports.rfftRows(this.desc, real.ptr, inputLength, re.ptr, im.ptr, batch);
     o.re.set(re.view);
     o.im.set(im.view);
@@ -84,18 +86,19 @@ export class RFFTPlan extends Plan {
     this.assertLive(where);
     const { batch, bins, n } = this;
     checkComplex(`${where}(X)`, X, batch * bins, "batch*(n//2+1)");
-    checkAllFinite(`${where}(X).re`, X.re);
-    checkAllFinite(`${where}(X).im`, X.im);
     const o = this.outReal(`${where}(out)`, out, batch * n);
     if (this.twin) {
+      checkAllFinite(`${where}(X).re`, X.re);
+      checkAllFinite(`${where}(X).im`, X.im);
       irfft(this.twin, X.re, X.im, o as Float64Array, batch);
       return o;
     }
     const real = this.real as WasmBuffer<Float32Array>;
     const re = this.re as WasmBuffer<Float32Array>;
     const im = this.im as WasmBuffer<Float32Array>;
-    re.view.set(X.re);
-    im.view.set(X.im);
+    // checked in wasm after the copy, not by a JS loop over every value
+    setFinite(this.wasm, `${where}(X).re`, re, X.re);
+    setFinite(this.wasm, `${where}(X).im`, im, X.im);
     this.wasm.exports.irfftRows(this.desc, re.ptr, im.ptr, real.ptr, batch);
     o.set(real.view.subarray(0, batch * n));
     return o;

@@ -6,6 +6,7 @@
 // for few lanes and long sequences).
 import { S4StateError } from "../errors.js";
 import { linearScan, linearScanChunked, scanScratchFloats } from "../js/scan.js";
+import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
@@ -105,20 +106,21 @@ export class LinearScanPlan extends Plan {
     checkComplex("linearScan.forward(a)", a, n, "lanes*length");
     checkComplex("linearScan.forward(b)", b, n, "lanes*length");
     if (call.h0 !== undefined) checkComplex("linearScan.forward(h0)", call.h0, lanes, "lanes");
-    // a NaN/Infinity would spread through the rest of its row
-    for (const [name, c] of [
+    const inputs = [
       ["a", a],
       ["b", b],
       ["h0", call.h0],
-    ] as const) {
-      if (!c) continue;
-      checkAllFinite(`linearScan.forward(${name}).re`, c.re);
-      checkAllFinite(`linearScan.forward(${name}).im`, c.im);
-    }
+    ] as const;
     const h = this.outComplex("linearScan.forward(out)", call.out, n);
     const last = this.outComplex("linearScan.forward(last)", call.last, lanes);
     const h0: Complex = call.h0 ?? { re: this.zeros, im: this.zeros };
     if (!this.bufs) {
+      // a NaN/Infinity would spread through the rest of its row
+      for (const [name, c] of inputs) {
+        if (!c) continue;
+        checkAllFinite(`linearScan.forward(${name}).re`, c.re);
+        checkAllFinite(`linearScan.forward(${name}).im`, c.im);
+      }
       if (this.method === "chunked") {
         linearScanChunked(
           a.re,
@@ -140,12 +142,16 @@ export class LinearScanPlan extends Plan {
       return { h, last };
     }
     const B = this.bufs;
-    B.ar.view.set(a.re);
-    B.ai.view.set(a.im);
-    B.br.view.set(b.re);
-    B.bi.view.set(b.im);
-    B.h0r.view.set(h0.re);
-    B.h0i.view.set(h0.im);
+    // copied in, then checked in wasm (SIMD): a JS finite loop over the 4 input planes took longer
+    // than the scan itself; float64 values beyond float32 range are refused, not made Infinity.
+    // A refused input leaves nothing behind: the buffers are this call's scratch.
+    const rt = this.wasm;
+    const into = { a: [B.ar, B.ai], b: [B.br, B.bi], h0: [B.h0r, B.h0i] } as const;
+    for (const [name, c] of inputs) {
+      const [re, im] = into[name];
+      setFinite(rt, `linearScan.forward(${name}).re`, re, (c ?? h0).re);
+      setFinite(rt, `linearScan.forward(${name}).im`, im, (c ?? h0).im);
+    }
     const ex = this.wasm.exports;
     if (this.method === "chunked") {
       const s = this.scratchBuf as WasmBuffer<Float32Array>;

@@ -4,6 +4,7 @@
 // The state is updated in place; a call copies in its input, copies out its output, and
 // allocates nothing on the wasm path except a fresh result when no `out` is given.
 import { S4ShapeError, S4StateError } from "../errors.js";
+import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import { Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
@@ -140,10 +141,10 @@ export abstract class StepPlan extends Plan {
     this.checkState(where, state);
     const n = this.batch * this.channels * L;
     checkFloatArray(`${where}(u)`, u, n, L === 1 ? "batch*channels" : "batch*channels*L");
-    // a NaN/Infinity would enter the state and poison every later step
-    checkAllFinite(`${where}(u)`, u);
     const y = this.outReal(`${where}(out)`, out, n);
     if (!this.runtime) {
+      // a NaN/Infinity would enter the state and poison every later step
+      checkAllFinite(`${where}(u)`, u);
       const p = state.planes();
       this.callJs(p.re as Float64Array, p.im as Float64Array, u, y, L);
       return y;
@@ -161,7 +162,8 @@ export abstract class StepPlan extends Plan {
       view = n === full.length ? full : full.subarray(0, n);
       this.ioPrefix = view;
     }
-    view.set(u);
+    // the same check in wasm after the copy, before the state is touched
+    setFinite(this.runtime, `${where}(u)`, io, u);
     this.callWasm(state, io.ptr, io.ptr, L);
     y.set(view);
     return y;

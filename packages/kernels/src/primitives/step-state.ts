@@ -88,7 +88,11 @@ export class SSMState {
     return this.jsPlanes as Complex;
   }
 
-  /** A copy of the state, complex (batch, channels, size), in the backend's dtype. */
+  /**
+   * A copy of the state x, complex (batch, channels, size), in the backend's dtype. Where a step
+   * kernel keeps C . x in the planes (wasm diagonal step), it is converted back, so write(read())
+   * restores the state to float32 rounding rather than bit for bit.
+   */
   read(): Complex {
     const p = this.planes();
     if (!this.scale) return { re: p.re.slice() as FloatArray, im: p.im.slice() as FloatArray };
@@ -96,7 +100,7 @@ export class SSMState {
     return { re: Float32Array.from(x.re), im: Float32Array.from(x.im) };
   }
 
-  /** Overwrite the state with x: complex (batch, channels, size), any float dtype. */
+  /** Overwrite the state with x: complex (batch, channels, size), any float dtype (converted as read() says). */
   write(x: Complex): void {
     const p = this.planes();
     checkComplex("state.write(x)", x, this.length, "batch*channels*size");
