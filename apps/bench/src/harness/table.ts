@@ -2,7 +2,8 @@
 // ratio to the JS twin and to the best peer library, and its validation error.
 import type { BenchRecord } from "./record.js";
 
-const OWN = new Set(["s4wasm-wasm", "s4wasm-js"]);
+/** Our own contenders (s4wasm-wasm, s4wasm-js, and entries like s4wasm-wasm-pointers): not peers. */
+const isOwn = (contender: string) => contender.startsWith("s4wasm-");
 
 export function formatTime(ns: number): string {
   if (ns < 1e3) return `${ns.toFixed(0)} ns`;
@@ -32,7 +33,7 @@ export function renderTable(records: BenchRecord[]): string {
   const rows: string[][] = [];
   for (const [key, group] of groupCases(records)) {
     const js = group.find((r) => r.contender === "s4wasm-js");
-    const peers = group.filter((r) => !OWN.has(r.contender) && r.status !== "wrong");
+    const peers = group.filter((r) => !isOwn(r.contender) && r.status !== "wrong");
     const best = peers.length ? Math.min(...peers.map((r) => r.median_ns)) : undefined;
     group.forEach((r, i) => {
       rows.push([

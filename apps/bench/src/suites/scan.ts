@@ -2,7 +2,8 @@
 // sequential (4 lanes per v128) and chunked associative (S5 operator, 4 chunks per v128), WASM
 // SIMD vs the float64 JS twin. Sizes: an S4D layer's H*N/2 = 256*32 lanes over T = 256 steps
 // (lanes-parallel), and 4 lanes over T = 65536 (time-parallel, where the chunked scan is the
-// only way to fill the SIMD lanes). Times include copying a, b in and h out of wasm memory.
+// only way to fill the SIMD lanes). s4wasm-wasm includes copying a, b in (with the finite check)
+// and h out of wasm memory; s4wasm-wasm-pointers runs on data already there (forwardPointers).
 import { type Kernels, loadKernels, type ScanMethod } from "@s4wasm/kernels";
 import type { Contender, Suite, SuiteCase } from "./types.js";
 
@@ -37,6 +38,37 @@ function contender(name: string, k: Kernels, lanes: number, T: number, method: S
     },
     output: () => concat(out.re, out.im),
     dispose: () => plan.dispose(),
+  };
+}
+
+/**
+ * The same scan at pointer level (wasm): a, b, h0 already in wasm memory, h and the final state
+ * written there (forwardPointers: no copies, no checks), so the kernel's own speed shows beside
+ * the copying `forward`.
+ */
+function pointerContender(k: Kernels, lanes: number, T: number, method: ScanMethod): Contender {
+  const { a, b } = inputs(lanes, T);
+  const n = lanes * T;
+  const ws = k.workspace();
+  const [ar, ai, br, bi, hr, hi] = [a.re, a.im, b.re, b.im, null, null].map((v) => {
+    const buf = ws.f32(n);
+    if (v) buf.view.set(v);
+    return buf;
+  });
+  const [h0r, h0i, lr, li] = [0, 1, 2, 3].map(() => {
+    const buf = ws.f32(lanes);
+    buf.view.fill(0);
+    return buf;
+  });
+  const plan = k.linearScan({ lanes, length: T, method, chunk: 64 });
+  return {
+    name: "s4wasm-wasm-pointers",
+    run: () => plan.forwardPointers(ar.ptr, ai.ptr, br.ptr, bi.ptr, h0r.ptr, h0i.ptr, hr.ptr, hi.ptr, lr.ptr, li.ptr),
+    output: () => concat(hr.view, hi.view),
+    dispose: () => {
+      plan.dispose();
+      ws.dispose();
+    },
   };
 }
 
@@ -77,7 +109,11 @@ function scanCase(H: number, N: number, L: number, method: ScanMethod): SuiteCas
     contenders: async () => {
       const wasm = await loadKernels({ backend: "wasm" });
       const js = await loadKernels({ backend: "js" });
-      return [contender("s4wasm-wasm", wasm, lanes, T, method), contender("s4wasm-js", js, lanes, T, method)];
+      return [
+        contender("s4wasm-wasm", wasm, lanes, T, method),
+        pointerContender(wasm, lanes, T, method),
+        contender("s4wasm-js", js, lanes, T, method),
+      ];
     },
   };
 }
