@@ -91,5 +91,22 @@ describe("wasm inputs beyond float32 range are refused by name", () => {
     );
     expect(Array.from(st.read().re)).toEqual(Array.from(x0.re));
     expect(Array.from(st.read().im)).toEqual(Array.from(x0.im));
+    // state.write takes any float dtype: a float64 entry beyond float32 range is refused too
+    const big = { re: Float64Array.from(x0.re), im: Float64Array.from(x0.im) };
+    big.im[3] = -BEYOND;
+    expectTypedError(
+      () => st.write(big),
+      S4ValueError,
+      /state\.write\(x\): expected state entries within float32 range .*, got .* at entry 3$/,
+    );
+    expect(Array.from(st.read().im)).toEqual(Array.from(x0.im));
+    // a fresh state holds x itself: the same refusal, without the C . x form
+    const fresh = plan.createState();
+    expectTypedError(
+      () => fresh.write(big),
+      S4ValueError,
+      /state\.write\(x\): expected state entries within float32 range \(\|x\| <= 3\.4e38\), got .* at entry 3$/,
+    );
+    expect(Array.from(fresh.read().re).every((v) => v === 0)).toBe(true);
   });
 });

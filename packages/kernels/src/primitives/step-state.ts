@@ -106,7 +106,9 @@ export class SSMState {
     checkComplex("state.write(x)", x, this.length, "batch*channels*size");
     checkAllFinite("state.write(x).re", x.re);
     checkAllFinite("state.write(x).im", x.im);
-    const v = this.scale ? this.converted("state.write(x)", x, null, this.scale) : x;
+    // wasm planes are float32: a float64 value beyond its range is refused here, not stored as
+    // Infinity (converted() checks every entry before anything is written)
+    const v = this.backend === "wasm" ? this.converted("state.write(x)", x, null, this.scale) : x;
     p.re.set(v.re);
     p.im.set(v.im);
   }
@@ -159,8 +161,9 @@ export class SSMState {
         a = t;
       }
       if (!(Math.abs(a) <= F32_MAX && Math.abs(b) <= F32_MAX)) {
+        const form = to ? " in the step kernel's representation C . x" : "";
         throw new S4ValueError(
-          `${where}: state entry ${i} is ${a} + ${b}i in the step kernel's representation, beyond float32 range`,
+          `${where}: expected state entries within float32 range (|x| <= 3.4e38)${form}, got ${a} + ${b}i at entry ${i}`,
         );
       }
       re[i] = a;
