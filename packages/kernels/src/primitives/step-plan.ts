@@ -49,6 +49,11 @@ export function loadStepParams(
   }
 }
 
+/** The entries of a step plan whose error prefixes are kept. */
+type Entry = "step" | "run" | "runPointers";
+/** An entry's error prefixes: "diagStep.step", "diagStep.step(u)", "diagStep.step(out)". */
+type EntryLabels = { where: string; u: string; out: string };
+
 /**
  * Base of the diagonal, dense and DPLR step plans (recurrent inference): parameters set once
  * (setParams), states made by the plan (createState), and three ways to run — one frame (step),
@@ -69,10 +74,8 @@ export abstract class StepPlan extends Plan {
   /** The plan's name, used as the prefix of error messages. */
   protected abstract readonly name: string;
   private paramsSet = false;
-  private runPointersWhere: string | undefined;
-  private stepWhere: string | undefined;
-  /** "(u)" and "(out)" error prefixes per entry ("diagStep.step" ...), built on first use. */
-  private readonly argWhere = new Map<string, { u: string; out: string }>();
+  /** Error prefixes per entry, built once: a streaming caller runs an entry every frame. */
+  private readonly labels = new Map<Entry, EntryLabels>();
   /** wasm: one (B, H, L) frame buffer, y written over u; grown geometrically for long chunks. */
   private io: WasmBuffer<Float32Array> | null = null;
   private ioWs: Workspace | null = null;
@@ -111,9 +114,7 @@ export abstract class StepPlan extends Plan {
 
   /** One step. u: (B, H) -> y (B, H); the state advances in place. */
   step(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
-    // the error prefixes are built once: a streaming caller steps every frame
-    this.stepWhere ??= `${this.name}.step`;
-    return this.runChecked(this.stepWhere, u, state, out, 1);
+    return this.runChecked(this.labelsOf("step"), u, state, out, 1);
   }
 
   /**
@@ -121,13 +122,13 @@ export abstract class StepPlan extends Plan {
    * (chunked prefill, then stream from it). L = u.length / (B*H).
    */
   run(u: FloatArray, state: SSMState, out?: FloatArray): FloatArray {
-    const where = `${this.name}.run`;
+    const at = this.labelsOf("run");
     const bh = this.batch * this.channels;
-    if (!(u instanceof Float32Array) && !(u instanceof Float64Array)) checkFloatArray(`${where}(u)`, u, bh);
+    if (!(u instanceof Float32Array) && !(u instanceof Float64Array)) checkFloatArray(at.u, u, bh);
     if (u.length === 0 || u.length % bh !== 0) {
-      throw new S4ShapeError(`${where}(u): expected length batch*channels*L = ${bh}*L with L >= 1, got ${u.length}`);
+      throw new S4ShapeError(`${at.u}: expected length batch*channels*L = ${bh}*L with L >= 1, got ${u.length}`);
     }
-    return this.runChecked(where, u, state, out, u.length / bh);
+    return this.runChecked(at, u, state, out, u.length / bh);
   }
 
   /**
@@ -135,26 +136,30 @@ export abstract class StepPlan extends Plan {
    * kernels instance's memory (y may equal u). No copies, no checks beyond the state's.
    */
   runPointers(state: SSMState, uPtr: number, yPtr: number, L: number): void {
-    // the prefix is built once: a streaming step calls this every frame
-    this.runPointersWhere ??= `${this.name}.runPointers`;
-    this.checkState(this.runPointersWhere, state);
+    this.checkState(this.labelsOf("runPointers").where, state);
     if (!this.runtime) throw new S4StateError(`${this.name}.runPointers: the JS backend has no wasm memory`);
     this.callWasm(state, uPtr, yPtr, L);
   }
 
-  private runChecked(where: string, u: FloatArray, state: SSMState, out: FloatArray | undefined, L: number): FloatArray {
-    this.checkState(where, state);
-    const n = this.batch * this.channels * L;
-    let arg = this.argWhere.get(where);
-    if (!arg) {
-      arg = { u: `${where}(u)`, out: `${where}(out)` };
-      this.argWhere.set(where, arg);
+  /** The error prefixes of `entry` ("diagStep.step", "diagStep.step(u)", ...), made on first use. */
+  private labelsOf(entry: Entry): EntryLabels {
+    let at = this.labels.get(entry);
+    if (!at) {
+      const where = `${this.name}.${entry}`;
+      at = { where, u: `${where}(u)`, out: `${where}(out)` };
+      this.labels.set(entry, at);
     }
-    checkFloatArray(arg.u, u, n, L === 1 ? "batch*channels" : "batch*channels*L");
-    const y = this.outReal(arg.out, out, n);
+    return at;
+  }
+
+  private runChecked(at: EntryLabels, u: FloatArray, state: SSMState, out: FloatArray | undefined, L: number): FloatArray {
+    this.checkState(at.where, state);
+    const n = this.batch * this.channels * L;
+    checkFloatArray(at.u, u, n, L === 1 ? "batch*channels" : "batch*channels*L");
+    const y = this.outReal(at.out, out, n);
     if (!this.runtime) {
       // a NaN/Infinity would enter the state and poison every later step
-      checkAllFinite(arg.u, u);
+      checkAllFinite(at.u, u);
       const p = state.planes();
       this.callJs(p.re as Float64Array, p.im as Float64Array, u, y, L);
       return y;
@@ -173,7 +178,7 @@ export abstract class StepPlan extends Plan {
       this.ioPrefix = view;
     }
     // the same check in wasm after the copy, before the state is touched
-    setFinite(this.runtime, arg.u, io, u);
+    setFinite(this.runtime, at.u, io, u);
     this.callWasm(state, io.ptr, io.ptr, L);
     y.set(view);
     return y;
