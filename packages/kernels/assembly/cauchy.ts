@@ -415,15 +415,20 @@ export function cauchyWoodbury1(
     for (let m = 0; m < M; m += 4) {
       const mo = (<usize>m) << 2;
       const yh = v128.load(y + mo), yl = v128.load(y + yLo + mo);
-      // Two passes over the poles (register pressure: one pass with all four sets keeps 8
-      // accumulators + the node + q + temporaries live, more than x64's 16 vector registers, and
-      // V8 spilled accumulators every iteration): pass 1 forms q = 1/((z-w)(z-w̄)) and set 0 and
-      // keeps q in QS; pass 2 reads q back for sets 1..3. Poles go in chunks of QS's capacity.
-      let r0r = f32x4.splat(0), r0i = f32x4.splat(0), r1r = f32x4.splat(0), r1i = f32x4.splat(0);
-      let r2r = f32x4.splat(0), r2i = f32x4.splat(0), r3r = f32x4.splat(0), r3i = f32x4.splat(0);
+      // Three passes over the poles. Pass 1 forms q = 1/((z-w)(z-w̄)) per pole and keeps it in QS:
+      // its divide and long dependency chain run alone, so many poles are in flight at once.
+      // Passes 2 and 3 read q back for sets 0, 1 and 2, 3: eight accumulators each, as many as
+      // x64's 16 vector registers hold without spilling. Each set keeps [nb qr, nb qi, a qr, a qi]
+      // and multiplies by y once per node at the end, r_s = (P - y T) + i (Q + y S): 4 multiplies
+      // per (pole, set) where forming a y per pole took 5 (the multiply pipes are the limit;
+      // 0.85x the time of the earlier two passes). Poles go in chunks of QS's capacity.
+      let p0 = f32x4.splat(0), q0 = f32x4.splat(0), s0 = f32x4.splat(0), t0 = f32x4.splat(0);
+      let p1 = f32x4.splat(0), q1 = f32x4.splat(0), s1 = f32x4.splat(0), t1 = f32x4.splat(0);
+      let p2 = f32x4.splat(0), q2 = f32x4.splat(0), s2 = f32x4.splat(0), t2 = f32x4.splat(0);
+      let p3 = f32x4.splat(0), q3 = f32x4.splat(0), s3 = f32x4.splat(0), t3 = f32x4.splat(0);
       for (let n0 = 0; n0 < N; n0 += QS_POLES) {
         const n1 = min(N, n0 + QS_POLES);
-        let pab = abRow + ((<usize>n0) << 5), pw = wqRow + ((<usize>n0) << 4), pq = QS;
+        let pw = wqRow + ((<usize>n0) << 4), pq = QS;
         for (let n = n0; n < n1; n++) {
           const wi = v128.load32_splat(pw), wil = v128.load32_splat(pw, 4);
           // den = (wr^2 - (y - wi)(y + wi)) - i (2 wr y); q = conj(den)/|den|^2 = (dr + i t)/|den|^2
@@ -432,36 +437,53 @@ export function cauchyWoodbury1(
           const dr = f32x4.sub(v128.load32_splat(pw, 8), f32x4.mul(mi, f32x4.add(yh, wi)));
           const t = f32x4.mul(v128.load32_splat(pw, 12), yh);
           const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(t, t)));
-          const qr = f32x4.mul(dr, inv), qi = f32x4.mul(t, inv);
-          v128.store(pq, qr);
-          v128.store(pq, qi, 16);
-          // r_s += (nb + i a y) q
-          const ni = f32x4.mul(v128.load32_splat(pab), yh), nb = v128.load32_splat(pab, 16);
-          r0r = f32x4.add(r0r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-          r0i = f32x4.add(r0i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
-          pab += 32;
+          v128.store(pq, f32x4.mul(dr, inv));
+          v128.store(pq, f32x4.mul(t, inv), 16);
           pw += 16;
+          pq += 32;
+        }
+        let pab = abRow + ((<usize>n0) << 5);
+        pq = QS;
+        for (let n = n0; n < n1; n++) {
+          const qr = v128.load(pq), qi = v128.load(pq, 16);
+          let a = v128.load32_splat(pab), nb = v128.load32_splat(pab, 16);
+          p0 = f32x4.add(p0, f32x4.mul(nb, qr));
+          q0 = f32x4.add(q0, f32x4.mul(nb, qi));
+          s0 = f32x4.add(s0, f32x4.mul(a, qr));
+          t0 = f32x4.add(t0, f32x4.mul(a, qi));
+          a = v128.load32_splat(pab, 4);
+          nb = v128.load32_splat(pab, 20);
+          p1 = f32x4.add(p1, f32x4.mul(nb, qr));
+          q1 = f32x4.add(q1, f32x4.mul(nb, qi));
+          s1 = f32x4.add(s1, f32x4.mul(a, qr));
+          t1 = f32x4.add(t1, f32x4.mul(a, qi));
+          pab += 32;
           pq += 32;
         }
         pab = abRow + ((<usize>n0) << 5);
         pq = QS;
         for (let n = n0; n < n1; n++) {
           const qr = v128.load(pq), qi = v128.load(pq, 16);
-          let ni = f32x4.mul(v128.load32_splat(pab, 4), yh), nb = v128.load32_splat(pab, 20);
-          r1r = f32x4.add(r1r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-          r1i = f32x4.add(r1i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
-          ni = f32x4.mul(v128.load32_splat(pab, 8), yh);
-          nb = v128.load32_splat(pab, 24);
-          r2r = f32x4.add(r2r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-          r2i = f32x4.add(r2i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
-          ni = f32x4.mul(v128.load32_splat(pab, 12), yh);
+          let a = v128.load32_splat(pab, 8), nb = v128.load32_splat(pab, 24);
+          p2 = f32x4.add(p2, f32x4.mul(nb, qr));
+          q2 = f32x4.add(q2, f32x4.mul(nb, qi));
+          s2 = f32x4.add(s2, f32x4.mul(a, qr));
+          t2 = f32x4.add(t2, f32x4.mul(a, qi));
+          a = v128.load32_splat(pab, 12);
           nb = v128.load32_splat(pab, 28);
-          r3r = f32x4.add(r3r, f32x4.sub(f32x4.mul(nb, qr), f32x4.mul(ni, qi)));
-          r3i = f32x4.add(r3i, f32x4.add(f32x4.mul(nb, qi), f32x4.mul(ni, qr)));
+          p3 = f32x4.add(p3, f32x4.mul(nb, qr));
+          q3 = f32x4.add(q3, f32x4.mul(nb, qi));
+          s3 = f32x4.add(s3, f32x4.mul(a, qr));
+          t3 = f32x4.add(t3, f32x4.mul(a, qi));
           pab += 32;
           pq += 32;
         }
       }
+      // sum of (nb + i a y) q: Re = P - y T, Im = Q + y S
+      const r0r = f32x4.sub(p0, f32x4.mul(yh, t0)), r0i = f32x4.add(q0, f32x4.mul(yh, s0));
+      const r1r = f32x4.sub(p1, f32x4.mul(yh, t1)), r1i = f32x4.add(q1, f32x4.mul(yh, s1));
+      const r2r = f32x4.sub(p2, f32x4.mul(yh, t2)), r2i = f32x4.add(q2, f32x4.mul(yh, s2));
+      const r3r = f32x4.sub(p3, f32x4.mul(yh, t3)), r3i = f32x4.add(q3, f32x4.mul(yh, s3));
       // k = r0 - r1 r2 / (1 + r3), then times f
       const tr = f32x4.sub(f32x4.mul(r1r, r2r), f32x4.mul(r1i, r2i));
       const ti = f32x4.add(f32x4.mul(r1r, r2i), f32x4.mul(r1i, r2r));
