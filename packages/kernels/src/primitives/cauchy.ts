@@ -189,7 +189,7 @@ export interface CauchyWoodburyOptions {
 type WBufs = Record<"ab" | "wq" | "y" | "fr" | "fi" | "or" | "oi", WasmBuffer<Float32Array>>;
 
 /**
- * The S4 DPLR rank-1 resolvent in one pass: four conjugate-pair Cauchy sums sharing one
+ * The S4 DPLR rank-1 resolvent in one call: four conjugate-pair Cauchy sums sharing one
  * denominator per (n, node), combined by the Woodbury identity, times f.
  */
 export class CauchyWoodburyPlan extends Plan {
