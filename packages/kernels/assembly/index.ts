@@ -9,6 +9,7 @@ export { cmul, cmulAcc } from "./cmul";
 export { dft } from "./dft";
 export { erf, gelu } from "./gelu";
 export { allFinite } from "./finite";
+export { flushTiny } from "./flush-tiny";
 export { glu } from "./glu";
 export { layerNormRows, layerNormScratchFloats, layerNormStrided } from "./layernorm";
 export { linearBHL, linearBLH, linearScratchFloats, packRows4 } from "./linear";

@@ -376,3 +376,94 @@ describe("wasm diagonal step: the scaled state (C . x) never shows", () => {
     plan.dispose();
   });
 });
+
+describe("wasm step states in silence stay out of float32's subnormal range", () => {
+  // After an impulse, zero input lets every entry decay geometrically; without the periodic
+  // flushTiny pass the planes sat mostly subnormal for thousands of frames (slow on x86).
+  const [B, H, M] = [1, 6, 8];
+  const SUBNORMAL = 2 ** -126;
+  const rand = rng(57);
+  // |dA| spread evenly over [0.9, 0.99]: after FRAMES silent frames, |dA|^FRAMES runs from 0
+  // through float32's subnormal range (|dA| ~ 0.950-0.957) to normal values (|dA| > 0.978 stay
+  // above 2^-64), so without the flush some entries would be subnormal and some live
+  const FRAMES = 2000;
+  const stable = (n: number) => {
+    const r = Float64Array.from({ length: n }, (_, i) => 0.9 + (0.09 * i) / (n - 1));
+    const th = Float64Array.from({ length: n }, () => 2 * Math.PI * rand());
+    return { re: r.map((v, i) => v * Math.cos(th[i])), im: r.map((v, i) => v * Math.sin(th[i])) };
+  };
+  const cplx = (n: number) => ({ re: randomArray(n, rand), im: randomArray(n, rand) });
+  const subnormals = (p: Complex) => [...p.re, ...p.im].filter((v) => v !== 0 && Math.abs(v) < SUBNORMAL).length;
+
+  const diag = (k: Kernels, zeroInC: boolean) => {
+    const C = cplx(H * M);
+    if (zeroInC) C.re[5] = C.im[5] = 0; // the planes kernel (a zero in C cannot scale the state)
+    return k
+      .diagStep({ batch: B, channels: H, modes: M })
+      .setParams({ dA: stable(H * M), dB: cplx(H * M), C, D: randomArray(H, rand) });
+  };
+  const dense = (k: Kernels) => {
+    // a stable dense dA: the diagonal of stable() plus a small coupling to the next entry
+    const S = 4;
+    const d = stable(H * S);
+    const dA = { re: new Float64Array(H * S * S), im: new Float64Array(H * S * S) };
+    for (let h = 0; h < H; h++)
+      for (let i = 0; i < S; i++) {
+        dA.re[(h * S + i) * S + i] = d.re[h * S + i];
+        dA.im[(h * S + i) * S + i] = d.im[h * S + i];
+        if (i + 1 < S) dA.re[(h * S + i) * S + i + 1] = 0.05;
+      }
+    return k
+      .denseStep({ batch: B, channels: H, size: S })
+      .setParams({ dA, dB: cplx(H * S), C: cplx(H * S), D: randomArray(H, rand) });
+  };
+
+  it.each([
+    ["diagonal, scaled state", (k: Kernels) => diag(k, false)],
+    ["diagonal, planes kernel", (k: Kernels) => diag(k, true)],
+    ["dense", dense],
+  ] as const)("%s: one frame at a time and in chunks of 7", async (_name, make) => {
+    const w = await kernelsFor("wasm");
+    const plan = make(w);
+    const [byStep, byChunk] = [plan.createState(), plan.createState()];
+    const impulse = new Float32Array(B * H).fill(1);
+    plan.step(impulse, byStep);
+    plan.step(impulse, byChunk);
+    const silent = new Float32Array(B * H);
+    const chunk = new Float32Array(B * H * 7);
+    for (let t = 0; t < FRAMES; t++) plan.step(silent, byStep);
+    for (let t = 0; t < FRAMES; t += 7) plan.run(chunk, byChunk);
+    for (const st of [byStep, byChunk]) {
+      const p = st.planes();
+      expect(subnormals(p)).toBe(0);
+      expect([...p.re, ...p.im].some((v) => v !== 0)).toBe(true); // not all flushed: slow modes live on
+    }
+    plan.dispose();
+  });
+
+  it("flushes exactly the entries below 2^-64, every 16 frames; the float64 twin stays exact", async () => {
+    const values = [2 ** -63, -(2 ** -63), 2 ** -65, -1e-30, 1, 3e-39];
+    const n = values.length; // one channel, one mode per value: dA = 1, dB = 0, C = 1 keep x as is
+    const params = {
+      dA: { re: new Float64Array(n).fill(1), im: new Float64Array(n) },
+      dB: { re: new Float64Array(n), im: new Float64Array(n) },
+      C: { re: new Float64Array(n).fill(1), im: new Float64Array(n) },
+      D: new Float64Array(1),
+    };
+    const x = { re: Float64Array.from(values), im: Float64Array.from(values, (v) => -v) };
+    for (const backend of BACKENDS) {
+      const plan = (await kernelsFor(backend)).diagStep({ batch: 1, channels: 1, modes: n }).setParams(params);
+      const st = plan.createState();
+      st.write(x);
+      for (let t = 0; t < 15; t++) plan.step(new Float64Array(1), st);
+      const kept = Array.from(st.read().re);
+      expect(kept).toEqual(Array.from(backend === "wasm" ? Float32Array.from(values) : values)); // no pass before frame 16
+      plan.step(new Float64Array(1), st);
+      const after = st.read();
+      const expected = backend === "wasm" ? [2 ** -63, -(2 ** -63), 0, 0, 1, 0] : values;
+      expect(Array.from(after.re)).toEqual(expected);
+      expect(Array.from(after.im)).toEqual(expected.map((v) => (v === 0 ? 0 : -v)));
+      plan.dispose();
+    }
+  });
+});

@@ -139,6 +139,7 @@ export abstract class StepPlan extends Plan {
     this.checkState(this.labelsOf("runPointers").where, state);
     if (!this.runtime) throw new S4StateError(`${this.name}.runPointers: the JS backend has no wasm memory`);
     this.callWasm(state, uPtr, yPtr, L);
+    state.stepped(L);
   }
 
   /** The error prefixes of `entry` ("diagStep.step", "diagStep.step(u)", ...), made on first use. */
@@ -180,6 +181,7 @@ export abstract class StepPlan extends Plan {
     // the same check in wasm after the copy, before the state is touched
     setFinite(this.runtime, at.u, io, u);
     this.callWasm(state, io.ptr, io.ptr, L);
+    state.stepped(L);
     y.set(view);
     return y;
   }
