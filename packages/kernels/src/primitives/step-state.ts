@@ -13,9 +13,9 @@ const F32_MAX = 3.4028234663852886e38;
 /**
  * Frames between two flushTiny passes over a wasm state (assembly/flush-tiny.ts): 16 while the
  * passes find tiny entries (a stream in silence), doubling up to 1024 while they find none (a
- * live stream, where a pass over H=256, N=64 planes, ~2.4 us, is then ~0.02 % of the frames'
- * time). From 2^-64 an entry needs 62 binades of decay to reach the subnormal range, more than
- * 16 frames take unless |dA| < 0.07.
+ * live stream: a pass over H=256, N=64 planes takes ~2.4 us, about a step's time, so once per
+ * 1024 frames it is ~0.1 %). From 2^-64 an entry needs 62 binades of decay to reach the
+ * subnormal range, more than 16 frames take unless |dA| < 0.07.
  */
 const FLUSH_MIN = 16;
 const FLUSH_MAX = 1024;
