@@ -4,9 +4,10 @@
 // x (B, H, L), W (2G, H), bias (2G), y (B, G, L). The value row g and its gate row G + g are
 // accumulated in the same register tile (2 values + 2 gates x 8 positions = 8 f32x4, the 4 x 8
 // tile of linear.ts), and the GLU is applied before the store: z (B, 2G, L) is never written.
-// Measured (H = G = 256, L = 4096, one core): about as fast as linear + glu in two passes (within
-// ~1 ms of 26 ms, the sigmoid in the epilogue costs what the saved pass gains); what it saves
-// is the z buffer, 2*B*G*L floats. Packing and blocking as in linear.ts; the host
+// Measured (H = G = 256, L = 4096, one core, bench `blockops`): ~9 % slower than linear + glu in
+// two passes (25.3 vs 23.2 ms; the sigmoid in the epilogue costs more than the saved pass
+// gains, since linear and glu each got faster on their own); what it saves is the z buffer,
+// 2*B*G*L floats, so the S4 block keeps the two passes. Packing and blocking as in linear.ts; the host
 // passes `scratch` of linearScratchFloats(H) floats. y must not alias x, W or scratch.
 import { sigmoidv } from "./vmath";
 
