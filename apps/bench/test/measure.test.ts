@@ -34,4 +34,26 @@ describe("measureInterleaved", () => {
     expect(fast.repeats).toBe(9);
     expect(slow.calls).toBe(1);
   });
+
+  it("runs each function for warmupMs before its first timed call (wasm tier-up), one call at least", () => {
+    const stamps: number[] = [];
+    const start = performance.now();
+    const fn = () => {
+      stamps.push(performance.now());
+      busy(0.2)();
+    };
+    const [t] = measureInterleaved([fn], { batchMs: 1, repeats: 3, warmupMs: 25 });
+    const timedCalls = 3 * t.calls;
+    const firstTimed = stamps[stamps.length - timedCalls];
+    expect(firstTimed - start).toBeGreaterThanOrEqual(25);
+    // without warmupMs the calibration alone precedes the timed calls (well under 25 ms here)
+    stamps.length = 0;
+    const start2 = performance.now();
+    const [t2] = measureInterleaved([fn], { batchMs: 1, repeats: 3 });
+    expect(stamps[stamps.length - 3 * t2.calls] - start2).toBeLessThan(25);
+    // a function slower than the warm-up still runs just once before calibration
+    let calls = 0;
+    measureInterleaved([() => (calls++, busy(3)())], { batchMs: 1, repeats: 3, warmupMs: 1 });
+    expect(calls).toBe(1 + 1 + 3); // warm-up, one calibration call (>= batchMs/4), 3 timed
+  });
 });

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const full = q.get("full") === "1" || Boolean(names);
   const status = document.getElementById("status") as HTMLElement;
   const out = document.getElementById("table") as HTMLElement;
-  const timing = quick ? { batchMs: 2, repeats: 3 } : { batchMs: 40, repeats, budgetMs };
+  const timing = quick ? { batchMs: 2, repeats: 3 } : { batchMs: 40, warmupMs: 100, repeats, budgetMs };
   const records: BenchRecord[] = [];
   for (const suite of suites) {
     const recs = await runSuite(suite, { quick, sizes, full }, timing, {

@@ -28,7 +28,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   // call: it then gets 3 repeats, not 7); --repeats asks for an exact count.
   const timing = args.quick
     ? { batchMs: 2, repeats: 3 }
-    : { batchMs: 40, repeats: args.repeats ?? 7, budgetMs: args.repeats ? undefined : 1500 };
+    : { batchMs: 40, warmupMs: 100, repeats: args.repeats ?? 7, budgetMs: args.repeats ? undefined : 1500 };
   console.log(
     `s4wasm bench on ${machine.cpu} (${machine.cores} cores), ${machine.runtime} ${machine.version}, WebAssembly SIMD: ${machine.wasm_simd ? "yes" : "no"}`,
   );

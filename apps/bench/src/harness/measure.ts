@@ -1,11 +1,17 @@
 // Timing: warm up, size a batch of calls to a target time, then time several batches and keep
-// per-call median / min / max. The contenders of one case are timed interleaved — one batch of
+// per-call median / min / max. The warm-up runs a contender for `warmupMs` first: V8 starts wasm
+// in its baseline compiler (Liftoff) and moves a function to the optimizing one only after it
+// has run for a while, compiling in the background; measured here, rfft(512) ran at ~800 ns a
+// call for its first ~40 ms of calls, then at ~390 ns. Without the warm-up a case's first
+// repeats could time baseline code (seen as medians far above the min, e.g. 311 vs 183 ns). The contenders of one case are timed interleaved — one batch of
 // each in turn, round after round — so a burst of load on this shared machine hits them all
 // alike and their ratios stay meaningful even when absolute times swing.
 
 export interface MeasureOptions {
   /** Target wall time of one timed batch, in ms. */
   batchMs: number;
+  /** Calls run for at least this long (ms) before calibration; default 0 (at least one call). */
+  warmupMs?: number;
   /** Timed batches (the median is over these). */
   repeats: number;
   /**
@@ -33,8 +39,11 @@ interface Plan {
   samples: number[];
 }
 
-/** Warm-up and calibration: double the batch until it takes a quarter of the target. */
-function calibrate(fn: () => void, { batchMs, repeats, budgetMs }: MeasureOptions): Plan {
+/** Warm-up (warmupMs), then calibration: double the batch until it takes a quarter of the target. */
+function calibrate(fn: () => void, { batchMs, repeats, budgetMs, warmupMs = 0 }: MeasureOptions): Plan {
+  const warmEnd = now() + warmupMs;
+  do fn();
+  while (now() < warmEnd);
   let calls = 1;
   let perCallMs = 0;
   for (;;) {
