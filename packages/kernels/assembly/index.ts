@@ -19,6 +19,7 @@ export { cauchy, cauchyConj, cauchyWoodbury1 } from "./cauchy";
 export { vandermonde, vandermondeScratchFloats, vandermondeTranspose } from "./vandermonde";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";
 export { diagStep, diagStepScaled } from "./step";
+export { stepBlockScaled } from "./step-block";
 export { denseStep } from "./step-dense";
 export { fftRows, fftScale } from "./fft";
 export { irfftRows, rfftRows } from "./rfft";

@@ -167,6 +167,25 @@ export interface KernelExports {
     scale: number,
   ): void;
   /**
+   * One frame of the S4 block tail (assembly/step-block.ts): diagStepScaled on io (B, G) in place,
+   * GELU in place, z (B, 2H) = stepMatVecPacked(wp, io) + bias, then GLU: out (B, H) over z's start.
+   */
+  stepBlockScaled(
+    xRe: number,
+    xIm: number,
+    pk: number,
+    d: number,
+    io: number,
+    batch: number,
+    G: number,
+    M: number,
+    scale: number,
+    wp: number,
+    bias: number,
+    z: number,
+    H: number,
+  ): void;
+  /**
    * L dense SSM steps: x = dA @ x + dB u; y = Re(C . x) + D u. x (batch, H, S) complex in place; dA (H, S, S)
    * complex row-major; dB, C (H, S) complex; d (H); u, y (batch, H, L); tmp: 2*S floats.
    */
@@ -358,6 +377,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "scanScratchFloats",
   "diagStep",
   "diagStepScaled",
+  "stepBlockScaled",
   "denseStep",
   "dplrStep",
   "stepMatVec",

@@ -87,6 +87,21 @@ export class StepLinearPlan extends Plan {
     return y;
   }
 
+  /**
+   * @internal the packed weights and the bias (0: none) in wasm memory, for a step plan of the
+   * same kernels instance that runs this Linear inside its own kernel (StepPlan.runBlockPointers).
+   * Throws S4StateError for a plan of another instance or of the JS backend, or a disposed one.
+   */
+  wasmOperands(where: string, runtime: WasmRuntime): { weights: number; bias: number } {
+    this.assertLive(`${where}(linear)`);
+    if (this.runtime !== runtime) {
+      throw new S4StateError(
+        `${where}(linear): expected a stepLinear plan of the same kernels instance (wasm), got one of ${this.runtime ? "another instance" : "the JS backend"}`,
+      );
+    }
+    return { weights: (this.wBuf as WasmBuffer<Float32Array>).ptr, bias: this.bBuf ? this.bBuf.ptr : 0 };
+  }
+
   /** Wasm only: x at xPtr (H f32) -> y at yPtr (O f32); y must not overlap x. */
   applyPtr(xPtr: number, yPtr: number): void {
     this.assertLive("stepLinear.applyPtr");

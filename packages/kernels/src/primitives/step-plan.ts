@@ -11,6 +11,7 @@ import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
 import { checkAllFinite, checkFloatArray } from "../validate.js";
 import { Plan } from "./plan.js";
+import type { StepLinearPlan } from "./step-matvec.js";
 import { SSMState } from "./step-state.js";
 
 /** The parameter planes of the diagonal and dense step plans: dA, dB, C (re, im) and D. */
@@ -50,9 +51,19 @@ export function loadStepParams(
 }
 
 /** The entries of a step plan whose error prefixes are kept. */
-type Entry = "step" | "run" | "runPointers";
+type Entry = "step" | "run" | "runPointers" | "runBlockPointers";
 /** An entry's error prefixes: "diagStep.step", "diagStep.step(u)", "diagStep.step(out)". */
 type EntryLabels = { where: string; u: string; out: string };
+
+/** The Linear of runBlockPointers in wasm memory: packed W (2H, G), bias (2H) or 0, and H. */
+export interface BlockLinear {
+  /** Byte offset of the packed weights (stepMatVecPacked). */
+  weights: number;
+  /** Byte offset of the bias (2H f32), 0 for none. */
+  bias: number;
+  /** H: the GLU's output features, half the Linear's. */
+  H: number;
+}
 
 /**
  * Base of the diagonal, dense and DPLR step plans (recurrent inference): parameters set once
@@ -140,6 +151,41 @@ export abstract class StepPlan extends Plan {
     if (!this.runtime) throw new S4StateError(`${this.name}.runPointers: the JS backend has no wasm memory`);
     this.callWasm(state, uPtr, yPtr, L);
     state.stepped(L);
+  }
+
+  /**
+   * Pointer-level frame of the streaming S4 block (wasm): B frames at ioPtr (B, channels) f32 go
+   * through this SSM + D u, then GELU (io holds it afterwards), then `linear` (channels -> 2H)
+   * into zPtr (B, 2H) f32, then GLU: out (B, H) = z[:H] * sigmoid(z[H:]) written over the start
+   * of zPtr. `linear`: a stepLinear plan of this kernels instance with inFeatures = channels and
+   * an even outFeatures. The S4D step (diagonal, modes % 4 == 0) runs it as one wasm call;
+   * other steps chain the same kernels. No copies, no checks of the frames (as runPointers).
+   */
+  runBlockPointers(state: SSMState, ioPtr: number, zPtr: number, linear: StepLinearPlan): void {
+    const where = this.labelsOf("runBlockPointers").where;
+    this.checkState(where, state);
+    if (!this.runtime) throw new S4StateError(`${where}: the JS backend has no wasm memory`);
+    if (linear?.inFeatures !== this.channels || linear.outFeatures % 2 !== 0) {
+      throw new S4ShapeError(
+        `${where}(linear): expected a stepLinear with inFeatures = channels = ${this.channels} and an even outFeatures (2H), got ${linear ? `inFeatures ${linear.inFeatures}, outFeatures ${linear.outFeatures}` : String(linear)}`,
+      );
+    }
+    const { weights, bias } = linear.wasmOperands(where, this.runtime);
+    this.callBlockWasm(state, ioPtr, zPtr, { weights, bias, H: linear.outFeatures / 2 });
+    state.stepped(1);
+  }
+
+  /**
+   * One block frame in wasm (see runBlockPointers): this SSM step (callWasm), then the GELU,
+   * Linear and GLU kernels. Plans with a fused kernel override it.
+   */
+  protected callBlockWasm(state: SSMState, ioPtr: number, zPtr: number, lin: BlockLinear): void {
+    const e = this.wasm.exports;
+    const { batch: B, channels: G } = this;
+    this.callWasm(state, ioPtr, ioPtr, 1);
+    e.gelu(ioPtr, ioPtr, B * G);
+    for (let b = 0; b < B; b++) e.stepMatVecPacked(lin.weights, ioPtr + 4 * b * G, lin.bias, zPtr + 8 * b * lin.H, G, 2 * lin.H);
+    e.glu(zPtr, zPtr, B, lin.H);
   }
 
   /** The error prefixes of `entry` ("diagStep.step", "diagStep.step(u)", ...), made on first use. */

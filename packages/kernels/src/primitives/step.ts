@@ -10,7 +10,7 @@ import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkComplex, checkFloatArray, checkInt } from "../validate.js";
-import { checkStepParams, loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
+import { type BlockLinear, checkStepParams, loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
 /** Shape of a {@link DiagStepPlan}. */
@@ -177,6 +177,36 @@ export class DiagStepPlan extends StepPlan {
       this.modes,
       L,
       this.scale,
+    );
+  }
+
+  /**
+   * One block frame (StepPlan.runBlockPointers): with the scaled state, SSM, GELU, Linear and GLU
+   * in one wasm call (`stepBlockScaled`, the same kernels in the same order); else chained.
+   */
+  protected override callBlockWasm(state: SSMState, ioPtr: number, zPtr: number, lin: BlockLinear): void {
+    const to = this.stateScale;
+    if (!to) {
+      super.callBlockWasm(state, ioPtr, zPtr, lin);
+      return;
+    }
+    if (state.scaledBy !== to) state.rescale(`${this.name}(state)`, to);
+    const { pk, d } = this.packed as NonNullable<DiagStepPlan["packed"]>;
+    const { batch, channels, modes, scale } = this;
+    this.wasm.exports.stepBlockScaled(
+      state.ptrRe,
+      state.ptrIm,
+      pk.ptr,
+      d.ptr,
+      ioPtr,
+      batch,
+      channels,
+      modes,
+      scale,
+      lin.weights,
+      lin.bias,
+      zPtr,
+      lin.H,
     );
   }
 

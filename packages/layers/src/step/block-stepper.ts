@@ -126,10 +126,8 @@ export class FusedBlockStepper {
     setFinite(this.mode.kernels.runtime as WasmRuntime, "blockStepper.step(frame)", w.io, frame);
     const G = this.mode.outputChannels;
     if (G !== H) repeatInPlace(w.io.view, B, H, G / H);
-    this.plan.runPointers(this.st, w.io.ptr, w.io.ptr, 1);
-    this.gelu.applyPtr(w.io.ptr, w.io.ptr, B * G);
-    for (let b = 0; b < B; b++) this.lin.applyPtr(w.io.ptr + 4 * b * G, w.z.ptr + 8 * b * H);
-    this.glu.applyPtr(w.z.ptr, w.z.ptr, B, 1);
+    // SSM + D u -> GELU -> Linear -> GLU, in one wasm call for the S4D step
+    this.plan.runBlockPointers(this.st, w.io.ptr, w.z.ptr, this.lin);
     y.set(this.zView as Float32Array);
     return y;
   }
