@@ -152,9 +152,7 @@ export class DiagStepPlan extends StepPlan {
    */
   protected callWasm(state: SSMState, uPtr: number, yPtr: number, L: number): void {
     const { batch, channels, modes, scale } = this;
-    const to = this.stateScale;
-    if (state.scaledBy !== to) state.rescale(`${this.name}(state)`, to);
-    if (to) {
+    if (this.expressFor(state)) {
       const { pk, d } = this.packed as NonNullable<DiagStepPlan["packed"]>;
       this.wasm.exports.diagStepScaled(state.ptrRe, state.ptrIm, pk.ptr, d.ptr, uPtr, yPtr, batch, channels, modes, L, scale);
       return;
@@ -185,12 +183,10 @@ export class DiagStepPlan extends StepPlan {
    * in one wasm call (`stepBlockScaled`, the same kernels in the same order); else chained.
    */
   protected override callBlockWasm(state: SSMState, ioPtr: number, zPtr: number, lin: BlockLinear): void {
-    const to = this.stateScale;
-    if (!to) {
+    if (!this.expressFor(state)) {
       super.callBlockWasm(state, ioPtr, zPtr, lin);
       return;
     }
-    if (state.scaledBy !== to) state.rescale(`${this.name}(state)`, to);
     const { pk, d } = this.packed as NonNullable<DiagStepPlan["packed"]>;
     const { batch, channels, modes, scale } = this;
     this.wasm.exports.stepBlockScaled(
@@ -208,6 +204,16 @@ export class DiagStepPlan extends StepPlan {
       zPtr,
       lin.H,
     );
+  }
+
+  /**
+   * Re-express the state's planes for this plan's kernel (C . x for diagStepScaled, x for the
+   * planes kernel) if another scale left them; true when the scaled kernel runs.
+   */
+  private expressFor(state: SSMState): boolean {
+    const to = this.stateScale;
+    if (state.scaledBy !== to) state.rescale(`${this.name}(state)`, to);
+    return to !== null;
   }
 
   /** Floats of each parameter plane: (H, M) for dA, dB, C (re, im), H for D. */
