@@ -88,18 +88,27 @@ export class StepLinearPlan extends Plan {
   }
 
   /**
-   * @internal the packed weights and the bias (0: none) in wasm memory, for a step plan of the
-   * same kernels instance that runs this Linear inside its own kernel (StepPlan.runBlockPointers).
-   * Throws S4StateError for a plan of another instance or of the JS backend, or a disposed one.
+   * @internal check that this plan can lend its wasm operands (packedWeightsPtr, biasPtr) to a
+   * step plan of `runtime` that runs this Linear inside its own kernel (StepPlan.runBlockPointers):
+   * S4StateError for a plan of another kernels instance or of the JS backend, or a disposed one.
    */
-  wasmOperands(where: string, runtime: WasmRuntime): { weights: number; bias: number } {
+  checkLender(where: string, runtime: WasmRuntime): void {
     this.assertLive(`${where}(linear)`);
     if (this.runtime !== runtime) {
       throw new S4StateError(
         `${where}(linear): expected a stepLinear plan of the same kernels instance (wasm), got one of ${this.runtime ? "another instance" : "the JS backend"}`,
       );
     }
-    return { weights: (this.wBuf as WasmBuffer<Float32Array>).ptr, bias: this.bBuf ? this.bBuf.ptr : 0 };
+  }
+
+  /** @internal byte offset of the packed weights (stepMatVecPacked layout), wasm only. */
+  get packedWeightsPtr(): number {
+    return (this.wBuf as WasmBuffer<Float32Array>).ptr;
+  }
+
+  /** @internal byte offset of the bias (outFeatures f32), 0 when there is none; wasm only. */
+  get biasPtr(): number {
+    return this.bBuf ? this.bBuf.ptr : 0;
   }
 
   /** Wasm only: x at xPtr (H f32) -> y at yPtr (O f32); y must not overlap x. */

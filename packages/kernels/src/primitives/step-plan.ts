@@ -55,16 +55,6 @@ type Entry = "step" | "run" | "runPointers" | "runBlockPointers";
 /** An entry's error prefixes: "diagStep.step", "diagStep.step(u)", "diagStep.step(out)". */
 type EntryLabels = { where: string; u: string; out: string };
 
-/** The Linear of runBlockPointers in wasm memory: packed W (2H, G), bias (2H) or 0, and H. */
-export interface BlockLinear {
-  /** Byte offset of the packed weights (stepMatVecPacked). */
-  weights: number;
-  /** Byte offset of the bias (2H f32), 0 for none. */
-  bias: number;
-  /** H: the GLU's output features, half the Linear's. */
-  H: number;
-}
-
 /**
  * Base of the diagonal, dense and DPLR step plans (recurrent inference): parameters set once
  * (setParams), states made by the plan (createState), and three ways to run — one frame (step),
@@ -170,22 +160,23 @@ export abstract class StepPlan extends Plan {
         `${where}(linear): expected a stepLinear with inFeatures = channels = ${this.channels} and an even outFeatures (2H), got ${linear ? `inFeatures ${linear.inFeatures}, outFeatures ${linear.outFeatures}` : String(linear)}`,
       );
     }
-    const { weights, bias } = linear.wasmOperands(where, this.runtime);
-    this.callBlockWasm(state, ioPtr, zPtr, { weights, bias, H: linear.outFeatures / 2 });
+    linear.checkLender(where, this.runtime);
+    this.callBlockWasm(state, ioPtr, zPtr, linear.packedWeightsPtr, linear.biasPtr, linear.outFeatures / 2);
     state.stepped(1);
   }
 
   /**
    * One block frame in wasm (see runBlockPointers): this SSM step (callWasm), then the GELU,
-   * Linear and GLU kernels. Plans with a fused kernel override it.
+   * Linear (packed weights at wPtr, bias at biasPtr or 0, (2H, channels)) and GLU kernels. Plans
+   * with a fused kernel override it.
    */
-  protected callBlockWasm(state: SSMState, ioPtr: number, zPtr: number, lin: BlockLinear): void {
+  protected callBlockWasm(state: SSMState, ioPtr: number, zPtr: number, wPtr: number, biasPtr: number, H: number): void {
     const e = this.wasm.exports;
     const { batch: B, channels: G } = this;
     this.callWasm(state, ioPtr, ioPtr, 1);
     e.gelu(ioPtr, ioPtr, B * G);
-    for (let b = 0; b < B; b++) e.stepMatVecPacked(lin.weights, ioPtr + 4 * b * G, lin.bias, zPtr + 8 * b * lin.H, G, 2 * lin.H);
-    e.glu(zPtr, zPtr, B, lin.H);
+    for (let b = 0; b < B; b++) e.stepMatVecPacked(wPtr, ioPtr + 4 * b * G, biasPtr, zPtr + 8 * b * H, G, 2 * H);
+    e.glu(zPtr, zPtr, B, H);
   }
 
   /** The error prefixes of `entry` ("diagStep.step", "diagStep.step(u)", ...), made on first use. */

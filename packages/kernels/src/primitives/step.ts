@@ -10,7 +10,7 @@ import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkComplex, checkFloatArray, checkInt } from "../validate.js";
-import { type BlockLinear, checkStepParams, loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
+import { checkStepParams, loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
 /** Shape of a {@link DiagStepPlan}. */
@@ -182,9 +182,9 @@ export class DiagStepPlan extends StepPlan {
    * One block frame (StepPlan.runBlockPointers): with the scaled state, SSM, GELU, Linear and GLU
    * in one wasm call (`stepBlockScaled`, the same kernels in the same order); else chained.
    */
-  protected override callBlockWasm(state: SSMState, ioPtr: number, zPtr: number, lin: BlockLinear): void {
+  protected override callBlockWasm(state: SSMState, ioPtr: number, zPtr: number, wPtr: number, biasPtr: number, H: number): void {
     if (!this.expressFor(state)) {
-      super.callBlockWasm(state, ioPtr, zPtr, lin);
+      super.callBlockWasm(state, ioPtr, zPtr, wPtr, biasPtr, H);
       return;
     }
     const { pk, d } = this.packed as NonNullable<DiagStepPlan["packed"]>;
@@ -199,10 +199,10 @@ export class DiagStepPlan extends StepPlan {
       channels,
       modes,
       scale,
-      lin.weights,
-      lin.bias,
+      wPtr,
+      biasPtr,
       zPtr,
-      lin.H,
+      H,
     );
   }
 
