@@ -24,11 +24,14 @@
 // (z = infinity) in closed form instead. Kernels never allocate.
 
 /**
- * Per-pole scratch of 32 bytes for QS_POLES poles (static, not allocated): cauchyWoodbury1 keeps
- * q of one node group there between its passes; cauchyConjImag1 keeps its pole table there.
+ * Static scratch (not allocated) of 64 bytes for each of QS_POLES poles, in two halves of 32:
+ * cauchyWoodbury1 keeps q of one node group in QS between its passes; cauchyConjImag1 keeps its
+ * pole table in QS and the per-node-group (u, inv) of its first pass in QV. Longer pole lists go
+ * in chunks of QS_POLES.
  */
-const QS_POLES = 1024;
-const QS = memory.data(32 * QS_POLES, 16);
+const QS_POLES = 512;
+const QS = memory.data(64 * QS_POLES, 16);
+const QV = QS + 32 * QS_POLES;
 
 // ---- plain (non-conjugate) sum ------------------------------------------------------------
 
@@ -333,17 +336,27 @@ function cauchyConjImag1(
         const yh = v128.load(zo + mo), yl = v128.load(zo + zLo + mo);
         const y2 = f32x4.mul(yh, yh);
         let s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-        let t = QS;
         const end = QS + ((<usize>(n1 - n0)) << 5);
-        for (; t < end; t += 32) {
+        // Two passes, as cauchyWoodbury1: the divide and its long dependency chain alone first
+        // (u, inv into QV), so many poles are in flight at once; then the sums. 0.86x the time
+        // of one pass doing both (H=256, 32 pairs, 2048 nodes: 10.0 -> 8.6 ms), same results.
+        let q = QV;
+        for (let t = QS; t < end; t += 32) {
           const wi = v128.load32_splat(t), wil = v128.load32_splat(t, 4);
           const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
           const dr = f32x4.sub(v128.load32_splat(t, 8), f32x4.mul(mi, f32x4.add(yh, wi)));
           const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(v128.load32_splat(t, 12), y2)));
-          const u = f32x4.mul(dr, inv);
+          v128.store(q, f32x4.mul(dr, inv));
+          v128.store(q, inv, 16);
+          q += 32;
+        }
+        q = QV;
+        for (let t = QS; t < end; t += 32) {
+          const u = v128.load(q), inv = v128.load(q, 16);
           s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(t, 16), u));
           s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(t, 24), inv));
           s3 = f32x4.add(s3, f32x4.add(f32x4.mul(v128.load32_splat(t, 28), inv), f32x4.mul(v128.load32_splat(t, 20), u)));
+          q += 32;
         }
         let ar = f32x4.sub(s1, f32x4.mul(y2, s2));
         let ai = f32x4.mul(yh, s3);
