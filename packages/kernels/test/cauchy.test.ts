@@ -57,7 +57,7 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     ["on the imaginary axis, y >= 0 (the S4 nodes), some next to poles", "nonneg"],
     ["on the imaginary axis, either sign", "imag"],
     ["off the imaginary axis", "off"],
-  ] as const)("conjugate pairs, one numerator set, nodes %s: equals the direct sum (tails, > 1024 poles)", async (_n, kind) => {
+  ] as const)("conjugate pairs, one numerator set, nodes %s: equals the direct sum (tails, > 512 poles)", async (_n, kind) => {
     const k = await kernelsFor(backend);
     const imaginary = kind !== "off";
     const rand = rng(kind === "nonneg" ? 30 : imaginary ? 31 : 32);
@@ -116,7 +116,7 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
       [1, 1, 1],
       [2, 5, 7],
       [3, 8, 13],
-      [1, 1100, 5], // more poles than the wasm kernel's q buffer holds (1024): chunked
+      [1, 1100, 5], // more poles than the wasm kernel's scratch holds (512): chunked
     ]) {
       const { w, z } = randomProblem(H, N, M, rand);
       const v = { re: randomArray(4 * H * N, rand), im: randomArray(4 * H * N, rand) };
