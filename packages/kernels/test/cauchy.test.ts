@@ -200,3 +200,45 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     expect(() => plan.apply(c(6), c(8), c(6))).toThrow(S4StateError);
   });
 });
+
+describe("cauchyWoodbury.applyToWasmInBlocks (wasm)", () => {
+  it("gives the one-call result bit for bit, block by block over every channel, nodes of both signs", async () => {
+    const k = await kernelsFor("wasm");
+    const rand = rng(23);
+    const [H, N, M] = [5, 6, 11];
+    const { w, z } = randomProblem(H, N, M, rand);
+    expect(z.im.some((y) => y < 0) && z.im.some((y) => y > 0)).toBe(true);
+    const v = { re: randomArray(4 * H * N, rand), im: randomArray(4 * H * N, rand) };
+    const f = { re: randomArray(M, rand), im: randomArray(M, rand) };
+    const plan = k.cauchyWoodbury({ channels: H, modes: N, nodes: M });
+    const whole = plan.apply(v, z, w, f);
+    const mem = () => (k.runtime as NonNullable<typeof k.runtime>).exports.memory.buffer;
+    for (const rows of [1, 2, 3, 5, 8]) {
+      const seen: number[][] = [];
+      const got = { re: new Float32Array(H * M).fill(Number.NaN), im: new Float32Array(H * M).fill(Number.NaN) };
+      plan.applyToWasmInBlocks(v, z, w, f, rows, (h0, h1, re, im) => {
+        seen.push([h0, h1]);
+        // the block's rows are final when the callback runs (later blocks leave them alone)
+        got.re.set(new Float32Array(mem(), re + 4 * h0 * M, (h1 - h0) * M), h0 * M);
+        got.im.set(new Float32Array(mem(), im + 4 * h0 * M, (h1 - h0) * M), h0 * M);
+      });
+      const expected: number[][] = [];
+      for (let h0 = 0; h0 < H; h0 += rows) expected.push([h0, Math.min(H, h0 + rows)]);
+      expect(seen).toEqual(expected);
+      expect(Array.from(got.re)).toEqual(Array.from(whole.re));
+      expect(Array.from(got.im)).toEqual(Array.from(whole.im));
+    }
+    expect(() => plan.applyToWasmInBlocks(v, z, w, f, 0, () => {})).toThrow(
+      /cauchyWoodbury.applyToWasmInBlocks\(rowsPerBlock\): expected an integer in \[1, \d+\], got 0/,
+    );
+    plan.dispose();
+    expect(() => plan.applyToWasmInBlocks(v, z, w, f, 1, () => {})).toThrow(S4StateError);
+  });
+
+  it("is refused on the JS backend", async () => {
+    const k = await kernelsFor("js");
+    const c = (n: number) => ({ re: new Float64Array(n), im: new Float64Array(n) });
+    const plan = k.cauchyWoodbury({ channels: 1, modes: 1, nodes: 1 });
+    expect(() => plan.applyToWasmInBlocks(c(4), c(1), c(1), c(1), 1, () => {})).toThrow(/JS backend has no wasm memory/);
+  });
+});

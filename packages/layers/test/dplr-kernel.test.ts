@@ -166,3 +166,20 @@ describe.each(BACKENDS)("S4 DPLR kernel (%s)", (backend) => {
     expect(() => kern.kernel(8)).toThrow(S4StateError);
   });
 });
+
+describe("S4 DPLR kernel, wasm in channel blocks", () => {
+  it("equals the float64 twin when the channels run in several L2-sized blocks (and truncated from a stored C~)", async () => {
+    // at L = 30000 a block holds one channel (~12 L bytes each of 512 KiB), so H = 7 runs 7 blocks
+    const [H, N, channels, L] = [7, 8, 2, 30000];
+    const p = randomDPLR(H, N, 1, channels, 91);
+    const wasm = new DPLRKernel(await kernelsFor("wasm"), p);
+    const twin = new DPLRKernel(await kernelsFor("js"), p);
+    const want = twin.kernel(L);
+    expect(relErrorReal(wasm.kernel(L), want)).toBeLessThanOrEqual(1e-4);
+    const Ct = twin.cTilde(L);
+    const stored = new DPLRKernel(await kernelsFor("wasm"), { ...p, C: Ct, cForm: "CTilde", tildeLength: L });
+    const half = L / 2 - 1;
+    expect(relErrorReal(stored.kernel(half), twin.kernel(half))).toBeLessThanOrEqual(1e-4);
+    for (const kern of [wasm, twin, stored]) kern.dispose();
+  });
+});

@@ -269,6 +269,34 @@ export class CauchyWoodburyPlan extends Plan {
     return { re: this.bufs.or.ptr, im: this.bufs.oi.ptr };
   }
 
+  /**
+   * Low level (wasm only): applyToWasm run in blocks of `rowsPerBlock` channels, calling
+   * `onRows(h0, h1, re, im)` after each block while its rows h0..h1 of the planes (byte offsets
+   * re, im of the whole (H, M) planes) are still in cache: a caller that chains the resolvent into
+   * the inverse FFT block by block reads it from L2, not from memory (the whole planes of
+   * H = 256, M = 2049 are 4 MB).
+   */
+  applyToWasmInBlocks(
+    v: Complex,
+    z: Complex,
+    w: Complex,
+    f: Complex,
+    rowsPerBlock: number,
+    onRows: (h0: number, h1: number, re: number, im: number) => void,
+  ): void {
+    this.assertLive("cauchyWoodbury.applyToWasmInBlocks");
+    if (!this.bufs) throw new S4StateError("cauchyWoodbury.applyToWasmInBlocks: the JS backend has no wasm memory");
+    const rows = checkInt("cauchyWoodbury.applyToWasmInBlocks(rowsPerBlock)", rowsPerBlock, 1, LIMIT);
+    this.check("cauchyWoodbury.applyToWasmInBlocks", v, z, w, f);
+    const negative = this.prepare(v, z, w, f);
+    const b = this.bufs;
+    for (let h0 = 0; h0 < this.channels; h0 += rows) {
+      const h1 = Math.min(this.channels, h0 + rows);
+      this.runRows(h0, h1, z, negative);
+      onRows(h0, h1, b.or.ptr, b.oi.ptr);
+    }
+  }
+
   private check(where: string, v: Complex, z: Complex, w: Complex, f: Complex): void {
     const { channels: H, modes: N, nodes: M } = this;
     checkComplex(`${where}(v)`, v, 4 * H * N, "4*channels*modes");
@@ -295,6 +323,11 @@ export class CauchyWoodburyPlan extends Plan {
 
   /** Prepare the coefficient layouts in wasm memory and run the kernel (wasm backend). */
   private run(v: Complex, z: Complex, w: Complex, f: Complex): void {
+    this.runRows(0, this.channels, z, this.prepare(v, z, w, f));
+  }
+
+  /** The coefficient layouts of assembly/cauchy.ts cauchyWoodbury1; true when some node has y < 0. */
+  private prepare(v: Complex, z: Complex, w: Complex, f: Complex): boolean {
     const { channels: H, modes: N, nodes: M } = this;
     const b = this.bufs as WBufs;
     // numerators a z - b of each conjugate pair as real coefficients [a_s | -b_s] per (h, n),
@@ -338,10 +371,29 @@ export class CauchyWoodburyPlan extends Plan {
       fr[m] = f.re[m];
       fi[m] = neg ? -f.im[m] : f.im[m];
     }
-    this.wasm.exports.cauchyWoodbury1(b.ab.ptr, b.wq.ptr, b.y.ptr, b.fr.ptr, b.fi.ptr, b.or.ptr, b.oi.ptr, H, N, M);
+    return negative;
+  }
+
+  /** The kernel for channels h0..h1 (their rows of the coefficient layouts and of the output). */
+  private runRows(h0: number, h1: number, z: Complex, negative: boolean): void {
+    const { modes: N, nodes: M } = this;
+    const b = this.bufs as WBufs;
+    const e = this.wasm.exports;
+    e.cauchyWoodbury1(
+      b.ab.ptr + 32 * h0 * N,
+      b.wq.ptr + 16 * h0 * N,
+      b.y.ptr,
+      b.fr.ptr,
+      b.fi.ptr,
+      b.or.ptr + 4 * h0 * M,
+      b.oi.ptr + 4 * h0 * M,
+      h1 - h0,
+      N,
+      M,
+    );
     if (negative) {
       const oi = b.oi.view;
-      for (let m = 0; m < M; m++) if (z.im[m] < 0) for (let h = 0; h < H; h++) oi[h * M + m] = -oi[h * M + m];
+      for (let m = 0; m < M; m++) if (z.im[m] < 0) for (let h = h0; h < h1; h++) oi[h * M + m] = -oi[h * M + m];
     }
   }
 }
