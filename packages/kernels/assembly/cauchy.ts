@@ -3,8 +3,7 @@
 //   cauchy:         out[h,m] = sum_n v[h,n] / (z[m] - w[h,n])
 //   cauchyConj:     out[s,h,m] = sum_n v[s,h,n]/(z[m] - w[h,n]) + conj(v[s,h,n])/(z[m] - conj(w[h,n]))
 //                   (the official `cauchy_naive`: each stored mode plus its conjugate partner)
-//   cauchyWoodbury1 the S4 DPLR rank-1 fast path: four numerator sets sharing one denominator,
-//                   reduced in registers, then out[h,m] = f[m] * (r0 - r1*r2/(1 + r3)).
+//   (cauchyWoodbury1, the S4 DPLR rank-1 fast path on the same pair fractions: cauchy-woodbury.ts)
 //
 // A conjugate pair is one fraction: v/(z-w) + v̄/(z-w̄) = (2Re(v) z - 2Re(v w̄)) / ((z-w)(z-w̄)).
 // The denominator is formed as the PRODUCT (z-w)(z-w̄) = (x^2 - (zi-wi)(zi+wi)) + i 2 x zi with
@@ -18,20 +17,12 @@
 // the hi difference is exact when z ~ w (Sterbenz), so the difference keeps f32 relative
 // accuracy. This costs two adds per difference.
 // Shapes: v (S,H,N) complex, w (H,N) complex, z (M) complex when zStride = 0 (shared by all h)
-// or (H,M) when zStride = M; out (S,H,M) complex (cauchyWoodbury1: (H,M)); f (M) complex.
+// or (H,M) when zStride = M; out (S,H,M) complex.
 // Limits: |z - w|^4 must stay below f32 max (~3e38): |z| up to ~1e9. Beyond that the sum
 // underflows to 0 (its true value is ~ v/z); the DPLR layer evaluates the Nyquist bin
 // (z = infinity) in closed form instead. Kernels never allocate.
 
-/**
- * Static scratch (not allocated) of 64 bytes for each of QS_POLES poles, in two halves of 32:
- * cauchyWoodbury1 keeps q of one node group in QS between its passes; cauchyConjImag1 keeps its
- * pole table in QS and the per-node-group (u, inv) of its first pass in QV. Longer pole lists go
- * in chunks of QS_POLES.
- */
-const QS_POLES = 512;
-const QS = memory.data(64 * QS_POLES, 16);
-const QV = QS + 32 * QS_POLES;
+import { QS, QS_POLES, QV } from "./cauchy-scratch";
 
 // ---- plain (non-conjugate) sum ------------------------------------------------------------
 
@@ -386,143 +377,6 @@ function cauchyConjImag1(
         const ar = s1 - y2 * s2, ai = yh * s3;
         store<f32>(oR + mo, fresh ? ar : ar + load<f32>(oR + mo));
         store<f32>(oI + mo, fresh ? ai : ai + load<f32>(oI + mo));
-      }
-    }
-  }
-}
-
-// ---- DPLR rank-1 Woodbury, fused ----------------------------------------------------------
-
-@inline
-function cdivRe(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
-  return f32x4.mul(f32x4.add(f32x4.mul(ar, br), f32x4.mul(ai, bi)), inv);
-}
-@inline
-function cdivIm(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
-  return f32x4.mul(f32x4.sub(f32x4.mul(ai, br), f32x4.mul(ar, bi)), inv);
-}
-
-/**
- * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
- * For S4 DPLR rank 1 the sets are r0 = r(B, C~), r1 = r(B, Q), r2 = r(P, C~), r3 = r(P, Q)
- * (numerators v = dt x y); f = 2/(1+omega).
- * Nodes must be PURELY IMAGINARY with y >= 0, z = i y (the bilinear nodes 2i tan(pi k/L)). Then
- * (z-w)(z-w̄) = (wr^2 - (y-wi)(y+wi)) - 2i wr y and each numerator a z - b (a = 2Re v,
- * b = 2Re(v w̄)) is -b + i a y. A pair is unchanged by (v, w) -> (conj v, conj w), which leaves
- * a and b alone, so wi is passed as |Im w|. The caller (CauchyWoodburyPlan) passes these
- * prepared, so the node loop only splat-loads with constant offsets from running pointers:
- *   ab:  (H, N, 8) f32: [a0 a1 a2 a3 -b0 -b1 -b2 -b3] per (h, n)
- *   wq:  (H, N, 4) f32: [|wi|_hi, |wi|_lo, wr^2, 2 wr] per (h, n)
- *   y:   (Mp) hi then (Mp) lo, Mp = M rounded up to 4 (lane groups are read whole)
- *   f:   (Mp) re and im planes; out (H, M) re and im planes.
- */
-
-export function cauchyWoodbury1(
-  ab: usize, wq: usize, y: usize, fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32,
-): void {
-  const yLo = (<usize>((M + 3) & ~3)) << 2;
-  for (let h = 0; h < H; h++) {
-    const oo = (<usize>(h * M)) << 2;
-    const abRow = ab + ((<usize>(h * N)) << 5);
-    const wqRow = wq + ((<usize>(h * N)) << 4);
-    for (let m = 0; m < M; m += 4) {
-      const mo = (<usize>m) << 2;
-      const yh = v128.load(y + mo), yl = v128.load(y + yLo + mo);
-      // Three passes over the poles. Pass 1 forms q = 1/((z-w)(z-w̄)) per pole and keeps it in QS:
-      // its divide and long dependency chain run alone, so many poles are in flight at once.
-      // Passes 2 and 3 read q back for sets 0, 1 and 2, 3: eight accumulators each, as many as
-      // x64's 16 vector registers hold without spilling. Each set keeps [nb qr, nb qi, a qr, a qi]
-      // and multiplies by y once per node at the end, r_s = (P - y T) + i (Q + y S): 4 multiplies
-      // per (pole, set) where forming a y per pole took 5 (the multiply pipes are the limit;
-      // 0.85x the time of the earlier two passes). Poles go in chunks of QS's capacity.
-      let p0 = f32x4.splat(0), q0 = f32x4.splat(0), s0 = f32x4.splat(0), t0 = f32x4.splat(0);
-      let p1 = f32x4.splat(0), q1 = f32x4.splat(0), s1 = f32x4.splat(0), t1 = f32x4.splat(0);
-      let p2 = f32x4.splat(0), q2 = f32x4.splat(0), s2 = f32x4.splat(0), t2 = f32x4.splat(0);
-      let p3 = f32x4.splat(0), q3 = f32x4.splat(0), s3 = f32x4.splat(0), t3 = f32x4.splat(0);
-      for (let n0 = 0; n0 < N; n0 += QS_POLES) {
-        const n1 = min(N, n0 + QS_POLES);
-        let pw = wqRow + ((<usize>n0) << 4), pq = QS;
-        for (let n = n0; n < n1; n++) {
-          const wi = v128.load32_splat(pw), wil = v128.load32_splat(pw, 4);
-          // den = (wr^2 - (y - wi)(y + wi)) - i (2 wr y); q = conj(den)/|den|^2 = (dr + i t)/|den|^2
-          // (wi = |Im w| and y >= 0: only y - wi can cancel, so only it is formed from hi + lo)
-          const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
-          const dr = f32x4.sub(v128.load32_splat(pw, 8), f32x4.mul(mi, f32x4.add(yh, wi)));
-          const t = f32x4.mul(v128.load32_splat(pw, 12), yh);
-          const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(t, t)));
-          v128.store(pq, f32x4.mul(dr, inv));
-          v128.store(pq, f32x4.mul(t, inv), 16);
-          pw += 16;
-          pq += 32;
-        }
-        let pab = abRow + ((<usize>n0) << 5);
-        pq = QS;
-        for (let n = n0; n < n1; n++) {
-          const qr = v128.load(pq), qi = v128.load(pq, 16);
-          let a = v128.load32_splat(pab), nb = v128.load32_splat(pab, 16);
-          p0 = f32x4.add(p0, f32x4.mul(nb, qr));
-          q0 = f32x4.add(q0, f32x4.mul(nb, qi));
-          s0 = f32x4.add(s0, f32x4.mul(a, qr));
-          t0 = f32x4.add(t0, f32x4.mul(a, qi));
-          a = v128.load32_splat(pab, 4);
-          nb = v128.load32_splat(pab, 20);
-          p1 = f32x4.add(p1, f32x4.mul(nb, qr));
-          q1 = f32x4.add(q1, f32x4.mul(nb, qi));
-          s1 = f32x4.add(s1, f32x4.mul(a, qr));
-          t1 = f32x4.add(t1, f32x4.mul(a, qi));
-          pab += 32;
-          pq += 32;
-        }
-        pab = abRow + ((<usize>n0) << 5);
-        pq = QS;
-        for (let n = n0; n < n1; n++) {
-          const qr = v128.load(pq), qi = v128.load(pq, 16);
-          let a = v128.load32_splat(pab, 8), nb = v128.load32_splat(pab, 24);
-          p2 = f32x4.add(p2, f32x4.mul(nb, qr));
-          q2 = f32x4.add(q2, f32x4.mul(nb, qi));
-          s2 = f32x4.add(s2, f32x4.mul(a, qr));
-          t2 = f32x4.add(t2, f32x4.mul(a, qi));
-          a = v128.load32_splat(pab, 12);
-          nb = v128.load32_splat(pab, 28);
-          p3 = f32x4.add(p3, f32x4.mul(nb, qr));
-          q3 = f32x4.add(q3, f32x4.mul(nb, qi));
-          s3 = f32x4.add(s3, f32x4.mul(a, qr));
-          t3 = f32x4.add(t3, f32x4.mul(a, qi));
-          pab += 32;
-          pq += 32;
-        }
-      }
-      // sum of (nb + i a y) q: Re = P - y T, Im = Q + y S
-      const r0r = f32x4.sub(p0, f32x4.mul(yh, t0)), r0i = f32x4.add(q0, f32x4.mul(yh, s0));
-      const r1r = f32x4.sub(p1, f32x4.mul(yh, t1)), r1i = f32x4.add(q1, f32x4.mul(yh, s1));
-      const r2r = f32x4.sub(p2, f32x4.mul(yh, t2)), r2i = f32x4.add(q2, f32x4.mul(yh, s2));
-      const r3r = f32x4.sub(p3, f32x4.mul(yh, t3)), r3i = f32x4.add(q3, f32x4.mul(yh, s3));
-      // k = r0 - r1 r2 / (1 + r3), then times f
-      const tr = f32x4.sub(f32x4.mul(r1r, r2r), f32x4.mul(r1i, r2i));
-      const ti = f32x4.add(f32x4.mul(r1r, r2i), f32x4.mul(r1i, r2r));
-      const er = f32x4.add(r3r, f32x4.splat(1));
-      const einv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(er, er), f32x4.mul(r3i, r3i)));
-      const kr = f32x4.sub(r0r, cdivRe(tr, ti, er, r3i, einv));
-      const ki = f32x4.sub(r0i, cdivIm(tr, ti, er, r3i, einv));
-      const fr = v128.load(fRe + mo), fi = v128.load(fIm + mo);
-      const yr = f32x4.sub(f32x4.mul(kr, fr), f32x4.mul(ki, fi));
-      const yi = f32x4.add(f32x4.mul(kr, fi), f32x4.mul(ki, fr));
-      if (m + 4 <= M) {
-        v128.store(outRe + oo + mo, yr);
-        v128.store(outIm + oo + mo, yi);
-      } else {
-        // ragged end: padding lanes are discarded
-        const rest = M - m;
-        store<f32>(outRe + oo + mo, f32x4.extract_lane(yr, 0));
-        store<f32>(outIm + oo + mo, f32x4.extract_lane(yi, 0));
-        if (rest > 1) {
-          store<f32>(outRe + oo + mo + 4, f32x4.extract_lane(yr, 1));
-          store<f32>(outIm + oo + mo + 4, f32x4.extract_lane(yi, 1));
-        }
-        if (rest > 2) {
-          store<f32>(outRe + oo + mo + 8, f32x4.extract_lane(yr, 2));
-          store<f32>(outIm + oo + mo + 8, f32x4.extract_lane(yi, 2));
-        }
       }
     }
   }

@@ -12,12 +12,8 @@ export { WasmArena } from "./memory/arena.js";
 export { setFinite } from "./memory/set-finite.js";
 export { WasmBuffer, Workspace } from "./memory/workspace.js";
 export { type BlockLayout, type BlockShape, GrowingBuffers } from "./primitives/block-io.js";
-export {
-  type CauchyOptions,
-  CauchyPlan,
-  type CauchyWoodburyOptions,
-  CauchyWoodburyPlan,
-} from "./primitives/cauchy.js";
+export { type CauchyOptions, CauchyPlan } from "./primitives/cauchy.js";
+export { type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy-woodbury.js";
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 export { type ConjBlockPowerOptions, ConjBlockPowerPlan } from "./primitives/conj-block-power.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";

@@ -2,7 +2,8 @@
 // every primitive's plan. Plans validate and precompute once, then run without allocating.
 import { S4StateError } from "./errors.js";
 import { Workspace } from "./memory/workspace.js";
-import { type CauchyOptions, CauchyPlan, type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy.js";
+import { type CauchyOptions, CauchyPlan } from "./primitives/cauchy.js";
+import { type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy-woodbury.js";
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 import { type ConjBlockPowerOptions, ConjBlockPowerPlan } from "./primitives/conj-block-power.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";

@@ -302,7 +302,7 @@ export interface KernelExports {
     S: number,
   ): void;
   /**
-   * S4 DPLR rank-1 fast path: out[h, m] = f[m] (r0 - r1 r2 / (1 + r3)) from four conjugate-pair Cauchy sums on
+   * (assembly/cauchy-woodbury.ts) S4 DPLR rank-1 fast path: out[h, m] = f[m] (r0 - r1 r2 / (1 + r3)) from four conjugate-pair Cauchy sums on
    * purely imaginary nodes; inputs prepared by CauchyWoodburyPlan; out (H, M) complex.
    */
   cauchyWoodbury1(

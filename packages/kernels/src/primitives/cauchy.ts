@@ -1,13 +1,11 @@
 // Cauchy sums as plans.
 //   k.cauchy({...}).apply(v, z, w):  out[s,h,m] = sum_n v[s,h,n] / (z[m] - w[h,n])
 //     conjugatePairs: each term plus its conjugate partner (official cauchy_naive)
-//   k.cauchyWoodbury({...}).apply(v4, z, w, f): the S4 DPLR rank-1 fast path,
-//     out[h,m] = f[m] (r0 - r1 r2 / (1 + r3)), r_s the conjugate-pair sum of numerator set s.
+//   (k.cauchyWoodbury, the S4 DPLR rank-1 resolvent on the same sums: cauchy-woodbury.ts)
 // Shapes: v (S,H,N), z (M) shared or (H,M) per channel, w (H,N), out (S,H,M).
 // The wasm path computes in float32 (SIMD), the JS twin in float64.
 
-import { S4StateError, S4ValueError } from "../errors.js";
-import { cauchy, cauchyConj, cauchyWoodbury1 } from "../js/cauchy.js";
+import { cauchy, cauchyConj } from "../js/cauchy.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
@@ -32,7 +30,8 @@ export interface CauchyOptions {
 
 type Bufs = Record<"vr" | "vi" | "zr" | "zi" | "wr" | "wi" | "or" | "oi", WasmBuffer<Float32Array>>;
 
-const LIMIT = 2 ** 26;
+/** Largest element count of any option or plane (2^26). */
+export const LIMIT = 2 ** 26;
 
 /**
  * Write x as hi + lo f32 pairs: view[i] = f32(x[i]), view[offset + i] = f32(x[i] - view[i])
@@ -173,227 +172,5 @@ export class CauchyPlan extends Plan {
     o.re.set(b.or.view);
     o.im.set(b.oi.view);
     return o;
-  }
-}
-
-/** Shape of a {@link CauchyWoodburyPlan}. */
-export interface CauchyWoodburyOptions {
-  /** H */
-  channels: number;
-  /** N: conjugate-pair terms per sum */
-  modes: number;
-  /** M: shared nodes */
-  nodes: number;
-}
-
-type WBufs = Record<"ab" | "wq" | "y" | "fr" | "fi" | "or" | "oi", WasmBuffer<Float32Array>>;
-
-/**
- * The S4 DPLR rank-1 resolvent in one call: four conjugate-pair Cauchy sums sharing one
- * denominator per (n, node), combined by the Woodbury identity, times f.
- */
-export class CauchyWoodburyPlan extends Plan {
-  /** H, the number of channels. */
-  readonly channels: number;
-  /** N, conjugate-pair terms per sum (the N/2 stored modes of a DPLR layer). */
-  readonly modes: number;
-  /** M, shared nodes. */
-  readonly nodes: number;
-  private readonly bufs: WBufs | null;
-
-  constructor(runtime: WasmRuntime | null, options: CauchyWoodburyOptions) {
-    super(runtime);
-    const o = options ?? ({} as CauchyWoodburyOptions);
-    this.channels = checkInt("cauchyWoodbury(options.channels)", o.channels, 1, LIMIT);
-    this.modes = checkInt("cauchyWoodbury(options.modes)", o.modes, 1, LIMIT);
-    this.nodes = checkInt("cauchyWoodbury(options.nodes)", o.nodes, 1, LIMIT);
-    const { channels: H, modes: N, nodes: M } = this;
-    checkInt("cauchyWoodbury(channels*nodes)", H * M, 1, LIMIT);
-    if (this.ws) {
-      const ws = this.ws;
-      // z and f are padded to a multiple of 4: the kernel reads whole lane groups
-      const Mp = (M + 3) & ~3;
-      // prepared coefficient layouts of assembly/cauchy.ts cauchyWoodbury1
-      this.bufs = {
-        ab: ws.f32(8 * H * N),
-        wq: ws.f32(4 * H * N),
-        y: ws.f32(2 * Mp),
-        fr: ws.f32(Mp),
-        fi: ws.f32(Mp),
-        or: ws.f32(H * M),
-        oi: ws.f32(H * M),
-      };
-    } else this.bufs = null;
-  }
-
-  /**
-   * v: complex (4,H,N), the numerator sets [r0, r1, r2, r3] (for S4: dt*B*C~, dt*B*Q,
-   * dt*P*C~, dt*P*Q); z, f: complex (M), z purely imaginary; w: complex (H,N) -> complex (H,M).
-   */
-  apply(v: Complex, z: Complex, w: Complex, f: Complex, out?: Complex): Complex {
-    this.assertLive("cauchyWoodbury.apply");
-    this.check("cauchyWoodbury.apply", v, z, w, f);
-    const o = this.outComplex("cauchyWoodbury.apply(out)", out, this.channels * this.nodes);
-    if (!this.bufs) {
-      const { channels: H, modes: N, nodes: M } = this;
-      cauchyWoodbury1(v.re, v.im, z.re, z.im, w.re, w.im, f.re, f.im, o.re, o.im, H, N, M);
-      return o;
-    }
-    const b = this.bufs;
-    this.run(v, z, w, f);
-    o.re.set(b.or.view);
-    o.im.set(b.oi.view);
-    return o;
-  }
-
-  /**
-   * Low level (wasm only): like apply, but the result stays in this plan's wasm buffers; returns
-   * their byte offsets (re, im planes of (H, M) f32), valid until the next call or dispose.
-   * Lets a caller chain the resolvent into the inverse FFT without copying it out.
-   */
-  applyToWasm(
-    v: Complex,
-    z: Complex,
-    w: Complex,
-    f: Complex,
-  ): {
-    /** Byte offset of the re plane, (H, M) f32. */
-    re: number;
-    /** Byte offset of the im plane, (H, M) f32. */
-    im: number;
-  } {
-    this.assertLive("cauchyWoodbury.applyToWasm");
-    if (!this.bufs) throw new S4StateError("cauchyWoodbury.applyToWasm: the JS backend has no wasm memory");
-    this.check("cauchyWoodbury.applyToWasm", v, z, w, f);
-    this.run(v, z, w, f);
-    return { re: this.bufs.or.ptr, im: this.bufs.oi.ptr };
-  }
-
-  /**
-   * Low level (wasm only): applyToWasm run in blocks of `rowsPerBlock` channels, calling
-   * `onRows(h0, h1, re, im)` after each block while its rows h0..h1 of the planes (byte offsets
-   * re, im of the whole (H, M) planes) are still in cache: a caller that chains the resolvent into
-   * the inverse FFT block by block reads it from L2, not from memory (the whole planes of
-   * H = 256, M = 2049 are 4 MB).
-   */
-  applyToWasmInBlocks(
-    v: Complex,
-    z: Complex,
-    w: Complex,
-    f: Complex,
-    rowsPerBlock: number,
-    onRows: (h0: number, h1: number, re: number, im: number) => void,
-  ): void {
-    this.assertLive("cauchyWoodbury.applyToWasmInBlocks");
-    if (!this.bufs) throw new S4StateError("cauchyWoodbury.applyToWasmInBlocks: the JS backend has no wasm memory");
-    const rows = checkInt("cauchyWoodbury.applyToWasmInBlocks(rowsPerBlock)", rowsPerBlock, 1, LIMIT);
-    this.check("cauchyWoodbury.applyToWasmInBlocks", v, z, w, f);
-    const negative = this.prepare(v, z, w, f);
-    const b = this.bufs;
-    for (let h0 = 0; h0 < this.channels; h0 += rows) {
-      const h1 = Math.min(this.channels, h0 + rows);
-      this.runRows(h0, h1, z, negative);
-      onRows(h0, h1, b.or.ptr, b.oi.ptr);
-    }
-  }
-
-  private check(where: string, v: Complex, z: Complex, w: Complex, f: Complex): void {
-    const { channels: H, modes: N, nodes: M } = this;
-    checkComplex(`${where}(v)`, v, 4 * H * N, "4*channels*modes");
-    checkComplex(`${where}(z)`, z, M, "nodes");
-    checkComplex(`${where}(w)`, w, H * N, "channels*modes");
-    checkComplex(`${where}(f)`, f, M, "nodes");
-    for (const [name, c] of [
-      ["v", v],
-      ["z", z],
-      ["w", w],
-      ["f", f],
-    ] as const) {
-      checkAllFinite(`${where}(${name}).re`, c.re);
-      checkAllFinite(`${where}(${name}).im`, c.im);
-    }
-    for (let m = 0; m < M; m++) {
-      if (z.re[m] !== 0) {
-        throw new S4ValueError(
-          `${where}(z): expected purely imaginary nodes (the bilinear nodes 2i tan(pi k/L)), got re = ${z.re[m]} at index ${m}`,
-        );
-      }
-    }
-  }
-
-  /** Prepare the coefficient layouts in wasm memory and run the kernel (wasm backend). */
-  private run(v: Complex, z: Complex, w: Complex, f: Complex): void {
-    this.runRows(0, this.channels, z, this.prepare(v, z, w, f));
-  }
-
-  /** The coefficient layouts of assembly/cauchy.ts cauchyWoodbury1; true when some node has y < 0. */
-  private prepare(v: Complex, z: Complex, w: Complex, f: Complex): boolean {
-    const { channels: H, modes: N, nodes: M } = this;
-    const b = this.bufs as WBufs;
-    // numerators a z - b of each conjugate pair as real coefficients [a_s | -b_s] per (h, n),
-    // and the pole terms [|wi| hi, |wi| lo, wr^2, 2 wr], formed in float64 (a pair is unchanged
-    // by (v, w) -> conj, which leaves a and b alone)
-    const ab = b.ab.view;
-    const HN = H * N;
-    for (let i = 0; i < HN; i++) {
-      const wr = w.re[i];
-      const wi = w.im[i];
-      for (let s = 0; s < 4; s++) {
-        const vr = v.re[s * HN + i];
-        const vi = v.im[s * HN + i];
-        ab[8 * i + s] = 2 * vr;
-        ab[8 * i + 4 + s] = -2 * (vr * wr + vi * wi);
-      }
-    }
-    const wq = b.wq.view;
-    for (let i = 0; i < HN; i++) {
-      const wi = Math.abs(w.im[i]);
-      const hi = Math.fround(wi);
-      wq[4 * i] = hi;
-      wq[4 * i + 1] = wi - hi;
-      wq[4 * i + 2] = w.re[i] * w.re[i];
-      wq[4 * i + 3] = 2 * w.re[i];
-    }
-    // The kernel needs y >= 0. A pair's sum at -y is the conjugate of its sum at y, so a node
-    // with y < 0 runs at |y| with conj(f), and its outputs are conjugated afterwards.
-    const Mp = (M + 3) & ~3;
-    const y = b.y.view;
-    const fr = b.fr.view;
-    const fi = b.fi.view;
-    let negative = false;
-    for (let m = 0; m < M; m++) {
-      const ym = Math.abs(z.im[m]);
-      const neg = z.im[m] < 0;
-      negative ||= neg;
-      const hi = Math.fround(ym);
-      y[m] = hi;
-      y[Mp + m] = ym - hi;
-      fr[m] = f.re[m];
-      fi[m] = neg ? -f.im[m] : f.im[m];
-    }
-    return negative;
-  }
-
-  /** The kernel for channels h0..h1 (their rows of the coefficient layouts and of the output). */
-  private runRows(h0: number, h1: number, z: Complex, negative: boolean): void {
-    const { modes: N, nodes: M } = this;
-    const b = this.bufs as WBufs;
-    const e = this.wasm.exports;
-    e.cauchyWoodbury1(
-      b.ab.ptr + 32 * h0 * N,
-      b.wq.ptr + 16 * h0 * N,
-      b.y.ptr,
-      b.fr.ptr,
-      b.fi.ptr,
-      b.or.ptr + 4 * h0 * M,
-      b.oi.ptr + 4 * h0 * M,
-      h1 - h0,
-      N,
-      M,
-    );
-    if (negative) {
-      const oi = b.oi.view;
-      for (let m = 0; m < M; m++) if (z.im[m] < 0) for (let h = h0; h < h1; h++) oi[h * M + m] = -oi[h * M + m];
-    }
   }
 }
