@@ -74,13 +74,14 @@ function kc(i: i32): v128 {
 // @ts-ignore: decorator
 @inline
 function expReduced(r: v128, t: v128): v128 {
-  let p = kc(6);
-  p = f32x4.add(f32x4.mul(p, r), kc(7));
-  p = f32x4.add(f32x4.mul(p, r), kc(8));
-  p = f32x4.add(f32x4.mul(p, r), kc(9));
-  p = f32x4.add(f32x4.mul(p, r), kc(10));
-  p = f32x4.add(f32x4.mul(p, r), kc(11));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), kc(12));
+  // p = c11 + c10 r + ... + c6 r^5 by Estrin's scheme (pairs, then r^2, r^4): a dependency chain
+  // of ~15 cycles instead of Horner's ~30, and GELU and sigmoid are latency bound
+  const r2 = f32x4.mul(r, r);
+  const q0 = f32x4.add(f32x4.mul(kc(10), r), kc(11));
+  const q1 = f32x4.add(f32x4.mul(kc(8), r), kc(9));
+  const q2 = f32x4.add(f32x4.mul(kc(6), r), kc(7));
+  const p4 = f32x4.add(f32x4.add(f32x4.mul(q1, r2), q0), f32x4.mul(q2, f32x4.mul(r2, r2)));
+  const p = f32x4.add(f32x4.add(f32x4.mul(p4, r2), r), kc(12));
   // 2^n from the exponent field: bits(t) - bits(1.5 * 2^23) = n, in [-126, 127] after the clamp.
   const e = i32x4.shl(i32x4.add(i32x4.sub(t, ki(0)), ki(1)), 23);
   return f32x4.mul(p, e);
