@@ -48,6 +48,7 @@ const CONSTS = memory.data<f32>([
   0.7071067811865476,
   1.2e-4,
   1e-3,
+  89.0,
 ]);
 
 /** Integer bit patterns: 1.5 * 2^23, the exponent bias, the 12-bit mask, the sign bit. */
@@ -90,9 +91,9 @@ function expReduced(r: v128, t: v128): v128 {
 /** exp(x) lane-wise. Cephes expf: n = round(x log2 e), r = x - n ln 2 (two-part), poly, 2^n. */
 // @ts-ignore: decorator
 @inline
-export function expv(x: v128): v128 {
+export function expv(x: v128, hi: v128 = kc(0)): v128 {
   // pmin/pmax are one instruction each (min/max with NaN rules are a sequence in V8).
-  x = f32x4.pmax(f32x4.pmin(x, kc(0)), kc(1));
+  x = f32x4.pmax(f32x4.pmin(x, hi), kc(1));
   // Round x log2 e to an integer with the 1.5 * 2^23 trick: the sum's low mantissa bits hold n.
   const t = f32x4.add(f32x4.mul(x, kc(2)), kc(3));
   const n = f32x4.sub(t, kc(3));
@@ -233,9 +234,14 @@ export function geluv(x: v128): v128 {
   return v128.bitselect(pos, neg, f32x4.gt(x, f32x4.splat(0.0)));
 }
 
-/** sigmoid(x) = 1 / (1 + exp(-x)) lane-wise. */
+/**
+ * sigmoid(x) = 1 / (1 + exp(-x)) lane-wise. exp(-x) is clamped at exp(89) rather than expv's
+ * exp(88): past -x = 88.4 its 2^n is 2^128, which the exponent trick writes as +Infinity, so
+ * sigmoid falls to 0 there. Clamped at exp(88) it stayed at 6e-39 for every x below -88, and a GLU
+ * value near 1e38 times it read ~0.6 instead of ~0 (no extra instruction: only the bound moved).
+ */
 // @ts-ignore: decorator
 @inline
 export function sigmoidv(x: v128): v128 {
-  return f32x4.div(kc(12), f32x4.add(kc(12), expv(f32x4.neg(x))));
+  return f32x4.div(kc(12), f32x4.add(kc(12), expv(f32x4.neg(x), kc(39))));
 }

@@ -9,6 +9,7 @@ export * as js from "./js/index.js";
 export { Kernels } from "./kernels.js";
 export { type LoadOptions, loadKernels, type WasmSource } from "./loader.js";
 export { WasmArena } from "./memory/arena.js";
+export { checkFiniteResult, checkFiniteResultAt } from "./memory/finite-result.js";
 export { setFinite } from "./memory/set-finite.js";
 export { WasmBuffer, Workspace } from "./memory/workspace.js";
 export { type BlockLayout, type BlockShape, GrowingBuffers } from "./primitives/block-io.js";
@@ -37,7 +38,7 @@ export { type DiagStepOptions, type DiagStepParams, DiagStepPlan } from "./primi
 export { type DenseStepOptions, type DenseStepParams, DenseStepPlan } from "./primitives/step-dense.js";
 export { type DPLRStepOptions, type DPLRStepParams, DPLRStepPlan } from "./primitives/step-dplr.js";
 export { type StepLinearOptions, StepLinearPlan } from "./primitives/step-matvec.js";
-export { StepPlan } from "./primitives/step-plan.js";
+export { STATE_OVERFLOW_HINT, StepPlan } from "./primitives/step-plan.js";
 export { SSMState } from "./primitives/step-state.js";
 export { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
 export type { WasmRuntime } from "./runtime.js";

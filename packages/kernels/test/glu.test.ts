@@ -48,6 +48,20 @@ describe.each(BACKENDS)("glu (%s)", (backend) => {
     plan.dispose();
     expect(() => plan.apply(new Float64Array(4), { batch: 1, length: 1 })).toThrow(S4StateError);
   });
+
+  it("gates far below -88 give 0 even for values near float32's limit; down to -87 sigmoid tracks exp", async () => {
+    const k = await kernelsFor(backend);
+    // z (1, 2H, 1): values 3e37 (and 1), gates around the point where exp(-x) leaves float32
+    const gates = [-88.5, -89, -100, -1e4, -3e38, -80, -87];
+    const values = [3e37, 3e37, 3e37, 3e37, 3e37, 1, 1];
+    const H = gates.length;
+    const y = k.glu({ channels: H }).apply(Float64Array.from([...values, ...gates]), { batch: 1, length: 1 });
+    // true values: 3e37 * sigmoid(-88.5) = 1.1e-1 ... 3e37 * e^-100 = 1.1e-6 ...: within 0.2 of 0
+    for (let h = 0; h < 5; h++) expect(Math.abs(y[h]), `gate ${gates[h]}`).toBeLessThan(0.2);
+    for (let h = 2; h < 5; h++) expect(Math.abs(y[h]), `gate ${gates[h]}`).toBeLessThan(2e-6);
+    expect(Math.abs(y[5] / Math.exp(-80) - 1)).toBeLessThan(1e-5);
+    expect(Math.abs(y[6] / Math.exp(-87) - 1)).toBeLessThan(1e-5);
+  });
 });
 
 describe("glu pointer entry in place (wasm)", () => {

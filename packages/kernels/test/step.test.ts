@@ -157,6 +157,27 @@ describe.each(BACKENDS)("SSM step kernels (%s)", (backend) => {
     plan.dispose();
   });
 
+  it("refuses a result that overflows the backend's floats (huge D), by name, saying the state needs a reset", async () => {
+    const k = await kernelsFor(backend);
+    const plan = k.diagStep({ batch: 1, channels: 2, modes: 4 });
+    const z = { re: new Float64Array(8), im: new Float64Array(8) };
+    const dA = { re: new Float64Array(8).fill(0.5), im: new Float64Array(8) };
+    // D u overflows float32 at |D| = 3e38, |u| = 2; float64 needs |D| = 1e308
+    const big = backend === "js" ? 1e308 : 3e38;
+    plan.setParams({ dA, dB: z, C: z, D: Float64Array.of(1, big) });
+    const st = plan.createState();
+    expect(Array.from(plan.step(Float64Array.of(2, 0.5), st))).toEqual([2, (backend === "js" ? big : Math.fround(big)) / 2]);
+    const err = /diagStep\.step: expected finite values, got -?Infinity at index 1 of the result: .*overflowed.*reset\(\)/;
+    expect(() => plan.step(Float64Array.of(2, 2), st)).toThrow(S4ValueError);
+    expect(() => plan.step(Float64Array.of(2, 2), st)).toThrow(err);
+    // (B, H, L) = (1, 2, 2): channel 1's first frame is index 2
+    const kind = backend === "js" ? "float64" : "float32";
+    expect(() => plan.run(Float64Array.of(1, 1, 2, 2), st)).toThrow(
+      new RegExp(`diagStep\\.run: expected finite values, got .* at index 2 of the result: ${kind} arithmetic overflowed`),
+    );
+    plan.dispose();
+  });
+
   it("validates: step before setParams, wrong state shape / kind, frame length, disposed state", async () => {
     const k = await kernelsFor(backend);
     const plan = k.diagStep({ batch: 1, channels: 2, modes: 4 });

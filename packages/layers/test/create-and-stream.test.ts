@@ -3,7 +3,7 @@
 import { relErrorReal } from "@s4wasm/golden";
 import { type FloatArray, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
-import { createS4Block, createS4Model, StepMode } from "../src/index.js";
+import { createS4Block, createS4Model, S4Block, StepMode } from "../src/index.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
@@ -186,4 +186,42 @@ describe("step mode with c = 2 output channels", () => {
       block.dispose();
     }
   });
+});
+
+describe("float32 overflow is refused, not returned", () => {
+  // finite but absurd parameters (a corrupted checkpoint: |D| or a Linear weight ~3e38) overflow
+  // float32 inside the block; the float64 twin computes the same block finitely
+  const H = 2;
+  const L = 8;
+  const x = Float64Array.from({ length: H * L }, (_, i) => 2 * Math.sin(i + 1));
+  for (const key of ["D", "weight"] as const) {
+    it(`S4Block.forward and its stepper with ${key}[0] = 3e38`, async () => {
+      const made = async (k: typeof wasm) => {
+        const { parts } = await createS4Block({ dModel: H, dState: 4, seed: 1, kernels: k });
+        return new S4Block(k, { ...parts, [key]: Float64Array.from(parts[key], (v, i) => (i === 0 ? 3e38 : v)) });
+      };
+      const bj = await made(js);
+      expect(bj.forward(x, { batch: 1, length: L }).every(Number.isFinite)).toBe(true);
+      const bw = await made(wasm);
+      expect(() => bw.forward(Float32Array.from(x), { batch: 1, length: L })).toThrow(S4ValueError);
+      expect(() => bw.forward(Float32Array.from(x), { batch: 1, length: L })).toThrow(
+        /S4Block\.forward: expected finite values, got .* at index \d+ of the result: float32 arithmetic overflowed/,
+      );
+      const st = bw.stepper();
+      const frames = (t: number) => Float32Array.from({ length: H }, (_, h) => x[h * L + t]);
+      let refused: unknown = null;
+      try {
+        for (let t = 0; t < L; t++) st.step(frames(t));
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(S4ValueError);
+      expect(String(refused)).toMatch(/blockStepper\.step: expected finite values, got .*reset\(\)/);
+      expect(() => st.prefill(Float32Array.from(x), L)).toThrow(
+        /blockStepper\.prefill: (diagStep\.run: )?expected finite values/,
+      );
+      for (const b of [bj, bw]) b.dispose();
+      st.dispose();
+    });
+  }
 });

@@ -3,7 +3,9 @@
 // given state (run), and a pointer-level entry for callers that keep their frames in wasm memory.
 // The state is updated in place; a call copies in its input, copies out its output, and
 // allocates nothing on the wasm path except a fresh result when no `out` is given.
+
 import { S4ShapeError, S4StateError } from "../errors.js";
+import { checkFiniteResult, checkFiniteResultAt } from "../memory/finite-result.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import { Workspace } from "../memory/workspace.js";
@@ -51,6 +53,12 @@ export function loadStepParams(
 }
 
 /** The entries of a step plan whose error prefixes are kept. */
+/**
+ * Said when a step's result overflowed float32: the state advanced through the same arithmetic,
+ * so it holds the infinities too and every later step would repeat them.
+ */
+export const STATE_OVERFLOW_HINT = "; the state holds the overflow too: reset() it (or make a new one) before stepping on";
+
 type Entry = "step" | "run" | "runPointers" | "runBlockPointers";
 /** An entry's error prefixes: "diagStep.step", "diagStep.step(u)", "diagStep.step(out)". */
 type EntryLabels = { where: string; u: string; out: string };
@@ -200,6 +208,7 @@ export abstract class StepPlan extends Plan {
       checkAllFinite(at.u, u);
       const p = state.planes();
       this.callJs(p.re as Float64Array, p.im as Float64Array, u, y, L);
+      checkFiniteResult(at.where, y, STATE_OVERFLOW_HINT);
       return y;
     }
     if (!this.io || this.io.length < n) {
@@ -219,6 +228,7 @@ export abstract class StepPlan extends Plan {
     setFinite(this.runtime, at.u, io, u);
     this.callWasm(state, io.ptr, io.ptr, L);
     state.stepped(L);
+    checkFiniteResultAt(this.runtime, at.where, io.ptr, n, STATE_OVERFLOW_HINT);
     y.set(view);
     return y;
   }

@@ -1,4 +1,6 @@
 import {
+  checkFiniteResult,
+  checkFiniteResultAt,
   type FFTConvPlan,
   type FloatArray,
   GrowingBuffers,
@@ -6,6 +8,7 @@ import {
   S4ShapeError,
   S4StateError,
   type WasmBuffer,
+  type WasmRuntime,
   type Workspace,
 } from "@s4wasm/kernels";
 import { repeatChannels } from "../ssm/repeat-channels.js";
@@ -127,12 +130,14 @@ export class FFTConv {
     if (!this.io) {
       const y = plan.apply(uRows, { D: this.dRows, batch }, out);
       if (this.gelu) this.gelu.apply(y, y);
+      checkFiniteResult("FFTConv.forward", y);
       return y;
     }
     const n = batch * rows * L;
     const buf = this.io.get(0, n);
     buf.view.set(uRows);
     this.forwardPtr(buf.ptr, buf.ptr, batch, L);
+    checkFiniteResultAt(this.kernels.runtime as WasmRuntime, "FFTConv.forward", buf.ptr, n);
     const y = out ?? new Float32Array(n);
     y.set(buf.view.subarray(0, n));
     return y;

@@ -1,5 +1,7 @@
 import {
   type BlockLayout,
+  checkFiniteResult,
+  checkFiniteResultAt,
   type FloatArray,
   type GLUPlan,
   GrowingBuffers,
@@ -125,6 +127,7 @@ export class S4Block {
     validate.checkAllFinite("S4Block.forward(x)", x);
     const u = this.layout === "BHL" ? x : transpose3(x, batch, L, H);
     const y = this.forwardJs(u, batch, L);
+    checkFiniteResult("S4Block.forward", y);
     if (this.layout === "BHL") {
       if (!out) return y;
       out.set(y);
@@ -154,6 +157,7 @@ export class S4Block {
     this.conv.forwardPtr(aPtr, aPtr, batch, L);
     this.linear.applyPtr(aPtr, z.ptr, batch, L);
     this.glu.applyPtr(z.ptr, aPtr, batch, L);
+    checkFiniteResultAt(rt, "S4Block.forward", aPtr, n);
     const y = a.view.subarray(0, n);
     if (this.layout === "BLH") return transpose3(y, batch, H, L, out);
     // Into the caller's `out` straight from wasm memory: a fresh 4 MB array costs ~0.5 ms to

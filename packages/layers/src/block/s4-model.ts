@@ -1,4 +1,5 @@
 import {
+  checkFiniteResult,
   type FloatArray,
   type Kernels,
   type LayerNormPlan,
@@ -137,7 +138,10 @@ export class S4Model {
       h = z;
     }
     const pooled = this.pool.apply(h, bl); // (B, H)
-    return this.decoder.apply(pooled, { batch, length: 1 });
+    const logits = this.decoder.apply(pooled, { batch, length: 1 });
+    // the blocks refuse their own overflow; the residual sums and the decoder can still overflow
+    checkFiniteResult("S4Model.forward", logits);
+    return logits;
   }
 
   /** Kept activation array `i` of exactly n elements in the backend's dtype (reallocated when n changes). */

@@ -1,10 +1,14 @@
 import {
+  checkFiniteResult,
+  checkFiniteResultAt,
   type ElementwisePlan,
   type FloatArray,
   type GLUPlan,
   type LinearPlan,
   S4StateError,
+  S4ValueError,
   type SSMState,
+  STATE_OVERFLOW_HINT,
   type StepLinearPlan,
   type StepPlan,
   setFinite,
@@ -116,6 +120,7 @@ export class FusedBlockStepper {
       this.gelu.apply(j.y, j.y);
       for (let b = 0; b < B; b++) this.lin.apply(j.ys[b], j.zs[b]);
       this.glu.apply(j.z, { batch: B, length: 1 }, y);
+      checkFiniteResult("blockStepper.step", y, STATE_OVERFLOW_HINT);
       return y;
     }
     const w = this.wasm as NonNullable<FusedBlockStepper["wasm"]>;
@@ -128,6 +133,7 @@ export class FusedBlockStepper {
     if (G !== H) repeatInPlace(w.io.view, B, H, G / H);
     // SSM + D u -> GELU -> Linear -> GLU, in one wasm call for the S4D step
     this.plan.runBlockPointers(this.st, w.io.ptr, w.z.ptr, this.lin);
+    checkFiniteResultAt(this.mode.kernels.runtime as WasmRuntime, "blockStepper.step", w.z.ptr, n, STATE_OVERFLOW_HINT);
     y.set(this.zView as Float32Array);
     return y;
   }
@@ -141,7 +147,15 @@ export class FusedBlockStepper {
     const m = this.mode;
     const length = m.chunkLength("blockStepper.prefill", chunk, this.batch);
     const u = m.groups === 1 ? chunk : m.repeat("blockStepper.prefill", chunk, this.batch, length);
-    const g = this.plan.run(u, this.st);
+    let g: FloatArray;
+    try {
+      g = this.plan.run(u, this.st);
+    } catch (err) {
+      // the chunk was checked above: what the SSM run refuses now is its own overflow, said
+      // under this call's name with the plan's message after it
+      if (err instanceof S4ValueError) throw new S4ValueError(`blockStepper.prefill: ${err.message}`);
+      throw err;
+    }
     this.gelu.apply(g, g);
     if (!this.linL) {
       this.linL = this.mode.kernels.linear({
@@ -152,7 +166,9 @@ export class FusedBlockStepper {
       });
     }
     const z = this.linL.apply(g, { batch: this.batch, length });
-    return this.glu.apply(z, { batch: this.batch, length }, out);
+    const y = this.glu.apply(z, { batch: this.batch, length }, out);
+    checkFiniteResult("blockStepper.prefill", y, STATE_OVERFLOW_HINT);
+    return y;
   }
 
   /** Back to the zero state. */
