@@ -4,6 +4,13 @@
 // rows = B*L), and (B, H, L) with channels strided by L (layerNormStrided, needs scratch). Two passes (mean,
 // then the mean of squared deviations) so a large mean does not cancel the variance.
 // `y` may alias `x`.
+// Overflow: squared deviations pass float32's range once |x - mean| > 1.8e19 (and the sum for the
+// mean once H |x| > 3.4e38); the statistics then came out infinite and the output silently wrong
+// (all beta). A position whose statistics are not finite is redone with its values scaled by
+// 2^-96 (exact; LayerNorm does not depend on the scale but for eps, which is then negligible).
+
+/** 2^-96: values up to float32's max scale to < 4.3e9, whose squares sum without overflow. */
+const DOWN: f32 = 1.2621774483536189e-29;
 
 /** Sum of the 4 lanes. */
 // @ts-ignore: decorator
@@ -12,47 +19,176 @@ function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
+/**
+ * One row of layerNormRows with its values scaled by c on read (scaled = false: c = 1, no
+ * multiply). Returns false, writing nothing, when the statistics are not finite (check only).
+ */
+// @ts-ignore: decorator
+@inline
+function normRow(xr: usize, yr: usize, gamma: usize, beta: usize, H: i32, eps: f32, scaled: bool): bool {
+  const h4 = H & ~3;
+  const inv = <f32>1.0 / <f32>H;
+  const c4 = f32x4.splat(DOWN);
+  let acc = f32x4.splat(0.0);
+  let s: f32 = 0;
+  for (let j = 0; j < h4; j += 4) {
+    const v = v128.load(xr + ((<usize>j) << 2));
+    acc = f32x4.add(acc, scaled ? f32x4.mul(v, c4) : v);
+  }
+  for (let j = h4; j < H; j++) s += scaled ? load<f32>(xr + ((<usize>j) << 2)) * DOWN : load<f32>(xr + ((<usize>j) << 2));
+  const mean = (hsum(acc) + s) * inv;
+  const m4 = f32x4.splat(mean);
+  acc = f32x4.splat(0.0);
+  s = 0;
+  for (let j = 0; j < h4; j += 4) {
+    const v = v128.load(xr + ((<usize>j) << 2));
+    const d = f32x4.sub(scaled ? f32x4.mul(v, c4) : v, m4);
+    acc = f32x4.add(acc, f32x4.mul(d, d));
+  }
+  for (let j = h4; j < H; j++) {
+    const v = load<f32>(xr + ((<usize>j) << 2));
+    const d = (scaled ? v * DOWN : v) - mean;
+    s += d * d;
+  }
+  const ss = hsum(acc) + s;
+  // (x - x is 0 for finite x and NaN for NaN or an infinity)
+  if (!scaled && (mean - mean != 0 || ss - ss != 0)) return false;
+  const rstd = <f32>1.0 / Mathf.sqrt(ss * inv + (scaled ? eps * DOWN * DOWN : eps));
+  const r4 = f32x4.splat(rstd);
+  for (let j = 0; j < h4; j += 4) {
+    const b = (<usize>j) << 2;
+    const v = v128.load(xr + b);
+    const n = f32x4.mul(f32x4.sub(scaled ? f32x4.mul(v, c4) : v, m4), r4);
+    v128.store(yr + b, f32x4.add(f32x4.mul(n, v128.load(gamma + b)), v128.load(beta + b)));
+  }
+  for (let j = h4; j < H; j++) {
+    const b = (<usize>j) << 2;
+    const v = load<f32>(xr + b);
+    store<f32>(yr + b, ((scaled ? v * DOWN : v) - mean) * rstd * load<f32>(gamma + b) + load<f32>(beta + b));
+  }
+  return true;
+}
+
 /** x, y: (rows, H); gamma, beta: (H). */
 export function layerNormRows(x: usize, gamma: usize, beta: usize, y: usize, rows: i32, H: i32, eps: f32): void {
   const rowBytes = (<usize>H) << 2;
-  const h4 = H & ~3;
-  const inv = <f32>1.0 / <f32>H;
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes;
     const yr = y + <usize>r * rowBytes;
-    let acc = f32x4.splat(0.0);
-    let s: f32 = 0;
-    for (let j = 0; j < h4; j += 4) acc = f32x4.add(acc, v128.load(xr + ((<usize>j) << 2)));
-    for (let j = h4; j < H; j++) s += load<f32>(xr + ((<usize>j) << 2));
-    const mean = (hsum(acc) + s) * inv;
-    const m4 = f32x4.splat(mean);
-    acc = f32x4.splat(0.0);
-    s = 0;
-    for (let j = 0; j < h4; j += 4) {
-      const d = f32x4.sub(v128.load(xr + ((<usize>j) << 2)), m4);
-      acc = f32x4.add(acc, f32x4.mul(d, d));
-    }
-    for (let j = h4; j < H; j++) {
-      const d = load<f32>(xr + ((<usize>j) << 2)) - mean;
-      s += d * d;
-    }
-    const rstd = <f32>1.0 / Mathf.sqrt((hsum(acc) + s) * inv + eps);
-    const r4 = f32x4.splat(rstd);
-    for (let j = 0; j < h4; j += 4) {
-      const b = (<usize>j) << 2;
-      const n = f32x4.mul(f32x4.sub(v128.load(xr + b), m4), r4);
-      v128.store(yr + b, f32x4.add(f32x4.mul(n, v128.load(gamma + b)), v128.load(beta + b)));
-    }
-    for (let j = h4; j < H; j++) {
-      const b = (<usize>j) << 2;
-      store<f32>(yr + b, (load<f32>(xr + b) - mean) * rstd * load<f32>(gamma + b) + load<f32>(beta + b));
-    }
+    if (!normRow(xr, yr, gamma, beta, H, eps, false)) normRow(xr, yr, gamma, beta, H, eps, true);
   }
 }
 
-/** Floats of scratch `layerNormStrided` needs for length L: a mean and a 1/std per position. */
+/**
+ * Floats of scratch `layerNormStrided` needs for length L: a mean, a 1/std and a scale per
+ * position.
+ */
 export function layerNormScratchFloats(L: i32): i32 {
-  return L << 1;
+  return L * 3;
+}
+
+/**
+ * One batch slab (H, L) of layerNormStrided. scaled = false: statistics of the plain values; if
+ * any position's are not finite, marks the scale of each position in cs (DOWN there, 1
+ * elsewhere) and returns false having written nothing. scaled = true: every value is read times
+ * its position's cs, and the slab is written.
+ */
+// @ts-ignore: decorator
+@inline
+function normSlab(
+  xb: usize, yb: usize, gamma: usize, beta: usize, H: i32, L: i32, eps: f32, mean: usize, rstd: usize, cs: usize, scaled: bool,
+): bool {
+  const rowBytes = (<usize>L) << 2;
+  const l4 = L & ~3;
+  const inv: f32 = <f32>1.0 / <f32>H;
+  const inv4 = f32x4.splat(inv);
+  const eps4 = f32x4.splat(eps);
+  memory.fill(mean, 0, rowBytes << 1);
+  for (let h = 0; h < H; h++) {
+    const xr = xb + <usize>h * rowBytes;
+    for (let l = 0; l < l4; l += 4) {
+      const o = (<usize>l) << 2;
+      const v = v128.load(xr + o);
+      v128.store(mean + o, f32x4.add(v128.load(mean + o), scaled ? f32x4.mul(v, v128.load(cs + o)) : v));
+    }
+    for (let l = l4; l < L; l++) {
+      const o = (<usize>l) << 2;
+      const v = load<f32>(xr + o);
+      store<f32>(mean + o, load<f32>(mean + o) + (scaled ? v * load<f32>(cs + o) : v));
+    }
+  }
+  for (let l = 0; l < l4; l += 4) {
+    const o = (<usize>l) << 2;
+    v128.store(mean + o, f32x4.mul(v128.load(mean + o), inv4));
+  }
+  for (let l = l4; l < L; l++) store<f32>(mean + ((<usize>l) << 2), load<f32>(mean + ((<usize>l) << 2)) * inv);
+  for (let h = 0; h < H; h++) {
+    const xr = xb + <usize>h * rowBytes;
+    for (let l = 0; l < l4; l += 4) {
+      const o = (<usize>l) << 2;
+      const v = v128.load(xr + o);
+      const d = f32x4.sub(scaled ? f32x4.mul(v, v128.load(cs + o)) : v, v128.load(mean + o));
+      v128.store(rstd + o, f32x4.add(v128.load(rstd + o), f32x4.mul(d, d)));
+    }
+    for (let l = l4; l < L; l++) {
+      const o = (<usize>l) << 2;
+      const v = load<f32>(xr + o);
+      const d = (scaled ? v * load<f32>(cs + o) : v) - load<f32>(mean + o);
+      store<f32>(rstd + o, load<f32>(rstd + o) + d * d);
+    }
+  }
+  if (!scaled) {
+    // (x - x is 0 for finite x and NaN for NaN or an infinity; the mean's NaN reaches rstd too)
+    let bad = f32x4.splat(0);
+    for (let l = 0; l < l4; l += 4) {
+      const q = v128.load(rstd + ((<usize>l) << 2));
+      bad = f32x4.add(bad, f32x4.sub(q, q));
+    }
+    let badTail: f32 = 0;
+    for (let l = l4; l < L; l++) {
+      const q = load<f32>(rstd + ((<usize>l) << 2));
+      badTail += q - q;
+    }
+    if (hsum(bad) + badTail != 0) {
+      for (let l = 0; l < L; l++) {
+        const q = load<f32>(rstd + ((<usize>l) << 2));
+        store<f32>(cs + ((<usize>l) << 2), q - q == 0 ? <f32>1.0 : DOWN);
+      }
+      return false;
+    }
+  }
+  for (let l = 0; l < l4; l += 4) {
+    const o = (<usize>l) << 2;
+    // eps scales with the values' square (scaled positions: ~0, negligible beside their variance)
+    const e4 = scaled ? f32x4.mul(eps4, f32x4.mul(v128.load(cs + o), v128.load(cs + o))) : eps4;
+    v128.store(rstd + o, f32x4.div(f32x4.splat(1.0), f32x4.sqrt(f32x4.add(f32x4.mul(v128.load(rstd + o), inv4), e4))));
+  }
+  for (let l = l4; l < L; l++) {
+    const o = (<usize>l) << 2;
+    const e = scaled ? eps * load<f32>(cs + o) * load<f32>(cs + o) : eps;
+    store<f32>(rstd + o, <f32>1.0 / Mathf.sqrt(load<f32>(rstd + o) * inv + e));
+  }
+  for (let h = 0; h < H; h++) {
+    const xr = xb + <usize>h * rowBytes;
+    const yr = yb + <usize>h * rowBytes;
+    const hb = (<usize>h) << 2;
+    const g = load<f32>(gamma + hb);
+    const be = load<f32>(beta + hb);
+    const g4 = f32x4.splat(g);
+    const be4 = f32x4.splat(be);
+    for (let l = 0; l < l4; l += 4) {
+      const o = (<usize>l) << 2;
+      const v = v128.load(xr + o);
+      const n = f32x4.mul(f32x4.sub(scaled ? f32x4.mul(v, v128.load(cs + o)) : v, v128.load(mean + o)), v128.load(rstd + o));
+      v128.store(yr + o, f32x4.add(f32x4.mul(n, g4), be4));
+    }
+    for (let l = l4; l < L; l++) {
+      const o = (<usize>l) << 2;
+      const v = load<f32>(xr + o);
+      store<f32>(yr + o, ((scaled ? v * load<f32>(cs + o) : v) - load<f32>(mean + o)) * load<f32>(rstd + o) * g + be);
+    }
+  }
+  return true;
 }
 
 /**
@@ -66,68 +202,10 @@ export function layerNormStrided(x: usize, gamma: usize, beta: usize, y: usize, 
   const slab = <usize>H * rowBytes;
   const mean = scratch;
   const rstd = scratch + rowBytes;
-  const l4 = L & ~3;
-  const inv: f32 = <f32>1.0 / <f32>H;
-  const inv4 = f32x4.splat(inv);
-  const eps4 = f32x4.splat(eps);
+  const cs = rstd + rowBytes;
   for (let b = 0; b < B; b++) {
     const xb = x + <usize>b * slab;
     const yb = y + <usize>b * slab;
-    memory.fill(mean, 0, rowBytes << 1);
-    for (let h = 0; h < H; h++) {
-      const xr = xb + <usize>h * rowBytes;
-      for (let l = 0; l < l4; l += 4) {
-        const o = (<usize>l) << 2;
-        v128.store(mean + o, f32x4.add(v128.load(mean + o), v128.load(xr + o)));
-      }
-      for (let l = l4; l < L; l++) {
-        const o = (<usize>l) << 2;
-        store<f32>(mean + o, load<f32>(mean + o) + load<f32>(xr + o));
-      }
-    }
-    for (let l = 0; l < l4; l += 4) {
-      const o = (<usize>l) << 2;
-      v128.store(mean + o, f32x4.mul(v128.load(mean + o), inv4));
-    }
-    for (let l = l4; l < L; l++) store<f32>(mean + ((<usize>l) << 2), load<f32>(mean + ((<usize>l) << 2)) * inv);
-    for (let h = 0; h < H; h++) {
-      const xr = xb + <usize>h * rowBytes;
-      for (let l = 0; l < l4; l += 4) {
-        const o = (<usize>l) << 2;
-        const d = f32x4.sub(v128.load(xr + o), v128.load(mean + o));
-        v128.store(rstd + o, f32x4.add(v128.load(rstd + o), f32x4.mul(d, d)));
-      }
-      for (let l = l4; l < L; l++) {
-        const o = (<usize>l) << 2;
-        const d = load<f32>(xr + o) - load<f32>(mean + o);
-        store<f32>(rstd + o, load<f32>(rstd + o) + d * d);
-      }
-    }
-    for (let l = 0; l < l4; l += 4) {
-      const o = (<usize>l) << 2;
-      v128.store(rstd + o, f32x4.div(f32x4.splat(1.0), f32x4.sqrt(f32x4.add(f32x4.mul(v128.load(rstd + o), inv4), eps4))));
-    }
-    for (let l = l4; l < L; l++) {
-      const o = (<usize>l) << 2;
-      store<f32>(rstd + o, <f32>1.0 / Mathf.sqrt(load<f32>(rstd + o) * inv + eps));
-    }
-    for (let h = 0; h < H; h++) {
-      const xr = xb + <usize>h * rowBytes;
-      const yr = yb + <usize>h * rowBytes;
-      const hb = (<usize>h) << 2;
-      const g = load<f32>(gamma + hb);
-      const be = load<f32>(beta + hb);
-      const g4 = f32x4.splat(g);
-      const be4 = f32x4.splat(be);
-      for (let l = 0; l < l4; l += 4) {
-        const o = (<usize>l) << 2;
-        const n = f32x4.mul(f32x4.sub(v128.load(xr + o), v128.load(mean + o)), v128.load(rstd + o));
-        v128.store(yr + o, f32x4.add(f32x4.mul(n, g4), be4));
-      }
-      for (let l = l4; l < L; l++) {
-        const o = (<usize>l) << 2;
-        store<f32>(yr + o, (load<f32>(xr + o) - load<f32>(mean + o)) * load<f32>(rstd + o) * g + be);
-      }
-    }
+    if (!normSlab(xb, yb, gamma, beta, H, L, eps, mean, rstd, cs, false)) normSlab(xb, yb, gamma, beta, H, L, eps, mean, rstd, cs, true);
   }
 }

@@ -52,6 +52,41 @@ describe.each(BACKENDS)("layerNorm (%s)", (backend) => {
     }
   });
 
+  it("stays exact for values whose squares overflow float32 (up to 3.4e38), leaving ordinary positions as they were", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(43);
+    for (const [B, H, L] of [
+      [2, 5, 7],
+      [1, 16, 9],
+      [1, 3, 1],
+    ]) {
+      for (const layout of ["BHL", "BLH"] as const) {
+        const idx = (b: number, h: number, l: number) => (layout === "BHL" ? (b * H + h) * L + l : (b * L + l) * H + h);
+        const plain = randomArray(B * H * L, rand).map((v) => 1 + 2 * v);
+        const g = randomArray(H, rand);
+        const be = randomArray(H, rand);
+        const plan = k.layerNorm({ channels: H, layout, weight: g, bias: be });
+        const y0 = plan.apply(plain, { batch: B, length: L });
+        // position (0, l = 0): deviations of 1e20 .. 3e38 (their squares overflow float32); both signs at
+        // the extremes (3e38 - (-3e38) overflows too); (B-1, L-1): values of 1e37 (their sum overflows)
+        const x = plain.slice();
+        for (let h = 0; h < H; h++) x[idx(0, h, 0)] = [3e38, -3e38, 1e20, -2.5e37, 7][h % 5] * (1 - h / (4 * H));
+        for (let h = 0; h < H; h++) x[idx(B - 1, h, L - 1)] = 1e37 * (1 + (h % 3));
+        const y = plan.apply(x, { batch: B, length: L });
+        const ref = reference(x, g, be, B, H, L, layout, 1e-5);
+        expect(y.every(Number.isFinite), `${layout} ${B}x${H}x${L} finite`).toBe(true);
+        expect(relErrorReal(y, ref), `${layout} ${B}x${H}x${L}`).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 2e-4);
+        // every other position gives the same numbers as without the extreme ones
+        for (let b = 0; b < B; b++)
+          for (let l = 0; l < L; l++) {
+            if ((b === 0 && l === 0) || (b === B - 1 && l === L - 1)) continue;
+            for (let h = 0; h < H; h++) expect(y[idx(b, h, l)]).toBe(y0[idx(b, h, l)]);
+          }
+        plan.dispose();
+      }
+    }
+  });
+
   it("uses eps inside the square root (constant input -> beta), custom eps, errors", async () => {
     const k = await kernelsFor(backend);
     const H = 4;

@@ -224,4 +224,21 @@ describe("float32 overflow is refused, not returned", () => {
       st.dispose();
     });
   }
+
+  it("S4Model: post-norm activations of 1e36 (squares beyond float32) match the twin; a residual overflow is refused", async () => {
+    const opts = { dInput: 2, dOutput: 5, dModel: 8, nLayers: 2, seed: 9, layer: { dState: 16 } };
+    const x = signal(2, 20, 2).map((v) => 1e36 * v);
+    const mj = await createS4Model({ ...opts, kernels: js });
+    const mw = await createS4Model({ ...opts, kernels: wasm });
+    expect(
+      relErrorReal(mw.forward(Float32Array.from(x), { batch: 2, length: 20 }), mj.forward(x, { batch: 2, length: 20 })),
+    ).toBeLessThanOrEqual(1e-4);
+    // pre-norm: the residual stream itself is not normalised, and 5e37 inputs overflow it
+    const pw = await createS4Model({ ...opts, prenorm: true, kernels: wasm });
+    const big = new Float32Array(2 * 20 * 2).fill(5e37);
+    expect(() => pw.forward(big, { batch: 2, length: 20 })).toThrow(
+      /S4Model\.forward: expected finite values, got .*float32 arithmetic overflowed/,
+    );
+    for (const m of [mj, mw, pw]) m.dispose();
+  });
 });

@@ -137,9 +137,12 @@ export class S4Model {
       spare = h;
       h = z;
     }
+    // the blocks refuse their own overflow; the residual sums, the pooling sum and the decoder
+    // can still overflow
+    checkFiniteResult("S4Model.forward", h);
     const pooled = this.pool.apply(h, bl); // (B, H)
+    checkFiniteResult("S4Model.forward", pooled);
     const logits = this.decoder.apply(pooled, { batch, length: 1 });
-    // the blocks refuse their own overflow; the residual sums and the decoder can still overflow
     checkFiniteResult("S4Model.forward", logits);
     return logits;
   }
