@@ -52,19 +52,22 @@ export function checkComplex(where: string, value: unknown, length: number, form
   return c;
 }
 
-/** Every element finite (NaN and Infinity would spread silently through a transform). */
-export function checkAllFinite(where: string, values: FloatArray): void {
+/** Index of the first NaN or +-Infinity in values, or -1 when every element is finite. */
+export function firstNonFinite(values: FloatArray): number {
   // x * 0 is +-0 for a finite x and NaN for NaN or +-Infinity, and NaN survives the sum: one
   // branch-free pass decides (about 2x the speed of Number.isFinite per element); the loop
-  // below only runs to name the index.
+  // below only runs to find the index.
   let acc = 0;
   for (let i = 0; i < values.length; i++) acc += values[i] * 0;
-  if (acc === 0) return;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) {
-      throw new S4ValueError(`${where}: expected finite values, got ${values[i]} at index ${i}`);
-    }
-  }
+  if (acc === 0) return -1;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
+/** Every element finite (NaN and Infinity would spread silently through a transform). */
+export function checkAllFinite(where: string, values: FloatArray): void {
+  const i = firstNonFinite(values);
+  if (i >= 0) throw new S4ValueError(`${where}: expected finite values, got ${values[i]} at index ${i}`);
 }
 
 /** An output array of the backend's dtype and the right length. */

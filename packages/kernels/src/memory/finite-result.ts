@@ -7,6 +7,7 @@
 import { S4ValueError } from "../errors.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
+import { firstNonFinite } from "../validate.js";
 
 /** The message of a refused result: what came, where, and why finite inputs can do this. */
 function overflowMessage(where: string, value: number, index: number, f32: boolean, hint: string): string {
@@ -25,17 +26,12 @@ function overflowMessage(where: string, value: number, index: number, f32: boole
 export function checkFiniteResultAt(rt: WasmRuntime, where: string, ptr: number, n: number, hint = ""): void {
   if (rt.exports.allFinite(ptr, n) === 1) return;
   const v = new Float32Array(rt.exports.memory.buffer, ptr, n);
-  let i = 0;
-  while (i < n && Number.isFinite(v[i])) i++;
+  const i = firstNonFinite(v);
   throw new S4ValueError(overflowMessage(where, v[i], i, true, hint));
 }
 
 /** The same for a result already in a JS array (small results: a scalar pass). */
 export function checkFiniteResult(where: string, values: FloatArray, hint = ""): void {
-  let acc = 0;
-  for (let i = 0; i < values.length; i++) acc += values[i] * 0;
-  if (acc === 0) return;
-  let i = 0;
-  while (i < values.length && Number.isFinite(values[i])) i++;
-  throw new S4ValueError(overflowMessage(where, values[i], i, values instanceof Float32Array, hint));
+  const i = firstNonFinite(values);
+  if (i >= 0) throw new S4ValueError(overflowMessage(where, values[i], i, values instanceof Float32Array, hint));
 }
