@@ -9,7 +9,7 @@ export interface KernelExports {
   heapBase(): number;
   /** 1 when the n f32 at x are all finite (no NaN, no +-Inf), else 0 (assembly/finite.ts). */
   allFinite(x: number, n: number): number;
-  /** x[i] = 0 where |x[i]| < 2^-64, n f32 at x in place; 1 if a nonzero was zeroed (streaming states; assembly/flush-tiny.ts). */
+  /** x[i] = 0 where |x[i]| < 2^-100, n f32 at x in place; 1 if a nonzero was zeroed (streaming states; assembly/flush-tiny.ts). */
   flushTiny(x: number, n: number): number;
   // Block ops (assembly/linear.ts, gelu.ts, glu.ts, layernorm.ts, meanpool.ts).
   /**

@@ -405,8 +405,8 @@ describe("wasm step states in silence stay out of float32's subnormal range", ()
   const SUBNORMAL = 2 ** -126;
   const rand = rng(57);
   // |dA| spread evenly over [0.9, 0.99]: after FRAMES silent frames, |dA|^FRAMES runs from 0
-  // through float32's subnormal range (|dA| ~ 0.950-0.957) to normal values (|dA| > 0.978 stay
-  // above 2^-64), so without the flush some entries would be subnormal and some live
+  // through float32's subnormal range (|dA| ~ 0.950-0.957) to normal values (|dA| > 0.966 stay
+  // above 2^-100), so without the flush some entries would be subnormal and some live
   const FRAMES = 2000;
   const stable = (n: number) => {
     const r = Float64Array.from({ length: n }, (_, i) => 0.9 + (0.09 * i) / (n - 1));
@@ -462,8 +462,8 @@ describe("wasm step states in silence stay out of float32's subnormal range", ()
     plan.dispose();
   });
 
-  it("flushes exactly the entries below 2^-64, every 16 frames; the float64 twin stays exact", async () => {
-    const values = [2 ** -63, -(2 ** -63), 2 ** -65, -1e-30, 1, 3e-39];
+  it("flushes exactly the entries below 2^-100, every 16 frames; the float64 twin stays exact", async () => {
+    const values = [2 ** -99, -(2 ** -99), 2 ** -101, -1e-31, 1, 3e-39];
     const n = values.length; // one channel, one mode per value: dA = 1, dB = 0, C = 1 keep x as is
     const params = {
       dA: { re: new Float64Array(n).fill(1), im: new Float64Array(n) },
@@ -481,10 +481,26 @@ describe("wasm step states in silence stay out of float32's subnormal range", ()
       expect(kept).toEqual(Array.from(backend === "wasm" ? Float32Array.from(values) : values)); // no pass before frame 16
       plan.step(new Float64Array(1), st);
       const after = st.read();
-      const expected = backend === "wasm" ? [2 ** -63, -(2 ** -63), 0, 0, 1, 0] : values;
+      const expected = backend === "wasm" ? [2 ** -99, -(2 ** -99), 0, 0, 1, 0] : values;
       expect(Array.from(after.re)).toEqual(expected);
       expect(Array.from(after.im)).toEqual(expected.map((v) => (v === 0 ? 0 : -v)));
       plan.dispose();
     }
+  });
+
+  it("leaves a live signal of 1e-22 alone (a 2^-64 threshold lost half of it at every pass)", async () => {
+    // one mode, dA = 0.5, dB = 1, C = 1: x settles at 2u and y = 2 Re(C x) = 4u under constant u
+    const params = {
+      dA: { re: Float64Array.of(0.5), im: new Float64Array(1) },
+      dB: { re: Float64Array.of(1), im: new Float64Array(1) },
+      C: { re: Float64Array.of(1), im: new Float64Array(1) },
+      D: new Float64Array(1),
+    };
+    const plan = (await kernelsFor("wasm")).diagStep({ batch: 1, channels: 1, modes: 1 }).setParams(params);
+    const st = plan.createState();
+    let y = new Float32Array(1);
+    for (let t = 0; t < 2000; t++) y = plan.step(Float64Array.of(1e-22), st) as Float32Array;
+    expect(Math.abs(y[0] / 4e-22 - 1)).toBeLessThan(1e-6);
+    plan.dispose();
   });
 });

@@ -12,13 +12,14 @@ const F32_MAX = 3.4028234663852886e38;
 
 /**
  * Frames between two flushTiny passes over a wasm state (assembly/flush-tiny.ts): 16 while the
- * passes find tiny entries (a stream in silence), doubling up to 1024 while they find none (a
+ * passes find tiny entries (a stream in silence), doubling up to 256 while they find none (a
  * live stream: a pass over H=256, N=64 planes takes ~2.4 us, about a step's time, so once per
- * 1024 frames it is ~0.1 %). From 2^-64 an entry needs 62 binades of decay to reach the
- * subnormal range, more than 16 frames take unless |dA| < 0.07.
+ * 256 frames it is ~0.4 %). From 2^-100 an entry needs 26 binades of decay to reach the
+ * subnormal range: more than 256 frames take unless |dA| < 0.93, and a mode decaying faster
+ * crosses the whole subnormal range within ~230 frames anyway.
  */
 const FLUSH_MIN = 16;
-const FLUSH_MAX = 1024;
+const FLUSH_MAX = 256;
 
 /**
  * The state of a streaming SSM step: complex (batch, channels, size) split planes, kept where the
@@ -130,7 +131,7 @@ export class SSMState {
 
   /**
    * @internal count L frames a wasm kernel just stepped; every flushEvery frames zero the entries
-   * below 2^-64 in magnitude, so a stream in silence does not decay into float32's subnormal
+   * below 2^-100 in magnitude, so a stream in silence does not decay into float32's subnormal
    * range (slow on x86: see assembly/flush-tiny.ts). The JS twin (float64) is left exact.
    */
   stepped(L: number): void {
