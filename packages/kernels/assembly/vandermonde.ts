@@ -21,15 +21,23 @@
 // power and stepping by z^8 in f32; every 256 steps (2048 l) the chains are re-anchored from
 // z^l computed in float64 (z = exp(logz) with Math.exp/cos/sin once per mode, then repeated f64
 // products), so f32 rounding never accumulates over more than 256 multiplications (~1e-6
-// relative, independent of L). Once |z|^l < 1e-30 a mode's remaining terms are below f32
-// resolution; the loop stops there.
+// relative, independent of L). A mode stops once its remaining terms are far below f32 resolution
+// of the terms already summed, judged with the row's |u| (see liveFor). An absolute cut at
+// |z|^l < 1e-30 ignored the size of u: u = 3e38 at l = 7000 with |z|^7000 = 4e-31 then dropped
+// the dominant terms (found by fuzzing).
 // Shapes: C (H,N) complex f32, logz (H,N) complex **f64** (a phase error of one f32 ulp in logz
 // grows to l*ulp: 1e-3 at l = 16384 for |Im logz| ~ 10, so logz stays f64), u (H,L) f32;
 // out (H,L) real / (H,N) complex f32.
 import { linearScratchFloats, matmulBias } from "./linear";
 
 const SPAN: i32 = 2048; // l per anchor = 256 steps of 8
-const TINY: f64 = 1e-30;
+/** Blocks of a transpose row in UMAX. */
+const UBLOCKS: i32 = 64;
+/**
+ * A transpose row's |u| by blocks of width ceil(L / UBLOCKS): f64 UMAX[b] = max |u| over blocks
+ * b.. (suffix maxima), then UMAX[UBLOCKS] = max |u| over block 0 alone.
+ */
+const UMAX = memory.data(8 * (UBLOCKS + 1), 16);
 // Static scratch (data segment, not an allocation): f64 powers z^0..z^7 at BASE + 16j (re, im),
 // z^8 at BASE + 128, z^SPAN at BASE + 144; f32 anchor lanes: re[0..7] at LANES, im[0..7] at LANES + 32.
 const BASE = memory.data(160, 16);
@@ -69,17 +77,6 @@ function anchorLanes(ar: f64, ai: f64): void {
     store<f32>(LANES + 4 * j, <f32>(ar * br - ai * bi));
     store<f32>(LANES + 32 + 4 * j, <f32>(ar * bi + ai * br));
   }
-}
-
-/** Number of l worth computing for a mode with |z| = mag (a multiple of 8, at most roundUp8(L)). */
-@inline
-function liveLength(mag: f64, L: i32, tiny: f64 = TINY): i32 {
-  if (!(mag < 1)) return L;
-  if (mag <= 0) return 1;
-  const steps = Math.log(tiny) / Math.log(mag);
-  if (steps >= <f64>L) return L;
-  const s = <i32>Math.ceil(steps) + 1;
-  return s < L ? s : L;
 }
 
 const BLK = 64; // l per row of the power table P
@@ -220,18 +217,60 @@ export function vandermonde(
   }
 }
 
+/** Fill UMAX for a row of L values (blocks of `width`). */
+function rowMaxima(row: usize, L: i32, width: i32): void {
+  let m: f64 = 0;
+  for (let b = UBLOCKS - 1; b >= 0; b--) {
+    const l0 = b * width;
+    const l1 = min(L, l0 + width);
+    let v = f32x4.splat(0);
+    let l = l0;
+    for (; l + 4 <= l1; l += 4) v = f32x4.pmax(v, f32x4.abs(v128.load(row + ((<usize>l) << 2))));
+    let t: f64 = <f64>max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+    for (; l < l1; l++) t = max(t, <f64>Mathf.abs(load<f32>(row + ((<usize>l) << 2))));
+    if (t > m) m = t;
+    store<f64>(UMAX + ((<usize>b) << 3), m);
+    if (b == 0) store<f64>(UMAX + ((<usize>UBLOCKS) << 3), t);
+  }
+}
+
+/**
+ * l worth computing for a transpose mode with |z| = mag (a block start, or L), given UMAX of its
+ * row: the first block start l = b width with
+ *   |z|^l max|u[l..]| / (1 - |z|) <= 2^-40 T,   T = max|u in block 0| |z|^width,
+ * a bound on every later term's sum against a lower bound on the largest term already taken
+ * (so the rest is far below f32 resolution of the sum's terms, cancellation or not). The left
+ * side only falls with l: a mode that fails it at the last block runs to L without a scan.
+ */
+function liveFor(mag: f64, L: i32, width: i32): i32 {
+  if (!(mag < 1)) return L;
+  if (mag <= 0) return min(L, width);
+  const k = 9.094947017729282e-13 * load<f64>(UMAX + ((<usize>UBLOCKS) << 3)) * Math.pow(mag, <f64>width) * (1 - mag);
+  const last = UBLOCKS - 1;
+  if (Math.pow(mag, <f64>(last * width)) * load<f64>(UMAX + ((<usize>last) << 3)) > k) return L;
+  const step = Math.pow(mag, <f64>width);
+  let m = step;
+  for (let b = 1; b <= last; b++) {
+    if (m * load<f64>(UMAX + ((<usize>b) << 3)) <= k) return min(L, b * width);
+    m *= step;
+  }
+  return L;
+}
+
 export function vandermondeTranspose(
   uPtr: usize, cRe: usize, cIm: usize, logzRe: usize, logzIm: usize, outRe: usize, outIm: usize,
   H: i32, N: i32, L: i32,
 ): void {
+  const width = (L + UBLOCKS - 1) / UBLOCKS;
   for (let h = 0; h < H; h++) {
     const row = uPtr + ((<usize>(h * L)) << 2);
+    rowMaxima(row, L, width);
     for (let n = 0; n < N; n++) {
       const pn = (<usize>(h * N + n)) << 2;
       const lr = load<f64>(logzRe + (pn << 1)), li = load<f64>(logzIm + (pn << 1));
       const mag = Math.exp(lr);
       const zr = mag * Math.cos(li), zi = mag * Math.sin(li);
-      const live = liveLength(mag, L);
+      const live = liveFor(mag, L, width);
       setBase(zr, zi);
       const stepR = f32x4.splat(<f32>load<f64>(BASE + 128)), stepI = f32x4.splat(<f32>load<f64>(BASE + 136));
       let ar: f64 = 1, ai: f64 = 0;

@@ -34,6 +34,30 @@ function s4dLike(H: number, N: number, rand: () => number, dt: number) {
 }
 
 describe.each(BACKENDS)("vandermonde (%s)", (backend) => {
+  it("transpose keeps late terms that outweigh the early ones (large u where |z|^l is ~1e-31), and stops decayed modes", async () => {
+    const k = await kernelsFor(backend);
+    const [N, L] = [5, 8192];
+    // four slowly decaying modes (|z|^7000 = 4e-31) and one fast one (|z| = 0.5: its sum is done after ~100 terms)
+    const logz = { re: Float64Array.of(-0.01, -0.01, -0.01, -0.01, Math.log(0.5)), im: Float64Array.of(0.1, 0.2, 0.3, 0.4, 1) };
+    const C = { re: new Float64Array(N).fill(1), im: new Float64Array(N) };
+    for (const early of [1, 0]) {
+      const u = new Float64Array(L);
+      u[0] = early;
+      for (let l = 7000; l < 7008; l++) u[l] = 3e38;
+      const vt = k.vandermonde({ channels: 1, modes: N, length: L }).transpose(u, C, logz);
+      const ref = { re: new Float64Array(N), im: new Float64Array(N) };
+      for (let n = 0; n < N; n++)
+        for (let l = 0; l < L; l++) {
+          const m = Math.exp(logz.re[n] * l);
+          ref.re[n] += u[l] * m * Math.cos(logz.im[n] * l);
+          ref.im[n] += u[l] * m * Math.sin(logz.im[n] * l);
+        }
+      // the slow modes' sums are ~1e9 (the early 1 is below their resolution); mode 4's is 1 x early
+      for (let n = 0; n < 4; n++) expect(Math.abs(vt.re[n] / ref.re[n] - 1), `mode ${n}, u[0] = ${early}`).toBeLessThan(1e-4);
+      expect(Math.abs(vt.re[4] - ref.re[4])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(ref.re[4])));
+    }
+  });
+
   it.each(golden.cases.map((c) => [c.name, c] as const))("matches golden K and vt: %s", async (_n, c) => {
     const k = await kernelsFor(backend);
     const C = complexOf(c.inputs, "C");
