@@ -4,13 +4,32 @@
 // rows = B*L), and (B, H, L) with channels strided by L (layerNormStrided, needs scratch). Two passes (mean,
 // then the mean of squared deviations) so a large mean does not cancel the variance.
 // `y` may alias `x`.
-// Overflow: squared deviations pass float32's range once |x - mean| > 1.8e19 (and the sum for the
+// Range: squared deviations pass float32's range once |x - mean| > 1.8e19 (and the sum for the
 // mean once H |x| > 3.4e38); the statistics then came out infinite and the output silently wrong
-// (all beta). A position whose statistics are not finite is redone with its values scaled by
-// 2^-96 (exact; LayerNorm does not depend on the scale but for eps, which is then negligible).
+// (all beta). At the other end, deviations below ~1e-19 have subnormal squares, and with a tiny
+// eps (0 is allowed) the variance lost its precision (1e-22 spreads: 1 % off). Such a position is
+// redone with its values scaled by DOWN or UP (exact powers of two, and eps by their square:
+// LayerNorm does not depend on the scale).
 
 /** 2^-96: values up to float32's max scale to < 4.3e9, whose squares sum without overflow. */
 const DOWN: f32 = 1.2621774483536189e-29;
+/** 2^62: deviations of a position with var + eps < TINY_VAR scale into the normal range (and UP^2 stays finite). */
+const UP: f32 = 4611686018427387904.0;
+/** 2^-90: var + eps below it takes the UP path (when the mean allows, see needsUp). */
+const TINY_VAR: f32 = 8.077935669463161e-28;
+/** 2^40: a position whose |mean| is above it cannot have deviations small enough to matter. */
+const BIG_MEAN: f32 = 1099511627776.0;
+
+/**
+ * Whether a position with finite statistics (mean, variance + eps) may have lost precision to
+ * subnormal (or vanished) squares: var + eps is tiny and the mean is small enough for values
+ * times UP to stay finite (float32 cannot hold deviations below ulp(mean) anyway).
+ */
+// @ts-ignore: decorator
+@inline
+function needsUp(mean: f32, varEps: f32): bool {
+  return varEps < TINY_VAR && Mathf.abs(mean) < BIG_MEAN;
+}
 
 /** Sum of the 4 lanes. */
 // @ts-ignore: decorator
@@ -21,21 +40,22 @@ function hsum(v: v128): f32 {
 
 /**
  * One row of layerNormRows with its values scaled by c on read (scaled = false: c = 1, no
- * multiply). Returns false, writing nothing, when the statistics are not finite (check only).
+ * multiply). Unscaled, it writes nothing and returns the scale to redo the row with (DOWN when
+ * the statistics are not finite, UP when needsUp) or writes the row and returns 1.
  */
 // @ts-ignore: decorator
 @inline
-function normRow(xr: usize, yr: usize, gamma: usize, beta: usize, H: i32, eps: f32, scaled: bool): bool {
+function normRow(xr: usize, yr: usize, gamma: usize, beta: usize, H: i32, eps: f32, scaled: bool, c: f32): f32 {
   const h4 = H & ~3;
   const inv = <f32>1.0 / <f32>H;
-  const c4 = f32x4.splat(DOWN);
+  const c4 = f32x4.splat(c);
   let acc = f32x4.splat(0.0);
   let s: f32 = 0;
   for (let j = 0; j < h4; j += 4) {
     const v = v128.load(xr + ((<usize>j) << 2));
     acc = f32x4.add(acc, scaled ? f32x4.mul(v, c4) : v);
   }
-  for (let j = h4; j < H; j++) s += scaled ? load<f32>(xr + ((<usize>j) << 2)) * DOWN : load<f32>(xr + ((<usize>j) << 2));
+  for (let j = h4; j < H; j++) s += scaled ? load<f32>(xr + ((<usize>j) << 2)) * c : load<f32>(xr + ((<usize>j) << 2));
   const mean = (hsum(acc) + s) * inv;
   const m4 = f32x4.splat(mean);
   acc = f32x4.splat(0.0);
@@ -47,13 +67,17 @@ function normRow(xr: usize, yr: usize, gamma: usize, beta: usize, H: i32, eps: f
   }
   for (let j = h4; j < H; j++) {
     const v = load<f32>(xr + ((<usize>j) << 2));
-    const d = (scaled ? v * DOWN : v) - mean;
+    const d = (scaled ? v * c : v) - mean;
     s += d * d;
   }
   const ss = hsum(acc) + s;
-  // (x - x is 0 for finite x and NaN for NaN or an infinity)
-  if (!scaled && (mean - mean != 0 || ss - ss != 0)) return false;
-  const rstd = <f32>1.0 / Mathf.sqrt(ss * inv + (scaled ? eps * DOWN * DOWN : eps));
+  const varEps = ss * inv + (scaled ? eps * c * c : eps);
+  if (!scaled) {
+    // (x - x is 0 for finite x and NaN for NaN or an infinity)
+    if (mean - mean != 0 || ss - ss != 0) return DOWN;
+    if (needsUp(mean, varEps)) return UP;
+  }
+  const rstd = <f32>1.0 / Mathf.sqrt(varEps);
   const r4 = f32x4.splat(rstd);
   for (let j = 0; j < h4; j += 4) {
     const b = (<usize>j) << 2;
@@ -64,9 +88,9 @@ function normRow(xr: usize, yr: usize, gamma: usize, beta: usize, H: i32, eps: f
   for (let j = h4; j < H; j++) {
     const b = (<usize>j) << 2;
     const v = load<f32>(xr + b);
-    store<f32>(yr + b, ((scaled ? v * DOWN : v) - mean) * rstd * load<f32>(gamma + b) + load<f32>(beta + b));
+    store<f32>(yr + b, ((scaled ? v * c : v) - mean) * rstd * load<f32>(gamma + b) + load<f32>(beta + b));
   }
-  return true;
+  return 1;
 }
 
 /** x, y: (rows, H); gamma, beta: (H). */
@@ -75,7 +99,8 @@ export function layerNormRows(x: usize, gamma: usize, beta: usize, y: usize, row
   for (let r = 0; r < rows; r++) {
     const xr = x + <usize>r * rowBytes;
     const yr = y + <usize>r * rowBytes;
-    if (!normRow(xr, yr, gamma, beta, H, eps, false)) normRow(xr, yr, gamma, beta, H, eps, true);
+    const c = normRow(xr, yr, gamma, beta, H, eps, false, 1);
+    if (c != 1) normRow(xr, yr, gamma, beta, H, eps, true, c);
   }
 }
 
@@ -89,8 +114,8 @@ export function layerNormScratchFloats(L: i32): i32 {
 
 /**
  * One batch slab (H, L) of layerNormStrided. scaled = false: statistics of the plain values; if
- * any position's are not finite, marks the scale of each position in cs (DOWN there, 1
- * elsewhere) and returns false having written nothing. scaled = true: every value is read times
+ * any position needs a scale (DOWN: not finite, UP: needsUp), marks each position's in cs (1 for
+ * the rest) and returns false having written nothing. scaled = true: every value is read times
  * its position's cs, and the slab is written.
  */
 // @ts-ignore: decorator
@@ -138,29 +163,41 @@ function normSlab(
     }
   }
   if (!scaled) {
-    // (x - x is 0 for finite x and NaN for NaN or an infinity; the mean's NaN reaches rstd too)
+    // a position to redo: statistics not finite (x - x is NaN for NaN or an infinity, and the
+    // mean's NaN reaches the squares too), or needsUp; the usual case is one compare a vector
+    const tiny = f32x4.splat(TINY_VAR);
     let bad = f32x4.splat(0);
+    let small = f32x4.splat(0);
     for (let l = 0; l < l4; l += 4) {
       const q = v128.load(rstd + ((<usize>l) << 2));
       bad = f32x4.add(bad, f32x4.sub(q, q));
+      small = v128.or(small, f32x4.lt(f32x4.add(f32x4.mul(q, inv4), eps4), tiny));
     }
     let badTail: f32 = 0;
+    let smallTail = false;
     for (let l = l4; l < L; l++) {
       const q = load<f32>(rstd + ((<usize>l) << 2));
       badTail += q - q;
+      smallTail = smallTail || q * inv + eps < TINY_VAR;
     }
-    if (hsum(bad) + badTail != 0) {
+    if (hsum(bad) + badTail != 0 || v128.any_true(small) || smallTail) {
+      let redo = false;
       for (let l = 0; l < L; l++) {
-        const q = load<f32>(rstd + ((<usize>l) << 2));
-        store<f32>(cs + ((<usize>l) << 2), q - q == 0 ? <f32>1.0 : DOWN);
+        const o = (<usize>l) << 2;
+        const q = load<f32>(rstd + o);
+        let c: f32 = 1;
+        if (q - q != 0) c = DOWN;
+        else if (needsUp(load<f32>(mean + o), q * inv + eps)) c = UP;
+        redo = redo || c != 1;
+        store<f32>(cs + o, c);
       }
-      return false;
+      if (redo) return false;
     }
   }
   for (let l = 0; l < l4; l += 4) {
     const o = (<usize>l) << 2;
     // eps scales with the values' square (scaled positions: ~0, negligible beside their variance)
-    const e4 = scaled ? f32x4.mul(eps4, f32x4.mul(v128.load(cs + o), v128.load(cs + o))) : eps4;
+    const e4 = scaled ? f32x4.mul(f32x4.mul(eps4, v128.load(cs + o)), v128.load(cs + o)) : eps4;
     v128.store(rstd + o, f32x4.div(f32x4.splat(1.0), f32x4.sqrt(f32x4.add(f32x4.mul(v128.load(rstd + o), inv4), e4))));
   }
   for (let l = l4; l < L; l++) {

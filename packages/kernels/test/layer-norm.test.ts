@@ -87,6 +87,43 @@ describe.each(BACKENDS)("layerNorm (%s)", (backend) => {
     }
   });
 
+  it("keeps its precision for spreads whose squares are subnormal or vanish (eps 0 or tiny)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(44);
+    const [B, H, L] = [2, 6, 5];
+    for (const layout of ["BHL", "BLH"] as const) {
+      for (const eps of [0, 1e-35]) {
+        const idx = (b: number, h: number, l: number) => (layout === "BHL" ? (b * H + h) * L + l : (b * L + l) * H + h);
+        const g = randomArray(H, rand);
+        const be = randomArray(H, rand);
+        const plain = Float64Array.from(Float32Array.from(randomArray(B * H * L, rand), (v) => 1 + v));
+        const plan = k.layerNorm({ channels: H, layout, weight: g, bias: be, eps });
+        const y0 = plan.apply(plain, { batch: B, length: L });
+        // positions (0, l) for l < 4: spreads of 1e-20 .. 1e-35 around 0; (1, 0): 1e-15 around a mean of 1e-13
+        const x = plain.slice();
+        const spread = [1e-20, 1e-23, 1e-30, 1e-35];
+        for (let l = 0; l < 4; l++) for (let h = 0; h < H; h++) x[idx(0, h, l)] = spread[l] * (2 * rand() - 1);
+        for (let h = 0; h < H; h++) x[idx(1, h, 0)] = 1e-13 + 1e-15 * (2 * rand() - 1);
+        // rounded to float32 first, so both backends (and the reference) normalise the same numbers:
+        // around 1e-13 the rounding is ~1e-20, a part of these deviations
+        x.set(Float32Array.from(x));
+        const y = plan.apply(x, { batch: B, length: L });
+        const ref = reference(x, g, be, B, H, L, layout, eps);
+        expect(
+          y.findIndex((v) => !Number.isFinite(v)),
+          `${layout} eps ${eps} ${backend} ${Array.from(y).find((v) => !Number.isFinite(v))}`,
+        ).toBe(-1);
+        expect(relErrorReal(y, ref), `${layout} eps ${eps}`).toBeLessThanOrEqual(backend === "js" ? 1e-9 : 2e-4);
+        for (let b = 0; b < B; b++)
+          for (let l = 0; l < L; l++) {
+            if ((b === 0 && l < 4) || (b === 1 && l === 0)) continue;
+            for (let h = 0; h < H; h++) expect(y[idx(b, h, l)]).toBe(y0[idx(b, h, l)]);
+          }
+        plan.dispose();
+      }
+    }
+  });
+
   it("uses eps inside the square root (constant input -> beta), custom eps, errors", async () => {
     const k = await kernelsFor(backend);
     const H = 4;
