@@ -2,8 +2,14 @@
 //   meanPoolRows:    x (rows, L) -> out (rows)        layout (B, H, L) is rows = B*H
 //   meanPoolColumns: x (B, L, H) -> out (B, H)        channels contiguous, vectorised over h
 // Sums run in f32 lanes in 4 interleaved partial sums per vector (rows) so long L keeps its
-// accuracy better than one running sum.
+// accuracy better than one running sum. A sum that overflows float32 while the mean fits (L values
+// near 1e38, or 1000 near 1e36: the host refuses non-finite inputs, so a non-finite sum is an
+// overflow) is redone with every value scaled by 2^-96, then the mean scaled back.
 import { loadTail } from "./gelu";
+
+/** 2^-96 and its inverse 2^96 (exact scalings). */
+const DOWN: f32 = 1.2621774483536189e-29;
+const UNDOWN: f32 = 79228162514264337593543950336.0;
 
 export function meanPoolRows(x: usize, out: usize, rows: i32, L: i32): void {
   const rowBytes = (<usize>L) << 2;
@@ -22,8 +28,16 @@ export function meanPoolRows(x: usize, out: usize, rows: i32, L: i32): void {
     if (l < L) a1 = f32x4.add(a1, loadTail(xr + ((<usize>l) << 2), L - l));
     const s = f32x4.add(a0, a1);
     const sum = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
-    store<f32>(out + ((<usize>r) << 2), sum * inv);
+    // (sum - sum is 0 for a finite sum, NaN for an overflowed one)
+    store<f32>(out + ((<usize>r) << 2), sum - sum == 0 ? sum * inv : scaledSum(xr, 4, L) * inv * UNDOWN);
   }
+}
+
+/** sum of L values `stride` bytes apart, each times DOWN (the overflow path; scalar). */
+function scaledSum(p: usize, stride: usize, L: i32): f32 {
+  let s: f32 = 0;
+  for (let l = 0; l < L; l++) s += load<f32>(p + <usize>l * stride) * DOWN;
+  return s;
 }
 
 export function meanPoolColumns(x: usize, out: usize, B: i32, L: i32, H: i32): void {
@@ -48,7 +62,8 @@ export function meanPoolColumns(x: usize, out: usize, B: i32, L: i32, H: i32): v
     }
     for (let h = 0; h < H; h++) {
       const o = (<usize>h) << 2;
-      store<f32>(ob + o, load<f32>(ob + o) * inv);
+      const sum = load<f32>(ob + o);
+      store<f32>(ob + o, sum - sum == 0 ? sum * inv : scaledSum(xb + o, rowBytes, L) * inv * UNDOWN);
     }
   }
 }
