@@ -209,11 +209,13 @@ export function irfftRows(rdesc: usize, XRe: usize, XIm: usize, out: usize, batc
     const io = (<usize>r) * ((<usize>nb) << 2);
     const oo = out + (<usize>r) * ((<usize>n) << 2);
     if (n & 1) {
-      // Hermitian extension: Z[k] = X[k], Z[n-k] = conj X[k]; Im Z[0] ignored.
-      store<f32>(Zr, load<f32>(XRe + io));
+      // Hermitian extension times 1/n: Z[k] = X[k] / n, Z[n-k] = conj X[k] / n; Im Z[0] ignored.
+      // (Scaled before the sums, like the even path's preProcess: after them, spectra near 1e37
+      // overflowed although their transform fits.)
+      store<f32>(Zr, c * load<f32>(XRe + io));
       store<f32>(Zi, 0);
       for (let k = 1; k < nb; k++) {
-        const a = load<f32>(XRe + io + ((<usize>k) << 2)), b = load<f32>(XIm + io + ((<usize>k) << 2));
+        const a = c * load<f32>(XRe + io + ((<usize>k) << 2)), b = c * load<f32>(XIm + io + ((<usize>k) << 2));
         store<f32>(Zr + ((<usize>k) << 2), a);
         store<f32>(Zi + ((<usize>k) << 2), b);
         store<f32>(Zr + ((<usize>(n - k)) << 2), a);
@@ -221,7 +223,6 @@ export function irfftRows(rdesc: usize, XRe: usize, XIm: usize, out: usize, batc
       }
       transformRow(core, Zr, Zi, zr, zi, true);
       memory.copy(oo, zr, (<usize>n) << 2);
-      scalePlane1(oo, n, c);
     } else {
       const N = n >> 1;
       preProcess(XRe + io, XIm + io, Zr, Zi, twr, twi, N, c);
@@ -231,12 +232,5 @@ export function irfftRows(rdesc: usize, XRe: usize, XIm: usize, out: usize, batc
         unpackReal(zr, zi, oo, n);
       }
     }
-  }
-}
-
-function scalePlane1(p: usize, n: i32, c: f32): void {
-  for (let k = 0; k < n; k++) {
-    const o = p + ((<usize>k) << 2);
-    store<f32>(o, load<f32>(o) * c);
   }
 }

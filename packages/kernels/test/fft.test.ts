@@ -173,6 +173,20 @@ describe.each(BACKENDS)("FFT plans (%s)", (backend) => {
     }
   });
 
+  it("inverse transforms whose unscaled sums overflow float32 but whose result fits (spectra of 1e37)", async () => {
+    const k = await kernelsFor(backend);
+    for (const n of [1024, 1000, 97]) {
+      // a constant spectrum C: x[0] = C, x[j > 0] = 0 (the 1/n sum of n values of C)
+      const C = 1e37;
+      const x = k.fft(n).inverse({ re: new Float64Array(n).fill(C), im: new Float64Array(n) });
+      expect(Math.abs(x.re[0] / C - 1), `fft n=${n}`).toBeLessThan(1e-5);
+      for (let j = 1; j < n; j++) expect(Math.abs(x.re[j]) + Math.abs(x.im[j])).toBeLessThan(1e-5 * C);
+      const bins = Math.floor(n / 2) + 1;
+      const xr = k.rfft(n).inverse({ re: new Float64Array(bins).fill(C), im: new Float64Array(bins) });
+      expect(Math.abs(xr[0] / C - 1), `rfft n=${n}`).toBeLessThan(1e-5);
+    }
+  });
+
   it("rfft zero-pads short rows and truncates long ones, batched", async () => {
     const k = await kernelsFor(backend);
     const rand = rng(5);
