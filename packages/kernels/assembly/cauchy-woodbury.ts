@@ -4,15 +4,6 @@
 // precision are those of cauchy.ts (see its header). Kernels never allocate.
 import { QS, QS_POLES } from "./cauchy-scratch";
 
-@inline
-function cdivRe(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
-  return f32x4.mul(f32x4.add(f32x4.mul(ar, br), f32x4.mul(ai, bi)), inv);
-}
-@inline
-function cdivIm(ar: v128, ai: v128, br: v128, bi: v128, inv: v128): v128 {
-  return f32x4.mul(f32x4.sub(f32x4.mul(ai, br), f32x4.mul(ar, bi)), inv);
-}
-
 /**
  * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
  * For S4 DPLR rank 1 the sets are r0 = r(B, C~), r1 = r(B, Q), r2 = r(P, C~), r3 = r(P, Q)
@@ -108,13 +99,19 @@ export function cauchyWoodbury1(
       const r1r = f32x4.sub(p1, f32x4.mul(yh, t1)), r1i = f32x4.add(q1, f32x4.mul(yh, s1));
       const r2r = f32x4.sub(p2, f32x4.mul(yh, t2)), r2i = f32x4.add(q2, f32x4.mul(yh, s2));
       const r3r = f32x4.sub(p3, f32x4.mul(yh, t3)), r3i = f32x4.add(q3, f32x4.mul(yh, s3));
-      // k = r0 - r1 r2 / (1 + r3), then times f
-      const tr = f32x4.sub(f32x4.mul(r1r, r2r), f32x4.mul(r1i, r2i));
-      const ti = f32x4.add(f32x4.mul(r1r, r2i), f32x4.mul(r1i, r2r));
+      // k = r0 - r1 (r2 / (1 + r3)), then times f. The quotient goes first, with 1 + r3 scaled by
+      // its larger part (Smith's division), so neither |1 + r3|^2 nor r1 r2 can overflow float32
+      // while the result fits: unscaled, |1 + r3| > 1.8e19 dropped the term (1/Inf = 0) and
+      // |r| > 7e12 gave NaN (found by fuzzing against the float64 twin).
       const er = f32x4.add(r3r, f32x4.splat(1));
-      const einv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(er, er), f32x4.mul(r3i, r3i)));
-      const kr = f32x4.sub(r0r, cdivRe(tr, ti, er, r3i, einv));
-      const ki = f32x4.sub(r0i, cdivIm(tr, ti, er, r3i, einv));
+      const sinv = f32x4.div(f32x4.splat(1), f32x4.pmax(f32x4.abs(er), f32x4.abs(r3i)));
+      const ar = f32x4.mul(er, sinv), ai = f32x4.mul(r3i, sinv); // max(|ar|, |ai|) = 1
+      const w = f32x4.div(sinv, f32x4.add(f32x4.mul(ar, ar), f32x4.mul(ai, ai)));
+      // q = r2 conj(a) w = r2 / (1 + r3)
+      const qr = f32x4.mul(f32x4.add(f32x4.mul(r2r, ar), f32x4.mul(r2i, ai)), w);
+      const qi = f32x4.mul(f32x4.sub(f32x4.mul(r2i, ar), f32x4.mul(r2r, ai)), w);
+      const kr = f32x4.sub(r0r, f32x4.sub(f32x4.mul(r1r, qr), f32x4.mul(r1i, qi)));
+      const ki = f32x4.sub(r0i, f32x4.add(f32x4.mul(r1r, qi), f32x4.mul(r1i, qr)));
       const fr = v128.load(fRe + mo), fi = v128.load(fIm + mo);
       const yr = f32x4.sub(f32x4.mul(kr, fr), f32x4.mul(ki, fi));
       const yi = f32x4.add(f32x4.mul(kr, fi), f32x4.mul(ki, fr));

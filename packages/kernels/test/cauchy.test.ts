@@ -201,6 +201,51 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
   });
 });
 
+describe("cauchyWoodbury with huge resolvent terms (wasm vs the float64 twin)", () => {
+  it("keeps r1 r2 / (1 + r3) when |1 + r3| passes 1.8e19 or |r|^3 float32's range, and next to a pole", async () => {
+    const [wasm, twin] = [await kernelsFor("wasm"), await kernelsFor("js")];
+    const [N, M] = [4, 8];
+    const z = { re: new Float64Array(M), im: Float64Array.from({ length: M }, (_, m) => 2 * Math.tan((Math.PI * m) / (2 * M))) };
+    const f = { re: new Float64Array(M).fill(1), im: new Float64Array(M) };
+    const cases: { v: { re: Float64Array; im: Float64Array }; w: { re: Float64Array; im: Float64Array }; what: string }[] = [];
+    for (const sc of [1e9, 1e10, 1e15]) {
+      // numerator sets B C, B Q, P C, P Q with B = 1/sc, P = Q ~ sc: every numerator fits float32, r3 ~ sc^2
+      const v = { re: new Float64Array(4 * N), im: new Float64Array(4 * N) };
+      for (let n = 0; n < N; n++) {
+        const B = (1 + 0.1 * n) / sc;
+        const C = 0.7 - 0.2 * n;
+        const P = sc * (0.5 + 0.1 * n);
+        [B * C, B * P, P * C, P * P].forEach((x, q) => {
+          v.re[q * N + n] = Math.fround(x);
+        });
+      }
+      const w = {
+        re: new Float64Array(N).fill(-0.5),
+        im: Float64Array.from({ length: N }, (_, n) => (Math.PI * (2 * n + 1)) / 2),
+      };
+      cases.push({ v, w, what: `P = Q ~ ${sc}` });
+    }
+    // poles 1e-15 from the nodes: r ~ 1e15, results ~1e15
+    cases.push({
+      v: {
+        re: Float64Array.from({ length: 4 * N }, (_, i) => Math.sin(i + 1) * (i < N ? 1 : 0.3)),
+        im: Float64Array.from({ length: 4 * N }, (_, i) => Math.cos(3 * i)),
+      },
+      w: {
+        re: Float64Array.from({ length: N }, (_, n) => -1e-15 * (n + 1)),
+        im: Float64Array.from({ length: N }, (_, n) => z.im[2 * n + 1]),
+      },
+      what: "poles 1e-15 from nodes",
+    });
+    for (const { v, w, what } of cases) {
+      const got = wasm.cauchyWoodbury({ channels: 1, modes: N, nodes: M }).apply(v, z, w, f);
+      const want = twin.cauchyWoodbury({ channels: 1, modes: N, nodes: M }).apply(v, z, w, f);
+      expect(got.re.every(Number.isFinite) && got.im.every(Number.isFinite), what).toBe(true);
+      expect(relErrorComplex(got.re, got.im, want.re, want.im), what).toBeLessThanOrEqual(1e-4);
+    }
+  });
+});
+
 describe("cauchyWoodbury.applyToWasmInBlocks (wasm)", () => {
   it("gives the one-call result bit for bit, block by block over every channel, nodes of both signs", async () => {
     const k = await kernelsFor("wasm");

@@ -183,3 +183,30 @@ describe("S4 DPLR kernel, wasm in channel blocks", () => {
     for (const kern of [wasm, twin, stored]) kern.dispose();
   });
 });
+
+describe("S4 DPLR kernel, float32 limits", () => {
+  it("refuses by name a kernel that overflows float32 (a pole 1e-20 from a node) instead of returning NaN", async () => {
+    const [H, N, L, dt] = [1, 8, 1024, 0.01];
+    const d = dplrLegsInit(N, H, 1);
+    const Lambda = { re: d.Lambda.re.slice(), im: d.Lambda.im.slice() };
+    // mode 0 on the bilinear node of bin 100, 1e-20 left of the imaginary axis
+    Lambda.re[0] = -1e-20;
+    Lambda.im[0] = (-2 * Math.tan((Math.PI * 100) / L)) / dt;
+    const p: DPLRParams = {
+      H,
+      N2: N / 2,
+      rank: 1,
+      channels: 1,
+      logDt: new Float64Array(H).fill(Math.log(dt)),
+      Lambda,
+      P: d.P,
+      B: d.B,
+      C: randomC(1, H, N / 2, makeRng(4)),
+      cForm: "C",
+    };
+    const kern = new DPLRKernel(await kernelsFor("wasm"), p);
+    expect(() => kern.kernel(L)).toThrow(S4ValueError);
+    expect(() => kern.kernel(L)).toThrow(/DPLRKernel\.kernel: expected finite values, got .* float32 arithmetic overflowed/);
+    kern.dispose();
+  });
+});

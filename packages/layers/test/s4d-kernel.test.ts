@@ -132,3 +132,20 @@ describe.each(BACKENDS)("S4D kernel (%s)", (backend) => {
     expect(() => kern.kernel(4)).toThrow(S4StateError);
   });
 });
+
+describe("S4D kernel, float32 limits", () => {
+  it("refuses by name a kernel whose sums overflow float32 (|C| ~ 1e38) on wasm; the twin computes it", async () => {
+    const [H, N2, L] = [1, 32, 64];
+    // real A (diag-real): every mode adds with the same sign, sum_n C dB ~ 32 x 1e38 at l = 0
+    const { A, B } = diagInit("diag-real", 2 * N2, H);
+    const C = { re: new Float64Array(H * N2).fill(1e38), im: new Float64Array(H * N2) };
+    const p = { H, N2, channels: 1, logDt: new Float64Array(H).fill(Math.log(0.5)), A, B, C };
+    const twin = new S4DKernel(await kernelsFor("js"), p).kernel(L);
+    expect(twin.every(Number.isFinite)).toBe(true);
+    expect(Math.max(...Array.from(twin, Math.abs))).toBeGreaterThan(3.4e38);
+    const kern = new S4DKernel(await kernelsFor("wasm"), p);
+    expect(() => kern.kernel(L)).toThrow(S4ValueError);
+    expect(() => kern.kernel(L)).toThrow(/S4DKernel\.kernel: expected finite values, got .* float32 arithmetic overflowed/);
+    kern.dispose();
+  });
+});

@@ -2,6 +2,8 @@ import {
   type CauchyPlan,
   type CauchyWoodburyPlan,
   type ConjBlockPowerPlan,
+  checkFiniteResult,
+  checkFiniteResultAt,
   type FloatArray,
   type Kernels,
   type RFFTPlan,
@@ -142,8 +144,9 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     const Kf = this.freq(Lc, this.cTilde(Lc));
     const rows = channels * H;
     const fft = this.fftFor(Lc, rows);
-    if (Lc === L) return fft.inverse(Kf, out);
-    const full = fft.inverse(Kf);
+    const full = fft.inverse(Kf, Lc === L ? out : undefined);
+    checkFiniteResult("DPLRKernel.kernel", full);
+    if (Lc === L) return full;
     const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
     for (let r = 0; r < rows; r++) K.set(full.subarray(r * Lc, r * Lc + L), r * L);
     return K;
@@ -196,6 +199,8 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
           }
         }
         fft.inversePtr(re + 4 * h0 * M, im + 4 * h0 * M, kbuf.ptr, h1 - h0);
+        // poles on the nodes (|z - w| ~ 1e-20) or absurd parameters can overflow float32 here
+        checkFiniteResultAt(rt, "DPLRKernel.kernel", kbuf.ptr, (h1 - h0) * Lc);
         const view = kbuf.view;
         if (Lc === L) K.set(view.subarray(0, (h1 - h0) * L), (c * H + h0) * L);
         else for (let h = h0; h < h1; h++) K.set(view.subarray((h - h0) * Lc, (h - h0) * Lc + L), (c * H + h) * L);

@@ -1,4 +1,4 @@
-import { type FloatArray, type Kernels, type VandermondePlan, validate } from "@s4wasm/kernels";
+import { checkFiniteResult, type FloatArray, type Kernels, type VandermondePlan, validate } from "@s4wasm/kernels";
 import { discretizeS4D } from "../ssm/discretize.js";
 import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
 import { checkLength, checkS4DParams } from "../ssm/validate.js";
@@ -25,6 +25,8 @@ export class S4DKernel extends SSMKernel<S4DParams> {
   /** (channels, H, N2): C dB */
   private cdB!: Complex64;
   private plan: VandermondePlan | null = null;
+  /** max over rows of 2 sum_n |C dB|: a bound on |K| (see the constructor). */
+  private sumBound = 0;
 
   constructor(kernels: Kernels, params: S4DParams, options: S4DKernelOptions = {}) {
     super(kernels, params);
@@ -61,6 +63,15 @@ export class S4DKernel extends SSMKernel<S4DParams> {
         this.cdB.re[j] = cr * dB.re[i] - ci * dB.im[i];
         this.cdB.im[j] = cr * dB.im[i] + ci * dB.re[i];
       }
+    // |K[c, h, l]| <= 2 sum_n |C dB| |z|^l <= 2 sum_n |C dB| (|z| <= 1 for the stable A checked
+    // above): below float32's max no partial sum can overflow, and kernel() skips its result check
+    let bound = 0;
+    for (let r = 0; r < channels * H; r++) {
+      let s = 0;
+      for (let n = 0; n < N2; n++) s += 2 * Math.hypot(this.cdB.re[r * N2 + n], this.cdB.im[r * N2 + n]);
+      if (!(s <= bound)) bound = s;
+    }
+    this.sumBound = bound;
     this.bumpVersion();
   }
 
@@ -81,6 +92,8 @@ export class S4DKernel extends SSMKernel<S4DParams> {
       const C = { re: this.cdB.re.subarray(c * per, (c + 1) * per), im: this.cdB.im.subarray(c * per, (c + 1) * per) };
       this.plan.apply(C, this.logz, K.subarray(c * H * L, (c + 1) * H * L));
     }
+    // (a scan only for parameters whose bound passes the backend's range: ~1 ms on 1M values)
+    if (!(this.sumBound < (this.kernels.backend === "wasm" ? 3.4e38 : 1.7e308))) checkFiniteResult("S4DKernel.kernel", K);
     return K;
   }
 
