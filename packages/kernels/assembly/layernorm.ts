@@ -11,10 +11,8 @@
 // redone with its values scaled by DOWN or UP (exact powers of two, and eps by their square:
 // LayerNorm does not depend on the scale).
 
-/** 2^-96: values up to float32's max scale to < 4.3e9, whose squares sum without overflow. */
-const DOWN: f32 = 1.2621774483536189e-29;
-/** 2^62: deviations of a position with var + eps < TINY_VAR scale into the normal range (and UP^2 stays finite). */
-const UP: f32 = 4611686018427387904.0;
+import { DOWN, UP } from "./range-scale";
+
 /** 2^-90: var + eps below it takes the UP path (when the mean allows, see needsUp). */
 const TINY_VAR: f32 = 8.077935669463161e-28;
 /** 2^40: a position whose |mean| is above it cannot have deviations small enough to matter. */

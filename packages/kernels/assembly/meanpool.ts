@@ -6,10 +6,8 @@
 // near 1e38, or 1000 near 1e36: the host refuses non-finite inputs, so a non-finite sum is an
 // overflow) is redone with every value scaled by 2^-96, then the mean scaled back.
 import { loadTail } from "./gelu";
+import { DOWN, UNDOWN } from "./range-scale";
 
-/** 2^-96 and its inverse 2^96 (exact scalings). */
-const DOWN: f32 = 1.2621774483536189e-29;
-const UNDOWN: f32 = 79228162514264337593543950336.0;
 
 export function meanPoolRows(x: usize, out: usize, rows: i32, L: i32): void {
   const rowBytes = (<usize>L) << 2;
