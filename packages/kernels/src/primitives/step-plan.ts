@@ -228,7 +228,9 @@ export abstract class StepPlan extends Plan {
     setFinite(this.runtime, at.u, io, u);
     this.callWasm(state, io.ptr, io.ptr, L);
     state.stepped(L);
-    checkFiniteResultAt(this.runtime, at.where, io.ptr, n, STATE_OVERFLOW_HINT);
+    // inline fast check; the helper names the index on failure (see FusedBlockStepper.step)
+    if (this.runtime.exports.allFinite(io.ptr, n) !== 1)
+      checkFiniteResultAt(this.runtime, at.where, io.ptr, n, STATE_OVERFLOW_HINT);
     y.set(view);
     return y;
   }
