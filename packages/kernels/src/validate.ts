@@ -93,3 +93,17 @@ export function checkOneOf<T extends string>(where: string, value: unknown, allo
   }
   return value as T;
 }
+
+/** Whether two typed arrays share any bytes (views of one buffer whose ranges overlap). */
+export function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/** Whether any of `outs` shares bytes with any of `ins` (inputs that are plain arrays never do). */
+export function overlapsAny(outs: ArrayBufferView[], ins: unknown[]): boolean {
+  for (const i of ins) {
+    if (!ArrayBuffer.isView(i)) continue;
+    for (const o of outs) if (overlaps(o, i)) return true;
+  }
+  return false;
+}

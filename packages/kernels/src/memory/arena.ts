@@ -37,6 +37,11 @@ export class WasmArena {
   private top: number;
   private disposed = false;
 
+  /** True once the kernels instance that owns this memory was disposed. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
   constructor(memory: WebAssembly.Memory, heapBase: number) {
     this.memory = memory;
     this.top = Math.ceil(heapBase / ALIGN) * ALIGN;

@@ -5,7 +5,7 @@ import { dft, twiddleTable } from "../js/dft.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
+import { checkAllFinite, checkComplex, checkInt, overlapsAny } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Options of a {@link DFTPlan}. */
@@ -76,11 +76,13 @@ export class DFTPlan extends Plan {
     const scale = inverse ? 1 / n : 1;
     if (!this.wasmBufs) {
       const tw = inverse ? this.inv : this.fwd;
+      // the twin reads every input while writing: an `out` that is (or overlaps) x reads from a copy
+      const src = overlapsAny([o.re, o.im], [x.re, x.im]) ? { re: Float64Array.from(x.re), im: Float64Array.from(x.im) } : x;
       for (let r = 0; r < batch; r++) {
         const s = r * n;
         const ore = o.re.subarray(s, s + n);
         const oim = o.im.subarray(s, s + n);
-        dft(x.re.subarray(s, s + n), x.im.subarray(s, s + n), ore, oim, n, tw.re, tw.im);
+        dft(src.re.subarray(s, s + n), src.im.subarray(s, s + n), ore, oim, n, tw.re, tw.im);
         if (inverse) for (let k = 0; k < n; k++) (ore[k] *= scale), (oim[k] *= scale);
       }
       return o;

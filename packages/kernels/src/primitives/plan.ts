@@ -1,10 +1,10 @@
 // What every plan shares: the backend it runs on, a workspace in wasm memory (wasm backend),
 // output allocation in the backend's dtype, and dispose().
-import { S4StateError } from "../errors.js";
+import { S4StateError, S4ValueError } from "../errors.js";
 import { Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { BackendKind, Complex, FloatArray } from "../types.js";
-import { checkOut } from "../validate.js";
+import { checkOut, overlaps } from "../validate.js";
 
 /**
  * Base of every plan: the backend it runs on, a workspace in wasm memory (wasm backend), output
@@ -39,6 +39,9 @@ export abstract class Plan {
   /** Throw `S4StateError` (prefixed by `where`) if this plan was disposed. */
   protected assertLive(where: string): void {
     if (this.disposed) throw new S4StateError(`${where}: this plan was disposed`);
+    // after kernels.dispose() the plan's buffers belong to no one: using them would read and
+    // write memory the arena may hand out again
+    if (this.runtime?.arena.isDisposed) throw new S4StateError(`${where}: its kernels instance was disposed`);
   }
 
   /** A fresh output array of the backend's dtype: Float32Array (wasm) or Float64Array (js). */
@@ -52,17 +55,22 @@ export abstract class Plan {
   }
 
   /** Validate a caller's `out` (backend dtype, length), or make a fresh one. */
-  protected outComplex(where: string, out: Complex | undefined, n: number): Complex {
-    if (out === undefined) return this.newComplex(n);
+  protected outComplex(where: string, out: Complex | undefined | null, n: number): Complex {
+    if (out === undefined || out === null) return this.newComplex(n);
+    if (typeof out !== "object") throw new S4ValueError(`${where}: expected { re, im } planes, got ${typeof out}`);
     const ctor = this.runtime ? Float32Array : Float64Array;
     checkOut(`${where}.re`, out.re, ctor as never, n);
     checkOut(`${where}.im`, out.im, ctor as never, n);
+    // one array (or overlapping views) for both planes: the second plane written would overwrite
+    // the first, a silently wrong result
+    if (overlaps(out.re, out.im))
+      throw new S4ValueError(`${where}: expected separate re and im planes, got planes sharing memory`);
     return out;
   }
 
   /** Validate a caller's real `out` (backend dtype, n elements), or make a fresh one. */
-  protected outReal(where: string, out: FloatArray | undefined, n: number): FloatArray {
-    if (out === undefined) return this.newArray(n);
+  protected outReal(where: string, out: FloatArray | undefined | null, n: number): FloatArray {
+    if (out === undefined || out === null) return this.newArray(n);
     return checkOut(where, out, (this.runtime ? Float32Array : Float64Array) as never, n);
   }
 }

@@ -246,6 +246,10 @@ export abstract class StepPlan extends Plan {
         `${where}(state): expected a ${this.kind} state on the ${this.backend} backend, got a ${state.kind} state on ${state.backend}`,
       );
     }
+    if (!state.belongsTo(this.runtime)) {
+      // its pointers would address another instance's memory: some other state there would change
+      throw new S4StateError(`${where}(state): expected a state of this kernels instance, got one made by another loadKernels()`);
+    }
     if (state.batch !== this.batch || state.channels !== this.channels || state.size !== this.size) {
       throw new S4ShapeError(
         `${where}(state): expected shape (${this.batch}, ${this.channels}, ${this.size}) (batch, channels, size), got (${state.batch}, ${state.channels}, ${state.size})`,

@@ -54,6 +54,11 @@ export class SSMState {
   private scale: Complex<Float64Array> | null = null;
   private disposed = false;
   private readonly rt: WasmRuntime | null;
+
+  /** @internal whether this state lives in `runtime`'s memory (a wasm state of another kernels instance does not). */
+  belongsTo(runtime: WasmRuntime | null): boolean {
+    return this.rt === runtime;
+  }
   /** Frames stepped in wasm since the last flushTiny pass, and the frames between passes now. */
   private framesSinceFlush = 0;
   private flushEvery = FLUSH_MIN;
@@ -220,5 +225,6 @@ export class SSMState {
   /** Throw `S4StateError` (prefixed by `where`) if this state was disposed. */
   assertLive(where: string): void {
     if (this.disposed) throw new S4StateError(`${where}: this state was disposed`);
+    if (this.rt?.arena.isDisposed) throw new S4StateError(`${where}: its kernels instance was disposed`);
   }
 }

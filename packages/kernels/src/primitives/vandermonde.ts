@@ -10,7 +10,7 @@ import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { checkAllFinite, checkComplex, checkFloatArray, checkInt, overlapsAny } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Shape of a {@link VandermondePlan}. */
@@ -109,7 +109,9 @@ export class VandermondePlan extends Plan {
     checkFinite("vandermonde.transpose", C, logz);
     const o = this.outComplex("vandermonde.transpose(out)", out, H * N);
     if (!this.bufs) {
-      vandermondeTranspose(u, C.re, C.im, logz.re, logz.im, o.re, o.im, H, N, L);
+      // the twin reads C and logz while writing: an `out` that overlaps an input reads from copies
+      const cp = <T extends ArrayLike<number>>(a: T) => (overlapsAny([o.re, o.im], [a as never]) ? Float64Array.from(a) : a);
+      vandermondeTranspose(cp(u), cp(C.re), cp(C.im), cp(logz.re), cp(logz.im), o.re, o.im, H, N, L);
       return o;
     }
     if (!this.tBufs) {

@@ -1,0 +1,82 @@
+// API misuse that used to pass silently (found by a misuse fuzz): states and plans of another or a
+// disposed kernels instance, out planes sharing memory, out aliasing the input on the JS twin.
+import { describe, expect, it } from "vitest";
+import { loadKernels, S4StateError, S4ValueError } from "../src/index.js";
+import { BACKENDS, kernelsFor } from "./helpers.js";
+
+const diag = async (k: Awaited<ReturnType<typeof loadKernels>>) => {
+  const one = (v: number) => ({ re: new Float64Array(4).fill(v), im: new Float64Array(4) });
+  return k.diagStep({ batch: 1, channels: 1, modes: 4 }).setParams({ dA: one(0.9), dB: one(1), C: one(1) });
+};
+
+describe("states and plans of another or a disposed kernels instance (wasm)", () => {
+  it("refuses a state made by another loadKernels() and leaves both instances' states alone", async () => {
+    const [a, b] = [await loadKernels(), await loadKernels()];
+    const [pa, pb] = [await diag(a), await diag(b)];
+    const [sa, sb] = [pa.createState(), pb.createState()];
+    pa.step(Float64Array.of(1), sa);
+    const before = Array.from(sa.read().re);
+    expect(() => pa.step(Float64Array.of(5), sb)).toThrow(S4StateError);
+    expect(() => pa.step(Float64Array.of(5), sb)).toThrow(/diagStep\.step\(state\): expected a state of this kernels instance/);
+    expect(Array.from(sa.read().re)).toEqual(before);
+    expect(Array.from(sb.read().re)).toEqual([0, 0, 0, 0]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it("refuses plans and states after kernels.dispose() (their memory belongs to no one)", async () => {
+    const k = await loadKernels();
+    const fft = k.fft(8);
+    const p = await diag(k);
+    const st = p.createState();
+    k.dispose();
+    const x = { re: new Float32Array(8), im: new Float32Array(8) };
+    expect(() => fft.forward(x)).toThrow(/fft\.forward: its kernels instance was disposed/);
+    expect(() => p.step(Float32Array.of(1), st)).toThrow(S4StateError);
+    expect(() => st.read()).toThrow(/its kernels instance was disposed/);
+  });
+});
+
+describe.each(BACKENDS)("out planes (%s)", (backend) => {
+  it("refuses re and im planes sharing memory; null out means a fresh result", async () => {
+    const k = await kernelsFor(backend);
+    const F = backend === "wasm" ? Float32Array : Float64Array;
+    const x = { re: F.of(1, 2, 3, 4), im: new F(4) };
+    const buf = new F(4);
+    const both = new F(8);
+    for (const out of [
+      { re: buf, im: buf },
+      { re: both.subarray(0, 4), im: both.subarray(2, 6) },
+    ]) {
+      expect(() => k.fft(4).forward(x, out)).toThrow(S4ValueError);
+      expect(() => k.fft(4).forward(x, out)).toThrow(
+        /fft\.forward\(out\): expected separate re and im planes, got planes sharing memory/,
+      );
+      expect(() => k.dft(4).forward(x, out)).toThrow(/expected separate re and im planes/);
+    }
+    // adjacent, non-overlapping views of one buffer are fine
+    const ok = k.fft(4).forward(x, { re: both.subarray(0, 4), im: both.subarray(4, 8) });
+    expect(Array.from(ok.re)).toEqual([10, -2, -2, -2]);
+    expect(Array.from(k.fft(4).forward(x, null as never).re)).toEqual([10, -2, -2, -2]);
+  });
+
+  it("gives the out-of-place result when out is the input (dft, vandermonde.transpose)", async () => {
+    const k = await kernelsFor(backend);
+    const F = backend === "wasm" ? Float32Array : Float64Array;
+    const x = () => ({ re: F.of(1, 2, 3, 4), im: F.of(0, 1, 0, -1) });
+    const want = k.dft(4).forward(x());
+    const xi = x();
+    const got = k.dft(4).forward(xi, xi);
+    expect(Array.from(got.re)).toEqual(Array.from(want.re));
+    expect(Array.from(got.im)).toEqual(Array.from(want.im));
+    const v = k.vandermonde({ channels: 1, modes: 2, length: 4 });
+    const C = () => ({ re: F.of(1, 0.5), im: F.of(0, 0.2) });
+    const lz = { re: Float64Array.of(-0.1, -0.2), im: Float64Array.of(0.3, 1) };
+    const u = F.of(1, 2, 3, 4);
+    const t0 = v.transpose(u, C(), lz);
+    const c = C();
+    const t1 = v.transpose(u, c, lz, c);
+    expect(Array.from(t1.re)).toEqual(Array.from(t0.re));
+    expect(Array.from(t1.im)).toEqual(Array.from(t0.im));
+  });
+});
