@@ -70,6 +70,23 @@ export function checkAllFinite(where: string, values: FloatArray): void {
   if (i >= 0) throw new S4ValueError(`${where}: expected finite values, got ${values[i]} at index ${i}`);
 }
 
+/** Largest finite float32. */
+const F32_MAX = 3.4028234663852886e38;
+
+/**
+ * checkAllFinite, and when `f32` (values bound for a wasm plan's float32 buffers) every float64
+ * value within float32's range: 1e39 would otherwise be stored as Infinity, silently.
+ */
+export function checkFinite32(where: string, values: FloatArray, f32: boolean): void {
+  checkAllFinite(where, values);
+  if (!f32 || values instanceof Float32Array) return;
+  for (let i = 0; i < values.length; i++) {
+    if (Math.abs(values[i]) > F32_MAX) {
+      throw new S4ValueError(`${where}: expected values within float32 range (|x| <= 3.4e38), got ${values[i]} at index ${i}`);
+    }
+  }
+}
+
 /** An output array of the backend's dtype and the right length. */
 export function checkOut<T extends FloatArray>(
   where: string,

@@ -80,3 +80,30 @@ describe.each(BACKENDS)("out planes (%s)", (backend) => {
     expect(Array.from(t1.im)).toEqual(Array.from(t0.im));
   });
 });
+
+describe("float64 values beyond float32's range bound for wasm buffers", () => {
+  it("are refused by name on wasm (they became Infinity, silently) and accepted by the float64 twin", async () => {
+    const [w, j] = [await kernelsFor("wasm"), await kernelsFor("js")];
+    const big = Float64Array.of(1e39);
+    expect(() => w.linear({ inFeatures: 1, outFeatures: 1, weight: big })).toThrow(
+      /linear\.setWeights\(weight\): expected values within float32 range \(\|x\| <= 3\.4e38\), got 1e\+39 at index 0/,
+    );
+    expect(j.linear({ inFeatures: 1, outFeatures: 1, weight: big }).apply(Float64Array.of(1), { batch: 1, length: 1 })[0]).toBe(
+      1e39,
+    );
+    expect(() => w.stepLinear({ inFeatures: 1, outFeatures: 1, weight: big })).toThrow(
+      /stepLinear\(options\.weight\): expected values within float32 range/,
+    );
+    const sl = w.stepLinear({ inFeatures: 1, outFeatures: 1, weight: Float64Array.of(1) });
+    expect(() => sl.apply(big)).toThrow(/stepLinear\.apply\(x\): expected values within float32 range/);
+    const one = (v: number) => ({ re: Float64Array.of(v), im: Float64Array.of(0) });
+    const d = w.diagStep({ batch: 1, channels: 1, modes: 1 });
+    expect(() => d.setParams({ dA: one(0.5), dB: one(1), C: one(1), D: big })).toThrow(
+      /diagStep\.setParams\(D\): expected values within float32 range/,
+    );
+    // refused before anything was stored: the plan still has no parameters
+    expect(() => d.step(Float64Array.of(1), d.createState())).toThrow(/call setParams\(\)/);
+    const dj = j.diagStep({ batch: 1, channels: 1, modes: 1 }).setParams({ dA: one(0.5), dB: one(1), C: one(1), D: big });
+    expect(dj.step(Float64Array.of(1), dj.createState())[0]).toBeCloseTo(1e39 + 2, -30);
+  });
+});

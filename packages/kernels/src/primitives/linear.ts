@@ -10,7 +10,7 @@ import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkAllFinite, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
+import { checkFinite32, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
@@ -94,10 +94,10 @@ export class LinearPlan extends Plan {
     const H = this.inFeatures;
     const O = this.outFeatures;
     checkFloatArray("linear.setWeights(weight)", weight, O * H, "outFeatures*inFeatures");
-    checkAllFinite("linear.setWeights(weight)", weight);
+    checkFinite32("linear.setWeights(weight)", weight, this.runtime !== null);
     if (bias !== null) {
       checkFloatArray("linear.setWeights(bias)", bias, O, "outFeatures");
-      checkAllFinite("linear.setWeights(bias)", bias);
+      checkFinite32("linear.setWeights(bias)", bias, this.runtime !== null);
     }
     // BLH multiplies x (rows, H) by W^T (H, O): store the transpose once.
     const w = new Float64Array(H * O);
@@ -123,7 +123,7 @@ export class LinearPlan extends Plan {
     const y = this.outReal("linear.apply(out)", out, batch * outCh * length);
     if (!this.io) {
       // a NaN/Infinity would spread to every output feature of its position
-      checkAllFinite("linear.apply(x)", x);
+      checkFinite32("linear.apply(x)", x, this.runtime !== null);
       if (this.glu) linearGluBHL(x, this.w64, this.bias64, y, batch, H, O / 2, length);
       else if (this.layout === "BHL") linearBHL(x, this.w64, this.bias64, y, batch, H, O, length);
       else linearBLH(x, this.w64, this.bias64, y, batch * length, H, O);

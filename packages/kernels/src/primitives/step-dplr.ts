@@ -9,7 +9,7 @@ import { DPLR_STEP_PLANES, dplrStep } from "../js/step-dplr.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { checkComplex, checkFinite32, checkFloatArray, checkInt } from "../validate.js";
 import { StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
 
@@ -82,14 +82,14 @@ export class DPLRStepPlan extends StepPlan {
     const n = H * M;
     const get = (name: keyof DPLRStepParams) => {
       const c = checkComplex(`dplrStep.setParams(${name})`, params?.[name], n, "channels*modes");
-      checkAllFinite(`dplrStep.setParams(${name}.re)`, c.re);
-      checkAllFinite(`dplrStep.setParams(${name}.im)`, c.im);
+      checkFinite32(`dplrStep.setParams(${name}.re)`, c.re, this.runtime !== null);
+      checkFinite32(`dplrStep.setParams(${name}.im)`, c.im, this.runtime !== null);
       return c;
     };
     const [Lam, P, B, C] = [get("Lambda"), get("P"), get("B"), get("C")];
     const dt = checkFloatArray("dplrStep.setParams(dt)", params.dt, H, "channels");
     const D = params.D === undefined ? new Float64Array(H) : checkFloatArray("dplrStep.setParams(D)", params.D, H, "channels");
-    checkAllFinite("dplrStep.setParams(D)", D);
+    checkFinite32("dplrStep.setParams(D)", D, this.runtime !== null);
     for (let h = 0; h < H; h++) {
       if (!(dt[h] > 0) || !Number.isFinite(dt[h]))
         throw new S4ValueError(`dplrStep.setParams(dt): expected finite values > 0, got ${dt[h]} at index ${h}`);

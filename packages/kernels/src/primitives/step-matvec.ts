@@ -8,7 +8,7 @@ import { stepMatVec } from "../js/step-matvec.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkAllFinite, checkFloatArray, checkInt } from "../validate.js";
+import { checkFinite32, checkFloatArray, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Shape and weights of a {@link StepLinearPlan}. */
@@ -48,11 +48,11 @@ export class StepLinearPlan extends Plan {
     this.inFeatures = H;
     this.outFeatures = O;
     const w = checkFloatArray("stepLinear(options.weight)", options.weight, O * H, "outFeatures*inFeatures");
-    checkAllFinite("stepLinear(options.weight)", w);
+    checkFinite32("stepLinear(options.weight)", w, runtime !== null);
     this.w64 = Float64Array.from(w);
     if (options.bias != null) {
       const b = checkFloatArray("stepLinear(options.bias)", options.bias, O, "outFeatures");
-      checkAllFinite("stepLinear(options.bias)", b);
+      checkFinite32("stepLinear(options.bias)", b, runtime !== null);
       this.b64 = Float64Array.from(b);
     } else this.b64 = null;
     if (this.ws) {
@@ -73,7 +73,7 @@ export class StepLinearPlan extends Plan {
     const { inFeatures: H, outFeatures: O } = this;
     checkFloatArray("stepLinear.apply(x)", x, H, "inFeatures");
     // a NaN/Infinity would spread to every output feature
-    checkAllFinite("stepLinear.apply(x)", x);
+    checkFinite32("stepLinear.apply(x)", x, this.runtime !== null);
     const y = this.outReal("stepLinear.apply(out)", out, O);
     if (!this.runtime) {
       stepMatVec(this.w64, x, this.b64, y, H, O);

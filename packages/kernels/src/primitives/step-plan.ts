@@ -11,7 +11,7 @@ import type { WasmBuffer } from "../memory/workspace.js";
 import { Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkAllFinite, checkFloatArray } from "../validate.js";
+import { checkAllFinite, checkFinite32, checkFloatArray } from "../validate.js";
 import { Plan } from "./plan.js";
 import type { StepLinearPlan } from "./step-matvec.js";
 import { SSMState } from "./step-state.js";
@@ -29,9 +29,12 @@ const PARAM_LABEL: Record<StepParamName, string> = {
   d: "D",
 };
 
-/** Check every parameter plane is finite, naming it (e.g. "diagStep.setParams(dA.re)"). */
-export function checkStepParams(where: string, vals: Record<StepParamName, FloatArray>): void {
-  for (const k of Object.keys(vals) as StepParamName[]) checkAllFinite(`${where}(${PARAM_LABEL[k]})`, vals[k]);
+/**
+ * Check every parameter plane is finite, naming it (e.g. "diagStep.setParams(dA.re)"), and within
+ * float32's range when `f32` (a wasm plan stores them as float32).
+ */
+export function checkStepParams(where: string, vals: Record<StepParamName, FloatArray>, f32: boolean): void {
+  for (const k of Object.keys(vals) as StepParamName[]) checkFinite32(`${where}(${PARAM_LABEL[k]})`, vals[k], f32);
 }
 
 /**
@@ -44,7 +47,7 @@ export function loadStepParams(
   wbufs: Record<StepParamName, WasmBuffer<Float32Array>> | null,
   jparams: Record<StepParamName, Float64Array> | null,
 ): void {
-  checkStepParams(where, vals);
+  checkStepParams(where, vals, wbufs !== null);
   const keys = Object.keys(vals) as StepParamName[];
   for (const k of keys) {
     if (wbufs) wbufs[k].view.set(vals[k]);

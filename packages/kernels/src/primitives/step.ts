@@ -115,7 +115,7 @@ export class DiagStepPlan extends StepPlan {
         : checkFloatArray("diagStep.setParams(D)", params.D, this.channels, "channels");
     const vals: Record<Names, FloatArray> = { dAr: dA.re, dAi: dA.im, dBr: dB.re, dBi: dB.im, cr: C.re, ci: C.im, d: D };
     if (this.packed && canScaleState(C, dB)) {
-      checkStepParams("diagStep.setParams", vals);
+      checkStepParams("diagStep.setParams", vals, true);
       const pk = this.packed.pk.view;
       // block j of channel h holds its 4 modes of each of dA re, dA im, g re, g im in turn: 16 floats
       for (let i = 0; i < hm; i += 4) {
