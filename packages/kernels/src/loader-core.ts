@@ -97,13 +97,24 @@ async function compileSource(source: WasmSource | undefined, inline: InlineWasm)
     bytes = decodeBase64(text);
   } else if (source instanceof ArrayBuffer) bytes = new Uint8Array(source);
   else if (ArrayBuffer.isView(source)) bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
-  else if (typeof source === "string" || source instanceof URL) bytes = await fetchBytes(new URL(String(source)));
+  else if (typeof source === "string" || source instanceof URL) bytes = await fetchBytes(parseUrl(String(source)));
   else throw new S4BackendError(`loadKernels(source): expected a WebAssembly.Module, bytes or a URL, got ${typeof source}`);
   try {
     return await WebAssembly.compile(bytes as BufferSource);
   } catch (err) {
     throw new S4BackendError(
       `loadKernels(source): expected the bytes of kernels.wasm, got ${bytes.length} bytes that are not a valid WebAssembly module (${(err as Error).message})`,
+    );
+  }
+}
+
+/** A URL string, or S4BackendError naming it (new URL throws an engine TypeError). */
+function parseUrl(text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new S4BackendError(
+      `loadKernels(source): expected a WebAssembly.Module, bytes or an absolute URL of kernels.wasm, got the string "${text.slice(0, 80)}"`,
     );
   }
 }

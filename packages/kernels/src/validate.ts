@@ -124,3 +124,20 @@ export function overlapsAny(outs: ArrayBufferView[], ins: unknown[]): boolean {
   }
   return false;
 }
+
+/**
+ * An options argument: undefined or null mean "all defaults" ({}); an object is itself;
+ * anything else is refused by name (reading fields of it would fail with an engine TypeError).
+ */
+export function checkOptions<T extends object>(where: string, options: T | null | undefined): Partial<T> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object") throw new S4ValueError(`${where}: expected an options object, got ${describe(options)}`);
+  return options;
+}
+
+/** An optional boolean option: undefined means `fallback`; anything but true/false is refused. */
+export function checkBool(where: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value !== true && value !== false) throw new S4ValueError(`${where}: expected true or false, got ${describe(value)}`);
+  return value;
+}

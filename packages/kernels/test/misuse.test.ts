@@ -107,3 +107,45 @@ describe("float64 values beyond float32's range bound for wasm buffers", () => {
     expect(dj.step(Float64Array.of(1), dj.createState())[0]).toBeCloseTo(1e39 + 2, -30);
   });
 });
+
+describe.each(BACKENDS)("options arguments and boolean options (%s)", (backend) => {
+  it("null options mean the defaults; options of the wrong type are refused by name", async () => {
+    const k = await kernelsFor(backend);
+    expect(k.fft(8, null as never).batch).toBe(1);
+    expect(k.rfft(8, null as never).batch).toBe(1);
+    expect(k.dft(8, null as never).batch).toBe(1);
+    expect(() => k.fft(8, "x" as never)).toThrow(/fft\(options\): expected an options object, got/);
+    const conv = k.fftConv({ channels: 1, length: 2 });
+    conv.setKernel(Float64Array.of(1, 0));
+    const y = conv.apply(Float64Array.of(1, 2), null as never);
+    expect(y[0]).toBeCloseTo(1, 5);
+    expect(y[1]).toBeCloseTo(2, 5);
+    expect(() => conv.apply(Float64Array.of(1, 2), "x" as never)).toThrow(S4ValueError);
+    const scan = k.linearScan({ lanes: 1, length: 2 });
+    const a = { re: Float64Array.of(0.5, 0.5), im: new Float64Array(2) };
+    const b = { re: Float64Array.of(1, 1), im: new Float64Array(2) };
+    expect(Array.from(scan.forward(a, b, null as never).h.re)).toEqual([1, 1.5]);
+  });
+
+  it("boolean options must be booleans (a string or number was read as its truthiness)", async () => {
+    const k = await kernelsFor(backend);
+    expect(() => k.cauchy({ channels: 1, modes: 1, nodes: 1, conjugatePairs: "no" as never })).toThrow(
+      /cauchy\(options\.conjugatePairs\): expected true or false, got/,
+    );
+    expect(() => k.cauchy({ channels: 1, modes: 1, nodes: 1, sharedNodes: 0 as never })).toThrow(S4ValueError);
+    expect(() => k.linear({ inFeatures: 1, outFeatures: 2, weight: new Float64Array(2), glu: "true" as never })).toThrow(
+      /linear\(options\.glu\): expected true or false/,
+    );
+    expect(() => k.fftConv({ channels: 1, length: 2, bidirectional: null as never })).toThrow(
+      /fftConv\(options\.bidirectional\)/,
+    );
+  });
+});
+
+describe("loadKernels with a source that is not a module, bytes or a URL", () => {
+  it("refuses a relative string with S4BackendError naming it", async () => {
+    await expect(loadKernels("x" as never)).rejects.toThrow(
+      /loadKernels\(source\): expected .* absolute URL of kernels\.wasm, got the string "x"/,
+    );
+  });
+});

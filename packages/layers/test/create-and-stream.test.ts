@@ -255,3 +255,31 @@ describe("float32 overflow is refused, not returned", () => {
     expect(matched).toBeGreaterThanOrEqual(8);
   });
 });
+
+describe("create options misuse", () => {
+  it("refuses a missing or wrong options object, a non-Kernels `kernels`, a non-boolean, a bad seed, model-set layer keys", async () => {
+    await expect(createS4Block(null as never)).rejects.toThrow(S4ShapeError); // null = defaults, then dModel is missing
+    await expect(createS4Block("x" as never)).rejects.toThrow(/createS4Block\(options\): expected an options object/);
+    await expect(createS4Block({ dModel: 2, kernels: {} as never })).rejects.toThrow(
+      /createS4Block\(options\)\.kernels: expected a Kernels instance from loadKernels\(\)/,
+    );
+    await expect(createS4Block({ dModel: 2, kernels: js, bidirectional: "false" as never })).rejects.toThrow(
+      /createS4Block\(bidirectional\): expected true or false/,
+    );
+    for (const seed of [1.7, "1", -1, 2 ** 32]) {
+      await expect(createS4Block({ dModel: 2, kernels: js, seed: seed as never })).rejects.toThrow(
+        /createS4Block\(seed\): expected an integer/,
+      );
+    }
+    const base = { dInput: 1, dOutput: 1, dModel: 2, nLayers: 1, kernels: js };
+    await expect(createS4Model({ ...base, prenorm: "x" as never })).rejects.toThrow(
+      /createS4Model\(prenorm\): expected true or false/,
+    );
+    await expect(createS4Model({ ...base, layer: "x" as never })).rejects.toThrow(
+      /createS4Model\(layer\): expected an options object/,
+    );
+    await expect(createS4Model({ ...base, layer: { dModel: 5 } as never })).rejects.toThrow(
+      /createS4Model\(layer\.dModel\): expected it unset/,
+    );
+  });
+});

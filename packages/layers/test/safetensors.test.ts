@@ -85,6 +85,12 @@ describe("parseSafetensors", () => {
     expect(back.tensors.get("g")?.shape).toEqual([0, 4]);
     expect(back.metadata).toEqual({ note: "test" });
     expect(() => writeSafetensors({ a: { dtype: "F32", shape: [3], data: new Float32Array(2) } })).toThrow(SafetensorsError);
+    // not an object of tensors, a tensor that is not an object, a tensor without data: typed, named
+    expect(() => writeSafetensors(null as never)).toThrow(
+      /writeSafetensors\(tensors\): expected an object or Map of tensors, got null/,
+    );
+    expect(() => writeSafetensors({ a: null } as never)).toThrow(/tensor "a": expected \{ dtype, shape, data \}, got null/);
+    expect(() => writeSafetensors({ a: { dtype: "F32", shape: [1] } } as never)).toThrow(/tensor "a": expected data/);
   });
 
   const bad: [string, Uint8Array, string, RegExp][] = [

@@ -9,7 +9,7 @@ import { cauchy, cauchyConj } from "../js/cauchy.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
+import { checkAllFinite, checkBool, checkComplex, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Shape and variant of a {@link CauchyPlan}. */
@@ -74,8 +74,8 @@ export class CauchyPlan extends Plan {
     this.modes = checkInt("cauchy(options.modes)", o.modes, 1, LIMIT);
     this.nodes = checkInt("cauchy(options.nodes)", o.nodes, 1, LIMIT);
     this.numerators = checkInt("cauchy(options.numerators)", o.numerators ?? 1, 1, 1024);
-    this.conjugatePairs = o.conjugatePairs ?? false;
-    this.sharedNodes = o.sharedNodes ?? true;
+    this.conjugatePairs = checkBool("cauchy(options.conjugatePairs)", o.conjugatePairs, false);
+    this.sharedNodes = checkBool("cauchy(options.sharedNodes)", o.sharedNodes, true);
     const { channels: H, modes: N, nodes: M, numerators: S } = this;
     checkInt("cauchy(numerators*channels*nodes)", S * H * M, 1, LIMIT);
     checkInt("cauchy(numerators*channels*modes)", S * H * N, 1, LIMIT);

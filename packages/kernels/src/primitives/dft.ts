@@ -5,7 +5,7 @@ import { dft, twiddleTable } from "../js/dft.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkComplex, checkInt, overlapsAny } from "../validate.js";
+import { checkAllFinite, checkComplex, checkInt, checkOptions, overlapsAny } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Options of a {@link DFTPlan}. */
@@ -28,7 +28,8 @@ export class DFTPlan extends Plan {
   private readonly inv: { re: Float64Array; im: Float64Array };
   private readonly wasmBufs: Record<"xr" | "xi" | "or" | "oi" | "fr" | "fi" | "ir" | "ii", WasmBuffer<Float32Array>> | null;
 
-  constructor(runtime: WasmRuntime | null, n: number, options: DFTOptions = {}) {
+  constructor(runtime: WasmRuntime | null, n: number, opts: DFTOptions | null = {}) {
+    const options = checkOptions("dft(options)", opts);
     super(runtime);
     this.n = checkInt("dft(n)", n, 1, 2 ** 16);
     this.batch = checkInt("dft(options.batch)", options.batch ?? 1, 1, 2 ** 24);

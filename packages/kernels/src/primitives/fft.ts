@@ -11,7 +11,7 @@ import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
+import { checkAllFinite, checkComplex, checkInt, checkOptions } from "../validate.js";
 import { layoutComplexFFT } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
@@ -49,7 +49,8 @@ export class FFTPlan extends Plan {
   private readonly re: WasmBuffer<Float32Array> | null = null;
   private readonly im: WasmBuffer<Float32Array> | null = null;
 
-  constructor(runtime: WasmRuntime | null, n: number, options: FFTOptions = {}) {
+  constructor(runtime: WasmRuntime | null, n: number, opts: FFTOptions | null = {}) {
+    const options = checkOptions("fft(options)", opts);
     super(runtime);
     this.n = checkFFTLength("fft(n)", n);
     this.batch = checkInt("fft(options.batch)", options.batch ?? 1, 1, 2 ** 24);

@@ -17,7 +17,7 @@ import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkAllFinite, checkFloatArray, checkInt } from "../validate.js";
+import { checkAllFinite, checkBool, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { layoutRealFFT } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
@@ -73,7 +73,7 @@ export class FFTConvPlan extends Plan {
     super(runtime);
     this.channels = checkInt("fftConv(options.channels)", options?.channels, 1, 2 ** 20);
     this.length = checkInt("fftConv(options.length)", options?.length, 1, FFT_MAX_N / 2);
-    this.bidirectional = options.bidirectional ?? false;
+    this.bidirectional = checkBool("fftConv(options.bidirectional)", options.bidirectional, false);
     this.batchCap = checkInt("fftConv(options.batch)", options.batch ?? 1, 1, 2 ** 20);
     const { channels: H, length: L } = this;
     this.rowScratch = new Float64Array(2 * L);
@@ -157,7 +157,8 @@ export class FFTConvPlan extends Plan {
   }
 
   /** y = conv(u, K) + D u. u: (batch, H, L) -> y (batch, H, L). */
-  apply(u: FloatArray, options: FFTConvApplyOptions = {}, out?: FloatArray): FloatArray {
+  apply(u: FloatArray, opts: FFTConvApplyOptions | null = {}, out?: FloatArray): FloatArray {
+    const options = checkOptions("fftConv.apply(options)", opts);
     const where = "fftConv.apply";
     this.assertLive(where);
     if (!this.hasKernel) throw new S4StateError(`${where}: call setKernel(K) first`);

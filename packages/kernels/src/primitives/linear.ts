@@ -10,7 +10,7 @@ import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkFinite32, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
+import { checkBool, checkFinite32, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
@@ -65,7 +65,7 @@ export class LinearPlan extends Plan {
     this.inFeatures = H;
     this.outFeatures = O;
     this.layout = checkOneOf("linear(options.layout)", options.layout ?? "BHL", ["BHL", "BLH"] as const);
-    this.glu = options.glu === true;
+    this.glu = checkBool("linear(options.glu)", options.glu, false);
     if (this.glu && (this.layout !== "BHL" || O % 2 !== 0)) {
       throw new S4ValueError(
         `linear(options.glu): expected layout "BHL" and an even outFeatures, got layout "${this.layout}" and outFeatures ${O}`,

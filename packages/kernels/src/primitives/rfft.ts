@@ -9,7 +9,7 @@ import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkAllFinite, checkComplex, checkFloatArray, checkInt } from "../validate.js";
+import { checkAllFinite, checkComplex, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { checkFFTLength, wasmOnly } from "./fft.js";
 import { layoutRealFFT } from "./fft-layout.js";
 import { Plan } from "./plan.js";
@@ -43,7 +43,8 @@ export class RFFTPlan extends Plan {
   private readonly re: WasmBuffer<Float32Array> | null = null;
   private readonly im: WasmBuffer<Float32Array> | null = null;
 
-  constructor(runtime: WasmRuntime | null, n: number, options: RFFTOptions = {}) {
+  constructor(runtime: WasmRuntime | null, n: number, opts: RFFTOptions | null = {}) {
+    const options = checkOptions("rfft(options)", opts);
     super(runtime);
     this.n = checkFFTLength("rfft(n)", n);
     this.batch = checkInt("rfft(options.batch)", options.batch ?? 1, 1, 2 ** 24);

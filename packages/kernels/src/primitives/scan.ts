@@ -10,7 +10,7 @@ import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkComplex, checkInt, checkOneOf } from "../validate.js";
+import { checkAllFinite, checkComplex, checkInt, checkOneOf, checkOptions } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /**
@@ -99,7 +99,8 @@ export class LinearScanPlan extends Plan {
   }
 
   /** Run the recurrence. a, b: complex (lanes, T). Returns every state and the final one. */
-  forward(a: Complex, b: Complex, call: LinearScanCall = {}): LinearScanResult {
+  forward(a: Complex, b: Complex, callOptions: LinearScanCall | null = {}): LinearScanResult {
+    const call = checkOptions("linearScan.forward(options)", callOptions);
     this.assertLive("linearScan.forward");
     const { lanes, length: T } = this;
     const n = lanes * T;

@@ -4,7 +4,7 @@
 //        log dt ~ U[log dtMin, log dtMax], C complex normal with E|C|^2 = 1, D standard normal;
 //   Linear(in, out): weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)) (nn.Linear's default);
 //   LayerNorm: gamma = 1, beta = 0.
-import { type BlockLayout, type Kernels, S4ShapeError, validate } from "@s4wasm/kernels";
+import { type BlockLayout, type Kernels, S4ShapeError, S4ValueError, validate } from "@s4wasm/kernels";
 import { DIAG_INITS, type DiagInit, diagInit, dplrLegsInit, makeRng, type Rng, randomC, randomLogDt } from "../hippo/index.js";
 import { DPLRKernel } from "../kernel/dplr-kernel.js";
 import { S4DKernel } from "../kernel/s4d-kernel.js";
@@ -57,7 +57,7 @@ export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4Bl
   const N = validate.checkInt("createS4Block(dState)", o.dState ?? 64, 2, 2 ** 12);
   if (N % 2 !== 0) throw new S4ShapeError(`createS4Block(dState): expected an even N (N/2 conjugate pairs), got ${N}`);
   const mode = validate.checkOneOf("createS4Block(mode)", o.mode ?? "diag", ["diag", "dplr"] as const);
-  const bidirectional = o.bidirectional ?? false;
+  const bidirectional = validate.checkBool("createS4Block(bidirectional)", o.bidirectional, false);
   const c = validate.checkInt("createS4Block(channels)", o.channels ?? 1, 1, 64);
   // a bidirectional kernel has c forward then c backward channels (the official '(s c)' split)
   const channels = bidirectional ? 2 * c : c;
@@ -83,9 +83,10 @@ export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4Bl
  * A new S4 block with the official initialisation, seeded:
  *   const block = await createS4Block({ dModel: 64, dState: 64, mode: "diag", init: "diag-lin", seed: 1 });
  */
-export async function createS4Block(options: S4BlockInit): Promise<S4Block> {
-  const kernels = await resolveKernels(options);
-  return new S4Block(kernels, initBlockParts(kernels, options, makeRng(options.seed ?? 0)));
+export async function createS4Block(opts: S4BlockInit): Promise<S4Block> {
+  const options = validate.checkOptions("createS4Block(options)", opts) as S4BlockInit;
+  const kernels = await resolveKernels(options, "createS4Block(options)");
+  return new S4Block(kernels, initBlockParts(kernels, options, makeRng(checkSeed("createS4Block(seed)", options.seed))));
 }
 
 /** Options of createS4Model (the example.py S4Model). */
@@ -107,25 +108,39 @@ export interface S4ModelInit extends LayerBackendOptions {
 }
 
 /** A new example.py S4Model (encoder, n residual S4 layers with LayerNorm, mean pool, decoder), seeded. */
-export async function createS4Model(options: S4ModelInit): Promise<S4Model> {
-  const kernels = await resolveKernels(options);
-  const rng = makeRng(options.seed ?? 0);
+export async function createS4Model(opts: S4ModelInit): Promise<S4Model> {
+  const options = validate.checkOptions("createS4Model(options)", opts) as S4ModelInit;
+  const kernels = await resolveKernels(options, "createS4Model(options)");
+  const rng = makeRng(checkSeed("createS4Model(seed)", options.seed));
+  const layer = validate.checkOptions("createS4Model(layer)", options.layer);
+  for (const key of ["dModel", "layout", "seed", "kernels", "backend", "wasm"]) {
+    // set by the model itself: a value here would be ignored silently
+    if (key in layer)
+      throw new S4ValueError(
+        `createS4Model(layer.${key}): expected it unset (the model sets it), got ${String((layer as Record<string, unknown>)[key])}`,
+      );
+  }
   const H = validate.checkInt("createS4Model(dModel)", options.dModel, 1, 2 ** 16);
   const dIn = validate.checkInt("createS4Model(dInput)", options.dInput, 1, 2 ** 16);
   const dOut = validate.checkInt("createS4Model(dOutput)", options.dOutput, 1, 2 ** 16);
   const n = validate.checkInt("createS4Model(nLayers)", options.nLayers, 1, 1024);
   const encoder = uniformLinear(dIn, H, rng);
-  const layers = Array.from({ length: n }, () => initBlockParts(kernels, { ...options.layer, dModel: H, layout: "BHL" }, rng));
+  const layers = Array.from({ length: n }, () => initBlockParts(kernels, { ...layer, dModel: H, layout: "BHL" }, rng));
   const norms = Array.from({ length: n }, () => ({ weight: new Float64Array(H).fill(1), bias: new Float64Array(H) }));
   const decoder = uniformLinear(H, dOut, rng);
   return new S4Model(kernels, {
     dInput: dIn,
     dOutput: dOut,
     dModel: H,
-    prenorm: options.prenorm ?? false,
+    prenorm: validate.checkBool("createS4Model(prenorm)", options.prenorm, false),
     encoder,
     layers,
     norms,
     decoder,
   });
+}
+
+/** A seed: an integer in [0, 2^32) (other values were coerced with >>> 0: 1.7 and "1" gave seed 1). */
+function checkSeed(where: string, seed: unknown): number {
+  return seed === undefined ? 0 : validate.checkInt(where, seed, 0, 2 ** 32 - 1);
 }

@@ -172,7 +172,8 @@ export class S4Block {
    * Streaming: the same block one frame at a time (frames (B, H)), state kept inside. Not
    * available for bidirectional blocks (they read the future).
    */
-  stepper(options: { batch?: number } = {}): BlockStepper {
+  stepper(opts: { batch?: number } | null = {}): BlockStepper {
+    const options = validate.checkOptions("S4Block.stepper(options)", opts);
     this.assertLive("S4Block.stepper");
     if (this.parts.bidirectional) {
       throw new S4StateError("S4Block.stepper: a bidirectional block has no causal step mode");

@@ -301,12 +301,24 @@ export function writeSafetensors(
   tensors: Record<string, TensorToWrite> | Map<string, TensorToWrite>,
   metadata?: Record<string, string>,
 ): Uint8Array {
+  if (typeof tensors !== "object" || tensors === null) {
+    throw new SafetensorsError(
+      "header-structure",
+      `writeSafetensors(tensors): expected an object or Map of tensors, got ${tensors === null ? "null" : typeof tensors}`,
+    );
+  }
   const list = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   const header: Record<string, unknown> = {};
   if (metadata && Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of list) {
     if (name === "__metadata__") throw new SafetensorsError("header-structure", 'a tensor cannot be named "__metadata__"');
+    if (typeof t !== "object" || t === null) {
+      throw new SafetensorsError(
+        "header-structure",
+        `tensor "${name}": expected { dtype, shape, data }, got ${t === null ? "null" : typeof t}`,
+      );
+    }
     if (!(DTYPES as string[]).includes(t.dtype))
       throw new SafetensorsError("dtype", `tensor "${name}": unsupported dtype ${t.dtype}`);
     if (!Array.isArray(t.shape) || t.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
@@ -316,6 +328,12 @@ export function writeSafetensors(
       );
     }
     const count = t.shape.reduce((a, b) => a * b, 1);
+    if (typeof t.data !== "object" || t.data === null || typeof t.data.length !== "number") {
+      throw new SafetensorsError(
+        "shape",
+        `tensor "${name}": expected data (a typed array or an array of numbers), got ${t.data === null ? "null" : typeof t.data}`,
+      );
+    }
     if (t.data.length !== count) {
       throw new SafetensorsError(
         "shape",
