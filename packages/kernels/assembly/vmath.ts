@@ -229,9 +229,11 @@ export function geluv(x: v128): v128 {
   const half = f32x4.mul(x, kc(24));
   const ax = f32x4.abs(x);
   const c = erfcv(f32x4.mul(ax, kc(36)), ax, kc(24));
-  const pos = f32x4.sub(x, f32x4.mul(half, c));
-  const neg = f32x4.mul(half, c);
-  return v128.bitselect(pos, neg, f32x4.gt(x, f32x4.splat(0.0)));
+  // (x/2) c, exactly 0 where c is (|x| > 12.9): at x = +-Infinity, Infinity * 0 was NaN, so
+  // GELU(+Infinity) came out NaN instead of Infinity (a NaN input still gives NaN: c is NaN then)
+  const hc = v128.andnot(f32x4.mul(half, c), f32x4.eq(c, f32x4.splat(0.0)));
+  const pos = f32x4.sub(x, hc);
+  return v128.bitselect(pos, hc, f32x4.gt(x, f32x4.splat(0.0)));
 }
 
 /**

@@ -149,3 +149,26 @@ describe("loadKernels with a source that is not a module, bytes or a URL", () =>
     );
   });
 });
+
+describe.each(BACKENDS)("elementwise limits and step parameter checks (%s)", (backend) => {
+  it("gelu and erf give their limits at infinities (GELU(+Inf) was NaN on wasm), NaN stays NaN", async () => {
+    const k = await kernelsFor(backend);
+    const x = Float64Array.of(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 1);
+    const g = k.gelu().apply(x);
+    expect(g[0]).toBe(Number.POSITIVE_INFINITY);
+    expect(Object.is(g[1], 0) || Object.is(g[1], -0)).toBe(true);
+    expect(Number.isNaN(g[2])).toBe(true);
+    expect(g[3]).toBeCloseTo(0.8413447460685429, 6);
+    expect(Array.from(k.erf().apply(x)).slice(0, 2)).toEqual([1, -1]);
+  });
+
+  it("dplrStep.setParams refuses an unstable Lambda (Re >= 0) by name", async () => {
+    const k = await kernelsFor(backend);
+    const c = (re: number, im = 0) => ({ re: Float64Array.of(re), im: Float64Array.of(im) });
+    const p = k.dplrStep({ batch: 1, channels: 1, modes: 1 });
+    expect(() => p.setParams({ Lambda: c(0.5, 1), P: c(1), B: c(1), C: c(1), dt: Float64Array.of(0.1) })).toThrow(
+      /dplrStep\.setParams\(Lambda\): expected Re < 0 \(a stable system\), got 0\.5 at index 0/,
+    );
+    p.setParams({ Lambda: c(-0.5, 1), P: c(1), B: c(1), C: c(1), dt: Float64Array.of(0.1) });
+  });
+});

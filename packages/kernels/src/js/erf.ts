@@ -109,6 +109,8 @@ export function erfc64(x: number): number {
 
 /** GELU(x) = x/2 (1 + erf(x / sqrt 2)) = x/2 erfc(-x / sqrt 2) in float64. */
 export function gelu64(x: number): number {
+  // GELU(-Infinity) is the limit 0 (the product form gives -Infinity * 0 = NaN)
+  if (x === Number.NEGATIVE_INFINITY) return 0;
   return 0.5 * x * erfc64(-x * Math.SQRT1_2);
 }
 

@@ -49,7 +49,8 @@ export class LayerNormPlan extends Plan {
     this.channels = H;
     this.layout = checkOneOf("layerNorm(options.layout)", options.layout ?? "BHL", ["BHL", "BLH"] as const);
     this.eps = checkFiniteNumber("layerNorm(options.eps)", options.eps ?? 1e-5);
-    if (this.eps < 0) throw new S4ValueError(`layerNorm(options.eps): expected a number >= 0, got ${this.eps}`);
+    // eps = 0 turns a constant position into 0/0 = NaN (PyTorch's too): refused, not returned
+    if (!(this.eps > 0)) throw new S4ValueError(`layerNorm(options.eps): expected a number > 0, got ${this.eps}`);
     checkFloatArray("layerNorm(options.weight)", options.weight, H, "channels");
     checkFloatArray("layerNorm(options.bias)", options.bias, H, "channels");
     checkAllFinite("layerNorm(options.weight)", options.weight);

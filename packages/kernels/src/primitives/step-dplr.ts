@@ -94,6 +94,12 @@ export class DPLRStepPlan extends StepPlan {
       if (!(dt[h] > 0) || !Number.isFinite(dt[h]))
         throw new S4ValueError(`dplrStep.setParams(dt): expected finite values > 0, got ${dt[h]} at index ${h}`);
     }
+    for (let i = 0; i < n; i++) {
+      // an unstable pole grows without bound, and Lambda = 2/dt makes the bilinear step singular
+      if (!(Lam.re[i] < 0)) {
+        throw new S4ValueError(`dplrStep.setParams(Lambda): expected Re < 0 (a stable system), got ${Lam.re[i]} at index ${i}`);
+      }
+    }
     const out = this.packed;
     for (let h = 0; h < H; h++) {
       const d = dt[h];
