@@ -141,3 +141,17 @@ export function checkBool(where: string, value: unknown, fallback: boolean): boo
   if (value !== true && value !== false) throw new S4ValueError(`${where}: expected true or false, got ${describe(value)}`);
   return value;
 }
+
+/**
+ * For plans that pass NaN and infinities through (the elementwise ops): a finite float64 value
+ * beyond float32's range is still refused on wasm, where it would become an infinity silently.
+ */
+export function checkFloat32Range(where: string, values: FloatArray): void {
+  if (values instanceof Float32Array) return;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]);
+    if (a > F32_MAX && a !== Number.POSITIVE_INFINITY) {
+      throw new S4ValueError(`${where}: expected values within float32 range (|x| <= 3.4e38), got ${values[i]} at index ${i}`);
+    }
+  }
+}

@@ -172,3 +172,35 @@ describe.each(BACKENDS)("elementwise limits and step parameter checks (%s)", (ba
     p.setParams({ Lambda: c(-0.5, 1), P: c(1), B: c(1), C: c(1), dt: Float64Array.of(0.1) });
   });
 });
+
+describe("per-call float64 inputs beyond float32's range (wasm)", () => {
+  it("are refused by name by dft, cauchy, cauchyWoodbury, vandermonde, fftConv and the elementwise ops", async () => {
+    const [w, j] = [await kernelsFor("wasm"), await kernelsFor("js")];
+    const big = 1e39;
+    const c = (re: number[], im?: number[]) => ({ re: Float64Array.from(re), im: Float64Array.from(im ?? re.map(() => 0)) });
+    const range = (where: string) => new RegExp(`${where.replace(/[.()]/g, "\\$&")}.*expected values within float32 range`);
+    expect(() => w.dft(2).forward(c([big, 0]))).toThrow(range("dft.forward(x).re"));
+    expect(() => w.cauchy({ channels: 1, modes: 1, nodes: 1 }).apply(c([big]), c([0], [1]), c([-1], [0]))).toThrow(
+      range("cauchy.apply(v).re"),
+    );
+    const v4 = c([big, 1, 1, 1]);
+    expect(() => w.cauchyWoodbury({ channels: 1, modes: 1, nodes: 1 }).apply(v4, c([0], [1]), c([-1], [0]), c([1]))).toThrow(
+      range("cauchyWoodbury.apply(v).re"),
+    );
+    const lz = c([-0.1], [0.3]);
+    expect(() => w.vandermonde({ channels: 1, modes: 1, length: 2 }).apply(c([big]), lz)).toThrow(
+      range("vandermonde.apply(C).re"),
+    );
+    expect(() => w.vandermonde({ channels: 1, modes: 1, length: 2 }).transpose(Float64Array.of(big, 0), c([1]), lz)).toThrow(
+      range("vandermonde.transpose(u)"),
+    );
+    const conv = w.fftConv({ channels: 1, length: 2, bidirectional: true });
+    expect(() => conv.setKernel(Float64Array.of(big, 0, 0, 0))).toThrow(range("fftConv.setKernel(K)"));
+    expect(() => w.gelu().apply(Float64Array.of(big))).toThrow(range("gelu.apply(x)"));
+    expect(() => w.glu({ channels: 1 }).apply(Float64Array.of(big, 0), { batch: 1, length: 1 })).toThrow(range("glu.apply(z)"));
+    expect(() => w.complexMultiply({ length: 1 }).apply(c([big]), c([1]))).toThrow(range("complexMultiply.apply(a).re"));
+    // the float64 twin computes them
+    expect(j.dft(2).forward(c([big, 0])).re[0]).toBe(big);
+    expect(j.gelu().apply(Float64Array.of(big))[0]).toBe(big);
+  });
+});

@@ -5,7 +5,7 @@ import { cauchyWoodbury1 } from "../js/cauchy-woodbury.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkComplex, checkInt } from "../validate.js";
+import { checkComplex, checkFinite32, checkInt } from "../validate.js";
 import { LIMIT } from "./cauchy.js";
 import { Plan } from "./plan.js";
 
@@ -142,8 +142,8 @@ export class CauchyWoodburyPlan extends Plan {
       ["w", w],
       ["f", f],
     ] as const) {
-      checkAllFinite(`${where}(${name}).re`, c.re);
-      checkAllFinite(`${where}(${name}).im`, c.im);
+      checkFinite32(`${where}(${name}).re`, c.re, this.runtime !== null);
+      checkFinite32(`${where}(${name}).im`, c.im, this.runtime !== null);
     }
     for (let m = 0; m < M; m++) {
       if (z.re[m] !== 0) {

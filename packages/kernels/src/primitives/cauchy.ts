@@ -9,7 +9,7 @@ import { cauchy, cauchyConj } from "../js/cauchy.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkBool, checkComplex, checkInt } from "../validate.js";
+import { checkBool, checkComplex, checkFinite32, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Shape and variant of a {@link CauchyPlan}. */
@@ -109,8 +109,8 @@ export class CauchyPlan extends Plan {
       ["z", z],
       ["w", w],
     ] as const) {
-      checkAllFinite(`cauchy.apply(${name}).re`, c.re);
-      checkAllFinite(`cauchy.apply(${name}).im`, c.im);
+      checkFinite32(`cauchy.apply(${name}).re`, c.re, this.runtime !== null);
+      checkFinite32(`cauchy.apply(${name}).im`, c.im, this.runtime !== null);
     }
     const o = this.outComplex("cauchy.apply(out)", out, S * H * M);
     const zStride = this.sharedNodes ? 0 : M;

@@ -3,7 +3,7 @@ import { cmul } from "../js/cmul.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkComplex, checkInt } from "../validate.js";
+import { checkComplex, checkFloat32Range, checkInt } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Shape of a {@link ComplexMultiplyPlan}. */
@@ -34,6 +34,14 @@ export class ComplexMultiplyPlan extends Plan {
     if (!this.runtime) {
       cmul(a.re, a.im, b.re, b.im, o.re, o.im, n);
       return o;
+    }
+    for (const [name, p] of [
+      ["a).re", a.re],
+      ["a).im", a.im],
+      ["b).re", b.re],
+      ["b).im", b.im],
+    ] as const) {
+      checkFloat32Range(`complexMultiply.apply(${name}`, p);
     }
     const [ar, ai, br, bi, or, oi] = this.bufs;
     ar.view.set(a.re);

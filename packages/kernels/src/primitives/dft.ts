@@ -5,7 +5,7 @@ import { dft, twiddleTable } from "../js/dft.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
-import { checkAllFinite, checkComplex, checkInt, checkOptions, overlapsAny } from "../validate.js";
+import { checkComplex, checkFinite32, checkInt, checkOptions, overlapsAny } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Options of a {@link DFTPlan}. */
@@ -71,8 +71,8 @@ export class DFTPlan extends Plan {
     const total = n * batch;
     checkComplex(`${where}(x)`, x, total, "batch*n");
     // a NaN/Infinity would spread through every bin of its row (as the FFT plans refuse it)
-    checkAllFinite(`${where}(x).re`, x.re);
-    checkAllFinite(`${where}(x).im`, x.im);
+    checkFinite32(`${where}(x).re`, x.re, this.runtime !== null);
+    checkFinite32(`${where}(x).im`, x.im, this.runtime !== null);
     const o = this.outComplex(`${where}(out)`, out, total);
     const scale = inverse ? 1 / n : 1;
     if (!this.wasmBufs) {

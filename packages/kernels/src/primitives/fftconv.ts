@@ -17,7 +17,7 @@ import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkAllFinite, checkBool, checkFloatArray, checkInt, checkOptions } from "../validate.js";
+import { checkAllFinite, checkBool, checkFinite32, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { layoutRealFFT } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
@@ -107,7 +107,7 @@ export class FFTConvPlan extends Plan {
       setFinite(this.wasm, `${where}(K)`, ub, K);
       this.causalSpectrum(ub.ptr);
     } else {
-      checkAllFinite(`${where}(K)`, K);
+      checkFinite32(`${where}(K)`, K, this.twin === null);
       if (this.twin) fftConvSetKernel(this.twin, K, this.bidirectional);
       else this.twoSidedSpectrum(K);
     }
@@ -169,7 +169,7 @@ export class FFTConvPlan extends Plan {
     const D = options.D;
     if (D !== undefined) {
       checkFloatArray(`${where}(options.D)`, D, H, "channels");
-      checkAllFinite(`${where}(options.D)`, D);
+      checkFinite32(`${where}(options.D)`, D, this.twin === null);
     }
     const o = this.outReal(`${where}(out)`, out, total);
     if (this.twin) {

@@ -6,7 +6,7 @@ import { S4StateError } from "../errors.js";
 import { erf, gelu } from "../js/erf.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkFloatArray, checkInt, checkOneOf } from "../validate.js";
+import { checkFloat32Range, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
@@ -45,6 +45,7 @@ export class ElementwisePlan extends Plan {
       (this.fn === "gelu" ? gelu : erf)(x, y, n);
       return y;
     }
+    checkFloat32Range(`${where}(x)`, x);
     const b = this.io.get(0, n);
     b.view.set(x);
     this.applyPtr(b.ptr, b.ptr, n);

@@ -5,7 +5,7 @@ import { S4StateError } from "../errors.js";
 import { glu } from "../js/glu.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
-import { checkFloatArray, checkInt, checkOneOf } from "../validate.js";
+import { checkFloat32Range, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
 
@@ -49,6 +49,7 @@ export class GLUPlan extends Plan {
       glu(z, y, rows, width);
       return y;
     }
+    checkFloat32Range("glu.apply(z)", z);
     const b = this.io.get(0, 2 * n);
     b.view.set(z);
     this.applyPtr(b.ptr, b.ptr, batch, length);

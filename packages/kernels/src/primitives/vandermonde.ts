@@ -10,7 +10,7 @@ import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkAllFinite, checkComplex, checkFloatArray, checkInt, overlapsAny } from "../validate.js";
+import { checkAllFinite, checkComplex, checkFinite32, checkFloatArray, checkInt, overlapsAny } from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Shape of a {@link VandermondePlan}. */
@@ -25,10 +25,13 @@ export interface VandermondeOptions {
 
 const LIMIT = 2 ** 26;
 
-/** C and logz finite: a NaN/Infinity would spread through every l of its channel. */
-function checkFinite(where: string, C: Complex, logz: Complex): void {
-  checkAllFinite(`${where}(C).re`, C.re);
-  checkAllFinite(`${where}(C).im`, C.im);
+/**
+ * C and logz finite: a NaN/Infinity would spread through every l of its channel; C within
+ * float32's range on wasm (it is stored as float32; logz stays float64).
+ */
+function checkFinite(where: string, C: Complex, logz: Complex, f32: boolean): void {
+  checkFinite32(`${where}(C).re`, C.re, f32);
+  checkFinite32(`${where}(C).im`, C.im, f32);
   checkAllFinite(`${where}(logz).re`, logz.re);
   checkAllFinite(`${where}(logz).im`, logz.im);
 }
@@ -85,7 +88,7 @@ export class VandermondePlan extends Plan {
     const { channels: H, modes: N, length: L } = this;
     checkComplex("vandermonde.apply(C)", C, H * N, "channels*modes");
     checkComplex("vandermonde.apply(logz)", logz, H * N, "channels*modes");
-    checkFinite("vandermonde.apply", C, logz);
+    checkFinite("vandermonde.apply", C, logz, this.runtime !== null);
     const o = this.outReal("vandermonde.apply(out)", out, H * L);
     if (!this.bufs) {
       vandermonde(C.re, C.im, logz.re, logz.im, o, H, N, L);
@@ -105,8 +108,8 @@ export class VandermondePlan extends Plan {
     checkFloatArray("vandermonde.transpose(u)", u, H * L, "channels*length");
     checkComplex("vandermonde.transpose(C)", C, H * N, "channels*modes");
     checkComplex("vandermonde.transpose(logz)", logz, H * N, "channels*modes");
-    checkAllFinite("vandermonde.transpose(u)", u);
-    checkFinite("vandermonde.transpose", C, logz);
+    checkFinite32("vandermonde.transpose(u)", u, this.runtime !== null);
+    checkFinite("vandermonde.transpose", C, logz, this.runtime !== null);
     const o = this.outComplex("vandermonde.transpose(out)", out, H * N);
     if (!this.bufs) {
       // the twin reads C and logz while writing: an `out` that overlaps an input reads from copies
