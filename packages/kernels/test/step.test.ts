@@ -462,6 +462,32 @@ describe("wasm step states in silence stay out of float32's subnormal range", ()
     plan.dispose();
   });
 
+  it.each([
+    ["scaled state", 1],
+    ["planes kernel", 0],
+  ] as const)(
+    "inside one long run too (%s): a decayed entry is flushed within 256 frames, not only after the chunk",
+    async (_n, c) => {
+      // one mode, |dA| = 0.97 after an impulse: x = 0.97^t falls below 2^-100 (7.9e-31) at t ~ 2290
+      // and would turn subnormal at t ~ 2870; the in-run pass at t = 2303 zeroes it
+      const one = (v: number) => ({ re: Float64Array.of(v), im: Float64Array.of(0) });
+      const params = { dA: one(0.97), dB: one(1), C: one(c), D: new Float64Array(1) };
+      const w = (await kernelsFor("wasm")).diagStep({ batch: 1, channels: 1, modes: 1 }).setParams(params);
+      const st = w.createState();
+      if (c === 0) {
+        // C = 0 cannot scale the state (planes kernel); read the state's own decay instead of y
+        st.write({ re: Float64Array.of(1), im: Float64Array.of(0) });
+      } else w.step(Float64Array.of(1), st);
+      const y = w.run(new Float64Array(3000), st);
+      if (c === 1) {
+        expect(y[2000]).toBeGreaterThan(0); // 2 x 0.97^2001 ~ 6e-27: live
+        expect(y[2400]).toBe(0); // flushed at t = 2303, inside the run
+      }
+      expect(st.read().re[0]).toBe(0);
+      w.dispose();
+    },
+  );
+
   it("flushes exactly the entries below 2^-100, every 16 frames; the float64 twin stays exact", async () => {
     const values = [2 ** -99, -(2 ** -99), 2 ** -101, -1e-31, 1, 3e-39];
     const n = values.length; // one channel, one mode per value: dA = 1, dB = 0, C = 1 keep x as is
