@@ -6,6 +6,7 @@
 // D (H); u, y (B, H, L) real, y may alias u. tmp: 2*S f32 host scratch (the matvec reads all of
 // the old state while writing the new one). SIMD over the columns of dA; no allocation.
 
+import { flushTiny } from "./flush-tiny";
 @inline
 function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
@@ -69,6 +70,11 @@ export function denseStep(
           yt += load<f32>(cRe + p + o) * nr - load<f32>(cIm + p + o) * ni;
         }
         store<f32>(y + io + ((<usize>t) << 2), yt + dh * ut);
+        // flush tiny entries inside long runs too (see step.ts FLUSH_MASK)
+        if ((t & 255) == 255) {
+          flushTiny(xRe + s, S);
+          flushTiny(xIm + s, S);
+        }
       }
     }
   }

@@ -12,6 +12,7 @@
 // dt/2 L), Ph.re, Ph.im (Ph = dt/2 P), Bh.re, Bh.im (Bh = dt B), G.re, G.im, GP.re, GP.im (G*P),
 // C.re, C.im. chan: (H, 2) f32: [1/(1+k), D]. The host computes both once (in float64).
 
+import { flushTiny } from "./flush-tiny";
 @inline
 function hsum(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
@@ -101,6 +102,11 @@ export function dplrStep(xRe: usize, xIm: usize, params: usize, chan: usize, u: 
           yt += load<f32>(Cr + o) * nr - load<f32>(Ci + o) * ni;
         }
         store<f32>(y + io + ((<usize>t) << 2), <f32>2 * yt + dh * ut);
+        // flush tiny entries inside long runs too (see step.ts FLUSH_MASK)
+        if ((t & 255) == 255) {
+          flushTiny(xr, M);
+          flushTiny(xi, M);
+        }
       }
     }
   }

@@ -488,6 +488,18 @@ describe("wasm step states in silence stay out of float32's subnormal range", ()
     },
   );
 
+  it("inside one long run of the dense step too: a decayed entry is flushed within 256 frames", async () => {
+    const one = (v: number) => ({ re: Float64Array.of(v), im: Float64Array.of(0) });
+    const w = (await kernelsFor("wasm")).denseStep({ batch: 1, channels: 1, size: 1 });
+    w.setParams({ dA: one(0.97), dB: one(1), C: one(1), D: new Float64Array(1) });
+    const st = w.createState();
+    w.step(Float64Array.of(1), st);
+    const y = w.run(new Float64Array(3000), st);
+    expect(y[2000]).toBeGreaterThan(0);
+    expect(y[2400]).toBe(0);
+    w.dispose();
+  });
+
   it("flushes exactly the entries below 2^-100, every 16 frames; the float64 twin stays exact", async () => {
     const values = [2 ** -99, -(2 ** -99), 2 ** -101, -1e-31, 1, 3e-39];
     const n = values.length; // one channel, one mode per value: dA = 1, dB = 0, C = 1 keep x as is
