@@ -71,7 +71,7 @@ export function checkAllFinite(where: string, values: FloatArray): void {
 }
 
 /** Largest finite float32. */
-const F32_MAX = 3.4028234663852886e38;
+export const F32_MAX = 3.4028234663852886e38;
 
 /**
  * checkAllFinite, and when `f32` (values bound for a wasm plan's float32 buffers) every float64
@@ -79,12 +79,7 @@ const F32_MAX = 3.4028234663852886e38;
  */
 export function checkFinite32(where: string, values: FloatArray, f32: boolean): void {
   checkAllFinite(where, values);
-  if (!f32 || values instanceof Float32Array) return;
-  for (let i = 0; i < values.length; i++) {
-    if (Math.abs(values[i]) > F32_MAX) {
-      throw new S4ValueError(`${where}: expected values within float32 range (|x| <= 3.4e38), got ${values[i]} at index ${i}`);
-    }
-  }
+  if (f32) checkFloat32Range(where, values);
 }
 
 /** An output array of the backend's dtype and the right length. */

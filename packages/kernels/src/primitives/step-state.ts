@@ -5,10 +5,7 @@ import { S4StateError, S4ValueError } from "../errors.js";
 import type { WasmBuffer, Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkAllFinite, checkComplex } from "../validate.js";
-
-/** Largest finite float32: a state value beyond it cannot be stored. */
-const F32_MAX = 3.4028234663852886e38;
+import { checkAllFinite, checkComplex, F32_MAX } from "../validate.js";
 
 /**
  * Frames between two flushTiny passes over a wasm state (assembly/flush-tiny.ts): 16 while the
