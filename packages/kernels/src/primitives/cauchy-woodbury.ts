@@ -1,6 +1,6 @@
 // The public plan of assembly/cauchy-woodbury.ts (the S4 DPLR rank-1 resolvent): validates once,
 // prepares the kernel's coefficient layouts in float64, runs it whole or in blocks of channels.
-import { S4StateError, S4ValueError } from "../errors.js";
+import { S4ValueError } from "../errors.js";
 import { cauchyWoodbury1 } from "../js/cauchy-woodbury.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
@@ -96,10 +96,11 @@ export class CauchyWoodburyPlan extends Plan {
     im: number;
   } {
     this.assertLive("cauchyWoodbury.applyToWasm");
-    if (!this.bufs) throw new S4StateError("cauchyWoodbury.applyToWasm: the JS backend has no wasm memory");
+    this.wasmOnly("cauchyWoodbury.applyToWasm");
     this.check("cauchyWoodbury.applyToWasm", v, z, w, f);
     this.run(v, z, w, f);
-    return { re: this.bufs.or.ptr, im: this.bufs.oi.ptr };
+    const b = this.bufs as WBufs;
+    return { re: b.or.ptr, im: b.oi.ptr };
   }
 
   /**
@@ -118,11 +119,11 @@ export class CauchyWoodburyPlan extends Plan {
     onRows: (h0: number, h1: number, re: number, im: number) => void,
   ): void {
     this.assertLive("cauchyWoodbury.applyToWasmInBlocks");
-    if (!this.bufs) throw new S4StateError("cauchyWoodbury.applyToWasmInBlocks: the JS backend has no wasm memory");
+    this.wasmOnly("cauchyWoodbury.applyToWasmInBlocks");
     const rows = checkInt("cauchyWoodbury.applyToWasmInBlocks(rowsPerBlock)", rowsPerBlock, 1, LIMIT);
     this.check("cauchyWoodbury.applyToWasmInBlocks", v, z, w, f);
     const negative = this.prepare(v, z, w, f);
-    const b = this.bufs;
+    const b = this.bufs as WBufs;
     for (let h0 = 0; h0 < this.channels; h0 += rows) {
       const h1 = Math.min(this.channels, h0 + rows);
       this.runRows(h0, h1, z, negative);

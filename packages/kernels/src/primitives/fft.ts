@@ -4,7 +4,6 @@
 // Powers of two run radix-4 (and one radix-8 or 2) Stockham SIMD stages, 2^a 3^b 5^c mixed radix, anything else
 // Bluestein through a power-of-two FFT. Twiddles and chirp spectra are computed in float64
 // once, here; calls never allocate on the wasm path (besides a fresh result without `out`).
-import { S4StateError } from "../errors.js";
 import { type FFTTwin, fft, fftTwin } from "../js/fft.js";
 import { FFT_MAX_N, planComplexFFT } from "../js/fft-plan.js";
 import { setFinite } from "../memory/set-finite.js";
@@ -24,12 +23,6 @@ export interface FFTOptions {
 /** Validate a transform length: an integer in [1, 2^22]. */
 export function checkFFTLength(where: string, n: unknown): number {
   return checkInt(where, n, 1, FFT_MAX_N);
-}
-
-/** Throws S4StateError on the JS backend (the pointer entry points need wasm memory). */
-export function wasmOnly(runtime: WasmRuntime | null, where: string): WasmRuntime {
-  if (!runtime) throw new S4StateError(`${where}: the JS backend has no wasm memory`);
-  return runtime;
 }
 
 /**
@@ -101,7 +94,7 @@ export class FFTPlan extends Plan {
    */
   runPtr(xRe: number, xIm: number, outRe: number, outIm: number, rows: number, inverse: boolean, scale?: number): void {
     this.assertLive("fft.runPtr");
-    wasmOnly(this.runtime, "fft.runPtr");
+    this.wasmOnly("fft.runPtr");
     this.wasm.exports.fftRows(this.desc, xRe, xIm, outRe, outIm, rows, inverse ? 1 : 0, scale ?? (inverse ? 1 / this.n : 1));
   }
 }

@@ -218,9 +218,4 @@ export class FFTConvPlan extends Plan {
     const si = this.specIm as WasmBuffer<Float32Array>;
     rt.exports.fftConvRows(this.rdesc, sr.ptr, si.ptr, uPtr, yPtr, dPtr, batch, this.channels, this.length);
   }
-
-  private wasmOnly(where: string): WasmRuntime {
-    if (!this.runtime) throw new S4StateError(`${where}: the JS backend has no wasm memory (use apply)`);
-    return this.runtime;
-  }
 }

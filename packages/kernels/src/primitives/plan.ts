@@ -30,6 +30,12 @@ export abstract class Plan {
     return this.runtime as WasmRuntime;
   }
 
+  /** The runtime for a pointer entry point; throws `S4StateError` on the JS backend (no wasm memory). */
+  protected wasmOnly(where: string): WasmRuntime {
+    if (!this.runtime) throw new S4StateError(`${where}: the JS backend has no wasm memory`);
+    return this.runtime;
+  }
+
   /** Free this plan's wasm memory. Later calls throw `S4StateError`. Idempotent. */
   dispose(): void {
     this.disposed = true;

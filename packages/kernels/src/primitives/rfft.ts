@@ -10,7 +10,7 @@ import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkAllFinite, checkComplex, checkFloatArray, checkInt, checkOptions } from "../validate.js";
-import { checkFFTLength, wasmOnly } from "./fft.js";
+import { checkFFTLength } from "./fft.js";
 import { layoutRealFFT } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
@@ -111,14 +111,14 @@ export class RFFTPlan extends Plan {
    */
   forwardPtr(x: number, outRe: number, outIm: number, rows: number, inputLength = this.inputLength): void {
     this.assertLive("rfft.forwardPtr");
-    wasmOnly(this.runtime, "rfft.forwardPtr");
+    this.wasmOnly("rfft.forwardPtr");
     this.wasm.exports.rfftRows(this.desc, x, inputLength, outRe, outIm, rows);
   }
 
   /** Low level (wasm only): inverse X (rows, n//2+1) -> x (rows, n). */
   inversePtr(XRe: number, XIm: number, out: number, rows: number): void {
     this.assertLive("rfft.inversePtr");
-    wasmOnly(this.runtime, "rfft.inversePtr");
+    this.wasmOnly("rfft.inversePtr");
     this.wasm.exports.irfftRows(this.desc, XRe, XIm, out, rows);
   }
 }

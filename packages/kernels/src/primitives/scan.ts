@@ -4,7 +4,6 @@
 // split planes. Two schedules, same numbers up to rounding: "sequential" (4 lanes per v128) and
 // "chunked" (the associative S5 scan, reduce-then-scan over chunks; 4 chunks per v128, the one
 // for few lanes and long sequences).
-import { S4StateError } from "../errors.js";
 import { linearScan, linearScanChunked, scanScratchFloats } from "../js/scan.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
@@ -213,8 +212,7 @@ export class LinearScanPlan extends Plan {
     lastIm: number,
   ): void {
     this.assertLive("linearScan.forwardPointers");
-    if (!this.runtime) throw new S4StateError("linearScan.forwardPointers: the JS backend has no wasm memory");
-    const ex = this.runtime.exports;
+    const ex = this.wasmOnly("linearScan.forwardPointers").exports;
     if (this.method === "chunked") {
       const s = this.scratchBuf as WasmBuffer<Float32Array>;
       ex.linearScanChunked(aRe, aIm, bRe, bIm, h0Re, h0Im, hRe, hIm, lastRe, lastIm, this.lanes, this.length, this.chunk, s.ptr);

@@ -149,7 +149,7 @@ export abstract class StepPlan extends Plan {
    */
   runPointers(state: SSMState, uPtr: number, yPtr: number, L: number): void {
     this.checkState(this.labelsOf("runPointers").where, state);
-    if (!this.runtime) throw new S4StateError(`${this.name}.runPointers: the JS backend has no wasm memory`);
+    this.wasmOnly(`${this.name}.runPointers`);
     this.callWasm(state, uPtr, yPtr, L);
     state.stepped(L);
   }
@@ -165,13 +165,13 @@ export abstract class StepPlan extends Plan {
   runBlockPointers(state: SSMState, ioPtr: number, zPtr: number, linear: StepLinearPlan): void {
     const where = this.labelsOf("runBlockPointers").where;
     this.checkState(where, state);
-    if (!this.runtime) throw new S4StateError(`${where}: the JS backend has no wasm memory`);
+    const rt = this.wasmOnly(where);
     if (linear?.inFeatures !== this.channels || linear.outFeatures % 2 !== 0) {
       throw new S4ShapeError(
         `${where}(linear): expected a stepLinear with inFeatures = channels = ${this.channels} and an even outFeatures (2H), got ${linear ? `inFeatures ${linear.inFeatures}, outFeatures ${linear.outFeatures}` : String(linear)}`,
       );
     }
-    linear.checkLender(where, this.runtime);
+    linear.checkLender(where, rt);
     this.callBlockWasm(state, ioPtr, zPtr, linear.packedWeightsPtr, linear.biasPtr, linear.outFeatures / 2);
     state.stepped(1);
   }
