@@ -150,3 +150,17 @@ export function checkFloat32Range(where: string, values: FloatArray): void {
     }
   }
 }
+
+/**
+ * A caller's byte offset for `bytes` bytes in wasm memory: a 4-aligned integer with the whole
+ * range inside the memory (a pointer entry point would otherwise trap mid-write, or write at an
+ * offset that a fraction rounded).
+ */
+export function checkWasmRange(where: string, memory: WebAssembly.Memory, ptr: number, bytes: number): void {
+  const size = memory.buffer.byteLength;
+  if (!Number.isInteger(ptr) || ptr < 0 || ptr % 4 !== 0 || ptr + bytes > size) {
+    throw new S4ValueError(
+      `${where}: expected a 4-aligned byte offset with ${bytes} bytes inside wasm memory (${size} bytes), got ${String(ptr)}`,
+    );
+  }
+}

@@ -150,3 +150,54 @@ describe.each(BACKENDS)("vandermonde (%s)", (backend) => {
     expect(() => plan.apply(c(6), c(6))).toThrow(S4StateError);
   });
 });
+
+describe("vandermonde.applyPtr (wasm: K written into wasm memory)", () => {
+  it("writes the same K as apply at the given offset, and nothing outside it", async () => {
+    const k = await kernelsFor("wasm");
+    const rand = rng(41);
+    const [H, N, L] = [3, 5, 77];
+    const { C, logz } = s4dLike(H, N, rand, 0.05);
+    const plan = k.vandermonde({ channels: H, modes: N, length: L });
+    const want = plan.apply(C, logz);
+    const ws = k.workspace();
+    const buf = ws.f32(H * L + 8);
+    buf.view.fill(7);
+    plan.applyPtr(C, logz, buf.ptr + 16);
+    expect(Array.from(buf.view.subarray(4, 4 + H * L))).toEqual(Array.from(want));
+    expect(Array.from(buf.view.subarray(0, 4))).toEqual([7, 7, 7, 7]);
+    expect(Array.from(buf.view.subarray(4 + H * L))).toEqual([7, 7, 7, 7]);
+    // and it is the golden-checked product: the float64 reference within float32 accuracy
+    expect(relErrorReal(want, directK(C, logz, H, N, L))).toBeLessThanOrEqual(TOL.wasm);
+    ws.dispose();
+  });
+
+  it("refuses offsets outside memory or unaligned, bad C, and the JS backend, writing nothing", async () => {
+    const k = await kernelsFor("wasm");
+    const [H, N, L] = [2, 3, 5];
+    const plan = k.vandermonde({ channels: H, modes: N, length: L });
+    const c = (n: number, v = 0.1) => ({ re: new Float64Array(n).fill(v), im: new Float64Array(n).fill(-v) });
+    const size = k.runtime?.exports.memory.buffer.byteLength as number;
+    for (const bad of [-4, 2, 1.5, size - 4 * H * L + 4, Number.NaN]) {
+      expect(() => plan.applyPtr(c(6), c(6), bad)).toThrow(
+        /^vandermonde\.applyPtr\(outPtr\): expected a 4-aligned byte offset with 40 bytes inside wasm memory \(\d+ bytes\), got /,
+      );
+    }
+    const ws = k.workspace();
+    const buf = ws.f32(H * L);
+    buf.view.fill(3);
+    const C = c(6);
+    C.re[2] = Number.NaN;
+    expect(() => plan.applyPtr(C, c(6), buf.ptr)).toThrow(
+      /vandermonde\.applyPtr\(C\)\.re: expected finite values, got NaN at index 2/,
+    );
+    expect(() => plan.applyPtr(c(5), c(6), buf.ptr)).toThrow(
+      /vandermonde\.applyPtr\(C\)\.re: expected length 6 \(channels\*modes\), got 5/,
+    );
+    expect(buf.view.every((x) => x === 3)).toBe(true);
+    const js = await kernelsFor("js");
+    expect(() => js.vandermonde({ channels: H, modes: N, length: L }).applyPtr(c(6), c(6), 0)).toThrow(
+      /^vandermonde\.applyPtr: the JS backend has no wasm memory$/,
+    );
+    ws.dispose();
+  });
+});

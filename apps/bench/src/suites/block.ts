@@ -58,6 +58,7 @@ function alwaysNew(inner: S4DKernel | DPLRKernel): SSMKernelSource {
       return ++v;
     },
     kernel: (L: number, out?: Float32Array | Float64Array) => inner.kernel(L, out),
+    kernelToWasm: (L: number, target: Kernels, ptr: number) => inner.kernelToWasm(L, target, ptr),
     stepSource: (D: Float64Array) => inner.stepSource(D) as never,
   };
 }

@@ -10,7 +10,15 @@ import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
-import { checkAllFinite, checkComplex, checkFinite32, checkFloatArray, checkInt, overlapsAny } from "../validate.js";
+import {
+  checkAllFinite,
+  checkComplex,
+  checkFinite32,
+  checkFloatArray,
+  checkInt,
+  checkWasmRange,
+  overlapsAny,
+} from "../validate.js";
 import { Plan } from "./plan.js";
 
 /** Shape of a {@link VandermondePlan}. */
@@ -99,6 +107,25 @@ export class VandermondePlan extends Plan {
     this.wasm.exports.vandermonde(b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, b.out.ptr, H, N, L, b.scratch.ptr);
     o.set(b.out.view);
     return o;
+  }
+
+  /**
+   * Low level (wasm only): K = 2 Re sum_n C z^l (H, L) as f32 written at byte offset `outPtr` of
+   * this kernels instance's memory, not copied out: for a layer that hands K to the next step
+   * (the FFT convolution's spectrum) in wasm memory. C and logz are checked as in apply; the
+   * caller owns the H*L floats at outPtr (no check that they are free).
+   */
+  applyPtr(C: Complex, logz: Complex, outPtr: number): void {
+    this.assertLive("vandermonde.applyPtr");
+    const rt = this.wasmOnly("vandermonde.applyPtr");
+    const { channels: H, modes: N, length: L } = this;
+    checkComplex("vandermonde.applyPtr(C)", C, H * N, "channels*modes");
+    checkComplex("vandermonde.applyPtr(logz)", logz, H * N, "channels*modes");
+    checkFinite("vandermonde.applyPtr", C, logz, true);
+    checkWasmRange("vandermonde.applyPtr(outPtr)", rt.exports.memory, outPtr, 4 * H * L);
+    const b = this.bufs as NonNullable<typeof this.bufs>;
+    this.load(C, logz);
+    rt.exports.vandermonde(b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, outPtr, H, N, L, b.scratch.ptr);
   }
 
   /** vt = C sum_l u z^l. u: real (H,L); C, logz: complex (H,N) -> complex (H,N). */

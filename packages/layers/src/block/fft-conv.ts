@@ -26,6 +26,13 @@ export interface KernelSource {
    * dtype) when the source can; it may also return an array of its own.
    */
   kernel(L: number, out?: FloatArray): FloatArray;
+  /**
+   * Optional, wasm: K (channels, H, L) as f32 written at byte offset `ptr` of `target`'s memory,
+   * checked finite, returning true; false when this source cannot (it runs on another kernels
+   * instance or on the JS backend), and the caller uses kernel(). FFTConv takes the spectrum
+   * from there, so K is not copied out of wasm memory and back in.
+   */
+  kernelToWasm?(L: number, target: Kernels, ptr: number): boolean;
   /** Frees what the generator holds in wasm memory (called by the block that owns it). */
   dispose?(): void;
 }
@@ -71,8 +78,10 @@ export class FFTConv {
   /**
    * Where the kernel source writes K, kept across recomputations: a fresh 4 MB array per
    * recomputation (H = 256, L = 4096) cost up to ~12 ms in page faults on first touch here.
+   * kBuf is the same in wasm memory, for a source that writes K there (kernelToWasm).
    */
   private kOut: FloatArray | null = null;
+  private kBuf: WasmBuffer<Float32Array> | null = null;
   private disposed = false;
 
   constructor(kernels: Kernels, config: FFTConvConfig) {
@@ -109,6 +118,20 @@ export class FFTConv {
       this.plan = this.kernels.fftConv({ channels: this.outChannels, length: L, bidirectional });
     }
     const n = kernel.channels * kernel.H * L;
+    if (this.ws && kernel.kernelToWasm) {
+      // K straight into wasm memory and its spectrum from there: no 4 MB copy out and back in,
+      // no second finite scan (H = 256, L = 4096: ~0.5 ms of a ~7 ms recomputation)
+      if (this.kBuf?.length !== n) {
+        this.kBuf?.release();
+        this.kBuf = null;
+        this.kBuf = this.ws.f32(n);
+      }
+      if (kernel.kernelToWasm(L, this.kernels, this.kBuf.ptr)) {
+        this.plan.setKernelPtr(this.kBuf.ptr);
+        this.planKey = key;
+        return this.plan;
+      }
+    }
     if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
     this.plan.setKernel(kernel.kernel(L, this.kOut));
     this.planKey = key;
@@ -160,6 +183,7 @@ export class FFTConv {
     this.disposed = true;
     this.plan?.dispose();
     this.kOut = null;
+    this.kBuf = null;
     this.gelu?.dispose();
     this.ws?.dispose();
   }

@@ -140,7 +140,11 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     if (out !== undefined) {
       validate.checkOut("DPLRKernel.kernel(out)", out, (this.kernels.runtime ? Float32Array : Float64Array) as never, n);
     }
-    if (this.kernels.runtime && this.params.rank === 1 && this.woodbury === "auto") return this.kernelWasmFused(L, Lc, out);
+    if (this.fused()) {
+      const K = (out as Float32Array | undefined) ?? new Float32Array(n);
+      this.kernelWasmFused(L, Lc, K);
+      return K;
+    }
     const Kf = this.freq(Lc, this.cTilde(Lc));
     const rows = channels * H;
     const fft = this.fftFor(Lc, rows);
@@ -150,6 +154,27 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
     for (let r = 0; r < rows; r++) K.set(full.subarray(r * Lc, r * Lc + L), r * L);
     return K;
+  }
+
+  /**
+   * Wasm, rank 1: K (channels, H, L) as f32 at byte offset `ptr` of `target`'s memory (checked
+   * finite), written there by the inverse FFT; false when `target` is not this kernel's wasm
+   * instance or the kernel takes the general path (use kernel() then). For FFTConv.
+   */
+  kernelToWasm(L: number, target: Kernels, ptr: number): boolean {
+    this.assertLive("DPLRKernel.kernelToWasm");
+    checkLength("DPLRKernel.kernelToWasm(L)", L);
+    const rt = this.kernels.runtime;
+    if (target !== this.kernels || !rt || !this.fused()) return false;
+    const { H, channels } = this.params;
+    validate.checkWasmRange("DPLRKernel.kernelToWasm(ptr)", rt.exports.memory, ptr, 4 * channels * H * L);
+    this.kernelWasmFused(L, this.computeLength(L), ptr);
+    return true;
+  }
+
+  /** Whether kernel() runs the fused wasm rank-1 path (kernelWasmFused). */
+  private fused(): boolean {
+    return this.kernels.runtime !== null && this.params.rank === 1 && this.woodbury === "auto";
   }
 
   private fftFor(Lc: number, rows: number): RFFTPlan {
@@ -162,13 +187,15 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
 
   /**
    * Wasm, rank 1: per output channel, the fused Cauchy + Woodbury leaves K_freq (H, L//2+1) in
-   * wasm memory, the Nyquist bin is written there, and the inverse FFT reads it in place; only
-   * K itself is copied out (DESIGN principle 2: no copy in / copy out between the steps). The
-   * channels go in blocks of KERNEL_BLOCK_BYTES so that each block's K_freq and K are still in
-   * L2 when the inverse FFT and the copy-out read them (H = 256, L = 4096: the inverse FFT of the
-   * whole 4 MB K_freq took 1.36 ms, of L2-resident blocks 1.1 ms; the kernel ~1 % less time).
+   * wasm memory, the Nyquist bin is written there, and the inverse FFT reads it in place (DESIGN
+   * principle 2: no copy in / copy out between the steps). K goes to `dst`: a Float32Array
+   * (copied out), or a byte offset in wasm memory, which the inverse FFT writes directly when
+   * Lc = L. The channels go in blocks of KERNEL_BLOCK_BYTES so that each block's K_freq and K
+   * are still in L2 when the inverse FFT and the copy-out read them (H = 256, L = 4096: the
+   * inverse FFT of the whole 4 MB K_freq took 1.36 ms, of L2-resident blocks 1.1 ms; the kernel
+   * ~1 % less time).
    */
-  private kernelWasmFused(L: number, Lc: number, out?: FloatArray): FloatArray {
+  private kernelWasmFused(L: number, Lc: number, dst: Float32Array | number): void {
     const { H, channels } = this.params;
     const rt = this.kernels.runtime as NonNullable<Kernels["runtime"]>;
     const M = Math.floor(Lc / 2) + 1;
@@ -182,7 +209,6 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
       this.kbuf = this.kws.f32(rows * Lc);
     }
     const kbuf = this.kbuf;
-    const K = out ?? new Float32Array(channels * H * L);
     const Ct = this.cTilde(Lc);
     const v = nodes.v;
     this.sharedNumerators(v, nodes.dt);
@@ -198,15 +224,19 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
             i[h * M + M - 1] = 0;
           }
         }
-        fft.inversePtr(re + 4 * h0 * M, im + 4 * h0 * M, kbuf.ptr, h1 - h0);
+        const row0 = (c * H + h0) * L;
+        const direct = typeof dst === "number" && Lc === L;
+        const at = direct ? dst + 4 * row0 : kbuf.ptr;
+        fft.inversePtr(re + 4 * h0 * M, im + 4 * h0 * M, at, h1 - h0);
         // poles on the nodes (|z - w| ~ 1e-20) or absurd parameters can overflow float32 here
-        checkFiniteResultAt(rt, "DPLRKernel.kernel", kbuf.ptr, (h1 - h0) * Lc);
+        checkFiniteResultAt(rt, "DPLRKernel.kernel", at, (h1 - h0) * Lc);
+        if (direct) return;
+        const K = typeof dst === "number" ? new Float32Array(rt.exports.memory.buffer, dst, channels * H * L) : dst;
         const view = kbuf.view;
-        if (Lc === L) K.set(view.subarray(0, (h1 - h0) * L), (c * H + h0) * L);
+        if (Lc === L) K.set(view.subarray(0, (h1 - h0) * L), row0);
         else for (let h = h0; h < h1; h++) K.set(view.subarray((h - h0) * Lc, (h - h0) * Lc + L), (c * H + h) * L);
       });
     }
-    return K;
   }
 
   /** The matrix power of the C~ conversions: wasm f64x2 on the wasm backend, else the twin. */

@@ -1,4 +1,11 @@
-import { checkFiniteResult, type FloatArray, type Kernels, type VandermondePlan, validate } from "@s4wasm/kernels";
+import {
+  checkFiniteResult,
+  checkFiniteResultAt,
+  type FloatArray,
+  type Kernels,
+  type VandermondePlan,
+  validate,
+} from "@s4wasm/kernels";
 import { discretizeS4D } from "../ssm/discretize.js";
 import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
 import { checkLength, checkS4DParams } from "../ssm/validate.js";
@@ -79,22 +86,55 @@ export class S4DKernel extends SSMKernel<S4DParams> {
   kernel(L: number, out?: FloatArray): FloatArray {
     this.assertLive("S4DKernel.kernel");
     checkLength("S4DKernel.kernel(L)", L);
-    const { H, N2, channels } = this.params;
+    const { H, channels } = this.params;
+    const plan = this.planFor(L);
+    const n = channels * H * L;
+    const ctor = this.kernels.backend === "wasm" ? Float32Array : Float64Array;
+    const K = out === undefined ? new ctor(n) : validate.checkOut("S4DKernel.kernel(out)", out, ctor as never, n);
+    for (let c = 0; c < channels; c++) plan.apply(this.channelC(c), this.logz, K.subarray(c * H * L, (c + 1) * H * L));
+    if (!this.boundFits()) checkFiniteResult("S4DKernel.kernel", K);
+    return K;
+  }
+
+  /**
+   * Wasm: K (channels, H, L) as f32 at byte offset `ptr` of `target`'s memory (checked finite);
+   * false when `target` is not this kernel's wasm instance (use kernel() then). For FFTConv.
+   */
+  kernelToWasm(L: number, target: Kernels, ptr: number): boolean {
+    this.assertLive("S4DKernel.kernelToWasm");
+    checkLength("S4DKernel.kernelToWasm(L)", L);
+    const rt = this.kernels.runtime;
+    if (target !== this.kernels || !rt) return false;
+    const { H, channels } = this.params;
+    const plan = this.planFor(L);
+    validate.checkWasmRange("S4DKernel.kernelToWasm(ptr)", rt.exports.memory, ptr, 4 * channels * H * L);
+    for (let c = 0; c < channels; c++) plan.applyPtr(this.channelC(c), this.logz, ptr + 4 * c * H * L);
+    if (!this.boundFits()) checkFiniteResultAt(rt, "S4DKernel.kernel", ptr, channels * H * L);
+    return true;
+  }
+
+  /** The Vandermonde plan for length L (remade when L changes). */
+  private planFor(L: number): VandermondePlan {
+    const { H, N2 } = this.params;
     if (!this.plan || this.plan.length !== L) {
       this.plan?.dispose();
       this.plan = this.kernels.vandermonde({ channels: H, modes: N2, length: L });
     }
-    const n = channels * H * L;
-    const ctor = this.kernels.backend === "wasm" ? Float32Array : Float64Array;
-    const K = out === undefined ? new ctor(n) : validate.checkOut("S4DKernel.kernel(out)", out, ctor as never, n);
-    const per = H * N2;
-    for (let c = 0; c < channels; c++) {
-      const C = { re: this.cdB.re.subarray(c * per, (c + 1) * per), im: this.cdB.im.subarray(c * per, (c + 1) * per) };
-      this.plan.apply(C, this.logz, K.subarray(c * H * L, (c + 1) * H * L));
-    }
-    // (a scan only for parameters whose bound passes the backend's range: ~1 ms on 1M values)
-    if (!(this.sumBound < (this.kernels.backend === "wasm" ? 3.4e38 : 1.7e308))) checkFiniteResult("S4DKernel.kernel", K);
-    return K;
+    return this.plan;
+  }
+
+  /** C dB of output channel c: views (H, N2). */
+  private channelC(c: number): Complex64 {
+    const per = this.params.H * this.params.N2;
+    return { re: this.cdB.re.subarray(c * per, (c + 1) * per), im: this.cdB.im.subarray(c * per, (c + 1) * per) };
+  }
+
+  /**
+   * Whether the bound on |K| (see setParams) is inside the backend's range, so that K needs no
+   * finite scan (a scan only for parameters whose bound fails: ~1 ms on 1M values).
+   */
+  private boundFits(): boolean {
+    return this.sumBound < (this.kernels.backend === "wasm" ? 3.4e38 : 1.7e308);
   }
 
   /** For step mode: the same parameters and discretisation, with skip `D` (H). */

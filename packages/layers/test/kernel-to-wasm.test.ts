@@ -1,0 +1,151 @@
+// kernelToWasm: the SSM kernels write K straight into wasm memory for FFTConv (no copy out and
+// back in). Same numbers as kernel(), refused where it cannot apply, and the conv built on it
+// gives the same block output as the copy path.
+import { relErrorReal } from "@s4wasm/golden";
+import { type Kernels, loadKernels, S4ValueError } from "@s4wasm/kernels";
+import { describe, expect, it } from "vitest";
+import type { SSMKernelSource } from "../src/block/s4-block.js";
+import { S4Block } from "../src/block/s4-block.js";
+import { diagInit, dplrLegsInit, makeRng, randomC, randomLogDt } from "../src/hippo/index.js";
+import { DPLRKernel, S4DKernel } from "../src/kernel/index.js";
+import type { DPLRParams, S4DParams } from "../src/ssm/params.js";
+import { kernelsFor, seeded } from "./helpers.js";
+
+function s4dParams(H: number, N2: number, channels: number, seed: number): S4DParams {
+  const rng = makeRng(seed);
+  const { A, B } = diagInit("diag-lin", 2 * N2, H);
+  return { H, N2, channels, logDt: randomLogDt(H, rng), A, B, C: randomC(channels, H, N2, rng) };
+}
+
+function dplrParams(H: number, N: number, rank: number, channels: number, seed: number): DPLRParams {
+  const rng = makeRng(seed);
+  const d = dplrLegsInit(N, H, rank);
+  return {
+    H,
+    N2: N / 2,
+    rank,
+    channels,
+    logDt: randomLogDt(H, rng),
+    Lambda: d.Lambda,
+    P: d.P,
+    B: d.B,
+    C: randomC(channels, H, N / 2, rng),
+    cForm: "C",
+  };
+}
+
+/** K read back from wasm memory after kernelToWasm at an offset inside a guarded buffer. */
+function viaWasm(k: Kernels, kern: S4DKernel | DPLRKernel, L: number): { K: Float32Array; guardsKept: boolean } {
+  const n = kern.channels * kern.H * L;
+  const ws = k.workspace();
+  const buf = ws.f32(n + 8);
+  buf.view.fill(5);
+  expect(kern.kernelToWasm(L, k, buf.ptr + 16)).toBe(true);
+  const K = buf.view.slice(4, 4 + n);
+  const guardsKept = [...buf.view.subarray(0, 4), ...buf.view.subarray(4 + n)].every((v) => v === 5);
+  ws.dispose();
+  return { K, guardsKept };
+}
+
+describe("kernelToWasm", () => {
+  it("S4D: the same K as kernel(), bit for bit, for several channels and odd L", async () => {
+    const k = await kernelsFor("wasm");
+    const twin = new S4DKernel(await kernelsFor("js"), s4dParams(5, 8, 2, 3));
+    for (const L of [1, 37, 256]) {
+      const kern = new S4DKernel(k, s4dParams(5, 8, 2, 3));
+      const { K, guardsKept } = viaWasm(k, kern, L);
+      expect(Array.from(K)).toEqual(Array.from(kern.kernel(L)));
+      expect(guardsKept).toBe(true);
+      expect(relErrorReal(K, twin.kernel(L))).toBeLessThanOrEqual(1e-4);
+      kern.dispose();
+    }
+  });
+
+  it("DPLR rank 1: the same K as kernel(), also truncated from a C~ stored at a longer length", async () => {
+    const k = await kernelsFor("wasm");
+    const p = dplrParams(6, 8, 1, 2, 11);
+    for (const L of [1, 63, 128]) {
+      const kern = new DPLRKernel(k, p);
+      const { K, guardsKept } = viaWasm(k, kern, L);
+      expect(Array.from(K)).toEqual(Array.from(kern.kernel(L)));
+      expect(guardsKept).toBe(true);
+      kern.dispose();
+    }
+    const twin = new DPLRKernel(await kernelsFor("js"), p);
+    const stored = new DPLRKernel(k, { ...p, C: twin.cTilde(200), cForm: "CTilde", tildeLength: 200 });
+    const { K } = viaWasm(k, stored, 75);
+    expect(Array.from(K)).toEqual(Array.from(stored.kernel(75)));
+    expect(relErrorReal(K, twin.kernel(75))).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("returns false where it cannot apply: another kernels instance, the JS backend, DPLR rank 2", async () => {
+    const k = await kernelsFor("wasm");
+    const other = await loadKernels({ backend: "wasm" });
+    const ws = k.workspace();
+    const buf = ws.f32(4 * 8 * 16);
+    buf.view.fill(9);
+    expect(new S4DKernel(other, s4dParams(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
+    expect(new S4DKernel(await kernelsFor("js"), s4dParams(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
+    expect(new DPLRKernel(k, dplrParams(4, 8, 2, 1, 2)).kernelToWasm(16, k, buf.ptr)).toBe(false);
+    expect(buf.view.every((v) => v === 9)).toBe(true);
+    ws.dispose();
+  });
+
+  it("refuses a bad offset by name before writing, and an overflowing K as kernel() does", async () => {
+    const k = await kernelsFor("wasm");
+    const size = k.runtime?.exports.memory.buffer.byteLength as number;
+    const s4d = new S4DKernel(k, s4dParams(2, 4, 1, 5));
+    const dplr = new DPLRKernel(k, dplrParams(2, 8, 1, 1, 5));
+    for (const [kern, name] of [
+      [s4d, "S4DKernel"],
+      [dplr, "DPLRKernel"],
+    ] as const) {
+      for (const bad of [-8, 6, size - 8]) {
+        expect(() => kern.kernelToWasm(16, k, bad)).toThrow(
+          new RegExp(`^${name}\\.kernelToWasm\\(ptr\\): expected a 4-aligned byte offset with 128 bytes inside wasm memory`),
+        );
+      }
+    }
+    // |C| ~ 1e38 on real modes: the sums overflow float32 (see s4d-kernel.test.ts)
+    const { A, B } = diagInit("diag-real", 64, 1);
+    const C = { re: new Float64Array(32).fill(1e38), im: new Float64Array(32) };
+    const big = new S4DKernel(k, { H: 1, N2: 32, channels: 1, logDt: new Float64Array(1).fill(Math.log(0.5)), A, B, C });
+    const ws = k.workspace();
+    expect(() => big.kernelToWasm(64, k, ws.f32(64).ptr)).toThrow(S4ValueError);
+    expect(() => big.kernelToWasm(64, k, ws.f32(64).ptr)).toThrow(
+      /S4DKernel\.kernel: expected finite values, got .* float32 arithmetic overflowed/,
+    );
+    ws.dispose();
+  });
+
+  it("S4Block: the conv through kernelToWasm gives the output of the copy path (kernel()), causal and bidirectional", async () => {
+    const k = await kernelsFor("wasm");
+    const [H, L, B] = [8, 96, 2];
+    const copyOnly = (kern: S4DKernel | DPLRKernel): SSMKernelSource => ({
+      H: kern.H,
+      channels: kern.channels,
+      version: 0,
+      kernel: (n, out) => kern.kernel(n, out),
+      stepSource: (D) => kern.stepSource(D),
+    });
+    for (const bidirectional of [false, true]) {
+      for (const make of [() => new S4DKernel(k, s4dParams(H, 4, 2, 7)), () => new DPLRKernel(k, dplrParams(H, 8, 1, 2, 7))]) {
+        const c = bidirectional ? 1 : 2;
+        const parts = {
+          D: seeded(c * H, 1),
+          weight: seeded(2 * H * c * H, 2).map((v) => v / 4),
+          bias: seeded(2 * H, 3),
+          bidirectional,
+        };
+        const direct = new S4Block(k, { ...parts, kernel: make() });
+        const copied = new S4Block(k, { ...parts, kernel: copyOnly(make()) });
+        const u = seeded(B * H * L, 4);
+        const y = direct.forward(Float32Array.from(u), { batch: B, length: L });
+        expect(Array.from(y)).toEqual(Array.from(copied.forward(Float32Array.from(u), { batch: B, length: L })));
+        expect(y.some((v) => v !== 0)).toBe(true);
+        direct.dispose();
+        copied.dispose();
+      }
+    }
+  });
+});
