@@ -108,9 +108,9 @@ describe.each(BACKENDS)("gelu / erf plans (%s)", (backend) => {
 });
 
 describe("wasm GELU accuracy", () => {
-  it("wasm GELU stays within 6e-7 relative of float64 over a dense grid of [-14, 14] and tiny |x|", async () => {
+  it("wasm GELU stays within 5e-7 relative of float64 over a dense grid of [-14, 14] and tiny |x|", async () => {
     // Plain wasm SIMD has no fused multiply-add, so these float32 results are the same on every
-    // host; the bound (5.3e-7 measured worst) catches a refit or reordering that loses accuracy.
+    // host; the bound (4.4e-7 measured worst; 5.3e-7 with the earlier erfc form) catches a refit or reordering that loses accuracy.
     const k = await kernelsFor("wasm");
     const n = 1 << 20;
     const x = new Float32Array(n);
@@ -123,7 +123,7 @@ describe("wasm GELU accuracy", () => {
       if (Math.abs(ref) > 1e-36) worst = Math.max(worst, rel(y[i], ref));
       else expect(Math.abs(y[i] - ref)).toBeLessThan(1e-36);
     }
-    expect(worst).toBeLessThan(6e-7);
+    expect(worst).toBeLessThan(5e-7);
   });
 });
 
