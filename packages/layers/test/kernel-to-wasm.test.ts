@@ -149,3 +149,17 @@ describe("kernelToWasm", () => {
     }
   });
 });
+
+describe("FFTConv with a kernel source on another kernels instance", () => {
+  it("falls back to kernel() (kernelToWasm says false) and gives the same block output", async () => {
+    const k = await kernelsFor("wasm");
+    const other = await loadKernels({ backend: "wasm" });
+    const [H, L] = [6, 50];
+    const parts = { D: seeded(H, 1), weight: seeded(2 * H * H, 2), bias: seeded(2 * H, 3), bidirectional: false };
+    const here = new S4Block(k, { ...parts, kernel: new S4DKernel(k, s4dParams(H, 4, 1, 9)) });
+    const there = new S4Block(k, { ...parts, kernel: new S4DKernel(other, s4dParams(H, 4, 1, 9)) });
+    const u = Float32Array.from(seeded(H * L, 4));
+    for (let i = 0; i < 2; i++)
+      expect(Array.from(there.forward(u, { batch: 1, length: L }))).toEqual(Array.from(here.forward(u, { batch: 1, length: L })));
+  });
+});

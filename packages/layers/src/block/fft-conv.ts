@@ -131,6 +131,9 @@ export class FFTConv {
         this.planKey = key;
         return this.plan;
       }
+      // a source on another kernels instance: K comes through kernel() below, every time
+      this.kBuf.release();
+      this.kBuf = null;
     }
     if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
     this.plan.setKernel(kernel.kernel(L, this.kOut));
