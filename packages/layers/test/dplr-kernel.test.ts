@@ -2,11 +2,11 @@ import { complexOf, realOf, relErrorComplex, relErrorReal } from "@s4wasm/golden
 import { readGolden } from "@s4wasm/golden/node";
 import { S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
-import { dplrLegsInit, makeRng, randomC, randomLogDt } from "../src/hippo/index.js";
+import { dplrLegsInit, makeRng, randomC } from "../src/hippo/index.js";
 import { DPLRKernel } from "../src/kernel/index.js";
 import { cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../src/ssm/discretize.js";
 import type { Complex64, DPLRParams } from "../src/ssm/params.js";
-import { BACKENDS, kernelsFor, TOL } from "./helpers.js";
+import { BACKENDS, kernelsFor, randomDPLR, TOL } from "./helpers.js";
 
 const golden = readGolden("s4_dplr_kernel");
 const c64 = (t: { re: Float64Array; im: Float64Array }): Complex64 => ({ re: t.re, im: t.im });
@@ -59,30 +59,6 @@ function denseKernel(p: DPLRParams, C: Complex64, L: number): Float64Array {
     }
   }
   return K;
-}
-
-function randomDPLR(H: number, N: number, rank: number, channels: number, seed: number): DPLRParams {
-  const d = dplrLegsInit(N, H, 1);
-  const rng = makeRng(seed);
-  const P = { re: new Float64Array(rank * H * (N / 2)), im: new Float64Array(rank * H * (N / 2)) };
-  P.re.set(d.P.re);
-  P.im.set(d.P.im);
-  for (let i = H * (N / 2); i < P.re.length; i++) {
-    P.re[i] = 0.3 * rng.normal();
-    P.im[i] = 0.3 * rng.normal();
-  }
-  return {
-    H,
-    N2: N / 2,
-    rank,
-    channels,
-    logDt: randomLogDt(H, rng),
-    Lambda: d.Lambda,
-    P,
-    B: d.B,
-    C: randomC(channels, H, N / 2, rng),
-    cForm: "C",
-  };
 }
 
 describe.each(BACKENDS)("S4 DPLR kernel (%s)", (backend) => {

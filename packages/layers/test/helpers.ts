@@ -1,6 +1,8 @@
 // Shared test helpers: both backends, golden tolerances, seeded uniform numbers.
 import { type Kernels, loadKernels } from "@s4wasm/kernels";
+import { dplrLegsInit, randomC, randomLogDt } from "../src/hippo/index.js";
 import { makeRng } from "../src/hippo/random.js";
+import type { DPLRParams } from "../src/ssm/params.js";
 
 export const BACKENDS = ["wasm", "js"] as const;
 /** Golden README: float32 path 1e-4 relative, float64 twin 1e-9. */
@@ -38,4 +40,29 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
     den += b[i] ** 2;
   }
   return Math.sqrt(num / Math.max(den, 1e-300));
+}
+
+/** LegS DPLR parameters with random dt and C; ranks beyond 1 get random normal P rows (scale 0.3). */
+export function randomDPLR(H: number, N: number, rank: number, channels: number, seed: number): DPLRParams {
+  const d = dplrLegsInit(N, H, 1);
+  const rng = makeRng(seed);
+  const P = { re: new Float64Array(rank * H * (N / 2)), im: new Float64Array(rank * H * (N / 2)) };
+  P.re.set(d.P.re);
+  P.im.set(d.P.im);
+  for (let i = H * (N / 2); i < P.re.length; i++) {
+    P.re[i] = 0.3 * rng.normal();
+    P.im[i] = 0.3 * rng.normal();
+  }
+  return {
+    H,
+    N2: N / 2,
+    rank,
+    channels,
+    logDt: randomLogDt(H, rng),
+    Lambda: d.Lambda,
+    P,
+    B: d.B,
+    C: randomC(channels, H, N / 2, rng),
+    cForm: "C",
+  };
 }

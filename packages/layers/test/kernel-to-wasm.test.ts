@@ -6,32 +6,15 @@ import { type Kernels, loadKernels, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import type { SSMKernelSource } from "../src/block/s4-block.js";
 import { S4Block } from "../src/block/s4-block.js";
-import { diagInit, dplrLegsInit, makeRng, randomC, randomLogDt } from "../src/hippo/index.js";
+import { diagInit, makeRng, randomC, randomLogDt } from "../src/hippo/index.js";
 import { DPLRKernel, S4DKernel } from "../src/kernel/index.js";
-import type { DPLRParams, S4DParams } from "../src/ssm/params.js";
-import { kernelsFor, seeded } from "./helpers.js";
+import type { S4DParams } from "../src/ssm/params.js";
+import { kernelsFor, randomDPLR, seeded } from "./helpers.js";
 
 function s4dParams(H: number, N2: number, channels: number, seed: number): S4DParams {
   const rng = makeRng(seed);
   const { A, B } = diagInit("diag-lin", 2 * N2, H);
   return { H, N2, channels, logDt: randomLogDt(H, rng), A, B, C: randomC(channels, H, N2, rng) };
-}
-
-function dplrParams(H: number, N: number, rank: number, channels: number, seed: number): DPLRParams {
-  const rng = makeRng(seed);
-  const d = dplrLegsInit(N, H, rank);
-  return {
-    H,
-    N2: N / 2,
-    rank,
-    channels,
-    logDt: randomLogDt(H, rng),
-    Lambda: d.Lambda,
-    P: d.P,
-    B: d.B,
-    C: randomC(channels, H, N / 2, rng),
-    cForm: "C",
-  };
 }
 
 /** K read back from wasm memory after kernelToWasm at an offset inside a guarded buffer. */
@@ -63,7 +46,7 @@ describe("kernelToWasm", () => {
 
   it("DPLR rank 1: the same K as kernel(), also truncated from a C~ stored at a longer length", async () => {
     const k = await kernelsFor("wasm");
-    const p = dplrParams(6, 8, 1, 2, 11);
+    const p = randomDPLR(6, 8, 1, 2, 11);
     for (const L of [1, 63, 128]) {
       const kern = new DPLRKernel(k, p);
       const { K, guardsKept } = viaWasm(k, kern, L);
@@ -86,7 +69,7 @@ describe("kernelToWasm", () => {
     buf.view.fill(9);
     expect(new S4DKernel(other, s4dParams(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
     expect(new S4DKernel(await kernelsFor("js"), s4dParams(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
-    expect(new DPLRKernel(k, dplrParams(4, 8, 2, 1, 2)).kernelToWasm(16, k, buf.ptr)).toBe(false);
+    expect(new DPLRKernel(k, randomDPLR(4, 8, 2, 1, 2)).kernelToWasm(16, k, buf.ptr)).toBe(false);
     expect(buf.view.every((v) => v === 9)).toBe(true);
     ws.dispose();
   });
@@ -95,7 +78,7 @@ describe("kernelToWasm", () => {
     const k = await kernelsFor("wasm");
     const size = k.runtime?.exports.memory.buffer.byteLength as number;
     const s4d = new S4DKernel(k, s4dParams(2, 4, 1, 5));
-    const dplr = new DPLRKernel(k, dplrParams(2, 8, 1, 1, 5));
+    const dplr = new DPLRKernel(k, randomDPLR(2, 8, 1, 1, 5));
     for (const [kern, name] of [
       [s4d, "S4DKernel"],
       [dplr, "DPLRKernel"],
@@ -129,7 +112,7 @@ describe("kernelToWasm", () => {
       stepSource: (D) => kern.stepSource(D),
     });
     for (const bidirectional of [false, true]) {
-      for (const make of [() => new S4DKernel(k, s4dParams(H, 4, 2, 7)), () => new DPLRKernel(k, dplrParams(H, 8, 1, 2, 7))]) {
+      for (const make of [() => new S4DKernel(k, s4dParams(H, 4, 2, 7)), () => new DPLRKernel(k, randomDPLR(H, 8, 1, 2, 7))]) {
         const c = bidirectional ? 1 : 2;
         const parts = {
           D: seeded(c * H, 1),
