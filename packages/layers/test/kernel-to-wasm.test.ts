@@ -146,3 +146,46 @@ describe("FFTConv with a kernel source on another kernels instance", () => {
       expect(Array.from(there.forward(u, { batch: 1, length: L }))).toEqual(Array.from(here.forward(u, { batch: 1, length: L })));
   });
 });
+
+describe("setParams with a new shape (found by fuzzing: plans and arrays were cached by L or H*N2 alone)", () => {
+  it("S4D: H and N2 swapped (same H*N2) or N2 changed: kernel() and kernelToWasm give a fresh kernel's K", async () => {
+    const k = await kernelsFor("wasm");
+    for (const [[H0, N0], [H1, N1]] of [
+      [
+        [4, 5],
+        [5, 4],
+      ],
+      [
+        [4, 4],
+        [4, 6],
+      ],
+    ] as const) {
+      for (const channels of [1, 2]) {
+        const L = 16;
+        const kern = new S4DKernel(k, s4dParams(H0, N0, channels, 1));
+        kern.kernel(L);
+        const next = s4dParams(H1, N1, channels, 2);
+        kern.setParams(next);
+        const fresh = new S4DKernel(k, next).kernel(L);
+        expect(Array.from(kern.kernel(L))).toEqual(Array.from(fresh));
+        const { K, guardsKept } = viaWasm(k, kern, L);
+        expect(Array.from(K)).toEqual(Array.from(fresh));
+        expect(guardsKept).toBe(true);
+      }
+    }
+  });
+
+  it.each(["wasm", "js"] as const)(
+    "DPLR (%s): a larger H with the same H*N2 gives a fresh kernel's K (it threw a NaN error)",
+    async (backend) => {
+      const k = await kernelsFor(backend);
+      const L = 24;
+      const kern = new DPLRKernel(k, randomDPLR(4, 10, 1, 1, 1));
+      kern.kernel(L);
+      const next = randomDPLR(5, 8, 1, 1, 2);
+      kern.setParams(next);
+      expect(Array.from(kern.kernel(L))).toEqual(Array.from(new DPLRKernel(k, next).kernel(L)));
+      if (backend === "wasm") expect(Array.from(viaWasm(k, kern, L).K)).toEqual(Array.from(new DPLRKernel(k, next).kernel(L)));
+    },
+  );
+});

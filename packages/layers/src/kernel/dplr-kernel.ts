@@ -310,7 +310,8 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   private arraysFor(M: number) {
     const { H, N2 } = this.params;
     const a = this.arrays;
-    if (a && a.z.re.length === M && a.w.re.length === H * N2) return a;
+    // dt is per channel: H * N2 alone missed an H change that kept H * N2 (dt kept its old length)
+    if (a && a.z.re.length === M && a.w.re.length === H * N2 && a.dt.length === H) return a;
     this.arrays = { z: complex64(M), f: complex64(M), dt: new Float64Array(H), w: complex64(H * N2), v: complex64(4 * H * N2) };
     return this.arrays;
   }

@@ -113,13 +113,17 @@ export class S4DKernel extends SSMKernel<S4DParams> {
     return true;
   }
 
-  /** The Vandermonde plan for length L (remade when L changes). */
+  /**
+   * The Vandermonde plan for length L, remade when L or the shape changes (keyed on L alone, a
+   * setParams() that kept H * N2 but swapped H and N2 reused the old plan: kernel() refused its
+   * shapes, but kernelToWasm wrote the old layout, wrong numbers and rows past the buffer).
+   */
   private planFor(L: number): VandermondePlan {
     const { H, N2 } = this.params;
-    if (!this.plan || this.plan.length !== L) {
-      this.plan?.dispose();
-      this.plan = this.kernels.vandermonde({ channels: H, modes: N2, length: L });
-    }
+    const p = this.plan;
+    if (p && p.length === L && p.channels === H && p.modes === N2) return p;
+    p?.dispose();
+    this.plan = this.kernels.vandermonde({ channels: H, modes: N2, length: L });
     return this.plan;
   }
 
