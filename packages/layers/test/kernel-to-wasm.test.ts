@@ -2,7 +2,7 @@
 // back in). Same numbers as kernel(), refused where it cannot apply, and the conv built on it
 // gives the same block output as the copy path.
 import { relErrorReal } from "@s4wasm/golden";
-import { type Kernels, loadKernels, S4ValueError } from "@s4wasm/kernels";
+import { type Kernels, loadKernels, S4ShapeError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import type { SSMKernelSource } from "../src/block/s4-block.js";
 import { S4Block } from "../src/block/s4-block.js";
@@ -174,6 +174,33 @@ describe("setParams with a new shape (found by fuzzing: plans and arrays were ca
       }
     }
   });
+
+  it.each(["wasm", "js"] as const)(
+    "S4Block (%s): a kernel given a new shape after construction is refused by name, not read as the old one",
+    async (backend) => {
+      const k = await kernelsFor(backend);
+      const [H, L] = [6, 20];
+      for (const next of [s4dParams(H, 4, 2, 5), s4dParams(H + 1, 4, 1, 5)]) {
+        const kern = new S4DKernel(k, s4dParams(H, 4, 1, 4));
+        const block = new S4Block(k, {
+          D: seeded(H, 1),
+          weight: seeded(2 * H * H, 2),
+          bias: seeded(2 * H, 3),
+          bidirectional: false,
+          kernel: kern,
+        });
+        const u = backend === "wasm" ? Float32Array.from(seeded(H * L, 4)) : seeded(H * L, 4);
+        block.forward(u, { batch: 1, length: L });
+        kern.setParams(next);
+        expect(() => block.forward(u, { batch: 1, length: L })).toThrow(S4ShapeError);
+        expect(() => block.forward(u, { batch: 1, length: L })).toThrow(
+          new RegExp(
+            `^FFTConv: the kernel source changed shape: expected channels 1, H ${H} \\(as constructed\\), got channels ${next.channels}, H ${next.H}`,
+          ),
+        );
+      }
+    },
+  );
 
   it.each(["wasm", "js"] as const)(
     "DPLR (%s): a larger H with the same H*N2 gives a fresh kernel's K (it threw a NaN error)",

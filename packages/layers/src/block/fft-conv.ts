@@ -82,6 +82,9 @@ export class FFTConv {
    */
   private kOut: FloatArray | null = null;
   private kBuf: WasmBuffer<Float32Array> | null = null;
+  /** H and the kernel's channels as constructed: a source whose shape changed later is refused. */
+  private readonly H: number;
+  private readonly kernelChannels: number;
   private disposed = false;
 
   constructor(kernels: Kernels, config: FFTConvConfig) {
@@ -94,6 +97,8 @@ export class FFTConv {
         `FFTConv: a bidirectional kernel needs an even number of channels (forward, then backward), got ${kernel.channels}`,
       );
     }
+    this.H = H;
+    this.kernelChannels = kernel.channels;
     const cOut = bidirectional ? kernel.channels / 2 : kernel.channels;
     this.outChannels = cOut * H;
     if (D.length !== cOut * H) {
@@ -109,9 +114,17 @@ export class FFTConv {
 
   /** The plan for length L with the current kernel's spectrum (recomputed on L or parameter change). */
   private planFor(L: number): FFTConvPlan {
-    const key = `${L}:${this.config.kernel.version}`;
+    const { kernel } = this.config;
+    if (kernel.H !== this.H || kernel.channels !== this.kernelChannels) {
+      // D, the plan and the Linear after this conv are sized for the shape at construction: a
+      // K of another shape would be read as that shape (wrong rows, silently)
+      throw new S4ShapeError(
+        `FFTConv: the kernel source changed shape: expected channels ${this.kernelChannels}, H ${this.H} (as constructed), got channels ${kernel.channels}, H ${kernel.H}; make a new layer for the new shape`,
+      );
+    }
+    const key = `${L}:${kernel.version}`;
     if (this.plan && this.planKey === key) return this.plan;
-    const { kernel, bidirectional } = this.config;
+    const { bidirectional } = this.config;
     if (!this.plan || this.plan.length !== L) {
       this.plan?.dispose();
       // bidirectional: K (2c, H, L) is the plan's (2, c*H, L), forward rows first
@@ -147,7 +160,7 @@ export class FFTConv {
    */
   forward(u: FloatArray, batch: number, L: number, out?: FloatArray): FloatArray {
     this.assertLive();
-    const { H } = this.config.kernel;
+    const { H } = this;
     const plan = this.planFor(L);
     const rows = this.outChannels;
     const repeats = rows / H;
