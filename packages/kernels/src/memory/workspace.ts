@@ -10,12 +10,11 @@ type ViewCtor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: numbe
  * may allocate, never keep it across one.
  */
 export class WasmBuffer<T extends Float32Array | Float64Array> {
-  /** Byte offset of the first element in wasm memory (16-byte aligned). */
-  readonly ptr: number;
   /** Number of elements (not bytes). */
   readonly length: number;
   private cached: T;
   private released = false;
+  private readonly offset: number;
 
   constructor(
     private readonly arena: WasmArena,
@@ -23,8 +22,18 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
     length: number,
   ) {
     this.length = length;
-    this.ptr = arena.alloc(length * ctor.BYTES_PER_ELEMENT);
-    this.cached = new ctor(arena.memory.buffer as ArrayBuffer, this.ptr, length);
+    this.offset = arena.alloc(length * ctor.BYTES_PER_ELEMENT);
+    this.cached = new ctor(arena.memory.buffer as ArrayBuffer, this.offset, length);
+  }
+
+  /**
+   * Byte offset of the first element in wasm memory (16-byte aligned). Refused once released:
+   * the arena may have handed the bytes to another object, and a pointer entry point writing
+   * there would corrupt it without any error.
+   */
+  get ptr(): number {
+    if (this.released) throw new S4StateError("WasmBuffer.ptr: the buffer was disposed");
+    return this.offset;
   }
 
   /** A typed view of the buffer (valid until the next allocation that grows memory). */
@@ -34,7 +43,7 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
     // test is a field read, where asking memory.buffer is a call into the engine (16 ns in
     // Node 20), paid on every streaming frame. A 0-length buffer is simply re-made each time.
     if (this.cached.length !== this.length) {
-      this.cached = new this.ctor(this.arena.memory.buffer as ArrayBuffer, this.ptr, this.length);
+      this.cached = new this.ctor(this.arena.memory.buffer as ArrayBuffer, this.offset, this.length);
     }
     return this.cached;
   }
@@ -43,7 +52,7 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.arena.release(this.ptr);
+    this.arena.release(this.offset);
   }
 }
 

@@ -26,8 +26,11 @@ export class GrowingBuffers {
   get(i: number, n: number): WasmBuffer<Float32Array> {
     const cur = this.bufs[i];
     if (cur && cur.length >= n) return cur;
-    cur?.release();
+    // The new buffer first, then the old one back to the arena: released first, a refused
+    // allocation (too large for wasm memory) left the freed buffer in its slot, and the next
+    // smaller call wrote through it into memory the arena had handed to another object.
     const next = this.ws.f32(Math.max(n, cur ? cur.length * 2 : 0, 4));
+    cur?.release();
     this.bufs[i] = next;
     return next;
   }

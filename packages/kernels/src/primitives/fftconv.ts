@@ -58,6 +58,9 @@ export class FFTConvPlan extends Plan {
   readonly length: number;
   /** Two-sided kernel (K is (2, H, L)). */
   readonly bidirectional: boolean;
+  /** The batch `apply` assumes when its options give none (the `batch` option of the plan). */
+  readonly batch: number;
+  /** Batches the input buffer has room for (grows past `batch` on a larger call). */
   private batchCap: number;
   private hasKernel = false;
   private readonly twin: FFTConvTwin | null = null;
@@ -74,7 +77,8 @@ export class FFTConvPlan extends Plan {
     this.channels = checkInt("fftConv(options.channels)", options?.channels, 1, 2 ** 20);
     this.length = checkInt("fftConv(options.length)", options?.length, 1, FFT_MAX_N / 2);
     this.bidirectional = checkBool("fftConv(options.bidirectional)", options.bidirectional, false);
-    this.batchCap = checkInt("fftConv(options.batch)", options.batch ?? 1, 1, 2 ** 20);
+    this.batch = checkInt("fftConv(options.batch)", options.batch ?? 1, 1, 2 ** 20);
+    this.batchCap = this.batch;
     const { channels: H, length: L } = this;
     this.rowScratch = new Float64Array(2 * L);
     if (this.ws && runtime) {
@@ -163,7 +167,7 @@ export class FFTConvPlan extends Plan {
     this.assertLive(where);
     if (!this.hasKernel) throw new S4StateError(`${where}: call setKernel(K) first`);
     const { channels: H, length: L } = this;
-    const batch = checkInt(`${where}(options.batch)`, options.batch ?? this.batchCap, 1, 2 ** 20);
+    const batch = checkInt(`${where}(options.batch)`, options.batch ?? this.batch, 1, 2 ** 20);
     const total = batch * H * L;
     checkFloatArray(`${where}(u)`, u, total, "batch*channels*length");
     const D = options.D;

@@ -210,6 +210,10 @@ export class SSMState {
     const p = this.planes();
     p.re.fill(0);
     p.im.fill(0);
+    // as a fresh state: the flushTiny schedule restarts too, so a reset stepper and a new one
+    // zero the same tiny entries at the same frames
+    this.framesSinceFlush = 0;
+    this.flushEvery = FLUSH_MIN;
   }
 
   /** Free the state's memory; later use throws S4StateError. Idempotent. */
