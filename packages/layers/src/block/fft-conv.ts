@@ -126,9 +126,13 @@ export class FFTConv {
     if (this.plan && this.planKey === key) return this.plan;
     const { bidirectional } = this.config;
     if (!this.plan || this.plan.length !== L) {
-      this.plan?.dispose();
+      // The new plan first (a refused L leaves the old one and its key in place); it has no
+      // spectrum yet, so the key is cleared until the kernel below is through.
       // bidirectional: K (2c, H, L) is the plan's (2, c*H, L), forward rows first
-      this.plan = this.kernels.fftConv({ channels: this.outChannels, length: L, bidirectional });
+      const plan = this.kernels.fftConv({ channels: this.outChannels, length: L, bidirectional });
+      this.plan?.dispose();
+      this.plan = plan;
+      this.planKey = "";
     }
     const n = kernel.channels * kernel.H * L;
     if (this.ws && kernel.kernelToWasm) {

@@ -25,12 +25,19 @@ export class FixedKernel implements SSMKernelSource {
     this.K = kernels.backend === "wasm" ? Float32Array.from(K) : Float64Array.from(K);
   }
 
-  kernel(L: number): FloatArray {
+  /**
+   * K (channels, H, L), L <= length, the stored kernel truncated: into `out` (backend dtype,
+   * channels*H*L) when given, else a fresh array. Never the stored array itself: a caller that
+   * edited what it got would change this kernel for every later L.
+   */
+  kernel(L: number, out?: FloatArray): FloatArray {
     validate.checkInt("FixedKernel.kernel(L)", L, 1, this.length);
-    if (L === this.length) return this.K;
-    const out = new (this.K.constructor as Float64ArrayConstructor)(this.channels * this.H * L);
-    for (let r = 0; r < this.channels * this.H; r++) out.set(this.K.subarray(r * this.length, r * this.length + L), r * L);
-    return out;
+    const n = this.channels * this.H * L;
+    const ctor = this.K.constructor as Float64ArrayConstructor;
+    const o = out === undefined ? new ctor(n) : validate.checkOut("FixedKernel.kernel(out)", out, ctor as never, n);
+    if (L === this.length) o.set(this.K);
+    else for (let r = 0; r < this.channels * this.H; r++) o.set(this.K.subarray(r * this.length, r * this.length + L), r * L);
+    return o;
   }
 
   stepSource(): StepModeSource | null {

@@ -13,7 +13,7 @@ import {
 } from "@s4wasm/kernels";
 import { type ConjBlockPower, cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../ssm/discretize.js";
 import { cSolve } from "../ssm/linalg.js";
-import { type Complex64, complex64, type DPLRParams } from "../ssm/params.js";
+import { type Complex64, complex64, copyComplex64, copyParams, type DPLRParams } from "../ssm/params.js";
 import { checkDPLRParams, checkLength } from "../ssm/validate.js";
 import { SSMKernel } from "./ssm-kernel.js";
 
@@ -49,7 +49,7 @@ export interface DPLRKernelOptions {
 export class DPLRKernel extends SSMKernel<DPLRParams> {
   /** The Woodbury path chosen in the options. */
   readonly woodbury: "auto" | "general";
-  private dense: { N: number; dA: Complex64; dB: Complex64 } | null = null;
+  private denseCache: { N: number; dA: Complex64; dB: Complex64 } | null = null;
   private readonly cTildeCache = new Map<number, Complex64>();
   private cauchyPlan: CauchyPlan | null = null;
   private fusedPlan: CauchyWoodburyPlan | null = null;
@@ -70,13 +70,13 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   /** Replace the parameters (validated); drops the cached dense system and C~, bumps `version`. */
   setParams(params: DPLRParams): void {
     checkDPLRParams("DPLRKernel(params)", params);
-    this.params = params;
-    this.dense = null;
+    this.params = copyParams(params);
+    this.denseCache = null;
     this.cTildeCache.clear();
     this.bumpVersion();
   }
 
-  /** Dense discrete system (H, N, N), N = 2 N2, made on first need (C~ conversions). */
+  /** Dense discrete system (H, N, N), N = 2 N2 (a copy: editing it changes nothing here). */
   denseDiscrete(): {
     /** Full state size N = 2 N2. */
     N: number;
@@ -85,25 +85,41 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     /** Discrete input matrix (H, N). */
     dB: Complex64;
   } {
-    if (!this.dense) this.dense = discretizeDPLRDense(this.params);
-    return this.dense;
+    const d = this.dense();
+    return { N: d.N, dA: copyComplex64(d.dA), dB: copyComplex64(d.dB) };
   }
 
-  /** The original C (channels, H, N2). */
+  /** The original C (channels, H, N2) (a copy). */
   originalC(): Complex64 {
-    const p = this.params;
-    if (p.cForm === "C") return p.C;
-    return cFromCTilde(this.denseDiscrete().dA, p.C, p.H, p.N2, p.tildeLength as number, this.power());
+    return copyComplex64(this.originalCOf());
   }
 
-  /** C~ = C (I - dA^L) (channels, H, N2). */
+  /** C~ = C (I - dA^L) (channels, H, N2) (a copy: the kernel keeps its own per L). */
   cTilde(L: number): Complex64 {
     checkLength("DPLRKernel.cTilde(L)", L);
+    return copyComplex64(this.cTildeOf(L));
+  }
+
+  /** The dense discrete system, made on first need (C~ conversions) and kept until setParams. */
+  private dense(): { N: number; dA: Complex64; dB: Complex64 } {
+    this.denseCache ??= discretizeDPLRDense(this.params);
+    return this.denseCache;
+  }
+
+  /** The original C: the parameters' own, or recovered from C~ (the kernel's arrays, not copied). */
+  private originalCOf(): Complex64 {
+    const p = this.params;
+    if (p.cForm === "C") return p.C;
+    return cFromCTilde(this.dense().dA, p.C, p.H, p.N2, p.tildeLength as number, this.power());
+  }
+
+  /** C~ at L, cached per L (the kernel's arrays, not copied). */
+  private cTildeOf(L: number): Complex64 {
     const p = this.params;
     if (p.cForm === "CTilde" && p.tildeLength === L) return p.C;
     let Ct = this.cTildeCache.get(L);
     if (!Ct) {
-      Ct = cTildeFromC(this.denseDiscrete().dA, this.originalC(), p.H, p.N2, L, this.power());
+      Ct = cTildeFromC(this.dense().dA, this.originalCOf(), p.H, p.N2, L, this.power());
       this.cTildeCache.set(L, Ct);
     }
     return Ct;
@@ -127,7 +143,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   } {
     this.assertLive("DPLRKernel.kernelFreq");
     checkLength("DPLRKernel.kernelFreq(L)", L);
-    return this.freq(L, this.cTilde(L));
+    return this.freq(L, this.cTildeOf(L));
   }
 
   /** K (channels, H, L). */
@@ -145,7 +161,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
       this.kernelWasmFused(L, Lc, K);
       return K;
     }
-    const Kf = this.freq(Lc, this.cTilde(Lc));
+    const Kf = this.freq(Lc, this.cTildeOf(Lc));
     const rows = channels * H;
     const fft = this.fftFor(Lc, rows);
     const full = fft.inverse(Kf, Lc === L ? out : undefined);
@@ -179,8 +195,9 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
 
   private fftFor(Lc: number, rows: number): RFFTPlan {
     if (!this.fftPlan || this.fftPlan.n !== Lc || this.fftPlan.batch !== rows) {
+      const plan = this.kernels.rfft(Lc, { batch: rows });
       this.fftPlan?.dispose();
-      this.fftPlan = this.kernels.rfft(Lc, { batch: rows });
+      this.fftPlan = plan;
     }
     return this.fftPlan;
   }
@@ -204,12 +221,14 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     const fft = this.fftFor(Lc, H);
     const rows = Math.max(1, Math.min(H, Math.floor(KERNEL_BLOCK_BYTES / (12 * Lc))));
     if (!this.kbuf || this.kbuf.length !== rows * Lc) {
-      this.kws?.dispose();
-      this.kws = this.kernels.workspace();
-      this.kbuf = this.kws.f32(rows * Lc);
+      this.kws ??= this.kernels.workspace();
+      // the new buffer first: a refused size leaves the old one in place
+      const buf = this.kws.f32(rows * Lc);
+      this.kbuf?.release();
+      this.kbuf = buf;
     }
     const kbuf = this.kbuf;
-    const Ct = this.cTilde(Lc);
+    const Ct = this.cTildeOf(Lc);
     const v = nodes.v;
     this.sharedNumerators(v, nodes.dt);
     for (let c = 0; c < channels; c++) {
@@ -244,8 +263,9 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     if (!this.kernels.runtime) return undefined;
     const N = 2 * this.params.N2;
     if (this.powerPlan?.size !== N) {
+      const plan = this.kernels.conjBlockPower({ size: N });
       this.powerPlan?.dispose();
-      this.powerPlan = this.kernels.conjBlockPower({ size: N });
+      this.powerPlan = plan;
     }
     const plan = this.powerPlan;
     return (a, _n, p) => plan.apply(a, p);
@@ -319,8 +339,9 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   private fusedFor(M: number): CauchyWoodburyPlan {
     const { H, N2 } = this.params;
     if (!this.fusedPlan || this.fusedPlan.nodes !== M || this.fusedPlan.channels !== H || this.fusedPlan.modes !== N2) {
+      const plan = this.kernels.cauchyWoodbury({ channels: H, modes: N2, nodes: M });
       this.fusedPlan?.dispose();
-      this.fusedPlan = this.kernels.cauchyWoodbury({ channels: H, modes: N2, nodes: M });
+      this.fusedPlan = plan;
     }
     return this.fusedPlan;
   }
@@ -400,8 +421,9 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
         this.cauchyPlan.channels !== H ||
         this.cauchyPlan.modes !== N2
       ) {
+        const plan = this.kernels.cauchy({ channels: H, modes: N2, nodes: M, conjugatePairs: true, numerators: S });
         this.cauchyPlan?.dispose();
-        this.cauchyPlan = this.kernels.cauchy({ channels: H, modes: N2, nodes: M, conjugatePairs: true, numerators: S });
+        this.cauchyPlan = plan;
       }
       const v = complex64(S * HN);
       for (let b = 0; b < nb; b++)

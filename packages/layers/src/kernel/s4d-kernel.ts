@@ -7,7 +7,7 @@ import {
   validate,
 } from "@s4wasm/kernels";
 import { discretizeS4D } from "../ssm/discretize.js";
-import { type Complex64, complex64, type Discretization, type S4DParams } from "../ssm/params.js";
+import { type Complex64, complex64, copyParams, type Discretization, type S4DParams } from "../ssm/params.js";
 import { checkLength, checkS4DParams } from "../ssm/validate.js";
 import { SSMKernel } from "./ssm-kernel.js";
 
@@ -44,7 +44,7 @@ export class S4DKernel extends SSMKernel<S4DParams> {
   /** Replace the parameters (validated); cached spectra keyed on `version` become stale. */
   setParams(params: S4DParams): void {
     checkS4DParams("S4DKernel(params)", params);
-    this.params = params;
+    this.params = copyParams(params);
     const { H, N2, channels } = params;
     const { dA, dB } = discretizeS4D(params, this.disc);
     this.logz = complex64(H * N2);
@@ -122,9 +122,11 @@ export class S4DKernel extends SSMKernel<S4DParams> {
     const { H, N2 } = this.params;
     const p = this.plan;
     if (p && p.length === L && p.channels === H && p.modes === N2) return p;
+    // the new plan first: a refused shape (too long an L) leaves the kernel as it was
+    const next = this.kernels.vandermonde({ channels: H, modes: N2, length: L });
     p?.dispose();
-    this.plan = this.kernels.vandermonde({ channels: H, modes: N2, length: L });
-    return this.plan;
+    this.plan = next;
+    return next;
   }
 
   /** C dB of output channel c: views (H, N2). */

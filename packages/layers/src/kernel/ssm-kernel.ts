@@ -1,4 +1,5 @@
 import { type Kernels, S4StateError } from "@s4wasm/kernels";
+import { copyParams } from "../ssm/params.js";
 
 /**
  * What S4DKernel and DPLRKernel share: the backend, the canonical parameters, a version that
@@ -30,9 +31,9 @@ export abstract class SSMKernel<P extends { H: number; channels: number }> {
   get version(): number {
     return this._version;
   }
-  /** The canonical parameters this kernel was made from. */
+  /** The canonical parameters this kernel was made from (a copy: editing it changes nothing here). */
   get parameters(): P {
-    return this.params;
+    return copyParams(this.params);
   }
 
   /** Replace the parameters (validated by the subclass); must call bumpVersion(). */

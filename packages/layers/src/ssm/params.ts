@@ -72,3 +72,25 @@ export interface DPLRParams {
 export function complex64(n: number): Complex64 {
   return { re: new Float64Array(n), im: new Float64Array(n) };
 }
+
+/** A complex array as new float64 planes. */
+export function copyComplex64(c: Complex<Float32Array | Float64Array>): Complex64 {
+  return { re: Float64Array.from(c.re), im: Float64Array.from(c.im) };
+}
+
+/**
+ * A parameter record with every array copied into new float64 planes. The kernels keep such a
+ * copy: the caller's record can change in place afterwards without reaching their caches (a
+ * DPLR kernel built its dense system and C~ lazily from the record it was given, so an in-place
+ * edit without setParams() mixed old and new values).
+ */
+export function copyParams<P extends object>(p: P): P {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(p)) {
+    if (ArrayBuffer.isView(v)) out[key] = Float64Array.from(v as unknown as ArrayLike<number>);
+    else if (typeof v === "object" && v !== null && "re" in v && "im" in v)
+      out[key] = copyComplex64(v as Complex<Float32Array | Float64Array>);
+    else out[key] = v;
+  }
+  return out as P;
+}

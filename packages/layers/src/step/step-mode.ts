@@ -94,7 +94,8 @@ export class StepMode {
   /** Discretise once (and for DPLR recover C from C-tilde). Call again after changing parameters. */
   setupStep(): this {
     this.assertLive("setupStep");
-    if ("s4d" in this.source) this.system = stepSystemS4D(this.source.s4d, this.source);
+    let system: StepSystem;
+    if ("s4d" in this.source) system = stepSystemS4D(this.source.s4d, this.source);
     else {
       // dA^L of the C-tilde recovery in wasm f64x2 (made on first need, freed after the setup)
       let plan: ConjBlockPowerPlan | null = null;
@@ -106,12 +107,29 @@ export class StepMode {
           }
         : undefined;
       try {
-        this.system = stepSystemDPLR(this.source.dplr, this.source, power);
+        system = stepSystemDPLR(this.source.dplr, this.source, power);
       } finally {
         (plan as ConjBlockPowerPlan | null)?.dispose();
       }
     }
-    for (const p of this.plans.values()) this.load(p);
+    // Nothing is installed until the new system is through: a refused setup leaves every plan
+    // and the system as they were. Plans of another shape (new H, N or form) cannot take it:
+    // they are dropped (steppers made from them then refuse use) and remade on demand.
+    const old = this.system;
+    const sameShape =
+      old &&
+      old.kind === system.kind &&
+      old.H === system.H &&
+      old.size === system.size &&
+      old.fullState === system.fullState &&
+      !old.linear === !system.linear;
+    if (old && !sameShape) {
+      for (const p of this.plans.values()) p.dispose();
+      this.plans.clear();
+      this.frames.clear();
+    }
+    for (const p of this.plans.values()) this.load(p, system);
+    this.system = system;
     return this;
   }
 
@@ -225,8 +243,7 @@ export class StepMode {
     return "dplr" in this.source && this.source.dplrMode === "linear";
   }
 
-  private load(p: StepPlanOf): void {
-    const s = this.system as StepSystem;
+  private load(p: StepPlanOf, s: StepSystem = this.system as StepSystem): void {
     if (this.linearMode && s.linear) {
       const lin = s.linear as NonNullable<StepSystem["linear"]>;
       (p as DPLRStepPlan).setParams({
