@@ -1,8 +1,8 @@
 // Shared test helpers: both backends, golden tolerances, seeded uniform numbers.
 import { type Kernels, loadKernels } from "@s4wasm/kernels";
-import { dplrLegsInit, randomC, randomLogDt } from "../src/hippo/index.js";
+import { diagInit, dplrLegsInit, randomC, randomLogDt } from "../src/hippo/index.js";
 import { makeRng } from "../src/hippo/random.js";
-import type { DPLRParams } from "../src/ssm/params.js";
+import type { DPLRParams, S4DParams } from "../src/ssm/params.js";
 
 export const BACKENDS = ["wasm", "js"] as const;
 /** Golden README: float32 path 1e-4 relative, float64 twin 1e-9. */
@@ -65,4 +65,11 @@ export function randomDPLR(H: number, N: number, rank: number, channels: number,
     C: randomC(channels, H, N / 2, rng),
     cForm: "C",
   };
+}
+
+/** S4D-Lin parameters (diag-lin A, B) with random dt and C. */
+export function randomS4D(H: number, N2: number, channels: number, seed: number): S4DParams {
+  const rng = makeRng(seed);
+  const { A, B } = diagInit("diag-lin", 2 * N2, H);
+  return { H, N2, channels, logDt: randomLogDt(H, rng), A, B, C: randomC(channels, H, N2, rng) };
 }

@@ -6,16 +6,9 @@ import { type Kernels, loadKernels, S4ShapeError, S4ValueError } from "@s4wasm/k
 import { describe, expect, it } from "vitest";
 import type { SSMKernelSource } from "../src/block/s4-block.js";
 import { S4Block } from "../src/block/s4-block.js";
-import { diagInit, makeRng, randomC, randomLogDt } from "../src/hippo/index.js";
+import { diagInit } from "../src/hippo/index.js";
 import { DPLRKernel, S4DKernel } from "../src/kernel/index.js";
-import type { S4DParams } from "../src/ssm/params.js";
-import { kernelsFor, randomDPLR, seeded } from "./helpers.js";
-
-function s4dParams(H: number, N2: number, channels: number, seed: number): S4DParams {
-  const rng = makeRng(seed);
-  const { A, B } = diagInit("diag-lin", 2 * N2, H);
-  return { H, N2, channels, logDt: randomLogDt(H, rng), A, B, C: randomC(channels, H, N2, rng) };
-}
+import { kernelsFor, randomDPLR, randomS4D, seeded } from "./helpers.js";
 
 /** K read back from wasm memory after kernelToWasm at an offset inside a guarded buffer. */
 function viaWasm(k: Kernels, kern: S4DKernel | DPLRKernel, L: number): { K: Float32Array; guardsKept: boolean } {
@@ -33,9 +26,9 @@ function viaWasm(k: Kernels, kern: S4DKernel | DPLRKernel, L: number): { K: Floa
 describe("kernelToWasm", () => {
   it("S4D: the same K as kernel(), bit for bit, for several channels and odd L", async () => {
     const k = await kernelsFor("wasm");
-    const twin = new S4DKernel(await kernelsFor("js"), s4dParams(5, 8, 2, 3));
+    const twin = new S4DKernel(await kernelsFor("js"), randomS4D(5, 8, 2, 3));
     for (const L of [1, 37, 256]) {
-      const kern = new S4DKernel(k, s4dParams(5, 8, 2, 3));
+      const kern = new S4DKernel(k, randomS4D(5, 8, 2, 3));
       const { K, guardsKept } = viaWasm(k, kern, L);
       expect(Array.from(K)).toEqual(Array.from(kern.kernel(L)));
       expect(guardsKept).toBe(true);
@@ -67,8 +60,8 @@ describe("kernelToWasm", () => {
     const ws = k.workspace();
     const buf = ws.f32(4 * 8 * 16);
     buf.view.fill(9);
-    expect(new S4DKernel(other, s4dParams(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
-    expect(new S4DKernel(await kernelsFor("js"), s4dParams(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
+    expect(new S4DKernel(other, randomS4D(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
+    expect(new S4DKernel(await kernelsFor("js"), randomS4D(4, 4, 1, 1)).kernelToWasm(16, k, buf.ptr)).toBe(false);
     expect(new DPLRKernel(k, randomDPLR(4, 8, 2, 1, 2)).kernelToWasm(16, k, buf.ptr)).toBe(false);
     expect(buf.view.every((v) => v === 9)).toBe(true);
     ws.dispose();
@@ -77,7 +70,7 @@ describe("kernelToWasm", () => {
   it("refuses a bad offset by name before writing, and an overflowing K as kernel() does", async () => {
     const k = await kernelsFor("wasm");
     const size = k.runtime?.exports.memory.buffer.byteLength as number;
-    const s4d = new S4DKernel(k, s4dParams(2, 4, 1, 5));
+    const s4d = new S4DKernel(k, randomS4D(2, 4, 1, 5));
     const dplr = new DPLRKernel(k, randomDPLR(2, 8, 1, 1, 5));
     for (const [kern, name] of [
       [s4d, "S4DKernel"],
@@ -112,7 +105,7 @@ describe("kernelToWasm", () => {
       stepSource: (D) => kern.stepSource(D),
     });
     for (const bidirectional of [false, true]) {
-      for (const make of [() => new S4DKernel(k, s4dParams(H, 4, 2, 7)), () => new DPLRKernel(k, randomDPLR(H, 8, 1, 2, 7))]) {
+      for (const make of [() => new S4DKernel(k, randomS4D(H, 4, 2, 7)), () => new DPLRKernel(k, randomDPLR(H, 8, 1, 2, 7))]) {
         const c = bidirectional ? 1 : 2;
         const parts = {
           D: seeded(c * H, 1),
@@ -139,8 +132,8 @@ describe("FFTConv with a kernel source on another kernels instance", () => {
     const other = await loadKernels({ backend: "wasm" });
     const [H, L] = [6, 50];
     const parts = { D: seeded(H, 1), weight: seeded(2 * H * H, 2), bias: seeded(2 * H, 3), bidirectional: false };
-    const here = new S4Block(k, { ...parts, kernel: new S4DKernel(k, s4dParams(H, 4, 1, 9)) });
-    const there = new S4Block(k, { ...parts, kernel: new S4DKernel(other, s4dParams(H, 4, 1, 9)) });
+    const here = new S4Block(k, { ...parts, kernel: new S4DKernel(k, randomS4D(H, 4, 1, 9)) });
+    const there = new S4Block(k, { ...parts, kernel: new S4DKernel(other, randomS4D(H, 4, 1, 9)) });
     const u = Float32Array.from(seeded(H * L, 4));
     for (let i = 0; i < 2; i++)
       expect(Array.from(there.forward(u, { batch: 1, length: L }))).toEqual(Array.from(here.forward(u, { batch: 1, length: L })));
@@ -162,9 +155,9 @@ describe("setParams with a new shape (found by fuzzing: plans and arrays were ca
     ] as const) {
       for (const channels of [1, 2]) {
         const L = 16;
-        const kern = new S4DKernel(k, s4dParams(H0, N0, channels, 1));
+        const kern = new S4DKernel(k, randomS4D(H0, N0, channels, 1));
         kern.kernel(L);
-        const next = s4dParams(H1, N1, channels, 2);
+        const next = randomS4D(H1, N1, channels, 2);
         kern.setParams(next);
         const fresh = new S4DKernel(k, next).kernel(L);
         expect(Array.from(kern.kernel(L))).toEqual(Array.from(fresh));
@@ -180,8 +173,8 @@ describe("setParams with a new shape (found by fuzzing: plans and arrays were ca
     async (backend) => {
       const k = await kernelsFor(backend);
       const [H, L] = [6, 20];
-      for (const next of [s4dParams(H, 4, 2, 5), s4dParams(H + 1, 4, 1, 5)]) {
-        const kern = new S4DKernel(k, s4dParams(H, 4, 1, 4));
+      for (const next of [randomS4D(H, 4, 2, 5), randomS4D(H + 1, 4, 1, 5)]) {
+        const kern = new S4DKernel(k, randomS4D(H, 4, 1, 4));
         const block = new S4Block(k, {
           D: seeded(H, 1),
           weight: seeded(2 * H * H, 2),

@@ -5,17 +5,9 @@ import { S4ShapeError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import { FixedKernel } from "../src/block/fixed-kernel.js";
 import { S4Block } from "../src/block/s4-block.js";
-import { diagInit, makeRng, randomC, randomLogDt } from "../src/hippo/index.js";
 import { DPLRKernel, S4DKernel } from "../src/kernel/index.js";
-import type { S4DParams } from "../src/ssm/params.js";
 import { StepMode } from "../src/step/index.js";
-import { BACKENDS, kernelsFor, randomDPLR, seeded } from "./helpers.js";
-
-function s4dParams(H: number, N2: number, channels: number, seed: number): S4DParams {
-  const rng = makeRng(seed);
-  const { A, B } = diagInit("diag-lin", 2 * N2, H);
-  return { H, N2, channels, logDt: randomLogDt(H, rng), A, B, C: randomC(channels, H, N2, rng) };
-}
+import { BACKENDS, kernelsFor, randomDPLR, randomS4D, seeded } from "./helpers.js";
 
 const same = (a: ArrayLike<number>, b: ArrayLike<number>) => expect(Array.from(a)).toEqual(Array.from(b));
 
@@ -24,7 +16,7 @@ describe.each(BACKENDS)("after a refused length (%s)", (backend) => {
     const k = await kernelsFor(backend);
     const H = 2;
     const parts = { D: seeded(H, 1), weight: seeded(2 * H * H, 2), bias: seeded(2 * H, 3), bidirectional: false };
-    const block = new S4Block(k, { ...parts, kernel: new S4DKernel(k, s4dParams(H, 2, 1, 1)) });
+    const block = new S4Block(k, { ...parts, kernel: new S4DKernel(k, randomS4D(H, 2, 1, 1)) });
     const u = (L: number) => (backend === "wasm" ? Float32Array.from(seeded(H * L, 4)) : seeded(H * L, 4));
     const want = block.forward(u(64), { batch: 1, length: 64 });
     // S4Block takes L up to 2^22, the FFT convolution (n = 2L) up to 2^21
@@ -35,7 +27,7 @@ describe.each(BACKENDS)("after a refused length (%s)", (backend) => {
   it("S4DKernel and DPLRKernel (fused and general) compute again after a kernel(L) their plans refused", async () => {
     const k = await kernelsFor(backend);
     const kernels = [
-      new S4DKernel(k, s4dParams(17, 2, 1, 1)),
+      new S4DKernel(k, randomS4D(17, 2, 1, 1)),
       new DPLRKernel(k, randomDPLR(40, 2, 1, 1, 2)),
       new DPLRKernel(k, randomDPLR(9, 2, 1, 1, 3), { woodbury: "general" }),
     ];
@@ -67,12 +59,12 @@ describe.each(BACKENDS)("after a refused length (%s)", (backend) => {
 describe.each(BACKENDS)("StepMode.setupStep (%s)", (backend) => {
   it("a source of another shape: every stepper made after it runs the new system, as a fresh StepMode", async () => {
     const k = await kernelsFor(backend);
-    const src = { s4d: s4dParams(3, 4, 1, 1), D: seeded(3, 9) };
+    const src = { s4d: randomS4D(3, 4, 1, 1), D: seeded(3, 9) };
     const mode = new StepMode(k, src).setupStep();
     const old = mode.stepper({ batch: 1 });
     const u = backend === "wasm" ? Float32Array.from(seeded(3, 2)) : seeded(3, 2);
     old.step(u);
-    src.s4d = s4dParams(3, 6, 1, 2);
+    src.s4d = randomS4D(3, 6, 1, 2);
     mode.setupStep();
     const fresh = new StepMode(k, { s4d: src.s4d, D: src.D }).setupStep();
     same(mode.stepper({ batch: 1 }).step(u), fresh.stepper({ batch: 1 }).step(u));
@@ -83,12 +75,12 @@ describe.each(BACKENDS)("StepMode.setupStep (%s)", (backend) => {
 
   it("a refused setup changes nothing: steppers keep the parameters of the last good one", async () => {
     const k = await kernelsFor(backend);
-    const good = s4dParams(3, 4, 1, 1);
+    const good = randomS4D(3, 4, 1, 1);
     const src = { s4d: good, D: seeded(3, 9) };
     const mode = new StepMode(k, src).setupStep();
     const u = backend === "wasm" ? Float32Array.from(seeded(3, 2)) : seeded(3, 2);
     const want = mode.stepper({ batch: 1 }).step(u);
-    const bad = s4dParams(3, 4, 1, 2);
+    const bad = randomS4D(3, 4, 1, 2);
     bad.logDt[1] = Number.NaN;
     src.s4d = bad;
     expect(() => mode.setupStep()).toThrow(/expected finite values, got NaN/);
@@ -121,7 +113,7 @@ describe.each(BACKENDS)("what a kernel hands out or was given is not its cache (
     const k = await kernelsFor(backend);
     const pd = randomDPLR(3, 8, 1, 1, 8);
     const dplr = new DPLRKernel(k, pd);
-    const ps = s4dParams(3, 4, 1, 8);
+    const ps = randomS4D(3, 4, 1, 8);
     const s4d = new S4DKernel(k, ps);
     const want = { dplr: dplr.kernel(30), s4d: s4d.kernel(30) };
     pd.logDt[0] += 0.5;
