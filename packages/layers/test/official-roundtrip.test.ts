@@ -126,6 +126,7 @@ describe("round trip of S4Block parameters (n_ssm < H, DPLR with C-tilde, bidire
         rank,
         nSsm: nS,
         disc: "bilinear",
+        lMax: null,
       },
       ssm: {
         mode: "dplr",

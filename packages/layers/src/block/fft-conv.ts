@@ -7,6 +7,7 @@ import {
   type Kernels,
   S4ShapeError,
   S4StateError,
+  validate,
   type WasmBuffer,
   type WasmRuntime,
   type Workspace,
@@ -50,6 +51,11 @@ export interface FFTConvConfig {
   bidirectional: boolean;
   /** Activation after the skip; the official S4Block default is GELU. */
   activation: "gelu" | "id";
+  /**
+   * The official FFTConv l_max (null or absent: none): the kernel is computed at
+   * l = min(L, lMax) and its taps from l on are zero, as the official forward does.
+   */
+  lMax?: number | null;
 }
 
 /**
@@ -85,6 +91,8 @@ export class FFTConv {
   /** H and the kernel's channels as constructed: a source whose shape changed later is refused. */
   private readonly H: number;
   private readonly kernelChannels: number;
+  /** l_max (Infinity: none). */
+  private readonly lMax: number;
   private disposed = false;
 
   constructor(kernels: Kernels, config: FFTConvConfig) {
@@ -99,6 +107,9 @@ export class FFTConv {
     }
     this.H = H;
     this.kernelChannels = kernel.channels;
+    const lMax = config.lMax ?? null;
+    if (lMax !== null) validate.checkInt("FFTConv(lMax)", lMax, 1, 2 ** 22);
+    this.lMax = lMax ?? Number.POSITIVE_INFINITY;
     const cOut = bidirectional ? kernel.channels / 2 : kernel.channels;
     this.outChannels = cOut * H;
     if (D.length !== cOut * H) {
@@ -135,6 +146,20 @@ export class FFTConv {
       this.planKey = "";
     }
     const n = kernel.channels * kernel.H * L;
+    const lk = Math.min(L, this.lMax);
+    if (lk < L) {
+      // the official l_max: K at min(L, l_max), zero taps after it (a rare case: a model run
+      // past its training length; the copy path is fine for it)
+      const rows = kernel.channels * kernel.H;
+      const short = kernel.kernel(lk);
+      if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
+      const K = this.kOut;
+      K.fill(0);
+      for (let r = 0; r < rows; r++) K.set(short.subarray(r * lk, (r + 1) * lk), r * L);
+      this.plan.setKernel(K);
+      this.planKey = key;
+      return this.plan;
+    }
     if (this.ws && kernel.kernelToWasm) {
       // K straight into wasm memory and its spectrum from there: no 4 MB copy out and back in,
       // no second finite scan (H = 256, L = 4096: ~0.5 ms of a ~7 ms recomputation)

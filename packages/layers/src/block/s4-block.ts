@@ -41,6 +41,8 @@ export interface S4BlockParts {
   bias: Float64Array;
   /** Activation layout: "BHL" (official transposed=True, the default) or "BLH". */
   layout?: BlockLayout;
+  /** The official l_max: the kernel is cut to its first min(L, lMax) taps (default: none). */
+  lMax?: number | null;
 }
 
 /** The sizes of one forward call. */
@@ -86,6 +88,7 @@ export class S4Block {
       D: parts.D,
       bidirectional: parts.bidirectional,
       activation: "gelu",
+      lMax: parts.lMax ?? null,
     });
     const inFeatures = this.conv.outChannels;
     try {

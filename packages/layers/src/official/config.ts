@@ -43,6 +43,11 @@ export interface S4BlockConfig {
   nSsm: number;
   /** Discretisation: diag zoh (default) or bilinear; DPLR is always bilinear. */
   disc: "zoh" | "bilinear";
+  /**
+   * The official l_max (null: none, the default). FFTConv then cuts the kernel to its first
+   * min(L, l_max) taps: forward at L > l_max differs from the untruncated convolution.
+   */
+  lMax: number | null;
 }
 
 /** models/s4/s4d.py S4D (the minimal file). */
@@ -117,6 +122,18 @@ class ArgReader {
     return v;
   }
 
+  /** An integer >= min, or null (also when absent). */
+  optionalInt(name: string, min: number): number | null {
+    this.seen.add(name);
+    const v = this.args[name];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+      this.problems.push(`${name}: expected null or an integer >= ${min}, got ${JSON.stringify(v)}`);
+      return null;
+    }
+    return v;
+  }
+
   str(name: string, def: string): string {
     this.seen.add(name);
     const v = this.args[name] ?? def;
@@ -179,7 +196,16 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
   let out: NormalizedConfig;
   if (module === "models/s4/s4.py:S4Block") {
     const dModel = r.int("d_model", undefined, 1);
-    const modeRaw = r.str("mode", "dplr");
+    // `kernel` names the SSM kernel in later official versions (and `mode` there is deprecated)
+    const kernelArg = args.kernel ?? null;
+    if (kernelArg !== null && args.mode != null && kernelArg !== args.mode)
+      r.problems.push(
+        `kernel: ${JSON.stringify(kernelArg)} contradicts mode ${JSON.stringify(args.mode)} (both name the SSM kernel)`,
+      );
+    if (kernelArg !== null && typeof kernelArg !== "string")
+      r.problems.push(`kernel: expected a string (the SSM kernel, as mode), got ${JSON.stringify(kernelArg)}`);
+    r.ignore("kernel");
+    const modeRaw = args.mode == null && typeof kernelArg === "string" ? r.str("kernel", "dplr") : r.str("mode", "dplr");
     const modes: Record<string, "diag" | "dplr"> = { dplr: "dplr", nplr: "dplr", s4: "dplr", diag: "diag", s4d: "diag" };
     const mode: "diag" | "dplr" | undefined = Object.hasOwn(modes, modeRaw) ? modes[modeRaw] : undefined;
     if (!mode) r.problems.push(`mode: ${JSON.stringify(modeRaw)} is not supported (dplr, nplr, s4, diag, s4d)`);
@@ -205,6 +231,7 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
       rank: r.int("rank", 1, 1),
       nSsm,
       disc: disc as "zoh" | "bilinear",
+      lMax: r.optionalInt("l_max", 1),
     };
     r.only("activation", ["gelu", "GELU"], "only the default GELU is implemented");
     r.only("final_act", ["glu"], "only the default Linear + GLU output is implemented");
@@ -219,10 +246,15 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
     r.only("imag_transform", ["none"], "only the default none is implemented");
     r.only("is_real", [false], "real-valued S4D is not implemented");
     r.only("swap_channels", [false], "only the default channel order is implemented");
+    r.only("gate_act", [], "needs gate");
+    r.only("dt_fast", [false], "only the default dt parameterisation is implemented");
+    r.only("bandlimit", [], "band-limited kernels are not implemented");
     r.ignore(
       "dropout",
       "tie_dropout",
-      "l_max",
+      "drop_kernel",
+      "backend",
+      "measure",
       "dt_min",
       "dt_max",
       "dt_tie",

@@ -124,6 +124,7 @@ export function officialConfig(c: CanonicalCheckpoint): OfficialConfig {
     if (g.mode === "dplr") args.rank = g.rank;
     if (g.mode === "diag") args.disc = g.disc;
     if (g.nSsm !== g.dModel) args.n_ssm = g.nSsm;
+    if (g.lMax !== null) args.l_max = g.lMax;
     return { module: c.module, args };
   }
   if (c.module === "models/s4/s4d.py:S4D") {

@@ -30,6 +30,7 @@ export function blockParts(kernels: Kernels, c: CanonicalS4Block | CanonicalS4D)
     weight: c.outputLinear.weight,
     bias: c.outputLinear.bias,
     layout: c.config.transposed ? "BHL" : "BLH",
+    lMax: c.module === "models/s4/s4.py:S4Block" ? c.config.lMax : null,
   };
 }
 
