@@ -2,6 +2,7 @@
 import { type Kernels, loadKernels } from "@s4wasm/kernels";
 import { diagInit, dplrLegsInit, randomC, randomLogDt } from "../src/hippo/index.js";
 import { makeRng } from "../src/hippo/random.js";
+import { DPLRKernel, S4DKernel } from "../src/kernel/index.js";
 import type { DPLRParams, S4DParams } from "../src/ssm/params.js";
 
 export const BACKENDS = ["wasm", "js"] as const;
@@ -72,4 +73,27 @@ export function randomS4D(H: number, N2: number, channels: number, seed: number)
   const rng = makeRng(seed);
   const { A, B } = diagInit("diag-lin", 2 * N2, H);
   return { H, N2, channels, logDt: randomLogDt(H, rng), A, B, C: randomC(channels, H, N2, rng) };
+}
+
+/**
+ * The S4Block set-ups the kernel-path tests compare: an S4D and a DPLR kernel maker (2 kernel
+ * channels each, H channels) x causal (2 output groups) and bidirectional (1), with D, the
+ * Linear weight and bias of that shape.
+ */
+export function* blockCases(k: Kernels, H: number, seed: number) {
+  for (const bidirectional of [false, true]) {
+    for (const make of [
+      () => new S4DKernel(k, randomS4D(H, 4, 2, seed)),
+      () => new DPLRKernel(k, randomDPLR(H, 8, 1, 2, seed)),
+    ]) {
+      const c = bidirectional ? 1 : 2;
+      const parts = {
+        D: seeded(c * H, 1),
+        weight: seeded(2 * H * c * H, 2).map((v) => v / 4),
+        bias: seeded(2 * H, 3),
+        bidirectional,
+      };
+      yield { make, parts };
+    }
+  }
 }

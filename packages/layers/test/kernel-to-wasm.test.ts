@@ -8,7 +8,7 @@ import type { SSMKernelSource } from "../src/block/s4-block.js";
 import { S4Block } from "../src/block/s4-block.js";
 import { diagInit } from "../src/hippo/index.js";
 import { DPLRKernel, S4DKernel } from "../src/kernel/index.js";
-import { kernelsFor, randomDPLR, randomS4D, seeded } from "./helpers.js";
+import { blockCases, kernelsFor, randomDPLR, randomS4D, seeded } from "./helpers.js";
 
 /** K read back from wasm memory after kernelToWasm at an offset inside a guarded buffer. */
 function viaWasm(k: Kernels, kern: S4DKernel | DPLRKernel, L: number): { K: Float32Array; guardsKept: boolean } {
@@ -104,24 +104,15 @@ describe("kernelToWasm", () => {
       kernel: (n, out) => kern.kernel(n, out),
       stepSource: (D) => kern.stepSource(D),
     });
-    for (const bidirectional of [false, true]) {
-      for (const make of [() => new S4DKernel(k, randomS4D(H, 4, 2, 7)), () => new DPLRKernel(k, randomDPLR(H, 8, 1, 2, 7))]) {
-        const c = bidirectional ? 1 : 2;
-        const parts = {
-          D: seeded(c * H, 1),
-          weight: seeded(2 * H * c * H, 2).map((v) => v / 4),
-          bias: seeded(2 * H, 3),
-          bidirectional,
-        };
-        const direct = new S4Block(k, { ...parts, kernel: make() });
-        const copied = new S4Block(k, { ...parts, kernel: copyOnly(make()) });
-        const u = seeded(B * H * L, 4);
-        const y = direct.forward(Float32Array.from(u), { batch: B, length: L });
-        expect(Array.from(y)).toEqual(Array.from(copied.forward(Float32Array.from(u), { batch: B, length: L })));
-        expect(y.some((v) => v !== 0)).toBe(true);
-        direct.dispose();
-        copied.dispose();
-      }
+    for (const { make, parts } of blockCases(k, H, 7)) {
+      const direct = new S4Block(k, { ...parts, kernel: make() });
+      const copied = new S4Block(k, { ...parts, kernel: copyOnly(make()) });
+      const u = seeded(B * H * L, 4);
+      const y = direct.forward(Float32Array.from(u), { batch: B, length: L });
+      expect(Array.from(y)).toEqual(Array.from(copied.forward(Float32Array.from(u), { batch: B, length: L })));
+      expect(y.some((v) => v !== 0)).toBe(true);
+      direct.dispose();
+      copied.dispose();
     }
   });
 });

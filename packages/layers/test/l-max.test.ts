@@ -6,9 +6,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { FixedKernel } from "../src/block/fixed-kernel.js";
 import { S4Block } from "../src/block/s4-block.js";
-import { DPLRKernel, S4DKernel } from "../src/kernel/index.js";
 import { loadOfficial, normalizeConfig, type OfficialConfig, officialConfig, readOfficial } from "../src/official/index.js";
-import { BACKENDS, kernelsFor, randomDPLR, randomS4D, seeded } from "./helpers.js";
+import { BACKENDS, blockCases, kernelsFor, seeded } from "./helpers.js";
 
 /** K (rows, L) from K at lk (rows, lk), taps from lk on zero. */
 function padTaps(short: ArrayLike<number>, rows: number, lk: number, L: number): Float64Array {
@@ -21,29 +20,20 @@ describe.each(BACKENDS)("S4Block lMax (%s)", (backend) => {
   it("past lMax: the output of the kernel cut to its first lMax taps (S4D, DPLR, causal, bidirectional); up to lMax: unchanged", async () => {
     const k = await kernelsFor(backend);
     const [H, B] = [4, 2];
-    for (const bidirectional of [false, true]) {
-      for (const make of [() => new S4DKernel(k, randomS4D(H, 4, 2, 1)), () => new DPLRKernel(k, randomDPLR(H, 8, 1, 2, 1))]) {
-        const c = bidirectional ? 1 : 2;
-        const parts = {
-          D: seeded(c * H, 1),
-          weight: seeded(2 * H * c * H, 2).map((v) => v / 4),
-          bias: seeded(2 * H, 3),
-          bidirectional,
-        };
-        const cut = new S4Block(k, { ...parts, kernel: make(), lMax: 16 });
-        const plain = new S4Block(k, { ...parts, kernel: make() });
-        const x = (L: number) => (backend === "wasm" ? Float32Array.from(seeded(B * H * L, 4)) : seeded(B * H * L, 4));
-        for (const L of [16, 9]) same(cut.forward(x(L), { batch: B, length: L }), plain.forward(x(L), { batch: B, length: L }));
-        const L = 50;
-        const kern = make();
-        const ref = new S4Block(k, {
-          ...parts,
-          kernel: new FixedKernel(k, padTaps(kern.kernel(16), 2 * H, 16, L), { channels: 2, H, length: L }),
-        });
-        const y = cut.forward(x(L), { batch: B, length: L });
-        same(y, ref.forward(x(L), { batch: B, length: L }));
-        expect(Array.from(y)).not.toEqual(Array.from(plain.forward(x(L), { batch: B, length: L })));
-      }
+    for (const { make, parts } of blockCases(k, H, 1)) {
+      const cut = new S4Block(k, { ...parts, kernel: make(), lMax: 16 });
+      const plain = new S4Block(k, { ...parts, kernel: make() });
+      const x = (L: number) => (backend === "wasm" ? Float32Array.from(seeded(B * H * L, 4)) : seeded(B * H * L, 4));
+      for (const L of [16, 9]) same(cut.forward(x(L), { batch: B, length: L }), plain.forward(x(L), { batch: B, length: L }));
+      const L = 50;
+      const kern = make();
+      const ref = new S4Block(k, {
+        ...parts,
+        kernel: new FixedKernel(k, padTaps(kern.kernel(16), 2 * H, 16, L), { channels: 2, H, length: L }),
+      });
+      const y = cut.forward(x(L), { batch: B, length: L });
+      same(y, ref.forward(x(L), { batch: B, length: L }));
+      expect(Array.from(y)).not.toEqual(Array.from(plain.forward(x(L), { batch: B, length: L })));
     }
   });
 });
