@@ -292,7 +292,7 @@ describe.each(BACKENDS)("step mode (%s)", (backend) => {
     // channels = 2 needs C for two output channels: this C has one
     expect(() => new StepMode(k, { s4d: { ...p, channels: 2 } }).setupStep()).toThrow(S4ShapeError);
     expect(() => new StepMode(k, { s4d: { ...p, channels: 2 } }).setupStep()).toThrow(
-      `setupStep(C.re): expected length ${2 * p.H * p.N2} (channels*H*N2), got ${p.H * p.N2}`,
+      `setupStep(s4d).C.re: expected length ${2 * p.H * p.N2} (channels*H*N2), got ${p.H * p.N2}`,
     );
     expect(() => new StepMode(k, { s4d: p, disc: "euler" as never }).setupStep()).toThrow(S4ValueError);
     expect(() => new StepMode(k, { s4d: p, D: new Float64Array(3) }).setupStep()).toThrow(

@@ -2,6 +2,7 @@ import { type Complex, S4ShapeError, S4ValueError, validate } from "@s4wasm/kern
 import { type ConjBlockPower, cFromCTilde, discretizeDPLRDense, discretizeS4D } from "../ssm/discretize.js";
 import { cMatPowConjBlock } from "../ssm/linalg.js";
 import type { Complex64, Discretization, DPLRParams, S4DParams } from "../ssm/params.js";
+import { checkDPLRParams, checkS4DParams } from "../ssm/validate.js";
 import { diagonalizeStepSystem } from "./diagonalize.js";
 
 /**
@@ -94,11 +95,11 @@ function tileC(x: Complex64, groups: number): Complex64 {
 
 /** S4D: discretise once. */
 export function stepSystemS4D(p: S4DParams, options: StepSetupOptions = {}): StepSystem {
+  // every parameter checked here, by name (a NaN in logDt surfaced as the plan refusing dA)
+  checkS4DParams("setupStep(s4d)", p);
   const disc = validate.checkOneOf("setupStep(disc)", options.disc ?? "zoh", ["zoh", "bilinear"] as const);
   const { dA, dB } = discretizeS4D(p, disc);
   const groups = p.channels;
-  const n = groups * p.H * p.N2;
-  if (p.C.re.length !== n) throw new S4ShapeError(`setupStep(C.re): expected length ${n} (channels*H*N2), got ${p.C.re.length}`);
   const C = { re: Float64Array.from(p.C.re), im: Float64Array.from(p.C.im) };
   const H = groups * p.H;
   return {
@@ -123,6 +124,7 @@ export function stepSystemDPLR(
   options: StepSetupOptions = {},
   power: ConjBlockPower = cMatPowConjBlock,
 ): StepSystem {
+  checkDPLRParams("setupStep(dplr)", p);
   const mode = options.dplrMode ?? "dense";
   if (mode !== "dense" && mode !== "linear" && mode !== "diagonal") {
     throw new S4ValueError(`setupStep(dplrMode): expected "dense", "linear" or "diagonal", got ${JSON.stringify(mode)}`);
