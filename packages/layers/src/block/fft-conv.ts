@@ -13,6 +13,7 @@ import {
   type Workspace,
 } from "@s4wasm/kernels";
 import { repeatChannels } from "../ssm/repeat-channels.js";
+import { resizeRows } from "../ssm/resize-rows.js";
 
 /** What FFTConv needs from an SSM kernel generator. */
 export interface KernelSource {
@@ -145,42 +146,46 @@ export class FFTConv {
       this.plan = plan;
       this.planKey = "";
     }
-    const n = kernel.channels * kernel.H * L;
+    const rows = kernel.channels * kernel.H;
     const lk = Math.min(L, this.lMax);
     if (lk < L) {
       // the official l_max: K at min(L, l_max), zero taps after it (a rare case: a model run
       // past its training length; the copy path is fine for it)
-      const rows = kernel.channels * kernel.H;
-      const short = kernel.kernel(lk);
-      if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
-      const K = this.kOut;
-      K.fill(0);
-      for (let r = 0; r < rows; r++) K.set(short.subarray(r * lk, (r + 1) * lk), r * L);
-      this.plan.setKernel(K);
-      this.planKey = key;
-      return this.plan;
+      this.plan.setKernel(resizeRows(kernel.kernel(lk), rows, lk, L, this.kOutFor(rows * L)));
+    } else if (!this.kernelIntoWasm(L, rows * L)) {
+      this.plan.setKernel(kernel.kernel(L, this.kOutFor(rows * L)));
     }
-    if (this.ws && kernel.kernelToWasm) {
-      // K straight into wasm memory and its spectrum from there: no 4 MB copy out and back in,
-      // no second finite scan (H = 256, L = 4096: ~0.5 ms of a ~7 ms recomputation)
-      if (this.kBuf?.length !== n) {
-        this.kBuf?.release();
-        this.kBuf = null;
-        this.kBuf = this.ws.f32(n);
-      }
-      if (kernel.kernelToWasm(L, this.kernels, this.kBuf.ptr)) {
-        this.plan.setKernelPtr(this.kBuf.ptr);
-        this.planKey = key;
-        return this.plan;
-      }
-      // a source on another kernels instance: K comes through kernel() below, every time
-      this.kBuf.release();
-      this.kBuf = null;
-    }
-    if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
-    this.plan.setKernel(kernel.kernel(L, this.kOut));
     this.planKey = key;
     return this.plan;
+  }
+
+  /**
+   * K straight into wasm memory and the plan's spectrum from there, when the source can write
+   * there (kernelToWasm): no 4 MB copy out and back in, no second finite scan (H = 256,
+   * L = 4096: ~0.5 ms of a ~7 ms recomputation). False: the caller goes through kernel().
+   */
+  private kernelIntoWasm(L: number, n: number): boolean {
+    const { kernel } = this.config;
+    if (!this.ws || !kernel.kernelToWasm || !this.plan) return false;
+    if (this.kBuf?.length !== n) {
+      this.kBuf?.release();
+      this.kBuf = null;
+      this.kBuf = this.ws.f32(n);
+    }
+    if (kernel.kernelToWasm(L, this.kernels, this.kBuf.ptr)) {
+      this.plan.setKernelPtr(this.kBuf.ptr);
+      return true;
+    }
+    // a source on another kernels instance: K comes through kernel(), every time
+    this.kBuf.release();
+    this.kBuf = null;
+    return false;
+  }
+
+  /** The array kernel() writes K into (n values, backend dtype), kept across recomputations. */
+  private kOutFor(n: number): FloatArray {
+    if (this.kOut?.length !== n) this.kOut = this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n);
+    return this.kOut;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { type FloatArray, type Kernels, S4ShapeError, validate } from "@s4wasm/kernels";
+import { resizeRows } from "../ssm/resize-rows.js";
 import type { StepModeSource } from "../step/index.js";
 import type { SSMKernelSource } from "./s4-block.js";
 
@@ -35,9 +36,7 @@ export class FixedKernel implements SSMKernelSource {
     const n = this.channels * this.H * L;
     const ctor = this.K.constructor as Float64ArrayConstructor;
     const o = out === undefined ? new ctor(n) : validate.checkOut("FixedKernel.kernel(out)", out, ctor as never, n);
-    if (L === this.length) o.set(this.K);
-    else for (let r = 0; r < this.channels * this.H; r++) o.set(this.K.subarray(r * this.length, r * this.length + L), r * L);
-    return o;
+    return resizeRows(this.K, this.channels * this.H, this.length, L, o);
   }
 
   stepSource(): StepModeSource | null {
