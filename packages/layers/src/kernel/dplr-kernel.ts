@@ -14,6 +14,7 @@ import {
 import { type ConjBlockPower, cFromCTilde, cTildeFromC, discretizeDPLRDense } from "../ssm/discretize.js";
 import { cSolve } from "../ssm/linalg.js";
 import { type Complex64, complex64, copyComplex64, copyParams, type DPLRParams } from "../ssm/params.js";
+import { resizeRows } from "../ssm/resize-rows.js";
 import { checkDPLRParams, checkLength } from "../ssm/validate.js";
 import { SSMKernel } from "./ssm-kernel.js";
 
@@ -168,7 +169,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
     checkFiniteResult("DPLRKernel.kernel", full);
     if (Lc === L) return full;
     const K = out ?? (this.kernels.backend === "wasm" ? new Float32Array(n) : new Float64Array(n));
-    for (let r = 0; r < rows; r++) K.set(full.subarray(r * Lc, r * Lc + L), r * L);
+    resizeRows(full, rows, Lc, L, K);
     return K;
   }
 
@@ -252,8 +253,7 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
         if (direct) return;
         const K = typeof dst === "number" ? new Float32Array(rt.exports.memory.buffer, dst, channels * H * L) : dst;
         const view = kbuf.view;
-        if (Lc === L) K.set(view.subarray(0, (h1 - h0) * L), row0);
-        else for (let h = h0; h < h1; h++) K.set(view.subarray((h - h0) * Lc, (h - h0) * Lc + L), (c * H + h) * L);
+        resizeRows(view, h1 - h0, Lc, L, K.subarray(row0, row0 + (h1 - h0) * L));
       });
     }
   }
