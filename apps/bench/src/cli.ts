@@ -53,8 +53,15 @@ program
   .option("--md <file>", "write a markdown report")
   .option("--html <file>", "write a self-contained HTML report with log–log charts")
   .addOption(new Option("--repeats <n>", "timed repeats per contender (default 7)").argParser((v) => positiveInts(v)[0]))
+  .addOption(
+    new Option(
+      "--threads <n>",
+      "threads of the extra s4wasm-wasm-<n>threads contender of the block suite (default: this machine's cores; 1 leaves it out)",
+    ).argParser((v) => positiveInts(v)[0]),
+  )
   .action(async (opts) => {
     process.exitCode = await runCommand({
+      threads: opts.threads,
       suites: opts.suite,
       sizes: opts.sizes,
       quick: opts.quick,

@@ -1,7 +1,9 @@
 // Build step: turn build/kernels.wasm (+ asc's raw bindings) into TypeScript modules under
 // src/generated/, so the package carries its wasm inline (base64) and loads with no file access
-// or fetch in every runtime. Generated files are build outputs, not committed.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// or fetch in every runtime. The threads build is copied beside them as a file (the pool's loader
+// reads it from disk: see src/threads/shared-instance.ts). Generated files are build outputs, not
+// committed.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -23,3 +25,4 @@ writeFileSync(
     "// @ts-nocheck\n" +
     bindings,
 );
+copyFileSync(join(root, "build/kernels-threads.wasm"), join(outDir, "kernels-threads.wasm"));

@@ -165,9 +165,15 @@ export class Kernels {
     return rt ? { liveBytes: rt.arena.liveBytes, capacityBytes: rt.arena.capacityBytes } : { liveBytes: 0, capacityBytes: 0 };
   }
 
-  /** Release the instance; plans made from it must not be used afterwards. */
+  /** Threads the split primitives use (loadKernels' `threads`; 1 on the JS twin). */
+  get threads(): number {
+    return this.runtime?.pool?.threads ?? 1;
+  }
+
+  /** Release the instance and stop its worker threads; plans made from it must not be used afterwards. */
   dispose(): void {
     this.disposed = true;
+    this.runtime?.pool?.close();
     this.runtime?.arena.dispose();
   }
 

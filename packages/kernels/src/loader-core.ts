@@ -11,8 +11,10 @@ import { instantiate } from "./generated/bindings.js";
 import { Kernels } from "./kernels.js";
 import { WasmArena } from "./memory/arena.js";
 import { hasWasmSimd } from "./simd.js";
+import { ThreadPool } from "./threads/pool.js";
+import { importsMemory, sharedMemory, threadsModule } from "./threads/shared-instance.js";
 import type { BackendChoice } from "./types.js";
-import { checkOneOf } from "./validate.js";
+import { checkInt, checkOneOf } from "./validate.js";
 import { type KernelExports, REQUIRED_EXPORTS } from "./wasm-exports.js";
 
 /** Where kernels.wasm comes from. */
@@ -28,6 +30,14 @@ export interface LoadOptions {
   simdSupported?: boolean;
   /** Called instead of console.warn for the fallback notice. */
   onNotice?: (message: string) => void;
+  /**
+   * Threads for the heavy primitives (default 1): with n > 1, n - 1 worker threads share the
+   * kernels' memory and the Linear (the block's largest cost) splits its rows across all n, with
+   * results identical to one thread. Needs node:worker_threads (Node, Deno, Bun) and loads the
+   * threads build of the wasm (`@s4wasm/kernels/kernels-threads.wasm`, or pass it as `wasm`).
+   * Ignored by the JS twin, which runs on one thread.
+   */
+  threads?: number;
 }
 
 let noticeShown = false;
@@ -46,6 +56,7 @@ export async function loadKernelsWith(
 ): Promise<Kernels> {
   const opts: LoadOptions = isOptions(source) ? { ...source } : { ...options, wasm: source ?? options.wasm };
   const backend = checkOneOf("loadKernels(options.backend)", opts.backend ?? "auto", ["auto", "wasm", "js"] as const);
+  const threads = checkInt("loadKernels(options.threads)", opts.threads ?? 1, 1, 256);
   if (backend === "js") return new Kernels(null);
   const simd = opts.simdSupported ?? hasWasmSimd();
   if (!simd) {
@@ -61,15 +72,23 @@ export async function loadKernelsWith(
     }
     return new Kernels(null);
   }
-  const module = await compileSource(opts.wasm, inline);
+  const module = threads > 1 && opts.wasm === undefined ? await threadsModule() : await compileSource(opts.wasm, inline);
   checkExports(module);
+  const shared = importsMemory(module);
+  if (threads > 1 && !shared) {
+    throw new S4BackendError(
+      `loadKernels(source): expected the threads build (kernels-threads.wasm, which imports a shared memory) for threads: ${threads}, got a module that defines its own memory`,
+    );
+  }
+  const memory = shared ? sharedMemory() : null;
   let exports: KernelExports;
   try {
-    exports = (await instantiate(module, {})) as KernelExports;
+    exports = (await instantiate(module, memory ? { env: { memory } } : {})) as KernelExports;
   } catch (err) {
     throw new S4BackendError(`loadKernels(source): the module did not instantiate: ${(err as Error).message}`);
   }
-  return new Kernels({ exports, arena: new WasmArena(exports.memory, exports.heapBase()) });
+  const pool = memory && threads > 1 ? await ThreadPool.start(module, memory, threads) : null;
+  return new Kernels({ exports, arena: new WasmArena(exports.memory, exports.heapBase()), pool });
 }
 
 function isOptions(value: unknown): value is LoadOptions {

@@ -1,4 +1,5 @@
 import type { WasmArena } from "./memory/arena.js";
+import type { ThreadPool } from "./threads/pool.js";
 import type { KernelExports } from "./wasm-exports.js";
 
 /** One instantiated kernels.wasm: its exports and the allocator of its memory. */
@@ -7,4 +8,6 @@ export interface WasmRuntime {
   readonly exports: KernelExports;
   /** The host-side allocator of the module's memory. */
   readonly arena: WasmArena;
+  /** Worker threads on the same (shared) memory, or null: one thread (loadKernels' `threads`). */
+  readonly pool?: ThreadPool | null;
 }

@@ -19,6 +19,8 @@ export interface RunArgs {
   md?: string;
   html?: string;
   repeats?: number;
+  /** Threads of the block suite's threaded contender (default: the machine's cores). */
+  threads?: number;
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
@@ -49,7 +51,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const suiteSeconds: string[] = [];
   for (const suite of chosen) {
     const suiteStart = performance.now();
-    const options = { quick: args.quick, sizes: args.sizes, full };
+    const options = { quick: args.quick, sizes: args.sizes, full, threads: args.threads ?? machine.cores };
     const recs = await runSuite(suite, options, timing, {
       onStep: (label) => (bar ? bar.update(done, { label }) : console.error(`  ${label}`)),
     });

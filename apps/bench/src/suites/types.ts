@@ -39,6 +39,11 @@ export interface SuiteOptions {
    * run takes about two minutes on 2 cores.
    */
   full?: boolean;
+  /**
+   * Threads for the suites that also time s4wasm on several threads (loadKernels' `threads`);
+   * absent or 1: single-threaded contenders only (the browser run).
+   */
+  threads?: number;
 }
 
 export interface Suite {

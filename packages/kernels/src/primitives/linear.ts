@@ -9,10 +9,17 @@ import { linearBHL, linearBLH, linearGluBHL } from "../js/linear.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
+import { splitRange } from "../threads/split-range.js";
 import type { FloatArray } from "../types.js";
 import { checkBool, checkFinite32, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
 import { Plan } from "./plan.js";
+
+/**
+ * Smallest call (multiply-adds, B*L*H*O) split across the kernels' threads: waking a worker and
+ * waiting for it costs tens of microseconds, ~1e6 multiply-adds on one core.
+ */
+const SPLIT_MIN_MACS = 2 ** 22;
 
 /** Shape and weights of a {@link LinearPlan}. */
 export interface LinearOptions {
@@ -55,6 +62,7 @@ export class LinearPlan extends Plan {
   /** wasm, BHL without GLU: W in the 4-row blocks the matmul tiles read (packRows4), made per setWeights. */
   private readonly wPacked: WasmBuffer<Float32Array> | null;
   private readonly biasBuf: WasmBuffer<Float32Array> | null;
+  /** One matmul scratch per thread (linearScratchFloats(H) floats each). */
   private readonly scratch: WasmBuffer<Float32Array> | null;
   private readonly io: GrowingBuffers | null;
 
@@ -76,7 +84,7 @@ export class LinearPlan extends Plan {
       this.wBuf = this.ws.f32(H * O);
       this.wPacked = this.layout === "BHL" && !this.glu && O >= 4 ? this.ws.f32((O & ~3) * H) : null;
       this.biasBuf = this.ws.f32(O);
-      this.scratch = this.ws.f32(this.runtime.exports.linearScratchFloats(H));
+      this.scratch = this.ws.f32((this.runtime.pool?.threads ?? 1) * this.runtime.exports.linearScratchFloats(H));
       this.io = new GrowingBuffers(this.ws, 2);
     } else {
       this.wBuf = null;
@@ -159,11 +167,59 @@ export class LinearPlan extends Plan {
       const H = this.inFeatures;
       const O = this.outFeatures;
       for (let b = 0; b < batch; b++) e.stepMatVec(this.wBuf.ptr, xPtr + 4 * b * H, bias, yPtr + 4 * b * O, H, O);
+    } else if (this.runtime.pool && batch * length * this.inFeatures * this.outFeatures >= SPLIT_MIN_MACS) {
+      this.applySplit(xPtr, yPtr, batch, length, bias);
     } else if (this.layout === "BHL") {
       const wp = this.wPacked ? this.wPacked.ptr : 0;
       e.linearBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures, length, this.scratch.ptr, wp);
     } else {
       e.linearBLH(xPtr, this.wBuf.ptr, bias, yPtr, batch * length, this.inFeatures, this.outFeatures, this.scratch.ptr);
+    }
+  }
+
+  /**
+   * applyPtr on the kernels' threads, each with its own scratch: BHL splits the output features
+   * of each batch row (cut at multiples of 8, so the 4-row packed weights stay aligned), BLH the
+   * positions. Every output element is computed as on one thread, so results are identical.
+   */
+  private applySplit(xPtr: number, yPtr: number, batch: number, length: number, bias: number): void {
+    const rt = this.wasm;
+    const pool = rt.pool as NonNullable<WasmRuntime["pool"]>;
+    const H = this.inFeatures;
+    const O = this.outFeatures;
+    const w = (this.wBuf as WasmBuffer<Float32Array>).ptr;
+    const scratch = (this.scratch as WasmBuffer<Float32Array>).ptr;
+    const scratchBytes = 4 * rt.exports.linearScratchFloats(H);
+    if (this.layout === "BLH") {
+      const parts = splitRange(batch * length, pool.threads, 4).map(([r0, r1], t) => [
+        xPtr + 4 * r0 * H,
+        w,
+        bias,
+        yPtr + 4 * r0 * O,
+        r1 - r0,
+        H,
+        O,
+        scratch + t * scratchBytes,
+      ]);
+      pool.run("linearBLH", parts, rt.exports);
+      return;
+    }
+    const wp = this.wPacked ? this.wPacked.ptr : 0;
+    const rows = splitRange(O, pool.threads, 8);
+    for (let b = 0; b < batch; b++) {
+      const parts = rows.map(([o0, o1], t) => [
+        xPtr + 4 * b * H * length,
+        w + 4 * o0 * H,
+        bias && bias + 4 * o0,
+        yPtr + 4 * (b * O + o0) * length,
+        1,
+        H,
+        o1 - o0,
+        length,
+        scratch + t * scratchBytes,
+        wp && wp + 4 * o0 * H,
+      ]);
+      pool.run("linearBHL", parts, rt.exports);
     }
   }
 }

@@ -1,0 +1,43 @@
+// The threads build of the kernels (kernels-threads.wasm: the same code compiled against an
+// imported shared memory, asconfig target "threads") and its instantiation on a new shared memory.
+// The file ships beside the JS (dist/generated/) rather than inline: only Node-like runtimes can
+// start the pool, and an inline copy would add ~160 KB to every browser and edge bundle.
+import { S4BackendError } from "../errors.js";
+
+/** wasm32's whole address space, the maximum the threads build declares. */
+const MAX_PAGES = 65536;
+/** Initial pages: more than the build's static data (~40 KB) needs. */
+const INITIAL_PAGES = 16;
+/**
+ * Where the threads build sits relative to this module (src/threads -> src/generated, and
+ * dist/threads -> dist/generated). A variable, not a literal in `new URL(...)`: bundlers treat
+ * the literal form as an asset reference and would copy the file into every browser bundle.
+ */
+const THREADS_WASM = "../generated/kernels-threads.wasm";
+
+/** True when `module` imports its memory (the threads build) instead of defining one. */
+export function importsMemory(module: WebAssembly.Module): boolean {
+  return WebAssembly.Module.imports(module).some((i) => i.module === "env" && i.name === "memory" && i.kind === "memory");
+}
+
+/** A new shared memory for the threads build (its pages are reserved up front by the engine). */
+export function sharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+}
+
+/** The compiled threads build shipped with the package (read from disk: Node, Deno, Bun). */
+export async function threadsModule(): Promise<WebAssembly.Module> {
+  const url = new URL(THREADS_WASM, import.meta.url);
+  // hidden from bundlers like loader-core's file reader: only Node-like runtimes get here
+  const fsName = "node:fs/promises";
+  let bytes: Uint8Array;
+  try {
+    const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(u: URL): Promise<Uint8Array> };
+    bytes = await fs.readFile(url);
+  } catch (err) {
+    throw new S4BackendError(
+      `loadKernels(options.threads): expected the threads build at ${url} (or pass it as options.wasm), got ${(err as Error).message}`,
+    );
+  }
+  return WebAssembly.compile(bytes as BufferSource);
+}

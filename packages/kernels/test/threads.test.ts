@@ -1,0 +1,121 @@
+// loadKernels({ threads }): worker threads on a shared memory. A split Linear must give the same
+// bits as one thread (each output element is computed by the same code in the same order), on
+// random shapes of both layouts, after the shared memory grows, and with the threads build on
+// one thread; bad thread counts and a wasm without a shared memory are refused by name.
+import { readFileSync } from "node:fs";
+import { expectTypedRejection } from "@s4wasm/testkit/expect";
+import fc from "fast-check";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { type Kernels, loadKernels, S4BackendError, S4ShapeError } from "../src/index.js";
+import { randomArray, rng } from "./helpers.js";
+
+const one = await loadKernels({ backend: "wasm" });
+const two = await loadKernels({ backend: "wasm", threads: 2 });
+afterAll(() => two.dispose());
+
+/** Linear(H, O) of `layout` on `k`: y for x, shape (B, L). */
+function linearOn(
+  k: Kernels,
+  layout: "BHL" | "BLH",
+  W: Float64Array,
+  bias: Float64Array | null,
+  x: Float64Array,
+  B: number,
+  H: number,
+  O: number,
+  L: number,
+) {
+  const plan = k.linear({ inFeatures: H, outFeatures: O, layout, weight: W, bias });
+  const y = plan.apply(x, { batch: B, length: L });
+  plan.dispose();
+  return y;
+}
+
+/** Index of the first element where a and b differ (bitwise, NaN never occurs here), or -1. */
+function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+  return -1;
+}
+
+describe("loadKernels({ threads })", () => {
+  it("reports its threads; the JS twin runs on one", async () => {
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect((await loadKernels({ backend: "js", threads: 2 })).threads).toBe(1);
+  });
+
+  it("splits the Linear across the threads with the bits of one thread (random shapes, both layouts)", () => {
+    const run = vi.spyOn(two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>, "run");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 8, max: 300 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.constantFrom("BHL" as const, "BLH" as const),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (B, H, O, extra, layout, withBias, seed) => {
+          // enough multiply-adds that the call is split (SPLIT_MIN_MACS = 2^22)
+          const L = Math.ceil(2 ** 22 / (B * H * O)) + extra;
+          const rand = rng(seed);
+          const W = randomArray(O * H, rand);
+          const bias = withBias ? randomArray(O, rand) : null;
+          const x = randomArray(B * H * L, rand);
+          const calls = run.mock.calls.length;
+          const y2 = linearOn(two, layout, W, bias, x, B, H, O, L);
+          const y1 = linearOn(one, layout, W, bias, x, B, H, O, L);
+          expect(run.mock.calls.length, "the call went through the pool").toBeGreaterThan(calls);
+          expect(y2.length).toBe(y1.length);
+          expect(firstDifference(y2, y1), `${layout} B=${B} H=${H} O=${O} L=${L}`).toBe(-1);
+        },
+      ),
+      { numRuns: 12, seed: 11 },
+    );
+    run.mockRestore();
+  }, 120_000);
+
+  it("gives the same bits after the shared memory grows (buffers beyond the workers' first view)", () => {
+    const rand = rng(3);
+    const H = 64;
+    const O = 130;
+    const L = 1000;
+    const W = randomArray(O * H, rand);
+    const x = randomArray(H * L, rand);
+    const before = two.memoryStats().capacityBytes;
+    const ws = two.workspace();
+    ws.f32(before); // 4x the bytes in use: the arena grows the memory
+    expect(two.memoryStats().capacityBytes).toBeGreaterThan(before);
+    expect(firstDifference(linearOn(two, "BHL", W, null, x, 1, H, O, L), linearOn(one, "BHL", W, null, x, 1, H, O, L))).toBe(-1);
+    ws.dispose();
+  });
+
+  it("runs the threads build on one thread when threads is 1", async () => {
+    const bytes = readFileSync(new URL("../src/generated/kernels-threads.wasm", import.meta.url));
+    const k = await loadKernels({ wasm: bytes });
+    expect(k.threads).toBe(1);
+    const rand = rng(5);
+    const W = randomArray(12 * 10, rand);
+    const x = randomArray(10 * 33, rand);
+    expect(linearOn(k, "BLH", W, null, x, 1, 10, 12, 33)).toEqual(linearOn(one, "BLH", W, null, x, 1, 10, 12, 33));
+  });
+
+  it("refuses a thread count that is not an integer in [1, 256], by name", async () => {
+    for (const threads of [0, 1.5, -2, 257, Number.NaN, "2"]) {
+      await expectTypedRejection(
+        loadKernels({ threads: threads as number }),
+        S4ShapeError,
+        /loadKernels\(options\.threads\): expected an integer in \[1, 256\], got/,
+      );
+    }
+  });
+
+  it("refuses threads > 1 with a wasm that defines its own memory (not the threads build)", async () => {
+    const bytes = readFileSync(new URL("../dist/kernels.wasm", import.meta.url));
+    await expectTypedRejection(
+      loadKernels({ wasm: bytes, threads: 2 }),
+      S4BackendError,
+      /loadKernels\(source\): expected the threads build .* for threads: 2, got a module that defines its own memory/,
+    );
+  });
+});
