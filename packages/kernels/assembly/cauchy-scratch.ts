@@ -1,7 +1,7 @@
-// Static scratch (not allocated) shared by the Cauchy kernels: 64 bytes for each of QS_POLES
-// poles, in two halves of 32. cauchyWoodbury1 (cauchy-woodbury.ts) keeps q of one node group in
-// QS between its passes; cauchyConjImag1 (cauchy.ts) keeps its pole table in QS and the
+// Static scratch (not allocated) of the plain Cauchy kernels: 64 bytes for each of QS_POLES
+// poles, in two halves of 32. cauchyConjImag1 (cauchy.ts) keeps its pole table in QS and the
 // per-node-group (u, inv) of its first pass in QV. Longer pole lists go in chunks of QS_POLES.
+// (cauchyWoodbury1 takes its scratch from the caller instead: it runs on several threads.)
 // 32 KB: with the module's other static data it stays within the one initial page (a larger
 // buffer fails to compile, AS105).
 

@@ -2,7 +2,7 @@
 // sharing one denominator per (pole, node), reduced in registers and combined by the Woodbury
 // identity, out[h,m] = f[m] * (r0 - r1*r2/(1 + r3)). The pair fraction and the hi + lo node
 // precision are those of cauchy.ts (see its header). Kernels never allocate.
-import { QS, QS_POLES } from "./cauchy-scratch";
+import { QS_POLES } from "./cauchy-scratch";
 
 /**
  * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
@@ -17,10 +17,18 @@ import { QS, QS_POLES } from "./cauchy-scratch";
  *   wq:  (H, N, 4) f32: [|wi|_hi, |wi|_lo, wr^2, 2 wr] per (h, n)
  *   y:   (Mp) hi then (Mp) lo, Mp = M rounded up to 4 (lane groups are read whole)
  *   f:   (Mp) re and im planes; out (H, M) re and im planes.
+ *   qs:  scratch of CAUCHY_WOODBURY_SCRATCH_BYTES, the per-pole reciprocals between passes (the
+ *        caller's, not a static buffer: threads running disjoint channel ranges each pass their own)
  */
+export const CAUCHY_WOODBURY_SCRATCH_BYTES: i32 = 32 * QS_POLES;
+
+/** Bytes of the `qs` scratch cauchyWoodbury1 needs. */
+export function cauchyWoodburyScratchBytes(): i32 {
+  return CAUCHY_WOODBURY_SCRATCH_BYTES;
+}
 
 export function cauchyWoodbury1(
-  ab: usize, wq: usize, y: usize, fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32,
+  ab: usize, wq: usize, y: usize, fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32, qs: usize,
 ): void {
   const yLo = (<usize>((M + 3) & ~3)) << 2;
   for (let h = 0; h < H; h++) {
@@ -30,20 +38,20 @@ export function cauchyWoodbury1(
     for (let m = 0; m < M; m += 4) {
       const mo = (<usize>m) << 2;
       const yh = v128.load(y + mo), yl = v128.load(y + yLo + mo);
-      // Three passes over the poles. Pass 1 forms q = 1/((z-w)(z-w̄)) per pole and keeps it in QS:
+      // Three passes over the poles. Pass 1 forms q = 1/((z-w)(z-w̄)) per pole and keeps it in qs:
       // its divide and long dependency chain run alone, so many poles are in flight at once.
       // Passes 2 and 3 read q back for sets 0, 1 and 2, 3: eight accumulators each, as many as
       // x64's 16 vector registers hold without spilling. Each set keeps [nb qr, nb qi, a qr, a qi]
       // and multiplies by y once per node at the end, r_s = (P - y T) + i (Q + y S): 4 multiplies
       // per (pole, set) where forming a y per pole took 5 (the multiply pipes are the limit;
-      // 0.85x the time of the earlier two passes). Poles go in chunks of QS's capacity.
+      // 0.85x the time of the earlier two passes). Poles go in chunks of QS_POLES.
       let p0 = f32x4.splat(0), q0 = f32x4.splat(0), s0 = f32x4.splat(0), t0 = f32x4.splat(0);
       let p1 = f32x4.splat(0), q1 = f32x4.splat(0), s1 = f32x4.splat(0), t1 = f32x4.splat(0);
       let p2 = f32x4.splat(0), q2 = f32x4.splat(0), s2 = f32x4.splat(0), t2 = f32x4.splat(0);
       let p3 = f32x4.splat(0), q3 = f32x4.splat(0), s3 = f32x4.splat(0), t3 = f32x4.splat(0);
       for (let n0 = 0; n0 < N; n0 += QS_POLES) {
         const n1 = min(N, n0 + QS_POLES);
-        let pw = wqRow + ((<usize>n0) << 4), pq = QS;
+        let pw = wqRow + ((<usize>n0) << 4), pq = qs;
         for (let n = n0; n < n1; n++) {
           const wi = v128.load32_splat(pw), wil = v128.load32_splat(pw, 4);
           // den = (wr^2 - (y - wi)(y + wi)) - i (2 wr y); q = conj(den)/|den|^2 = (dr + i t)/|den|^2
@@ -58,7 +66,7 @@ export function cauchyWoodbury1(
           pq += 32;
         }
         let pab = abRow + ((<usize>n0) << 5);
-        pq = QS;
+        pq = qs;
         for (let n = n0; n < n1; n++) {
           const qr = v128.load(pq), qi = v128.load(pq, 16);
           let a = v128.load32_splat(pab), nb = v128.load32_splat(pab, 16);
@@ -76,7 +84,7 @@ export function cauchyWoodbury1(
           pq += 32;
         }
         pab = abRow + ((<usize>n0) << 5);
-        pq = QS;
+        pq = qs;
         for (let n = n0; n < n1; n++) {
           const qr = v128.load(pq), qi = v128.load(pq, 16);
           let a = v128.load32_splat(pab, 8), nb = v128.load32_splat(pab, 24);

@@ -16,7 +16,7 @@ export { linearBHL, linearBLH, linearScratchFloats, packRows4 } from "./linear";
 export { linearGluBHL } from "./linear-glu";
 export { meanPoolColumns, meanPoolRows } from "./meanpool";
 export { cauchy, cauchyConj } from "./cauchy";
-export { cauchyWoodbury1 } from "./cauchy-woodbury";
+export { cauchyWoodbury1, cauchyWoodburyScratchBytes } from "./cauchy-woodbury";
 export { vandermonde, vandermondeScratchFloats, vandermondeTranspose } from "./vandermonde";
 export { linearScan, linearScanChunked, scanScratchFloats } from "./scan";
 export { diagStep, diagStepScaled } from "./step";

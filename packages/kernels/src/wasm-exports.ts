@@ -303,7 +303,8 @@ export interface KernelExports {
   ): void;
   /**
    * (assembly/cauchy-woodbury.ts) S4 DPLR rank-1 fast path: out[h, m] = f[m] (r0 - r1 r2 / (1 + r3)) from four conjugate-pair Cauchy sums on
-   * purely imaginary nodes; inputs prepared by CauchyWoodburyPlan; out (H, M) complex.
+   * purely imaginary nodes; inputs prepared by CauchyWoodburyPlan; out (H, M) complex; qs: scratch of
+   * cauchyWoodburyScratchBytes() bytes, one per thread running it at once.
    */
   cauchyWoodbury1(
     ab: number,
@@ -316,7 +317,10 @@ export interface KernelExports {
     H: number,
     N: number,
     M: number,
+    qs: number,
   ): void;
+  /** Bytes of cauchyWoodbury1's `qs` scratch. */
+  cauchyWoodburyScratchBytes(): number;
   // Vandermonde (assembly/vandermonde.ts): C (H,N) f32, logz (H,N) f64, out (H,L) / u (H,L)
   /**
    * out[h, l] = 2 Re sum_n C[h, n] z[h, n]^l, z = exp(logz), l = 0..L-1: C (H, N) complex f32, logz (H, N) complex
@@ -363,6 +367,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "cauchy",
   "cauchyConj",
   "cauchyWoodbury1",
+  "cauchyWoodburyScratchBytes",
   "vandermonde",
   "vandermondeScratchFloats",
   "vandermondeTranspose",

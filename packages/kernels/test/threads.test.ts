@@ -75,6 +75,40 @@ describe("loadKernels({ threads })", () => {
     run.mockRestore();
   }, 120_000);
 
+  it("splits the DPLR resolvent (cauchyWoodbury) by channel with the bits of one thread", () => {
+    const run = vi.spyOn(two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>, "run");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (H, N, extra, seed) => {
+          // enough pole-node pairs that the run is split (SPLIT_MIN_PAIRS = 2^16)
+          const M = Math.ceil(2 ** 16 / (H * N)) + extra;
+          const rand = rng(seed);
+          const w = { re: randomArray(H * N, rand).map((x) => -0.05 - Math.abs(x)), im: randomArray(H * N, rand) };
+          // purely imaginary nodes of both signs (negative ones run conjugated)
+          const z = { re: new Float64Array(M), im: randomArray(M, rand).map((x) => 3 * x) };
+          const v = { re: randomArray(4 * H * N, rand), im: randomArray(4 * H * N, rand) };
+          const f = { re: randomArray(M, rand), im: randomArray(M, rand) };
+          const calls = run.mock.calls.length;
+          const got = [two, one].map((k) => {
+            const plan = k.cauchyWoodbury({ channels: H, modes: N, nodes: M });
+            const o = plan.apply(v, z, w, f);
+            plan.dispose();
+            return o;
+          });
+          expect(run.mock.calls.length, "the run went through the pool").toBe(calls + 1);
+          expect(firstDifference(got[0].re, got[1].re), `re H=${H} N=${N} M=${M}`).toBe(-1);
+          expect(firstDifference(got[0].im, got[1].im), `im H=${H} N=${N} M=${M}`).toBe(-1);
+        },
+      ),
+      { numRuns: 12, seed: 13 },
+    );
+    run.mockRestore();
+  }, 120_000);
+
   it("gives the same bits after the shared memory grows (buffers beyond the workers' first view)", () => {
     const rand = rng(3);
     const H = 64;

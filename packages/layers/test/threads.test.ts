@@ -1,16 +1,16 @@
-// S4Block on kernels loaded with threads: 2 gives the bits of one thread (its Linear is split
-// across the worker; see packages/kernels/test/threads.test.ts), for S4D and DPLR kernels,
-// causal and bidirectional, both layouts.
+// Kernels loaded with threads: 2 give the bits of one thread (the Linear and the DPLR resolvent
+// are split across the worker; see packages/kernels/test/threads.test.ts): S4Block for S4D and
+// DPLR kernels, causal and bidirectional, both layouts, and the DPLR kernel on its own.
 import { loadKernels } from "@s4wasm/kernels";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { S4Block } from "../src/index.js";
-import { blockCases, seeded } from "./helpers.js";
+import { DPLRKernel, S4Block } from "../src/index.js";
+import { blockCases, randomDPLR, seeded } from "./helpers.js";
 
 const one = await loadKernels({ backend: "wasm" });
 const two = await loadKernels({ backend: "wasm", threads: 2 });
 afterAll(() => two.dispose());
 
-describe("S4Block with threads: 2", () => {
+describe("layers on kernels with threads: 2", () => {
   it("gives the same output as one thread, bit for bit, and runs its Linear on the pool", () => {
     const pool = two.runtime?.pool;
     expect(pool?.threads).toBe(2);
@@ -41,6 +41,28 @@ describe("S4Block with threads: 2", () => {
       }
     }
     expect(cases).toBe(8);
+    run.mockRestore();
+  });
+
+  it("computes the DPLR kernel with the bits of one thread, its resolvent on the pool", () => {
+    const pool = two.runtime?.pool;
+    const run = vi.spyOn(pool as NonNullable<typeof pool>, "run");
+    // blocks of 21 channels (DPLRKernel's L2-sized blocks at L = 2048) x N2 = 8 x 1025 nodes:
+    // 1.7e5 pole-node pairs a block, above the split threshold (2^16)
+    const params = randomDPLR(32, 16, 1, 2, 9);
+    const a = new DPLRKernel(one, params);
+    const b = new DPLRKernel(two, params);
+    for (const L of [2048, 2047]) {
+      const calls = run.mock.calls.length;
+      const ka = a.kernel(L);
+      const kb = b.kernel(L);
+      expect(run.mock.calls.length).toBeGreaterThan(calls);
+      let differ = -1;
+      for (let i = 0; i < ka.length && differ < 0; i++) if (ka[i] !== kb[i]) differ = i;
+      expect(differ, `L=${L}`).toBe(-1);
+    }
+    a.dispose();
+    b.dispose();
     run.mockRestore();
   });
 });

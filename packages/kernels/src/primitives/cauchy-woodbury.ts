@@ -4,8 +4,10 @@ import { S4ValueError } from "../errors.js";
 import { cauchyWoodbury1 } from "../js/cauchy-woodbury.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
+import { splitRange } from "../threads/split-range.js";
 import type { Complex } from "../types.js";
 import { checkComplex, checkFinite32, checkInt } from "../validate.js";
+import type { KernelExports } from "../wasm-exports.js";
 import { LIMIT } from "./cauchy.js";
 import { Plan } from "./plan.js";
 
@@ -19,7 +21,14 @@ export interface CauchyWoodburyOptions {
   nodes: number;
 }
 
-type WBufs = Record<"ab" | "wq" | "y" | "fr" | "fi" | "or" | "oi", WasmBuffer<Float32Array>>;
+type WBufs = Record<"ab" | "wq" | "y" | "fr" | "fi" | "or" | "oi" | "qs", WasmBuffer<Float32Array>>;
+
+/**
+ * Smallest run (channels x modes x nodes) split across the kernels' threads: 2^16 pole-node
+ * pairs take ~70 us on one core (~1.1 ns a pair), where waking a worker and waiting for it costs
+ * tens of us. (DPLRKernel runs the resolvent in L2-sized blocks of channels, each split on its own.)
+ */
+const SPLIT_MIN_PAIRS = 2 ** 16;
 
 /**
  * The S4 DPLR rank-1 resolvent in one call: four conjugate-pair Cauchy sums sharing one
@@ -55,6 +64,8 @@ export class CauchyWoodburyPlan extends Plan {
         fi: ws.f32(Mp),
         or: ws.f32(H * M),
         oi: ws.f32(H * M),
+        // the kernel's per-pole scratch, one per thread (a split run's parts use theirs at once)
+        qs: ws.f32(((this.runtime?.pool?.threads ?? 1) * (this.runtime as WasmRuntime).exports.cauchyWoodburyScratchBytes()) / 4),
       };
     } else this.bufs = null;
   }
@@ -208,23 +219,35 @@ export class CauchyWoodburyPlan extends Plan {
     return negative;
   }
 
-  /** The kernel for channels h0..h1 (their rows of the coefficient layouts and of the output). */
+  /**
+   * The kernel for channels h0..h1 (their rows of the coefficient layouts and of the output), on
+   * the kernels' threads when there are several and the run is large enough: each takes a range
+   * of channels with its own scratch, so every output is computed as on one thread.
+   */
   private runRows(h0: number, h1: number, z: Complex, negative: boolean): void {
     const { modes: N, nodes: M } = this;
     const b = this.bufs as WBufs;
-    const e = this.wasm.exports;
-    e.cauchyWoodbury1(
-      b.ab.ptr + 32 * h0 * N,
-      b.wq.ptr + 16 * h0 * N,
+    const rt = this.wasm;
+    const qsBytes = rt.exports.cauchyWoodburyScratchBytes();
+    const part = (a: number, c: number, t: number): Parameters<KernelExports["cauchyWoodbury1"]> => [
+      b.ab.ptr + 32 * a * N,
+      b.wq.ptr + 16 * a * N,
       b.y.ptr,
       b.fr.ptr,
       b.fi.ptr,
-      b.or.ptr + 4 * h0 * M,
-      b.oi.ptr + 4 * h0 * M,
-      h1 - h0,
+      b.or.ptr + 4 * a * M,
+      b.oi.ptr + 4 * a * M,
+      c - a,
       N,
       M,
-    );
+      b.qs.ptr + t * qsBytes,
+    ];
+    if (rt.pool && (h1 - h0) * N * M >= SPLIT_MIN_PAIRS) {
+      const parts = splitRange(h1 - h0, rt.pool.threads, 1).map(([a, c], t) => part(h0 + a, h0 + c, t));
+      rt.pool.run("cauchyWoodbury1", parts, rt.exports);
+    } else {
+      rt.exports.cauchyWoodbury1(...part(h0, h1, 0));
+    }
     if (negative) {
       const oi = b.oi.view;
       for (let m = 0; m < M; m++) if (z.im[m] < 0) for (let h = h0; h < h1; h++) oi[h * M + m] = -oi[h * M + m];

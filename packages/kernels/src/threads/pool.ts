@@ -15,7 +15,7 @@ import { S4BackendError } from "../errors.js";
 import { WORKER_SOURCE } from "./worker-source.js";
 
 /** Kernel entry points a worker may run; a job travels as its index in this list. */
-export const POOL_JOBS = ["linearBHL", "linearBLH"] as const;
+export const POOL_JOBS = ["linearBHL", "linearBLH", "cauchyWoodbury1"] as const;
 /** One of {@link POOL_JOBS}. */
 export type PoolJob = (typeof POOL_JOBS)[number];
 
