@@ -15,6 +15,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const build = join(here, "../build");
 const bin = (name: string) => join(here, "../../../node_modules/.bin", name);
 
+/** What scripts/threads-probe.mjs prints. */
+interface ThreadsResult {
+  threads: number;
+  differ: number;
+  relErr: number;
+  ok: boolean;
+}
+
 function expectPasses(r: SmokeResult | { error: string }) {
   expect(r).not.toHaveProperty("error");
   const ok = r as SmokeResult;
@@ -23,14 +31,14 @@ function expectPasses(r: SmokeResult | { error: string }) {
   expect(ok.ok).toBe(true);
 }
 
-function runCli(command: string, args: string[]): SmokeResult {
+function runCli<T = SmokeResult>(command: string, args: string[]): T {
   const r = spawnSync(command, args, {
     encoding: "utf8",
     timeout: 60_000,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: mkdtempSync(join(tmpdir(), "deno-")), NO_COLOR: "1" },
   });
   if (r.status !== 0) throw new Error(`${command} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop() as string);
+  return JSON.parse(r.stdout.trim().split("\n").pop() as string) as T;
 }
 
 describe("runtime matrix", () => {
@@ -53,6 +61,25 @@ describe("runtime matrix", () => {
 
   it("bun", () => {
     expectPasses(runCli(bin("bun"), [join(build, "cli.js")]));
+  });
+
+  // loadKernels({ threads: 2 }) through node:worker_threads, on the package as installed
+  // (scripts/threads-probe.mjs: a split Linear, bit-identical to one thread, vs float64)
+  const probe = join(here, "../scripts/threads-probe.mjs");
+  const expectThreads = (r: ThreadsResult) => {
+    expect(r.threads).toBe(2);
+    expect(r.differ).toBe(0);
+    expect(r.relErr).toBeLessThanOrEqual(1e-6);
+    expect(r.ok).toBe(true);
+  };
+  it("threads: 2 in node, deno (--allow-read: the threads wasm is read from disk) and bun", () => {
+    for (const [command, args] of [
+      [process.execPath, [probe]],
+      [bin("deno"), ["run", "--no-prompt", "--allow-read", probe]],
+      [bin("bun"), [probe]],
+    ] as const) {
+      expectThreads(runCli<ThreadsResult>(command, [...args]));
+    }
   });
 
   it("workerd (wasm passed as a WebAssembly.Module from the worker config)", async () => {

@@ -109,6 +109,51 @@ describe("loadKernels({ threads })", () => {
     run.mockRestore();
   }, 120_000);
 
+  it("splits the FFT convolution, its kernel spectrum, GELU, erf and the Vandermonde kernel with the bits of one thread", () => {
+    const run = vi.spyOn(two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>, "run");
+    const rand = rng(21);
+    /** f on both kernels: the pool ran `job`, and the outputs agree bit for bit. */
+    const same = (job: string, f: (k: Kernels) => ArrayLike<number>) => {
+      const jobs = () => run.mock.calls.filter((c) => c[0] === job).length;
+      const before = jobs();
+      const a = f(two);
+      expect(jobs(), `${job} went through the pool`).toBeGreaterThan(before);
+      const b = f(one);
+      expect(a.length).toBe(b.length);
+      expect(firstDifference(a, b), job).toBe(-1);
+    };
+    // H x L >= 2^15 samples: split; odd L takes the unfused FFT passes
+    for (const [H, L, B, bidirectional] of [
+      [64, 1024, 2, false],
+      [40, 1001, 1, false],
+      [33, 1024, 1, true],
+    ] as const) {
+      const K = randomArray((bidirectional ? 2 : 1) * H * L, rand);
+      const u = randomArray(B * H * L, rand);
+      const D = randomArray(H, rand);
+      const conv = (k: Kernels) => {
+        const plan = k.fftConv({ channels: H, length: L, bidirectional, batch: B });
+        plan.setKernel(K);
+        const y = plan.apply(u, { batch: B, D });
+        plan.dispose();
+        return y;
+      };
+      same("fftConvRows", conv);
+      if (!bidirectional) same("kernelSpectrumRows", conv);
+    }
+    const x = randomArray(100_003, rand).map((v) => 6 * v);
+    same("gelu", (k) => k.gelu().apply(x));
+    same("erf", (k) => k.erf().apply(x));
+    // H x N x L >= 2^20 terms (large enough that the two halves overlap in time)
+    const H = 32;
+    const N = 32;
+    const L = 8001;
+    const C = { re: randomArray(H * N, rand), im: randomArray(H * N, rand) };
+    const logz = { re: randomArray(H * N, rand).map((v) => -0.001 - 0.01 * Math.abs(v)), im: randomArray(H * N, rand) };
+    same("vandermonde", (k) => k.vandermonde({ channels: H, modes: N, length: L }).apply(C, logz));
+    run.mockRestore();
+  }, 120_000);
+
   it("gives the same bits after the shared memory grows (buffers beyond the workers' first view)", () => {
     const rand = rng(3);
     const H = 64;

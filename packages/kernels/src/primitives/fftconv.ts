@@ -16,6 +16,7 @@ import { type FFTConvTwin, fftConvApply, fftConvSetKernel, fftConvTwin, kernelRo
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
+import { splitRange } from "../threads/split-range.js";
 import type { FloatArray } from "../types.js";
 import { checkAllFinite, checkBool, checkFinite32, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { layoutRealFFT } from "./fft-layout.js";
@@ -23,6 +24,12 @@ import { Plan } from "./plan.js";
 
 /** Kernel rows transformed per setKernel step (bounds the scratch to 16 rows of 2L). */
 const KERNEL_CHUNK = 16;
+/**
+ * Fewest samples (channels x L) a call splits across the kernels' threads: 2^15 samples of
+ * convolution take ~0.15 ms on one core (~4.6 ns each at L = 4096), where waking a worker and
+ * waiting for it costs tens of us.
+ */
+const SPLIT_MIN_SAMPLES = 2 ** 15;
 
 /** Shape of an {@link FFTConvPlan}. */
 export interface FFTConvOptions {
@@ -64,7 +71,8 @@ export class FFTConvPlan extends Plan {
   private batchCap: number;
   private hasKernel = false;
   private readonly twin: FFTConvTwin | null = null;
-  private readonly rdesc: number = 0;
+  /** The real-FFT descriptor of n = 2L, one per thread (each has its own work planes). */
+  private readonly rdescs: number[] = [];
   private readonly specRe: WasmBuffer<Float32Array> | null = null;
   private readonly specIm: WasmBuffer<Float32Array> | null = null;
   private readonly dBuf: WasmBuffer<Float32Array> | null = null;
@@ -82,7 +90,8 @@ export class FFTConvPlan extends Plan {
     const { channels: H, length: L } = this;
     this.rowScratch = new Float64Array(2 * L);
     if (this.ws && runtime) {
-      this.rdesc = layoutRealFFT(this.ws, runtime.exports.memory, 2 * L);
+      for (let t = 0; t < (runtime.pool?.threads ?? 1); t++)
+        this.rdescs.push(layoutRealFFT(this.ws, runtime.exports.memory, 2 * L));
       this.specRe = this.ws.f32(H * (L + 1));
       this.specIm = this.ws.f32(H * (L + 1));
       this.dBuf = this.ws.f32(H);
@@ -133,7 +142,16 @@ export class FFTConvPlan extends Plan {
     const sr = this.specRe as WasmBuffer<Float32Array>;
     const si = this.specIm as WasmBuffer<Float32Array>;
     // pre-scaled by 1/(2n), n = 2L, as the fused pass expects (see assembly/fftconv.ts)
-    this.wasm.exports.kernelSpectrumRows(this.rdesc, kPtr, sr.ptr, si.ptr, H, L, 1 / (4 * L));
+    const specB = 4 * (L + 1);
+    this.onThreads("kernelSpectrumRows", H, (h0, h1, rdesc) => [
+      rdesc,
+      kPtr + 4 * h0 * L,
+      sr.ptr + h0 * specB,
+      si.ptr + h0 * specB,
+      h1 - h0,
+      L,
+      1 / (4 * L),
+    ]);
   }
 
   /** Bidirectional K (2, H, L), any float array: two-sided rows of 2L assembled in float64, then rfft. */
@@ -152,7 +170,7 @@ export class FFTConvPlan extends Plan {
         rows.set(this.rowScratch, r * 2 * L);
       }
       const so = h0 * (L + 1) * 4;
-      ex.rfftRows(this.rdesc, kRow.ptr, 2 * L, sr.ptr + so, si.ptr + so, rowsHere);
+      ex.rfftRows(this.rdescs[0], kRow.ptr, 2 * L, sr.ptr + so, si.ptr + so, rowsHere);
     }
     // The fused pass expects S / (2n), n = 2L (see assembly/fftconv.ts).
     const c = 1 / (4 * L);
@@ -194,17 +212,7 @@ export class FFTConvPlan extends Plan {
     // checked in wasm after the copy, not by a JS loop over every value (a refused u changes nothing kept)
     setFinite(this.wasm, `${where}(u)`, ub, u);
     if (D) db.view.set(D);
-    this.wasm.exports.fftConvRows(
-      this.rdesc,
-      (this.specRe as WasmBuffer<Float32Array>).ptr,
-      (this.specIm as WasmBuffer<Float32Array>).ptr,
-      ub.ptr,
-      ub.ptr,
-      D ? db.ptr : 0,
-      batch,
-      H,
-      L,
-    );
+    this.convRows(ub.ptr, ub.ptr, D ? db.ptr : 0, batch);
     o.set(ub.view.subarray(0, total));
     return o;
   }
@@ -216,10 +224,58 @@ export class FFTConvPlan extends Plan {
   applyPtr(uPtr: number, yPtr: number, batch: number, dPtr = 0): void {
     const where = "fftConv.applyPtr";
     this.assertLive(where);
-    const rt = this.wasmOnly(where);
+    this.wasmOnly(where);
     if (!this.hasKernel) throw new S4StateError(`${where}: call setKernel(K) first`);
-    const sr = this.specRe as WasmBuffer<Float32Array>;
-    const si = this.specIm as WasmBuffer<Float32Array>;
-    rt.exports.fftConvRows(this.rdesc, sr.ptr, si.ptr, uPtr, yPtr, dPtr, batch, this.channels, this.length);
+    this.convRows(uPtr, yPtr, dPtr, batch);
+  }
+
+  /** The fused convolution of (batch, H, L) rows, each batch row's channels split over the threads. */
+  private convRows(uPtr: number, yPtr: number, dPtr: number, batch: number): void {
+    const { channels: H, length: L } = this;
+    const sr = (this.specRe as WasmBuffer<Float32Array>).ptr;
+    const si = (this.specIm as WasmBuffer<Float32Array>).ptr;
+    const specB = 4 * (L + 1);
+    if (!this.splits(H)) {
+      this.wasm.exports.fftConvRows(this.rdescs[0], sr, si, uPtr, yPtr, dPtr, batch, H, L);
+      return;
+    }
+    for (let b = 0; b < batch; b++) {
+      const row = 4 * b * H * L;
+      this.onThreads("fftConvRows", H, (h0, h1, rdesc) => [
+        rdesc,
+        sr + h0 * specB,
+        si + h0 * specB,
+        uPtr + row + 4 * h0 * L,
+        yPtr + row + 4 * h0 * L,
+        dPtr && dPtr + 4 * h0,
+        1,
+        h1 - h0,
+        L,
+      ]);
+    }
+  }
+
+  /** True when rows of H channels are worth splitting over the kernels' threads. */
+  private splits(H: number): boolean {
+    return (this.wasm.pool?.threads ?? 1) > 1 && H * this.length >= SPLIT_MIN_SAMPLES && H > 1;
+  }
+
+  /**
+   * Run `job` on channel ranges [h0, h1) of H, one per thread with that thread's descriptor
+   * (`args` builds a range's arguments), or on one thread when the work is too small to split.
+   * Every row is computed by the same code either way, so results are identical.
+   */
+  private onThreads(
+    job: "fftConvRows" | "kernelSpectrumRows",
+    H: number,
+    args: (h0: number, h1: number, rdesc: number) => number[],
+  ): void {
+    const rt = this.wasm;
+    if (!this.splits(H)) {
+      (rt.exports[job] as (...a: number[]) => void)(...args(0, H, this.rdescs[0]));
+      return;
+    }
+    const parts = splitRange(H, this.rdescs.length, 1).map(([h0, h1], t) => args(h0, h1, this.rdescs[t]));
+    (rt.pool as NonNullable<WasmRuntime["pool"]>).run(job, parts, rt.exports);
   }
 }

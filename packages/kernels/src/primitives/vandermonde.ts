@@ -9,6 +9,7 @@
 import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
+import { splitRange } from "../threads/split-range.js";
 import type { Complex, FloatArray } from "../types.js";
 import {
   checkAllFinite,
@@ -19,6 +20,7 @@ import {
   checkWasmRange,
   overlapsAny,
 } from "../validate.js";
+import type { KernelExports } from "../wasm-exports.js";
 import { Plan } from "./plan.js";
 
 /** Shape of a {@link VandermondePlan}. */
@@ -32,6 +34,11 @@ export interface VandermondeOptions {
 }
 
 const LIMIT = 2 ** 26;
+/**
+ * Fewest terms (channels x modes x L) a run splits across the kernels' threads: 2^20 take
+ * ~0.15 ms on one core, where waking a worker and waiting for it costs tens of us.
+ */
+const SPLIT_MIN_TERMS = 2 ** 20;
 
 /**
  * C and logz finite: a NaN/Infinity would spread through every l of its channel; C within
@@ -85,7 +92,8 @@ export class VandermondePlan extends Plan {
         lr: ws.f64(H * N),
         li: ws.f64(H * N),
         out: ws.f32(H * L),
-        scratch: ws.f32(this.wasm.exports.vandermondeScratchFloats(N, L)),
+        // one per thread: a split run's parts build their power tables at once
+        scratch: ws.f32((this.wasm.pool?.threads ?? 1) * this.wasm.exports.vandermondeScratchFloats(N, L)),
       };
     } else this.bufs = null;
   }
@@ -104,7 +112,7 @@ export class VandermondePlan extends Plan {
     }
     const b = this.bufs;
     this.load(C, logz);
-    this.wasm.exports.vandermonde(b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, b.out.ptr, H, N, L, b.scratch.ptr);
+    this.run(b.out.ptr);
     o.set(b.out.view);
     return o;
   }
@@ -123,9 +131,35 @@ export class VandermondePlan extends Plan {
     checkComplex("vandermonde.applyPtr(logz)", logz, H * N, "channels*modes");
     checkFinite("vandermonde.applyPtr", C, logz, true);
     checkWasmRange("vandermonde.applyPtr(outPtr)", rt.exports.memory, outPtr, 4 * H * L);
-    const b = this.bufs as NonNullable<typeof this.bufs>;
     this.load(C, logz);
-    rt.exports.vandermonde(b.cr.ptr, b.ci.ptr, b.lr.ptr, b.li.ptr, outPtr, H, N, L, b.scratch.ptr);
+    this.run(outPtr);
+  }
+
+  /**
+   * The wasm kernel on the loaded C and logz into K at outPtr; with several threads and enough
+   * work, each thread takes a range of channels and its own scratch (same bits as one thread).
+   */
+  private run(outPtr: number): void {
+    const { channels: H, modes: N, length: L } = this;
+    const b = this.bufs as NonNullable<typeof this.bufs>;
+    const rt = this.wasm;
+    const part = (h0: number, h1: number, t: number): Parameters<KernelExports["vandermonde"]> => [
+      b.cr.ptr + 4 * h0 * N,
+      b.ci.ptr + 4 * h0 * N,
+      b.lr.ptr + 8 * h0 * N,
+      b.li.ptr + 8 * h0 * N,
+      outPtr + 4 * h0 * L,
+      h1 - h0,
+      N,
+      L,
+      b.scratch.ptr + 4 * t * rt.exports.vandermondeScratchFloats(N, L),
+    ];
+    if (!rt.pool || H * N * L < SPLIT_MIN_TERMS) {
+      rt.exports.vandermonde(...part(0, H, 0));
+      return;
+    }
+    const parts = splitRange(H, rt.pool.threads, 1).map(([h0, h1], t) => part(h0, h1, t));
+    rt.pool.run("vandermonde", parts, rt.exports);
   }
 
   /** vt = C sum_l u z^l. u: real (H,L); C, logz: complex (H,N) -> complex (H,N). */

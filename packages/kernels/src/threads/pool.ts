@@ -4,28 +4,47 @@
 // are done. The results are bit for bit those of one thread: every output element is computed by
 // the same instructions in the same order, only on another core.
 //
-// Control block of a worker (Int32Array on its own SharedArrayBuffer):
+// Control block of a worker (its own SharedArrayBuffer): 8 Int32 words, then float64 arguments.
 //   [0] job sequence number (caller increments, then notifies)  [1] last finished sequence number
-//   [2] job index into POOL_JOBS (-1 = stop)  [3] argument count  [4] 1 if the job threw
-//   [8 ..] the arguments (pointers and counts; a pointer >= 2^31 wraps and reaches wasm unchanged)
-// Waiting: the caller blocks in Atomics.wait until each worker has stored its sequence number.
-// That is allowed on Node's main thread, not on a browser's, which is one reason this pool is
-// Node-only for now.
+//   [2] job index into POOL_JOBS (-1 = stop)  [4] 1 if the job threw
+//   [5] 1 while the caller sleeps on [1]  [6] 1 while the worker sleeps on [0]
+//   float64 from byte 32: the arguments (pointers, counts, f32 scalars: every one is exact in a
+//   double, and wasm's i32 conversion of a pointer >= 2^31 gives back its bits)
+// Waiting: each side polls a while (SPIN) and then blocks in Atomics.wait: the caller until each
+// worker has stored its sequence number, a worker until the next job. A side flags its sleep
+// ([5], [6]) and the other notifies only then (Atomics.notify costs about a microsecond).
+// Sequentially consistent stores and loads: a sleeper that flags after the other side's check
+// still sees the changed word in its wait. Arguments travel as up to MAX_ARGS float64 and the
+// worker calls with a fixed arity (no array per job). A round trip with a trivial job took
+// ~1 us here, so only calls of ~100 us or more are split: the streaming step's 6 us product came
+// out no faster on two threads (measured), and stays on one.
+// Blocking in Atomics.wait is allowed on Node's main thread, not on a browser's, which is one
+// reason this pool is for Node, Deno and Bun only for now.
 import { S4BackendError } from "../errors.js";
-import { WORKER_SOURCE } from "./worker-source.js";
+import { SPIN, WORKER_SOURCE } from "./worker-source.js";
 
 /** Kernel entry points a worker may run; a job travels as its index in this list. */
-export const POOL_JOBS = ["linearBHL", "linearBLH", "cauchyWoodbury1"] as const;
+export const POOL_JOBS = [
+  "linearBHL",
+  "linearBLH",
+  "cauchyWoodbury1",
+  "fftConvRows",
+  "kernelSpectrumRows",
+  "gelu",
+  "erf",
+  "vandermonde",
+] as const;
 /** One of {@link POOL_JOBS}. */
 export type PoolJob = (typeof POOL_JOBS)[number];
 
 const SEQ = 0;
 const DONE = 1;
 const JOB = 2;
-const ARGC = 3;
 const FAILED = 4;
-const ARGS = 8;
-const MAX_ARGS = 24;
+const CALLER_SLEEPS = 5;
+const WORKER_SLEEPS = 6;
+const HEADER_BYTES = 32;
+const MAX_ARGS = 16;
 
 /** The parts of node:worker_threads the pool uses. */
 interface WorkerLike {
@@ -41,11 +60,13 @@ export class ThreadPool {
   readonly threads: number;
   private readonly workers: WorkerLike[];
   private readonly controls: Int32Array[];
+  private readonly args: Float64Array[];
   private closed = false;
 
   private constructor(workers: WorkerLike[], controls: Int32Array[]) {
     this.workers = workers;
     this.controls = controls;
+    this.args = controls.map((c) => new Float64Array(c.buffer, HEADER_BYTES, MAX_ARGS));
     this.threads = workers.length + 1;
   }
 
@@ -59,10 +80,10 @@ export class ThreadPool {
     const controls: Int32Array[] = [];
     try {
       for (let t = 1; t < threads; t++) {
-        const control = new SharedArrayBuffer(4 * (ARGS + MAX_ARGS));
+        const control = new SharedArrayBuffer(HEADER_BYTES + 8 * MAX_ARGS);
         const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, names: POOL_JOBS } });
         workers.push(worker);
-        controls.push(new Int32Array(control));
+        controls.push(new Int32Array(control, 0, HEADER_BYTES / 4));
         await new Promise<void>((resolve, reject) => {
           worker.once("message", () => resolve());
           worker.once("error", (err) => reject(err));
@@ -88,19 +109,23 @@ export class ThreadPool {
       const ctl = this.controls[i - 1];
       const args = parts[i];
       ctl[JOB] = index;
-      ctl[ARGC] = args.length;
-      ctl.set(args, ARGS);
+      this.args[i - 1].set(args);
       const seq = ctl[SEQ] + 1;
       started.push(seq);
       Atomics.store(ctl, SEQ, seq);
-      Atomics.notify(ctl, SEQ);
+      if (Atomics.load(ctl, WORKER_SLEEPS) === 1) Atomics.notify(ctl, SEQ);
     }
     exports[job](...parts[0]);
     let failed = false;
     for (let i = 1; i < parts.length; i++) {
       const ctl = this.controls[i - 1];
-      for (let done = Atomics.load(ctl, DONE); done !== started[i - 1]; done = Atomics.load(ctl, DONE)) {
+      // parts are near-equal, so the worker is usually done or nearly: poll before sleeping
+      let done = Atomics.load(ctl, DONE);
+      for (let spin = 0; done !== started[i - 1] && spin < SPIN; spin++) done = Atomics.load(ctl, DONE);
+      for (; done !== started[i - 1]; done = Atomics.load(ctl, DONE)) {
+        Atomics.store(ctl, CALLER_SLEEPS, 1);
         Atomics.wait(ctl, DONE, done);
+        Atomics.store(ctl, CALLER_SLEEPS, 0);
       }
       failed ||= ctl[FAILED] !== 0;
     }
