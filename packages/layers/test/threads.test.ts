@@ -1,9 +1,11 @@
 // Kernels loaded with threads: 2 give the bits of one thread (the Linear and the DPLR resolvent
 // are split across the worker; see packages/kernels/test/threads.test.ts): S4Block for S4D and
 // DPLR kernels, causal and bidirectional, both layouts, and the DPLR kernel on its own.
-import { loadKernels } from "@s4wasm/kernels";
+
+import { readFileSync } from "node:fs";
+import { Kernels, loadKernels, S4StateError } from "@s4wasm/kernels";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { DPLRKernel, S4Block } from "../src/index.js";
+import { createS4Block, createS4Model, DPLRKernel, loadOfficial, S4Block, type S4Model } from "../src/index.js";
 import { blockCases, randomDPLR, seeded } from "./helpers.js";
 
 const one = await loadKernels({ backend: "wasm" });
@@ -64,5 +66,41 @@ describe("layers on kernels with threads: 2", () => {
     a.dispose();
     b.dispose();
     run.mockRestore();
+  });
+
+  it("createS4Model({ threads: 2 }) and loadOfficial(..., { threads: 2 }) run on two threads with the bits of one", async () => {
+    // dModel 64 over L = 2048: its Linear, conv and GELU calls are all above their split thresholds
+    const init = { dInput: 3, dOutput: 5, dModel: 64, nLayers: 2, seed: 8 };
+    const [m1, m2] = [await createS4Model(init), await createS4Model({ ...init, threads: 2 })];
+    expect([m1.kernels.threads, m2.kernels.threads]).toEqual([1, 2]);
+    const L = 2048;
+    const u = Float32Array.from(seeded(L * 3, 6));
+    const [y1, y2] = [m1, m2].map((m) => m.forward(u, { batch: 1, length: L }));
+    expect(Array.from(y2)).toEqual(Array.from(y1));
+    // the model owns the kernels its factory loaded: dispose() takes them (and the worker) along
+    m2.dispose();
+    expect(() => m2.kernels.gelu()).toThrow(S4StateError);
+    m1.dispose();
+    const dir = new URL("../../../fixtures/official/s4model_example/", import.meta.url);
+    const bytes = new Uint8Array(readFileSync(new URL("model.safetensors", dir)));
+    const config = JSON.parse(readFileSync(new URL("config.json", dir), "utf8"));
+    const o1 = (await loadOfficial(bytes, config)) as S4Model;
+    const o2 = (await loadOfficial(bytes, config, { threads: 2 })) as S4Model;
+    expect(o2.kernels.threads).toBe(2);
+    const v = Float32Array.from(seeded(3 * 128, 7));
+    expect(Array.from(o2.forward(v, { batch: 3, length: 128 }))).toEqual(Array.from(o1.forward(v, { batch: 3, length: 128 })));
+    o2.dispose();
+    expect(() => o2.kernels.gelu()).toThrow(S4StateError);
+    o1.dispose();
+  });
+
+  it("leaves kernels the caller passed in alone, and disposes the ones a refused factory call loaded", async () => {
+    const m = await createS4Model({ dInput: 1, dOutput: 2, dModel: 8, nLayers: 2, kernels: two });
+    m.dispose();
+    expect(two.gelu().apply(new Float32Array([1]))[0]).toBeCloseTo(0.8413, 4);
+    const dispose = vi.spyOn(Kernels.prototype, "dispose");
+    await expect(createS4Block({ dModel: 8, threads: 2, init: "bogus" as never })).rejects.toThrow(/init/);
+    expect(dispose).toHaveBeenCalledTimes(1);
+    dispose.mockRestore();
   });
 });

@@ -9,7 +9,7 @@ import { DIAG_INITS, type DiagInit, diagInit, dplrLegsInit, makeRng, type Rng, r
 import { DPLRKernel } from "../kernel/dplr-kernel.js";
 import { S4DKernel } from "../kernel/s4d-kernel.js";
 import type { Discretization } from "../ssm/params.js";
-import { type LayerBackendOptions, resolveKernels } from "./layer-options.js";
+import { adoptKernels, type LayerBackendOptions, resolveKernels } from "./layer-options.js";
 import { S4Block, type S4BlockParts } from "./s4-block.js";
 import { type LinearParts, S4Model } from "./s4-model.js";
 
@@ -86,7 +86,10 @@ export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4Bl
 export async function createS4Block(opts: S4BlockInit): Promise<S4Block> {
   const options = validate.checkOptions("createS4Block(options)", opts) as S4BlockInit;
   const kernels = await resolveKernels(options, "createS4Block(options)");
-  return new S4Block(kernels, initBlockParts(kernels, options, makeRng(checkSeed("createS4Block(seed)", options.seed))));
+  return adoptKernels(
+    kernels,
+    () => new S4Block(kernels, initBlockParts(kernels, options, makeRng(checkSeed("createS4Block(seed)", options.seed)))),
+  );
 }
 
 /** Options of createS4Model (the example.py S4Model). */
@@ -110,10 +113,9 @@ export interface S4ModelInit extends LayerBackendOptions {
 /** A new example.py S4Model (encoder, n residual S4 layers with LayerNorm, mean pool, decoder), seeded. */
 export async function createS4Model(opts: S4ModelInit): Promise<S4Model> {
   const options = validate.checkOptions("createS4Model(options)", opts) as S4ModelInit;
-  const kernels = await resolveKernels(options, "createS4Model(options)");
   const rng = makeRng(checkSeed("createS4Model(seed)", options.seed));
   const layer = validate.checkOptions("createS4Model(layer)", options.layer);
-  for (const key of ["dModel", "layout", "seed", "kernels", "backend", "wasm"]) {
+  for (const key of ["dModel", "layout", "seed", "kernels", "backend", "wasm", "threads"]) {
     // set by the model itself: a value here would be ignored silently
     if (key in layer)
       throw new S4ValueError(
@@ -124,19 +126,14 @@ export async function createS4Model(opts: S4ModelInit): Promise<S4Model> {
   const dIn = validate.checkInt("createS4Model(dInput)", options.dInput, 1, 2 ** 16);
   const dOut = validate.checkInt("createS4Model(dOutput)", options.dOutput, 1, 2 ** 16);
   const n = validate.checkInt("createS4Model(nLayers)", options.nLayers, 1, 1024);
-  const encoder = uniformLinear(dIn, H, rng);
-  const layers = Array.from({ length: n }, () => initBlockParts(kernels, { ...layer, dModel: H, layout: "BHL" }, rng));
-  const norms = Array.from({ length: n }, () => ({ weight: new Float64Array(H).fill(1), bias: new Float64Array(H) }));
-  const decoder = uniformLinear(H, dOut, rng);
-  return new S4Model(kernels, {
-    dInput: dIn,
-    dOutput: dOut,
-    dModel: H,
-    prenorm: validate.checkBool("createS4Model(prenorm)", options.prenorm, false),
-    encoder,
-    layers,
-    norms,
-    decoder,
+  const prenorm = validate.checkBool("createS4Model(prenorm)", options.prenorm, false);
+  const kernels = await resolveKernels(options, "createS4Model(options)");
+  return adoptKernels(kernels, () => {
+    const encoder = uniformLinear(dIn, H, rng);
+    const layers = Array.from({ length: n }, () => initBlockParts(kernels, { ...layer, dModel: H, layout: "BHL" }, rng));
+    const norms = Array.from({ length: n }, () => ({ weight: new Float64Array(H).fill(1), bias: new Float64Array(H) }));
+    const decoder = uniformLinear(H, dOut, rng);
+    return new S4Model(kernels, { dInput: dIn, dOutput: dOut, dModel: H, prenorm, encoder, layers, norms, decoder });
   });
 }
 

@@ -16,6 +16,7 @@ import { repeatChannels } from "../ssm/repeat-channels.js";
 import { StepMode, type StepModeSource } from "../step/index.js";
 import { BlockStepper } from "./block-stepper.js";
 import { FFTConv, type KernelSource } from "./fft-conv.js";
+import { ownsKernels } from "./layer-options.js";
 import { transpose3 } from "./layout.js";
 
 /** An SSM kernel generator that can also describe its recurrence (for step mode). */
@@ -198,6 +199,7 @@ export class S4Block {
     this.linear.dispose();
     this.glu.dispose();
     this.ws?.dispose();
+    if (ownsKernels(this)) this.kernels.dispose();
   }
 
   private assertLive(where: string): void {

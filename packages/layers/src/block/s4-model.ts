@@ -8,6 +8,7 @@ import {
   S4StateError,
   validate,
 } from "@s4wasm/kernels";
+import { ownsKernels } from "./layer-options.js";
 import { transpose3 } from "./layout.js";
 import { S4Block, type S4BlockParts } from "./s4-block.js";
 
@@ -166,5 +167,6 @@ export class S4Model {
     this.encoder.dispose();
     this.decoder.dispose();
     this.pool.dispose();
+    if (ownsKernels(this)) this.kernels.dispose();
   }
 }

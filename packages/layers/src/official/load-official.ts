@@ -7,7 +7,7 @@
  * Every layer of a model shares one kernels instance (one wasm memory). Inference only.
  */
 import type { Kernels } from "@s4wasm/kernels";
-import { type LayerBackendOptions, resolveKernels } from "../block/layer-options.js";
+import { adoptKernels, type LayerBackendOptions, resolveKernels } from "../block/layer-options.js";
 import { S4Block, type S4BlockParts } from "../block/s4-block.js";
 import { S4Model } from "../block/s4-model.js";
 import { DPLRKernel } from "../kernel/dplr-kernel.js";
@@ -59,5 +59,6 @@ export async function loadOfficial(
   options: LayerBackendOptions = {},
 ): Promise<OfficialModule> {
   const canonical = readOfficial(bytes, config);
-  return buildOfficial(await resolveKernels(options), canonical);
+  const kernels = await resolveKernels(options);
+  return adoptKernels(kernels, () => buildOfficial(kernels, canonical));
 }
