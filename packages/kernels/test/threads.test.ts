@@ -13,6 +13,11 @@ const one = await loadKernels({ backend: "wasm" });
 const two = await loadKernels({ backend: "wasm", threads: 2 });
 afterAll(() => two.dispose());
 
+/** A spy on the two-thread kernels' pool.run (calls go through): which jobs were split. */
+function spyOnPool() {
+  return vi.spyOn(two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>, "run");
+}
+
 /** Linear(H, O) of `layout` on `k`: y for x, shape (B, L). */
 function linearOn(
   k: Kernels,
@@ -45,7 +50,7 @@ describe("loadKernels({ threads })", () => {
   });
 
   it("splits the Linear across the threads with the bits of one thread (random shapes, both layouts)", () => {
-    const run = vi.spyOn(two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>, "run");
+    const run = spyOnPool();
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3 }),
@@ -76,7 +81,7 @@ describe("loadKernels({ threads })", () => {
   }, 120_000);
 
   it("splits the DPLR resolvent (cauchyWoodbury) by channel with the bits of one thread", () => {
-    const run = vi.spyOn(two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>, "run");
+    const run = spyOnPool();
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 40 }),
@@ -110,7 +115,7 @@ describe("loadKernels({ threads })", () => {
   }, 120_000);
 
   it("splits the FFT convolution, its kernel spectrum, GELU, erf and the Vandermonde kernel with the bits of one thread", () => {
-    const run = vi.spyOn(two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>, "run");
+    const run = spyOnPool();
     const rand = rng(21);
     /** f on both kernels: the pool ran `job`, and the outputs agree bit for bit. */
     const same = (job: string, f: (k: Kernels) => ArrayLike<number>) => {

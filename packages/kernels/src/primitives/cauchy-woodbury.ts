@@ -4,7 +4,6 @@ import { S4ValueError } from "../errors.js";
 import { cauchyWoodbury1 } from "../js/cauchy-woodbury.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
-import { splitRange } from "../threads/split-range.js";
 import type { Complex } from "../types.js";
 import { checkComplex, checkFinite32, checkInt } from "../validate.js";
 import type { KernelExports } from "../wasm-exports.js";
@@ -243,8 +242,7 @@ export class CauchyWoodburyPlan extends Plan {
       b.qs.ptr + t * qsBytes,
     ];
     if (rt.pool && (h1 - h0) * N * M >= SPLIT_MIN_PAIRS) {
-      const parts = splitRange(h1 - h0, rt.pool.threads, 1).map(([a, c], t) => part(h0 + a, h0 + c, t));
-      rt.pool.run("cauchyWoodbury1", parts, rt.exports);
+      rt.pool.runRows("cauchyWoodbury1", h1 - h0, 1, (a, c, t) => part(h0 + a, h0 + c, t), rt.exports);
     } else {
       rt.exports.cauchyWoodbury1(...part(h0, h1, 0));
     }

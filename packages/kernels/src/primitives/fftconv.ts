@@ -16,7 +16,6 @@ import { type FFTConvTwin, fftConvApply, fftConvSetKernel, fftConvTwin, kernelRo
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
-import { splitRange } from "../threads/split-range.js";
 import type { FloatArray } from "../types.js";
 import { checkAllFinite, checkBool, checkFinite32, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { layoutRealFFT } from "./fft-layout.js";
@@ -275,7 +274,6 @@ export class FFTConvPlan extends Plan {
       (rt.exports[job] as (...a: number[]) => void)(...args(0, H, this.rdescs[0]));
       return;
     }
-    const parts = splitRange(H, this.rdescs.length, 1).map(([h0, h1], t) => args(h0, h1, this.rdescs[t]));
-    (rt.pool as NonNullable<WasmRuntime["pool"]>).run(job, parts, rt.exports);
+    (rt.pool as NonNullable<WasmRuntime["pool"]>).runRows(job, H, 1, (h0, h1, t) => args(h0, h1, this.rdescs[t]), rt.exports);
   }
 }

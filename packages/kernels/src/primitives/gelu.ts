@@ -5,7 +5,6 @@
 import { S4StateError } from "../errors.js";
 import { erf, gelu } from "../js/erf.js";
 import type { WasmRuntime } from "../runtime.js";
-import { splitRange } from "../threads/split-range.js";
 import type { FloatArray } from "../types.js";
 import { checkFloat32Range, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { GrowingBuffers } from "./block-io.js";
@@ -71,7 +70,6 @@ export class ElementwisePlan extends Plan {
       return;
     }
     // elementwise: each thread takes a range (a multiple of 8, the kernel's two vectors a trip)
-    const parts = splitRange(n, rt.pool.threads, 8).map(([a, b]) => [xPtr + 4 * a, outPtr + 4 * a, b - a]);
-    rt.pool.run(this.fn, parts, rt.exports);
+    rt.pool.runRows(this.fn, n, 8, (a, b) => [xPtr + 4 * a, outPtr + 4 * a, b - a], rt.exports);
   }
 }

@@ -9,7 +9,6 @@ import { linearBHL, linearBLH, linearGluBHL } from "../js/linear.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
-import { splitRange } from "../threads/split-range.js";
 import type { FloatArray } from "../types.js";
 import { checkBool, checkFinite32, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
@@ -191,7 +190,7 @@ export class LinearPlan extends Plan {
     const scratch = (this.scratch as WasmBuffer<Float32Array>).ptr;
     const scratchBytes = 4 * rt.exports.linearScratchFloats(H);
     if (this.layout === "BLH") {
-      const parts = splitRange(batch * length, pool.threads, 4).map(([r0, r1], t) => [
+      const args = (r0: number, r1: number, t: number) => [
         xPtr + 4 * r0 * H,
         w,
         bias,
@@ -200,14 +199,13 @@ export class LinearPlan extends Plan {
         H,
         O,
         scratch + t * scratchBytes,
-      ]);
-      pool.run("linearBLH", parts, rt.exports);
+      ];
+      pool.runRows("linearBLH", batch * length, 4, args, rt.exports);
       return;
     }
     const wp = this.wPacked ? this.wPacked.ptr : 0;
-    const rows = splitRange(O, pool.threads, 8);
     for (let b = 0; b < batch; b++) {
-      const parts = rows.map(([o0, o1], t) => [
+      const args = (o0: number, o1: number, t: number) => [
         xPtr + 4 * b * H * length,
         w + 4 * o0 * H,
         bias && bias + 4 * o0,
@@ -218,8 +216,8 @@ export class LinearPlan extends Plan {
         length,
         scratch + t * scratchBytes,
         wp && wp + 4 * o0 * H,
-      ]);
-      pool.run("linearBHL", parts, rt.exports);
+      ];
+      pool.runRows("linearBHL", O, 8, args, rt.exports);
     }
   }
 }

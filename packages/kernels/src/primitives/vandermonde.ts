@@ -9,7 +9,6 @@
 import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
-import { splitRange } from "../threads/split-range.js";
 import type { Complex, FloatArray } from "../types.js";
 import {
   checkAllFinite,
@@ -158,8 +157,7 @@ export class VandermondePlan extends Plan {
       rt.exports.vandermonde(...part(0, H, 0));
       return;
     }
-    const parts = splitRange(H, rt.pool.threads, 1).map(([h0, h1], t) => part(h0, h1, t));
-    rt.pool.run("vandermonde", parts, rt.exports);
+    rt.pool.runRows("vandermonde", H, 1, part, rt.exports);
   }
 
   /** vt = C sum_l u z^l. u: real (H,L); C, logz: complex (H,N) -> complex (H,N). */

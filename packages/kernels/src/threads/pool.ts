@@ -21,6 +21,7 @@
 // Blocking in Atomics.wait is allowed on Node's main thread, not on a browser's, which is one
 // reason this pool is for Node, Deno and Bun only for now.
 import { S4BackendError } from "../errors.js";
+import { splitRange } from "./split-range.js";
 import { SPIN, WORKER_SOURCE } from "./worker-source.js";
 
 /** Kernel entry points a worker may run; a job travels as its index in this list. */
@@ -130,6 +131,24 @@ export class ThreadPool {
       failed ||= ctl[FAILED] !== 0;
     }
     if (failed) throw new S4BackendError(`${job}: a worker thread failed while running it`);
+  }
+
+  /**
+   * Run `job` over rows 0..n in one range per thread, cut at multiples of `align` (splitRange):
+   * `args(r0, r1, t)` gives the arguments of thread t's range [r0, r1) (its rows, its scratch).
+   */
+  runRows(
+    job: PoolJob,
+    n: number,
+    align: number,
+    args: (r0: number, r1: number, t: number) => readonly number[],
+    exports: Record<PoolJob, (...args: number[]) => void>,
+  ): void {
+    this.run(
+      job,
+      splitRange(n, this.threads, align).map(([r0, r1], t) => args(r0, r1, t)),
+      exports,
+    );
   }
 
   /** Stop the workers; later split calls throw. */
