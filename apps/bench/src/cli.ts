@@ -114,8 +114,14 @@ program
   .requiredOption("--out <path>", "folder (--golden) or file (--model) to write our outputs to, same schema")
   .addOption(new Option("--backend <backend>", "kernels backend").choices(["wasm", "js"]).default("wasm"))
   .addOption(new Option("--only <names>", "comma-separated golden files (without .json)").argParser(list))
+  .addOption(
+    new Option("--threads <n>", "threads of the wasm kernels (worker threads; outputs must match one thread's)").argParser(
+      (v) => positiveInts(v)[0],
+    ),
+  )
   .action(async (opts) => {
     process.exitCode = await conformanceCommand({
+      threads: opts.threads,
       golden: opts.golden,
       model: opts.model,
       out: opts.out,

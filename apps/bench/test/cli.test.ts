@@ -28,6 +28,11 @@ describe("s4wasm-bench CLI", () => {
     }
     const suites = new Set(report.records.map((r: { suite: string }) => r.suite));
     expect(suites.has("cmul")).toBe(true);
+    // with more than one core, the block and dplr-kernel suites time (and validate) a threaded contender
+    if (report.machine.cores > 1) {
+      const threaded = report.records.filter((r: { contender: string }) => /^s4wasm-wasm-\d+threads$/.test(r.contender));
+      expect(new Set(threaded.map((r: { suite: string }) => r.suite))).toEqual(new Set(["block", "dplr-kernel"]));
+    }
   });
 
   it("conformance exits 0 and prints one line per case", () => {
@@ -35,6 +40,17 @@ describe("s4wasm-bench CLI", () => {
     const r = run("conformance", "--golden", golden, "--out", out, "--backend", "js", "--only", "fft");
     expect(r.status).toBe(0);
     expect(r.stdout.split("\n").filter((l) => l.includes("fft/fft_L")).length).toBe(5);
+  });
+
+  it("conformance --threads 2 writes the outputs of one thread, byte for byte", () => {
+    const outs = ["1", "2"].map((threads) => {
+      const out = mkdtempSync(join(tmpdir(), "s4wasm-conf-"));
+      const r = run("conformance", "--golden", golden, "--out", out, "--only", "fftconv,s4_block", "--threads", threads);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(threads === "2" ? /float32, 2 threads/ : /float32, 1 thread\)/);
+      return ["fftconv.json", "s4_block.json"].map((f) => readFileSync(join(out, f), "utf8"));
+    });
+    expect(outs[1]).toEqual(outs[0]);
   });
 
   it("browser --quick runs the suites in headless Chromium and prints the table", () => {
