@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { expectTypedRejection } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { type Kernels, loadKernels, S4BackendError, S4ShapeError } from "../src/index.js";
+import { js, type Kernels, loadKernels, S4BackendError, S4ShapeError } from "../src/index.js";
 import { randomArray, rng } from "./helpers.js";
 
 const one = await loadKernels({ backend: "wasm" });
@@ -158,6 +158,45 @@ describe("loadKernels({ threads })", () => {
     same("vandermonde", (k) => k.vandermonde({ channels: H, modes: N, length: L }).apply(C, logz));
     run.mockRestore();
   }, 120_000);
+
+  it("reports a trap in either part after every part is done, and keeps working", () => {
+    const pool = two.runtime?.pool as NonNullable<NonNullable<Kernels["runtime"]>["pool"]>;
+    const e = (two.runtime as NonNullable<Kernels["runtime"]>).exports;
+    const ws = two.workspace();
+    const buf = ws.f32(64);
+    const outside = 2 ** 32 - 64; // past the end of memory: the kernel traps
+    const good = [buf.ptr, buf.ptr, 32];
+    // the caller's part traps at once: its own error comes out, but only after the worker's part
+    // (GELU over 2^22 values, milliseconds) has finished: its last value is already written
+    const big = ws.f32(2 ** 22);
+    big.view.fill(1);
+    expect(() =>
+      pool.run(
+        "gelu",
+        [
+          [outside, outside, 8],
+          [big.ptr, big.ptr, 2 ** 22],
+        ],
+        e,
+      ),
+    ).toThrow(WebAssembly.RuntimeError);
+    expect(big.view[2 ** 22 - 1]).toBeCloseTo(js.gelu64(1), 6);
+    // the worker's part traps: a backend error naming the job
+    expect(() => pool.run("gelu", [good, [outside, outside, 8]], e)).toThrow(/gelu: a worker thread failed/);
+    // and the pool still splits a call correctly
+    buf.view.set(Float32Array.from({ length: 64 }, (_, i) => (i - 32) / 8));
+    pool.run(
+      "gelu",
+      [
+        [buf.ptr, buf.ptr, 32],
+        [buf.ptr + 128, buf.ptr + 128, 32],
+      ],
+      e,
+    );
+    const y = buf.view;
+    for (let i = 0; i < 64; i++) expect(y[i]).toBeCloseTo(js.gelu64((i - 32) / 8), 6);
+    ws.dispose();
+  });
 
   it("gives the same bits after the shared memory grows (buffers beyond the workers' first view)", () => {
     const rand = rng(3);

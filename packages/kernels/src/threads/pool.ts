@@ -116,7 +116,14 @@ export class ThreadPool {
       Atomics.store(ctl, SEQ, seq);
       if (Atomics.load(ctl, WORKER_SLEEPS) === 1) Atomics.notify(ctl, SEQ);
     }
-    exports[job](...parts[0]);
+    // the caller's part may throw (a trap): the workers' parts still finish before it propagates,
+    // so no worker is left writing while the caller goes on
+    let callerError: unknown = null;
+    try {
+      exports[job](...parts[0]);
+    } catch (err) {
+      callerError = err;
+    }
     let failed = false;
     for (let i = 1; i < parts.length; i++) {
       const ctl = this.controls[i - 1];
@@ -130,6 +137,7 @@ export class ThreadPool {
       }
       failed ||= ctl[FAILED] !== 0;
     }
+    if (callerError !== null) throw callerError;
     if (failed) throw new S4BackendError(`${job}: a worker thread failed while running it`);
   }
 
