@@ -198,6 +198,27 @@ describe("loadKernels({ threads })", () => {
     ws.dispose();
   });
 
+  it("refuses a split once a worker thread has exited, naming it, instead of waiting forever", async () => {
+    const k = await loadKernels({ backend: "wasm", threads: 2 });
+    const rt = k.runtime as NonNullable<Kernels["runtime"]>;
+    const pool = rt.pool as NonNullable<typeof rt.pool>;
+    await (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0].terminate();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the "exit" event
+    const ws = k.workspace();
+    const b = ws.f32(64);
+    expect(() =>
+      pool.run(
+        "gelu",
+        [
+          [b.ptr, b.ptr, 32],
+          [b.ptr + 128, b.ptr + 128, 32],
+        ],
+        rt.exports,
+      ),
+    ).toThrow(/gelu: expected the kernels' worker threads running, got one that exited/);
+    k.dispose();
+  });
+
   it("gives the same bits after the shared memory grows (buffers beyond the workers' first view)", () => {
     const rand = rng(3);
     const H = 64;

@@ -49,7 +49,7 @@ const MAX_ARGS = 16;
 
 /** The parts of node:worker_threads the pool uses. */
 interface WorkerLike {
-  once(event: "message" | "error", listener: (value: unknown) => void): void;
+  once(event: "message" | "error" | "exit", listener: (value: unknown) => void): void;
   unref(): void;
   terminate(): Promise<number>;
 }
@@ -63,6 +63,13 @@ export class ThreadPool {
   private readonly controls: Int32Array[];
   private readonly args: Float64Array[];
   private closed = false;
+  /**
+   * Set by a worker's "exit" event. Events arrive between calls only (the caller blocks during
+   * one, and the runtimes report a stopped thread through their event loop), so a worker that
+   * stops in the middle of a call is not detected; one that stopped before is, and the call is
+   * refused instead of waiting for an answer that cannot come.
+   */
+  private exited = false;
 
   private constructor(workers: WorkerLike[], controls: Int32Array[]) {
     this.workers = workers;
@@ -95,7 +102,9 @@ export class ThreadPool {
       for (const w of workers) void w.terminate();
       throw new S4BackendError(`loadKernels(options.threads): a worker thread did not start (${(err as Error).message})`);
     }
-    return new ThreadPool(workers, controls);
+    const pool = new ThreadPool(workers, controls);
+    for (const w of workers) w.once("exit", () => (pool.exited = true));
+    return pool;
   }
 
   /**
@@ -104,6 +113,7 @@ export class ThreadPool {
    */
   run(job: PoolJob, parts: readonly (readonly number[])[], exports: Record<PoolJob, (...args: number[]) => void>): void {
     if (this.closed) throw new S4BackendError(`${job}: the kernels' worker threads were closed (dispose)`);
+    if (this.exited) throw exitedError(job);
     const index = POOL_JOBS.indexOf(job);
     const started: number[] = [];
     for (let i = 1; i < parts.length; i++) {
@@ -170,6 +180,12 @@ export class ThreadPool {
     }
     for (const w of this.workers) void w.terminate();
   }
+}
+
+function exitedError(job: string): S4BackendError {
+  return new S4BackendError(
+    `${job}: expected the kernels' worker threads running, got one that exited (load the kernels again to restart them)`,
+  );
 }
 
 /** node:worker_threads' Worker, or a S4BackendError naming the option where the runtime has none. */
