@@ -32,8 +32,9 @@ export interface LoadOptions {
   onNotice?: (message: string) => void;
   /**
    * Threads for the heavy primitives (default 1): with n > 1, n - 1 worker threads share the
-   * kernels' memory, and large calls of the Linear, FFT convolution, GELU / erf, Vandermonde and
-   * DPLR resolvent split their rows across all n, with results identical to one thread. Needs
+   * kernels' memory, and large calls of the Linear, batched FFTs, FFT convolution, GELU / erf,
+   * Vandermonde and DPLR resolvent split their rows across all n, with results identical to one
+   * thread. Needs
    * node:worker_threads (Node, Deno, Bun) and loads the threads build of the wasm
    * (`@s4wasm/kernels/kernels-threads.wasm`, or pass it as `wasm`). Ignored by the JS twin, which
    * runs on one thread.

@@ -114,7 +114,7 @@ describe("loadKernels({ threads })", () => {
     run.mockRestore();
   }, 120_000);
 
-  it("splits the FFT convolution, its kernel spectrum, GELU, erf and the Vandermonde kernel with the bits of one thread", () => {
+  it("splits batched FFTs, the FFT convolution, its kernel spectrum, GELU, erf and the Vandermonde kernel with the bits of one thread", () => {
     const run = spyOnPool();
     const rand = rng(21);
     /** f on both kernels: the pool ran `job`, and the outputs agree bit for bit. */
@@ -145,6 +145,20 @@ describe("loadKernels({ threads })", () => {
       };
       same("fftConvRows", conv);
       if (!bidirectional) same("kernelSpectrumRows", conv);
+    }
+    // batches of transforms: power of two, mixed radix, Bluestein (97); >= 2^15 samples a call
+    for (const [n, batch] of [
+      [256, 160],
+      [1000, 40],
+      [97, 400],
+    ] as const) {
+      const re = randomArray(n * batch, rand);
+      const im = randomArray(n * batch, rand);
+      same("fftRows", (k) => k.fft(n, { batch }).forward({ re, im }).re);
+      same("fftRows", (k) => k.fft(n, { batch }).inverse({ re, im }).im);
+      const X = (k: Kernels) => k.rfft(n, { batch }).forward(re);
+      same("rfftRows", (k) => X(k).im);
+      same("irfftRows", (k) => k.rfft(n, { batch }).inverse(X(k)));
     }
     const x = randomArray(100_003, rand).map((v) => 6 * v);
     same("gelu", (k) => k.gelu().apply(x));

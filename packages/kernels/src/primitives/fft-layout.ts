@@ -17,6 +17,15 @@ function plane(ws: Workspace, n: number): number {
   return ws.f32(n + 36 * (stagger + 1)).ptr;
 }
 
+/**
+ * True when `rows` transforms of length n are worth splitting across the kernels' threads (one
+ * descriptor each): at least 2 rows and 2^15 samples, ~0.1 ms of work, where a round trip to a
+ * worker costs ~1 us and waking a sleeping one tens.
+ */
+export function splitsRows(rows: number, n: number): boolean {
+  return rows > 1 && rows * n >= 2 ** 15;
+}
+
 /** Words to write into one descriptor buffer after every allocation is done. */
 interface Pending {
   ptr: number;

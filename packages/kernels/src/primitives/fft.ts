@@ -11,7 +11,7 @@ import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
 import { checkAllFinite, checkComplex, checkInt, checkOptions } from "../validate.js";
-import { layoutComplexFFT } from "./fft-layout.js";
+import { layoutComplexFFT, splitsRows } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
 /** Options of an {@link FFTPlan}. */
@@ -38,7 +38,8 @@ export class FFTPlan extends Plan {
   /** Rows per call; input and output are (batch, n) complex, row-major. */
   readonly batch: number;
   private readonly twin: FFTTwin | null = null;
-  private readonly desc: number = 0;
+  /** The plan's descriptor, one per thread (each with its own work planes). */
+  private readonly descs: number[] = [];
   private readonly re: WasmBuffer<Float32Array> | null = null;
   private readonly im: WasmBuffer<Float32Array> | null = null;
 
@@ -50,7 +51,9 @@ export class FFTPlan extends Plan {
     if (this.ws && runtime) {
       this.re = this.ws.f32(this.n * this.batch);
       this.im = this.ws.f32(this.n * this.batch);
-      this.desc = layoutComplexFFT(this.ws, runtime.exports.memory, planComplexFFT(this.n));
+      const plan = planComplexFFT(this.n);
+      for (let t = 0; t < (runtime.pool?.threads ?? 1); t++)
+        this.descs.push(layoutComplexFFT(this.ws, runtime.exports.memory, plan));
     } else this.twin = fftTwin(this.n);
   }
 
@@ -81,7 +84,7 @@ export class FFTPlan extends Plan {
     // checked in wasm after the copy, not by a JS loop over every value
     setFinite(this.wasm, `${where}(x).re`, re, x.re);
     setFinite(this.wasm, `${where}(x).im`, im, x.im);
-    this.wasm.exports.fftRows(this.desc, re.ptr, im.ptr, re.ptr, im.ptr, batch, inverse ? 1 : 0, inverse ? 1 / n : 1);
+    this.rows(re.ptr, im.ptr, re.ptr, im.ptr, batch, inverse, inverse ? 1 / n : 1);
     o.re.set(re.view);
     o.im.set(im.view);
     return o;
@@ -95,6 +98,24 @@ export class FFTPlan extends Plan {
   runPtr(xRe: number, xIm: number, outRe: number, outIm: number, rows: number, inverse: boolean, scale?: number): void {
     this.assertLive("fft.runPtr");
     this.wasmOnly("fft.runPtr");
-    this.wasm.exports.fftRows(this.desc, xRe, xIm, outRe, outIm, rows, inverse ? 1 : 0, scale ?? (inverse ? 1 / this.n : 1));
+    this.rows(xRe, xIm, outRe, outIm, rows, inverse, scale ?? (inverse ? 1 / this.n : 1));
+  }
+
+  /** fftRows over `rows` rows, split across the kernels' threads when they are many (same bits). */
+  private rows(xRe: number, xIm: number, outRe: number, outIm: number, rows: number, inverse: boolean, scale: number): void {
+    const rt = this.wasm;
+    const inv = inverse ? 1 : 0;
+    if (!rt.pool || !splitsRows(rows, this.n)) {
+      rt.exports.fftRows(this.descs[0], xRe, xIm, outRe, outIm, rows, inv, scale);
+      return;
+    }
+    const rb = 4 * this.n;
+    rt.pool.runRows(
+      "fftRows",
+      rows,
+      1,
+      (r0, r1, t) => [this.descs[t], xRe + r0 * rb, xIm + r0 * rb, outRe + r0 * rb, outIm + r0 * rb, r1 - r0, inv, scale],
+      rt.exports,
+    );
   }
 }

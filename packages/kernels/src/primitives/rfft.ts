@@ -11,7 +11,7 @@ import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkAllFinite, checkComplex, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { checkFFTLength } from "./fft.js";
-import { layoutRealFFT } from "./fft-layout.js";
+import { layoutRealFFT, splitsRows } from "./fft-layout.js";
 import { Plan } from "./plan.js";
 
 /** Options of an {@link RFFTPlan}. */
@@ -38,7 +38,8 @@ export class RFFTPlan extends Plan {
   /** n//2 + 1 */
   readonly bins: number;
   private readonly twin: RFFTTwin | null = null;
-  private readonly desc: number = 0;
+  /** The real-FFT descriptor, one per thread (each with its own work planes). */
+  private readonly descs: number[] = [];
   private readonly real: WasmBuffer<Float32Array> | null = null;
   private readonly re: WasmBuffer<Float32Array> | null = null;
   private readonly im: WasmBuffer<Float32Array> | null = null;
@@ -54,7 +55,8 @@ export class RFFTPlan extends Plan {
       this.real = this.ws.f32(this.batch * Math.max(this.n, this.inputLength));
       this.re = this.ws.f32(this.batch * this.bins);
       this.im = this.ws.f32(this.batch * this.bins);
-      this.desc = layoutRealFFT(this.ws, runtime.exports.memory, this.n);
+      for (let t = 0; t < (runtime.pool?.threads ?? 1); t++)
+        this.descs.push(layoutRealFFT(this.ws, runtime.exports.memory, this.n));
     } else this.twin = rfftTwin(this.n);
   }
 
@@ -75,7 +77,7 @@ export class RFFTPlan extends Plan {
     const im = this.im as WasmBuffer<Float32Array>;
     // checked in wasm after the copy, not by a JS loop over every value
     setFinite(this.wasm, `${where}(x)`, real, x);
-    this.wasm.exports.rfftRows(this.desc, real.ptr, inputLength, re.ptr, im.ptr, batch);
+    this.forwardRows(real.ptr, inputLength, re.ptr, im.ptr, batch);
     o.re.set(re.view);
     o.im.set(im.view);
     return o;
@@ -100,7 +102,7 @@ export class RFFTPlan extends Plan {
     // checked in wasm after the copy, not by a JS loop over every value
     setFinite(this.wasm, `${where}(X).re`, re, X.re);
     setFinite(this.wasm, `${where}(X).im`, im, X.im);
-    this.wasm.exports.irfftRows(this.desc, re.ptr, im.ptr, real.ptr, batch);
+    this.inverseRows(re.ptr, im.ptr, real.ptr, batch);
     o.set(real.view.subarray(0, batch * n));
     return o;
   }
@@ -112,13 +114,50 @@ export class RFFTPlan extends Plan {
   forwardPtr(x: number, outRe: number, outIm: number, rows: number, inputLength = this.inputLength): void {
     this.assertLive("rfft.forwardPtr");
     this.wasmOnly("rfft.forwardPtr");
-    this.wasm.exports.rfftRows(this.desc, x, inputLength, outRe, outIm, rows);
+    this.forwardRows(x, inputLength, outRe, outIm, rows);
   }
 
   /** Low level (wasm only): inverse X (rows, n//2+1) -> x (rows, n). */
   inversePtr(XRe: number, XIm: number, out: number, rows: number): void {
     this.assertLive("rfft.inversePtr");
     this.wasmOnly("rfft.inversePtr");
-    this.wasm.exports.irfftRows(this.desc, XRe, XIm, out, rows);
+    this.inverseRows(XRe, XIm, out, rows);
+  }
+
+  /** rfftRows over `rows` rows, split across the kernels' threads when they are many (same bits). */
+  private forwardRows(x: number, inLen: number, outRe: number, outIm: number, rows: number): void {
+    const rt = this.wasm;
+    if (!rt.pool || !splitsRows(rows, this.n)) {
+      rt.exports.rfftRows(this.descs[0], x, inLen, outRe, outIm, rows);
+      return;
+    }
+    const ob = 4 * this.bins;
+    const args = (r0: number, r1: number, t: number) => [
+      this.descs[t],
+      x + 4 * r0 * inLen,
+      inLen,
+      outRe + r0 * ob,
+      outIm + r0 * ob,
+      r1 - r0,
+    ];
+    rt.pool.runRows("rfftRows", rows, 1, args, rt.exports);
+  }
+
+  /** irfftRows over `rows` rows, split like forwardRows. */
+  private inverseRows(XRe: number, XIm: number, out: number, rows: number): void {
+    const rt = this.wasm;
+    if (!rt.pool || !splitsRows(rows, this.n)) {
+      rt.exports.irfftRows(this.descs[0], XRe, XIm, out, rows);
+      return;
+    }
+    const ib = 4 * this.bins;
+    const args = (r0: number, r1: number, t: number) => [
+      this.descs[t],
+      XRe + r0 * ib,
+      XIm + r0 * ib,
+      out + 4 * r0 * this.n,
+      r1 - r0,
+    ];
+    rt.pool.runRows("irfftRows", rows, 1, args, rt.exports);
   }
 }

@@ -34,6 +34,9 @@ export const POOL_JOBS = [
   "gelu",
   "erf",
   "vandermonde",
+  "fftRows",
+  "rfftRows",
+  "irfftRows",
 ] as const;
 /** One of {@link POOL_JOBS}. */
 export type PoolJob = (typeof POOL_JOBS)[number];
