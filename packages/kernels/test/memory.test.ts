@@ -46,6 +46,26 @@ describe("workspace memory", () => {
     expect(peak).toBeLessThanOrEqual(base.capacityBytes * 2);
   });
 
+  it("forgets buffers their holder released: a workspace that grows 10,000 times keeps a short list", async () => {
+    const k = await loadKernels();
+    const ws = k.workspace();
+    const keep = ws.f32(8);
+    let held = ws.f32(1);
+    for (let i = 2; i <= 10_000; i++) {
+      // a plan growing for a longer length: the new buffer first, then the old one goes back
+      const grown = ws.f32(1 + (i % 300));
+      held.release();
+      held = grown;
+    }
+    const list = (ws as unknown as { buffers: unknown[] }).buffers;
+    expect(list.length).toBeLessThanOrEqual(2 * 2 + 8); // at most twice the 2 held, plus slack
+    expect(list).toContain(keep);
+    expect(list).toContain(held);
+    ws.dispose(); // still frees what it holds, once
+    expect(() => keep.view).toThrow(S4StateError);
+    expect(() => held.view).toThrow(S4StateError);
+  });
+
   it("coalesces interleaved frees back into one region", async () => {
     const k = await loadKernels();
     const ws = Array.from({ length: 50 }, () => k.workspace());

@@ -48,6 +48,11 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
     return this.cached;
   }
 
+  /** True once released (by its holder, or by its workspace's dispose). */
+  get isReleased(): boolean {
+    return this.released;
+  }
+
   /** @internal used by Workspace.dispose */
   release(): void {
     if (this.released) return;
@@ -62,6 +67,8 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
  */
 export class Workspace {
   private readonly buffers: WasmBuffer<Float32Array | Float64Array>[] = [];
+  /** Length of `buffers` after its last pruning (see track). */
+  private pruned = 0;
   private disposed = false;
 
   constructor(private readonly arena: WasmArena) {}
@@ -97,6 +104,15 @@ export class Workspace {
   }
 
   private track<T extends Float32Array | Float64Array>(buffer: WasmBuffer<T>): WasmBuffer<T> {
+    // Holders release buffers they replace (a plan growing for a longer L): drop those from the
+    // list whenever it has doubled since the last pass, so a long-lived plan that sees many
+    // lengths keeps a list the size of what it holds (amortised O(1) per allocation).
+    if (this.buffers.length >= 2 * this.pruned + 8) {
+      let kept = 0;
+      for (const b of this.buffers) if (!b.isReleased) this.buffers[kept++] = b;
+      this.buffers.length = kept;
+      this.pruned = kept;
+    }
     this.buffers.push(buffer as unknown as WasmBuffer<Float32Array | Float64Array>);
     return buffer;
   }
