@@ -39,7 +39,7 @@ export { type DenseStepOptions, type DenseStepParams, DenseStepPlan } from "./pr
 export { type DPLRStepOptions, type DPLRStepParams, DPLRStepPlan } from "./primitives/step-dplr.js";
 export { type StepLinearOptions, StepLinearPlan } from "./primitives/step-matvec.js";
 export { STATE_OVERFLOW_HINT, StepPlan } from "./primitives/step-plan.js";
-export { SSMState } from "./primitives/step-state.js";
+export { SSMState, StateSnapshot } from "./primitives/step-state.js";
 export { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
 export type { WasmRuntime } from "./runtime.js";
 export { hasWasmSimd } from "./simd.js";

@@ -381,6 +381,42 @@ describe("wasm diagonal step: the scaled state (C . x) never shows", () => {
     for (const p of [w1, w2, j1, j2]) p.dispose();
   });
 
+  it("snapshot() / restore(): a checkpoint continues the stream bit for bit, here or in another state", async () => {
+    for (const k of [await kernelsFor("wasm"), await kernelsFor("js")]) {
+      const plan = k.diagStep({ batch: B, channels: H, modes: M }).setParams(P2);
+      const F = k.backend === "wasm" ? Float32Array : Float64Array;
+      const st = plan.createState();
+      plan.run(F.from(chunk(20)), st);
+      expect(st.scaledBy !== null).toBe(k.backend === "wasm");
+      const snap = st.snapshot();
+      const u = F.from(chunk(15));
+      const first = plan.run(u, st);
+      plan.run(F.from(chunk(7)), st);
+      st.restore(snap);
+      expect(Array.from(plan.run(u, st)), k.backend).toEqual(Array.from(first));
+      // into a second state: the stream forks exactly
+      const other = plan.createState();
+      other.restore(snap);
+      expect(Array.from(plan.run(u, other))).toEqual(Array.from(first));
+      // a plan with other parameters continues from the snapshot's state (as after setParams)
+      const p1 = k.diagStep({ batch: B, channels: H, modes: M }).setParams(P1);
+      other.restore(snap);
+      const viaX = p1.createState();
+      viaX.write(other.read());
+      expect(relErrorReal(p1.run(u, other), p1.run(u, viaX))).toBeLessThanOrEqual(1e-6);
+      // refused: another shape, kind or backend, or not a snapshot
+      const small = k.diagStep({ batch: 1, channels: H, modes: M }).setParams(P2).createState();
+      expect(() => small.restore(snap)).toThrow(S4ShapeError);
+      expect(() => small.restore(snap)).toThrow(
+        /state\.restore\(snapshot\): expected a snapshot of a \w+ "diag" state of 40 entries, got a \w+ "diag" one of 80/,
+      );
+      const otherBackend = (await kernelsFor(k.backend === "wasm" ? "js" : "wasm")).diagStep({ batch: B, channels: H, modes: M });
+      expect(() => otherBackend.setParams(P2).createState().restore(snap)).toThrow(S4ShapeError);
+      expect(() => st.restore({} as never)).toThrow(/state\.restore\(snapshot\): expected a StateSnapshot/);
+      for (const p of [plan, p1, otherBackend]) p.dispose();
+    }
+  });
+
   it("a state beyond float32 range in the scaled form is refused by name and left as it was", async () => {
     const w = await kernelsFor("wasm");
     const big = { ...P1, C: { re: new Float64Array(H * M).fill(2 ** 30), im: new Float64Array(H * M) } };

@@ -59,8 +59,17 @@ describe.each([
         for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) ys[(b * H + h) * L + t] = yt[b * H + h];
       }
       expect(relErrorReal(ys.subarray(0), y)).toBeLessThanOrEqual(TOL[k.backend]);
+      // a checkpoint mid-stream: after more frames, restore() replays the same frames bit for bit
+      s.reset();
+      s.prefill(head, P);
+      const snap = s.snapshot();
+      const again = () => Array.from({ length: L - P }, (_, i) => Array.from(s.step(frame(u, B, H, L, P + i, f))));
+      const tail = again();
+      s.restore(snap);
+      expect(again()).toEqual(tail);
       s.dispose();
       expect(() => s.step(f)).toThrow(S4StateError);
+      expect(() => s.snapshot()).toThrow(S4StateError);
       block.dispose();
     });
   }

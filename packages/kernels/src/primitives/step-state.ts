@@ -1,7 +1,7 @@
 // The state of a streaming SSM step: complex (batch, channels, size) split planes, kept where
 // the step runs (wasm linear memory on the wasm backend, Float64Arrays on the JS twin) so a step
 // copies nothing but its input and output frames.
-import { S4StateError, S4ValueError } from "../errors.js";
+import { S4ShapeError, S4StateError, S4ValueError } from "../errors.js";
 import type { WasmBuffer, Workspace } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
@@ -17,6 +17,28 @@ import { checkAllFinite, checkComplex, F32_MAX } from "../validate.js";
  */
 const FLUSH_MIN = 16;
 const FLUSH_MAX = 256;
+
+/**
+ * An exact copy of an SSMState (see {@link SSMState.snapshot}): opaque; restore() puts it back
+ * into a state of the same kind, shape and backend.
+ */
+export class StateSnapshot {
+  /** @internal made by SSMState.snapshot(). */
+  constructor(
+    /** Which kind of step state it came from ("diag" or "dense"). */
+    readonly kind: string,
+    /** Where it came from: "wasm" or "js". */
+    readonly backend: "wasm" | "js",
+    /** batch * channels * size of its state. */
+    readonly length: number,
+    /** @internal the planes as stored (x, or s . x for `scale`), and the flushTiny schedule. */
+    readonly planes: Complex,
+    /** @internal */
+    readonly scale: Complex<Float64Array> | null,
+    /** @internal */
+    readonly flush: { since: number; every: number },
+  ) {}
+}
 
 /**
  * The state of a streaming SSM step: complex (batch, channels, size) split planes, kept where the
@@ -109,13 +131,51 @@ export class SSMState {
   /**
    * A copy of the state x, complex (batch, channels, size), in the backend's dtype. Where a step
    * kernel keeps C . x in the planes (wasm diagonal step), it is converted back, so write(read())
-   * restores the state to float32 rounding rather than bit for bit.
+   * restores the state to float32 rounding rather than bit for bit (snapshot() is exact).
    */
   read(): Complex {
     const p = this.planes();
     if (!this.scale) return { re: p.re.slice() as FloatArray, im: p.im.slice() as FloatArray };
     const x = this.converted("state.read()", p, this.scale, null);
     return { re: Float32Array.from(x.re), im: Float32Array.from(x.im) };
+  }
+
+  /**
+   * An exact copy of this state, to restore() later (into this state or another of the same kind,
+   * shape and backend): a checkpoint of a stream. Unlike read() / write(), which speak x and on
+   * the wasm diagonal step convert to and from the C . x it keeps (rounding), a restored
+   * snapshot continues the stream bit for bit.
+   */
+  snapshot(): StateSnapshot {
+    const p = this.planes();
+    return new StateSnapshot(
+      this.kind,
+      this.backend,
+      this.length,
+      { re: p.re.slice() as FloatArray, im: p.im.slice() as FloatArray },
+      this.scale,
+      { since: this.framesSinceFlush, every: this.flushEvery },
+    );
+  }
+
+  /** Put back a snapshot() of a state of the same kind, shape and backend, exactly. */
+  restore(snapshot: StateSnapshot): void {
+    const p = this.planes();
+    if (!(snapshot instanceof StateSnapshot)) {
+      throw new S4ValueError(`state.restore(snapshot): expected a StateSnapshot from state.snapshot(), got ${typeof snapshot}`);
+    }
+    if (snapshot.kind !== this.kind || snapshot.backend !== this.backend || snapshot.length !== this.length) {
+      throw new S4ShapeError(
+        `state.restore(snapshot): expected a snapshot of a ${this.backend} "${this.kind}" state of ${this.length} entries, got a ${snapshot.backend} "${snapshot.kind}" one of ${snapshot.length}`,
+      );
+    }
+    p.re.set(snapshot.planes.re);
+    p.im.set(snapshot.planes.im);
+    // the planes are in the snapshot's representation: a plan with another scale re-expresses them
+    // before its next step (its rescale), as after a parameter change
+    this.scale = snapshot.scale;
+    this.framesSinceFlush = snapshot.flush.since;
+    this.flushEvery = snapshot.flush.every;
   }
 
   /** Overwrite the state with x: complex (batch, channels, size), any float dtype (converted as read() says). */

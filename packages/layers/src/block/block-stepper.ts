@@ -1,4 +1,4 @@
-import { type FloatArray, S4StateError, validate } from "@s4wasm/kernels";
+import { type FloatArray, S4StateError, type StateSnapshot, validate } from "@s4wasm/kernels";
 import type { FusedBlockStepper, StepMode } from "../step/index.js";
 
 /**
@@ -46,6 +46,21 @@ export class BlockStepper {
     // the fused stepper's own chunk path (same SSM run + GELU + Linear + GLU, weights copied):
     // the block's plans may be disposed with the block while this stepper lives on
     return this.fused.prefill(chunk);
+  }
+
+  /**
+   * An exact checkpoint of the stream: restore() returns to it bit for bit, later or in another
+   * stepper of the same block shape (see SSMState.snapshot in @s4wasm/kernels).
+   */
+  snapshot(): StateSnapshot {
+    this.assertLive("stepper.snapshot");
+    return this.fused.state.snapshot();
+  }
+
+  /** Go back to a snapshot() of this stepper (or of another of the same shape). */
+  restore(snapshot: StateSnapshot): void {
+    this.assertLive("stepper.restore");
+    this.fused.state.restore(snapshot);
   }
 
   /** Back to the zero state. */
