@@ -21,7 +21,7 @@ import { type DenseStepOptions, DenseStepPlan } from "./primitives/step-dense.js
 import { type DPLRStepOptions, DPLRStepPlan } from "./primitives/step-dplr.js";
 import { type StepLinearOptions, StepLinearPlan } from "./primitives/step-matvec.js";
 import { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
-import type { WasmRuntime } from "./runtime.js";
+import { threadsOf, type WasmRuntime } from "./runtime.js";
 import type { BackendKind } from "./types.js";
 
 /**
@@ -167,7 +167,7 @@ export class Kernels {
 
   /** Threads the split primitives use (loadKernels' `threads`; 1 on the JS twin). */
   get threads(): number {
-    return this.runtime?.pool?.threads ?? 1;
+    return threadsOf(this.runtime);
   }
 
   /** Release the instance and stop its worker threads; plans made from it must not be used afterwards. */

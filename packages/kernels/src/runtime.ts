@@ -11,3 +11,8 @@ export interface WasmRuntime {
   /** Worker threads on the same (shared) memory, or null: one thread (loadKernels' `threads`). */
   readonly pool?: ThreadPool | null;
 }
+
+/** Threads a split call of `runtime` uses: its pool's, or 1 (no pool, or the JS backend). */
+export function threadsOf(runtime: WasmRuntime | null): number {
+  return runtime?.pool?.threads ?? 1;
+}

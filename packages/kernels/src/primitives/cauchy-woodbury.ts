@@ -3,7 +3,7 @@
 import { S4ValueError } from "../errors.js";
 import { cauchyWoodbury1 } from "../js/cauchy-woodbury.js";
 import type { WasmBuffer } from "../memory/workspace.js";
-import type { WasmRuntime } from "../runtime.js";
+import { threadsOf, type WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
 import { checkComplex, checkFinite32, checkInt } from "../validate.js";
 import type { KernelExports } from "../wasm-exports.js";
@@ -64,7 +64,7 @@ export class CauchyWoodburyPlan extends Plan {
         or: ws.f32(H * M),
         oi: ws.f32(H * M),
         // the kernel's per-pole scratch, one per thread (a split run's parts use theirs at once)
-        qs: ws.f32(((this.runtime?.pool?.threads ?? 1) * (this.runtime as WasmRuntime).exports.cauchyWoodburyScratchBytes()) / 4),
+        qs: ws.f32((threadsOf(this.runtime) * (this.runtime as WasmRuntime).exports.cauchyWoodburyScratchBytes()) / 4),
       };
     } else this.bufs = null;
   }

@@ -8,7 +8,7 @@ import { type FFTTwin, fft, fftTwin } from "../js/fft.js";
 import { FFT_MAX_N, planComplexFFT } from "../js/fft-plan.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
-import type { WasmRuntime } from "../runtime.js";
+import { threadsOf, type WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
 import { checkAllFinite, checkComplex, checkInt, checkOptions } from "../validate.js";
 import { layoutComplexFFT, splitsRows } from "./fft-layout.js";
@@ -52,8 +52,7 @@ export class FFTPlan extends Plan {
       this.re = this.ws.f32(this.n * this.batch);
       this.im = this.ws.f32(this.n * this.batch);
       const plan = planComplexFFT(this.n);
-      for (let t = 0; t < (runtime.pool?.threads ?? 1); t++)
-        this.descs.push(layoutComplexFFT(this.ws, runtime.exports.memory, plan));
+      for (let t = 0; t < threadsOf(runtime); t++) this.descs.push(layoutComplexFFT(this.ws, runtime.exports.memory, plan));
     } else this.twin = fftTwin(this.n);
   }
 

@@ -15,7 +15,7 @@ import { FFT_MAX_N } from "../js/fft-plan.js";
 import { type FFTConvTwin, fftConvApply, fftConvSetKernel, fftConvTwin, kernelRow } from "../js/fftconv.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
-import type { WasmRuntime } from "../runtime.js";
+import { threadsOf, type WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
 import { checkAllFinite, checkBool, checkFinite32, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { layoutRealFFT } from "./fft-layout.js";
@@ -89,8 +89,7 @@ export class FFTConvPlan extends Plan {
     const { channels: H, length: L } = this;
     this.rowScratch = new Float64Array(2 * L);
     if (this.ws && runtime) {
-      for (let t = 0; t < (runtime.pool?.threads ?? 1); t++)
-        this.rdescs.push(layoutRealFFT(this.ws, runtime.exports.memory, 2 * L));
+      for (let t = 0; t < threadsOf(runtime); t++) this.rdescs.push(layoutRealFFT(this.ws, runtime.exports.memory, 2 * L));
       this.specRe = this.ws.f32(H * (L + 1));
       this.specIm = this.ws.f32(H * (L + 1));
       this.dBuf = this.ws.f32(H);
@@ -256,7 +255,7 @@ export class FFTConvPlan extends Plan {
 
   /** True when rows of H channels are worth splitting over the kernels' threads. */
   private splits(H: number): boolean {
-    return (this.wasm.pool?.threads ?? 1) > 1 && H * this.length >= SPLIT_MIN_SAMPLES && H > 1;
+    return threadsOf(this.wasm) > 1 && H * this.length >= SPLIT_MIN_SAMPLES && H > 1;
   }
 
   /**

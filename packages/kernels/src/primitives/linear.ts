@@ -8,7 +8,7 @@ import { S4StateError, S4ValueError } from "../errors.js";
 import { linearBHL, linearBLH, linearGluBHL } from "../js/linear.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
-import type { WasmRuntime } from "../runtime.js";
+import { threadsOf, type WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
 import { checkBool, checkFinite32, checkFloatArray, checkInt, checkOneOf } from "../validate.js";
 import { type BlockLayout, type BlockShape, checkShape, GrowingBuffers } from "./block-io.js";
@@ -83,7 +83,7 @@ export class LinearPlan extends Plan {
       this.wBuf = this.ws.f32(H * O);
       this.wPacked = this.layout === "BHL" && !this.glu && O >= 4 ? this.ws.f32((O & ~3) * H) : null;
       this.biasBuf = this.ws.f32(O);
-      this.scratch = this.ws.f32((this.runtime.pool?.threads ?? 1) * this.runtime.exports.linearScratchFloats(H));
+      this.scratch = this.ws.f32(threadsOf(this.runtime) * this.runtime.exports.linearScratchFloats(H));
       this.io = new GrowingBuffers(this.ws, 2);
     } else {
       this.wBuf = null;

@@ -7,7 +7,7 @@
 import { irfft, type RFFTTwin, rfft, rfftTwin } from "../js/fft.js";
 import { setFinite } from "../memory/set-finite.js";
 import type { WasmBuffer } from "../memory/workspace.js";
-import type { WasmRuntime } from "../runtime.js";
+import { threadsOf, type WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkAllFinite, checkComplex, checkFloatArray, checkInt, checkOptions } from "../validate.js";
 import { checkFFTLength } from "./fft.js";
@@ -55,8 +55,7 @@ export class RFFTPlan extends Plan {
       this.real = this.ws.f32(this.batch * Math.max(this.n, this.inputLength));
       this.re = this.ws.f32(this.batch * this.bins);
       this.im = this.ws.f32(this.batch * this.bins);
-      for (let t = 0; t < (runtime.pool?.threads ?? 1); t++)
-        this.descs.push(layoutRealFFT(this.ws, runtime.exports.memory, this.n));
+      for (let t = 0; t < threadsOf(runtime); t++) this.descs.push(layoutRealFFT(this.ws, runtime.exports.memory, this.n));
     } else this.twin = rfftTwin(this.n);
   }
 

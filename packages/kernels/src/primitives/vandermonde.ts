@@ -8,7 +8,7 @@
 // recurrence.
 import { vandermonde, vandermondeTranspose } from "../js/vandermonde.js";
 import type { WasmBuffer } from "../memory/workspace.js";
-import type { WasmRuntime } from "../runtime.js";
+import { threadsOf, type WasmRuntime } from "../runtime.js";
 import type { Complex, FloatArray } from "../types.js";
 import {
   checkAllFinite,
@@ -92,7 +92,7 @@ export class VandermondePlan extends Plan {
         li: ws.f64(H * N),
         out: ws.f32(H * L),
         // one per thread: a split run's parts build their power tables at once
-        scratch: ws.f32((this.wasm.pool?.threads ?? 1) * this.wasm.exports.vandermondeScratchFloats(N, L)),
+        scratch: ws.f32(threadsOf(this.wasm) * this.wasm.exports.vandermondeScratchFloats(N, L)),
       };
     } else this.bufs = null;
   }
