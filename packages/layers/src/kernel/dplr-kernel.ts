@@ -349,16 +349,22 @@ export class DPLRKernel extends SSMKernel<DPLRParams> {
   /** out[oo + (h, n)] = dt_h x y (y conjugated when yConj); planes (H, N2) at offsets. */
   private prod(out: Complex64, oo: number, x: Complex64, xo: number, y: Complex64, yo: number, yConj: boolean, dt: Float64Array) {
     const { H, N2 } = this.params;
-    for (let h = 0; h < H; h++)
+    // the planes in locals: read through the objects on every element this ran ~3x slower
+    // (0.2 ms of a kernel's ~0.8 ms of JS at H = 256, N = 64)
+    const [or, oi, xre, xim, yre, yim] = [out.re, out.im, x.re, x.im, y.re, y.im];
+    const sign = yConj ? -1 : 1;
+    for (let h = 0; h < H; h++) {
+      const d = dt[h];
       for (let n = 0; n < N2; n++) {
         const i = h * N2 + n;
-        const xr = x.re[xo + i];
-        const xi = x.im[xo + i];
-        const yr = y.re[yo + i];
-        const yi = yConj ? -y.im[yo + i] : y.im[yo + i];
-        out.re[oo + i] = dt[h] * (xr * yr - xi * yi);
-        out.im[oo + i] = dt[h] * (xr * yi + xi * yr);
+        const xr = xre[xo + i];
+        const xi = xim[xo + i];
+        const yr = yre[yo + i];
+        const yi = sign * yim[yo + i];
+        or[oo + i] = d * (xr * yr - xi * yi);
+        oi[oo + i] = d * (xr * yi + xi * yr);
       }
+    }
   }
 
   /** Rank 1: the channel-independent sets r1 = r(B, Q), r3 = r(P, Q) of the fused kernel. */
