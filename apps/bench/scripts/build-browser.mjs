@@ -1,5 +1,6 @@
 // Bundle the browser benchmark page (dist/browser): the same suites and harness as the CLI.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -16,6 +17,8 @@ await build({
   platform: "browser",
   logLevel: "warning",
 });
+// the threads build, served beside the bundle for the Web Worker contenders (entry.ts)
+copyFileSync(createRequire(import.meta.url).resolve("@s4wasm/kernels/kernels-threads.wasm"), join(out, "kernels-threads.wasm"));
 writeFileSync(
   join(out, "index.html"),
   `<!doctype html>
@@ -23,7 +26,7 @@ writeFileSync(
 <style>body{font:14px system-ui,sans-serif;margin:2rem}pre{font:12px ui-monospace,monospace}</style></head>
 <body><h1>s4wasm benchmark</h1>
 <p>WASM SIMD vs plain JS vs peer libraries, in this browser. Choose with the URL:
-<code>?suite=fft,conv&amp;quick=1&amp;sizes=1024,4096&amp;repeats=7</code>.</p>
+<code>?suite=fft,conv&amp;quick=1&amp;sizes=1024,4096&amp;repeats=7&amp;threads=2</code>.</p>
 <p id="status">starting…</p><pre id="table"></pre>
 <script type="module" src="bench.js"></script></body></html>
 `,

@@ -89,6 +89,12 @@ program
   .option("--json <file>", "write {machine, records} as JSON")
   .option("--md <file>", "write a markdown report")
   .option("--html <file>", "write a self-contained HTML report with log–log charts")
+  .addOption(
+    new Option(
+      "--threads <n>",
+      "threads of the s4wasm-wasm-<n>threads contender on Web Workers (default: the browser's hardwareConcurrency; 1 leaves it out)",
+    ).argParser((v) => positiveInts(v)[0]),
+  )
   .option("--chromium <path>", "Chromium executable", process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")
   .addOption(new Option("--timeout <sec>", "give up after this many seconds").default(900).argParser((v) => positiveInts(v)[0]))
   .action(async (opts) => {
@@ -98,6 +104,7 @@ program
       quick: opts.quick,
       full: opts.full,
       repeats: opts.repeats,
+      threads: opts.threads,
       json: opts.json,
       md: opts.md,
       html: opts.html,

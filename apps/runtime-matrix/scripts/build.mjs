@@ -33,6 +33,7 @@ const common = {
 };
 await build({ ...common, entryPoints: [join(root, "src/cli-entry.ts")], outfile: join(out, "cli.js") });
 await build({ ...common, entryPoints: [join(root, "src/browser-entry.ts")], outfile: join(out, "browser.js") });
+await build({ ...common, entryPoints: [join(root, "src/browser-threads-entry.ts")], outfile: join(out, "threads.js") });
 await build({
   ...common,
   entryPoints: [join(root, "src/worker-entry.ts")],
@@ -42,6 +43,8 @@ await build({
 
 const require = createRequire(import.meta.url);
 copyFileSync(require.resolve("@s4wasm/kernels/kernels.wasm"), join(out, "worker/kernels.wasm"));
+// the threads page passes the threads build as a URL beside it, as a bundled page would
+copyFileSync(require.resolve("@s4wasm/kernels/kernels-threads.wasm"), join(out, "kernels-threads.wasm"));
 // workerd: the worker and the wasm as modules; the test picks the port with --socket-addr.
 writeFileSync(
   join(out, "worker/config.capnp"),
@@ -60,6 +63,10 @@ const smokeWorker :Workerd.Worker = (
   compatibilityDate = "2025-06-01",
 );
 `,
+);
+writeFileSync(
+  join(out, "threads.html"),
+  '<!doctype html><html><head><meta charset="utf-8"><title>s4wasm threads</title></head><body>running…<script type="module" src="threads.js"></script></body></html>\n',
 );
 writeFileSync(
   join(out, "index.html"),

@@ -1,34 +1,7 @@
 // Threads check for Deno, Bun and Node, run against the package as installed (unbundled: the
-// pool reads kernels-threads.wasm from beside the package's JS): loadKernels({ threads: 2 }),
-// one Linear(64, 130) over 1000 positions, large enough to be split across the worker. Prints
-// JSON: the thread count, how many outputs differ from one thread (must be 0), and the relative
-// error against the float64 definition.
+// pool reads kernels-threads.wasm from beside the package's JS). Prints the JSON of
+// threads-check.mjs.
 import { loadKernels } from "@s4wasm/kernels";
+import { threadsCheck } from "./threads-check.mjs";
 
-const H = 64;
-const O = 130;
-const L = 1000;
-const w = Float64Array.from({ length: O * H }, (_, i) => Math.cos(0.37 * i) / 8);
-const bias = Float64Array.from({ length: O }, (_, i) => Math.sin(i));
-const x = Float64Array.from({ length: H * L }, (_, i) => Math.sin(0.01 * i));
-const run = (k) => k.linear({ inFeatures: H, outFeatures: O, weight: w, bias }).apply(x, { batch: 1, length: L });
-
-const two = await loadKernels({ backend: "wasm", threads: 2 });
-const one = await loadKernels({ backend: "wasm" });
-const a = run(two);
-const b = run(one);
-let differ = 0;
-let num = 0;
-let den = 0;
-for (let o = 0; o < O; o++)
-  for (let l = 0; l < L; l++) {
-    let s = bias[o];
-    for (let h = 0; h < H; h++) s += w[o * H + h] * x[h * L + l];
-    const i = o * L + l;
-    if (a[i] !== b[i]) differ++;
-    num += (a[i] - s) ** 2;
-    den += s * s;
-  }
-two.dispose();
-const relErr = Math.sqrt(num / den);
-console.log(JSON.stringify({ threads: two.threads, differ, relErr, ok: two.threads === 2 && differ === 0 && relErr <= 1e-6 }));
+console.log(JSON.stringify(await threadsCheck(loadKernels)));

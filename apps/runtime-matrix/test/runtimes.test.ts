@@ -15,13 +15,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const build = join(here, "../build");
 const bin = (name: string) => join(here, "../../../node_modules/.bin", name);
 
-/** What scripts/threads-probe.mjs prints. */
-interface ThreadsResult {
-  threads: number;
-  differ: number;
-  relErr: number;
-  ok: boolean;
-}
+import type { ThreadsResult } from "../scripts/threads-check.mjs";
 
 function expectPasses(r: SmokeResult | { error: string }) {
   expect(r).not.toHaveProperty("error");
@@ -107,6 +101,44 @@ describe("runtime matrix", () => {
     if (body === undefined) throw new Error(`workerd did not answer on 127.0.0.1:${port}: ${log}`);
     expectPasses(body as SmokeResult);
   }, 30_000);
+
+  /** Open `page` of the build in headless Chromium and return the window property `key`. */
+  async function inChromium(
+    page: string,
+    key: string,
+    crossOriginIsolated: boolean,
+  ): Promise<{ value: unknown; errors: string[] }> {
+    const server = await serveStatic(build, { crossOriginIsolated });
+    const browser = await launchChromium();
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on("pageerror", (e) => errors.push(e.message));
+      await tab.goto(`${server.url}${page}`);
+      await tab.waitForFunction((k) => (window as unknown as Record<string, unknown>)[k] !== undefined, key, { timeout: 20_000 });
+      const value = await tab.evaluate((k) => (window as unknown as Record<string, unknown>)[k], key);
+      return { value, errors };
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }
+
+  // Web Workers on a cross-origin isolated page, the threads build passed as a URL; the page's main
+  // thread is the caller and may not block, so it polls (pool.ts)
+  it("threads: 2 in headless chromium (Web Workers, cross-origin isolated page)", async () => {
+    const { value, errors } = await inChromium("threads.html", "threadsResult", true);
+    expect(errors).toEqual([]);
+    expect(value).not.toHaveProperty("error");
+    expectThreads(value as ThreadsResult);
+  }, 60_000);
+
+  it("threads: 2 on a page that is not cross-origin isolated is refused, naming the option and the headers", async () => {
+    const { value } = await inChromium("threads.html", "threadsResult", false);
+    expect((value as { error: string }).error).toMatch(
+      /^S4BackendError: loadKernels\(options\.threads\): expected 1 in this runtime \(a browser shares memory with its workers only on a cross-origin isolated page: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp\), got 2$/,
+    );
+  }, 60_000);
 
   it("headless chromium", async () => {
     const server = await serveStatic(build);

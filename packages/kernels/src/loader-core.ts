@@ -7,11 +7,12 @@
 // compiling from bytes: declare the .wasm as a module and pass it in), bytes, or a URL.
 import { decodeBase64 } from "./base64.js";
 import { S4BackendError } from "./errors.js";
+import { fetchBytes } from "./fetch-bytes.js";
 import { instantiate } from "./generated/bindings.js";
 import { Kernels } from "./kernels.js";
 import { WasmArena } from "./memory/arena.js";
 import { hasWasmSimd } from "./simd.js";
-import { ThreadPool } from "./threads/pool.js";
+import { ThreadPool, workerFactory } from "./threads/pool.js";
 import { importsMemory, sharedMemory, threadsModule } from "./threads/shared-instance.js";
 import type { BackendChoice } from "./types.js";
 import { checkInt, checkOneOf } from "./validate.js";
@@ -34,10 +35,10 @@ export interface LoadOptions {
    * Threads for the heavy primitives (default 1): with n > 1, n - 1 worker threads share the
    * kernels' memory, and large calls of the Linear, batched FFTs, FFT convolution, GELU / erf,
    * Vandermonde and DPLR resolvent split their rows across all n, with results identical to one
-   * thread. Needs
-   * node:worker_threads (Node, Deno, Bun) and loads the threads build of the wasm
-   * (`@s4wasm/kernels/kernels-threads.wasm`, or pass it as `wasm`). Ignored by the JS twin, which
-   * runs on one thread.
+   * thread. Needs node:worker_threads (Node, Deno, Bun) or a browser's Web Workers on a cross-origin
+   * isolated page (COOP same-origin, COEP require-corp), and loads the threads build of the wasm
+   * (`@s4wasm/kernels/kernels-threads.wasm` from beside the package, or pass it as `wasm`: a
+   * bundled page does). Ignored by the JS twin, which runs on one thread.
    */
   threads?: number;
 }
@@ -74,7 +75,9 @@ export async function loadKernelsWith(
     }
     return new Kernels(null);
   }
-  const module = threads > 1 && opts.wasm === undefined ? await threadsModule() : await compileSource(opts.wasm, inline);
+  // how this runtime starts workers, first: a runtime without them refuses before loading anything
+  const startWorker = threads > 1 ? await workerFactory(threads) : null;
+  const module = startWorker && opts.wasm === undefined ? await threadsModule() : await compileSource(opts.wasm, inline);
   checkExports(module);
   const shared = importsMemory(module);
   if (threads > 1 && !shared) {
@@ -89,7 +92,7 @@ export async function loadKernelsWith(
   } catch (err) {
     throw new S4BackendError(`loadKernels(source): the module did not instantiate: ${(err as Error).message}`);
   }
-  const pool = memory && threads > 1 ? await ThreadPool.start(module, memory, threads) : null;
+  const pool = memory && startWorker ? await ThreadPool.start(module, memory, threads, startWorker) : null;
   return new Kernels({ exports, arena: new WasmArena(exports.memory, exports.heapBase()), pool });
 }
 
@@ -138,18 +141,6 @@ function parseUrl(text: string): URL {
       `loadKernels(source): expected a WebAssembly.Module, bytes or an absolute URL of kernels.wasm, got the string "${text.slice(0, 80)}"`,
     );
   }
-}
-
-async function fetchBytes(url: URL): Promise<Uint8Array> {
-  if (url.protocol === "file:") {
-    // fetch() cannot read file: URLs in Node; the specifier is hidden from bundlers on purpose.
-    const fsName = "node:fs/promises";
-    const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(u: URL): Promise<Uint8Array> };
-    return new Uint8Array(await fs.readFile(url));
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new S4BackendError(`loadKernels(source): fetching ${url} gave HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
 }
 
 function checkExports(module: WebAssembly.Module): void {

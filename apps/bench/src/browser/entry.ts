@@ -1,6 +1,8 @@
 // The benchmark in a browser page: the same suites and harness as the CLI, chosen by the URL
-// (?suite=fft,conv&quick=1&sizes=1024,4096). Progress goes to the page and to the console; the
-// report ends in `window.benchReport` (read by `s4wasm-bench browser`) and as a table on the page.
+// (?suite=fft,conv&quick=1&sizes=1024,4096&threads=2). Progress goes to the page and to the console;
+// the report ends in `window.benchReport` (read by `s4wasm-bench browser`) and as a table on the
+// page. On a cross-origin isolated page the block and dplr-kernel suites add the contender on
+// Web Workers (threads: the page's `threads`, default the browser's hardwareConcurrency).
 import { hasWasmSimd } from "@s4wasm/kernels";
 import type { MachineFacts } from "../harness/machine.js";
 import type { BenchRecord, BenchReport } from "../harness/record.js";
@@ -36,6 +38,10 @@ async function main(): Promise<void> {
   const repeats = Number(q.get("repeats") ?? 7);
   const budgetMs = q.get("repeats") ? undefined : 1500;
   const suites = names ? SUITES.filter((s) => names.includes(s.name)) : SUITES;
+  // Web Workers share memory only on a cross-origin isolated page; the threads build is served
+  // beside this bundle (scripts/build-browser.mjs copies it)
+  const threads = crossOriginIsolated ? Number(q.get("threads") ?? navigator.hardwareConcurrency ?? 1) : 1;
+  const threadsWasm = new URL("./kernels-threads.wasm", location.href);
   // As the CLI: named suites run at every size, the default run of all suites a shorter subset.
   const full = q.get("full") === "1" || Boolean(names);
   const status = document.getElementById("status") as HTMLElement;
@@ -43,7 +49,7 @@ async function main(): Promise<void> {
   const timing = quick ? { batchMs: 2, repeats: 3 } : { batchMs: 40, warmupMs: 100, repeats, budgetMs };
   const records: BenchRecord[] = [];
   for (const suite of suites) {
-    const recs = await runSuite(suite, { quick, sizes, full }, timing, {
+    const recs = await runSuite(suite, { quick, sizes, full, threads, threadsWasm }, timing, {
       onStep: (label) => {
         status.textContent = `running ${label}`;
         console.log(`progress ${label}`);

@@ -14,6 +14,7 @@ export interface BrowserArgs {
   quick: boolean;
   full?: boolean;
   repeats?: number;
+  threads?: number;
   json?: string;
   md?: string;
   html?: string;
@@ -38,6 +39,7 @@ export async function browserCommand(args: BrowserArgs): Promise<number> {
   if (args.quick) q.set("quick", "1");
   if (args.full) q.set("full", "1");
   if (args.repeats) q.set("repeats", String(args.repeats));
+  if (args.threads) q.set("threads", String(args.threads));
   const url = `${server.url}?${q}`;
   console.log(`browser: ${url} in headless Chromium (${args.chromium})`);
   const browser = await launchChromium(args.chromium);

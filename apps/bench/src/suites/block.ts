@@ -127,7 +127,7 @@ export const blockSuite: Suite = {
   name: "block",
   description:
     "S4 block forward (B, H, L): kernel -> FFT conv + D -> GELU -> Linear(H, 2H) -> GLU; S4D and S4 (DPLR), H = 256, N = 64, kernel cached or recomputed per call",
-  cases({ quick, sizes, full, threads }) {
+  cases({ quick, sizes, full, threads, threadsWasm }) {
     const H = quick ? 8 : 256;
     const N = quick ? 8 : 64;
     const Ls = sizes ?? (quick ? [64] : full ? [1024, 4096, 16384] : [1024, 4096]);
@@ -144,9 +144,10 @@ export const blockSuite: Suite = {
               reference: () => (small ? referenceOf(model, H, N, B, L) : new Float64Array(0)),
               contenders: async () => {
                 const list = [contender("s4wasm-wasm", await loadKernels({ backend: "wasm" }), model, mode, H, N, B, L, small)];
-                // the same wasm with its Linear split across worker threads (Node, Deno, Bun)
+                // the same wasm with its Linear split across worker threads (Node, Deno, Bun; a
+                // cross-origin isolated page's Web Workers)
                 if (threads !== undefined && threads > 1) {
-                  const k = await loadKernels({ backend: "wasm", threads });
+                  const k = await loadKernels({ backend: "wasm", threads, wasm: threadsWasm });
                   list.push(contender(`s4wasm-wasm-${threads}threads`, k, model, mode, H, N, B, L, small, () => k.dispose()));
                 }
                 if (small) list.push(contender("s4wasm-js", await loadKernels({ backend: "js" }), model, mode, H, N, B, L, true));

@@ -13,7 +13,7 @@ import type { Contender, Suite, SuiteCase } from "./types.js";
 export const dplrKernelSuite: Suite = {
   name: "dplr-kernel",
   description: "S4 DPLR kernel (rank 1, LegS): Cauchy + Woodbury at L/2+1 nodes, 2/(1+omega), irfft of length L",
-  cases({ quick, sizes, full, threads }) {
+  cases({ quick, sizes, full, threads, threadsWasm }) {
     return kernelSizes(quick, sizes, full).map(
       ({ H, N, L }): SuiteCase => ({
         params: { H, N, L },
@@ -30,9 +30,10 @@ export const dplrKernelSuite: Suite = {
             const K = backend === "wasm" ? new Float32Array(H * L) : new Float64Array(H * L);
             out.push({ name: `s4wasm-${backend}`, run: () => kern.kernel(L, K), output: () => K, dispose: () => kern.dispose() });
           }
-          // the wasm with its resolvent split across worker threads (Node, Deno, Bun)
+          // the wasm with its resolvent split across worker threads (Node, Deno, Bun; a
+          // cross-origin isolated page's Web Workers)
           if (threads !== undefined && threads > 1) {
-            const k = await loadKernels({ backend: "wasm", threads });
+            const k = await loadKernels({ backend: "wasm", threads, wasm: threadsWasm });
             const kern = new DPLRKernel(k, dplrParams(H, N, L));
             const K = new Float32Array(H * L);
             const dispose = () => {

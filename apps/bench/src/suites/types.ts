@@ -1,6 +1,7 @@
 // What a benchmark suite declares. The harness (harness/run-suite.ts) times every contender of
 // every case side by side in one process, validates each against the case's float64 reference,
 // and writes one record per (suite, params, contender).
+import type { WasmSource } from "@s4wasm/kernels";
 
 /** One implementation being timed, e.g. "s4wasm-wasm", "s4wasm-js", "fft.js", "@echogarden/pffft-wasm-simd". */
 export interface Contender {
@@ -41,9 +42,14 @@ export interface SuiteOptions {
   full?: boolean;
   /**
    * Threads for the suites that also time s4wasm on several threads (loadKernels' `threads`);
-   * absent or 1: single-threaded contenders only (the browser run).
+   * absent or 1: single-threaded contenders only.
    */
   threads?: number;
+  /**
+   * Where those contenders load the threads build from (loadKernels' `wasm`): absent, from beside
+   * the package (Node); the browser page passes the URL of the copy it serves.
+   */
+  threadsWasm?: WasmSource;
 }
 
 export interface Suite {

@@ -18,11 +18,14 @@
 // worker calls with a fixed arity (no array per job). A round trip with a trivial job took
 // ~1 us here, so only calls of ~100 us or more are split: the streaming step's 6 us product came
 // out no faster on two threads (measured), and stays on one.
-// Blocking in Atomics.wait is allowed on Node's main thread, not on a browser's, which is one
-// reason this pool is for Node, Deno and Bun only for now.
+// Workers: node:worker_threads where the runtime has it (Node, Deno, Bun), else a browser's Web
+// Workers, which need a cross-origin isolated page (COOP same-origin + COEP require-corp) for
+// shared memory. A browser's main thread may not block in Atomics.wait: a caller there only
+// polls until the workers are done (its own part takes about as long as theirs, so the poll is
+// short); a caller inside a Web Worker blocks as in Node.
 import { S4BackendError } from "../errors.js";
 import { splitRange } from "./split-range.js";
-import { SPIN, WORKER_SOURCE } from "./worker-source.js";
+import { SPIN, WEB_WORKER_SOURCE, WORKER_SOURCE } from "./worker-source.js";
 
 /** Kernel entry points a worker may run; a job travels as its index in this list. */
 export const POOL_JOBS = [
@@ -50,13 +53,24 @@ const WORKER_SLEEPS = 6;
 const HEADER_BYTES = 32;
 const MAX_ARGS = 16;
 
-/** The parts of node:worker_threads the pool uses. */
+/** The parts of a node:worker_threads Worker the pool uses (a Web Worker is adapted to them). */
 interface WorkerLike {
   once(event: "message" | "error" | "exit", listener: (value: unknown) => void): void;
   unref(): void;
   terminate(): Promise<number>;
 }
 type WorkerCtor = new (source: string, options: { eval: true; workerData: unknown }) => WorkerLike;
+
+/** What a worker starts from: the compiled threads build, the shared memory, its control block. */
+interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  names: readonly string[];
+}
+
+/** Starts one pool worker; from {@link workerFactory}. */
+export type WorkerFactory = (init: WorkerInit) => WorkerLike;
 
 /** Workers that run kernels on one shared wasm memory; see the file header. */
 export class ThreadPool {
@@ -73,6 +87,8 @@ export class ThreadPool {
    * refused instead of waiting for an answer that cannot come.
    */
   private exited = false;
+  /** False on a browser's main thread, where Atomics.wait throws: the caller then only polls. */
+  private readonly canBlock = agentCanBlock();
 
   private constructor(workers: WorkerLike[], controls: Int32Array[]) {
     this.workers = workers;
@@ -85,14 +101,18 @@ export class ThreadPool {
    * Start `threads - 1` workers, each instantiating `module` on `memory` (shared), and wait until
    * all are ready. The workers are unref'd: an idle pool does not keep a Node process alive.
    */
-  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): Promise<ThreadPool> {
-    const Worker = await workerConstructor(threads);
+  static async start(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    threads: number,
+    startWorker: WorkerFactory,
+  ): Promise<ThreadPool> {
     const workers: WorkerLike[] = [];
     const controls: Int32Array[] = [];
     try {
       for (let t = 1; t < threads; t++) {
         const control = new SharedArrayBuffer(HEADER_BYTES + 8 * MAX_ARGS);
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control, names: POOL_JOBS } });
+        const worker = startWorker({ module, memory, control, names: POOL_JOBS });
         workers.push(worker);
         controls.push(new Int32Array(control, 0, HEADER_BYTES / 4));
         await new Promise<void>((resolve, reject) => {
@@ -142,7 +162,7 @@ export class ThreadPool {
       const ctl = this.controls[i - 1];
       // parts are near-equal, so the worker is usually done or nearly: poll before sleeping
       let done = Atomics.load(ctl, DONE);
-      for (let spin = 0; done !== started[i - 1] && spin < SPIN; spin++) done = Atomics.load(ctl, DONE);
+      for (let spin = 0; done !== started[i - 1] && (spin < SPIN || !this.canBlock); spin++) done = Atomics.load(ctl, DONE);
       for (; done !== started[i - 1]; done = Atomics.load(ctl, DONE)) {
         Atomics.store(ctl, CALLER_SLEEPS, 1);
         Atomics.wait(ctl, DONE, done);
@@ -191,17 +211,76 @@ function exitedError(job: string): S4BackendError {
   );
 }
 
-/** node:worker_threads' Worker, or a S4BackendError naming the option where the runtime has none. */
-async function workerConstructor(threads: number): Promise<WorkerCtor> {
+/**
+ * How this runtime starts pool workers: node:worker_threads (Node, Deno, Bun), else Web Workers in
+ * a cross-origin isolated browser context; else an S4BackendError naming the option and what is
+ * missing. Called before anything is loaded, so a refused `threads` costs nothing.
+ */
+export async function workerFactory(threads: number): Promise<WorkerFactory> {
+  const refuse = (why: string) =>
+    new S4BackendError(`loadKernels(options.threads): expected 1 in this runtime (${why}), got ${threads}`);
   // the specifier is hidden from bundlers: browser and workerd bundles must not try to resolve it
   const name = "node:worker_threads";
   try {
-    const mod = (await import(/* @vite-ignore */ name)) as { Worker: WorkerCtor };
-    if (typeof SharedArrayBuffer === "function" && typeof mod.Worker === "function") return mod.Worker;
+    const mod = (await import(/* @vite-ignore */ name)) as { Worker?: WorkerCtor };
+    const NodeWorker = mod.Worker;
+    if (typeof SharedArrayBuffer === "function" && typeof NodeWorker === "function") {
+      return (init) => new NodeWorker(WORKER_SOURCE, { eval: true, workerData: init });
+    }
   } catch {
-    // fall through to the error below
+    // not a Node-like runtime: try Web Workers below
   }
-  throw new S4BackendError(
-    `loadKernels(options.threads): expected 1 in this runtime (worker threads need node:worker_threads and SharedArrayBuffer, as in Node, Deno and Bun), got ${threads}`,
-  );
+  const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean };
+  if (typeof g.Worker !== "function") {
+    throw refuse("worker threads need node:worker_threads, as in Node, Deno and Bun, or a browser's Web Workers");
+  }
+  if (g.crossOriginIsolated !== true || typeof SharedArrayBuffer !== "function") {
+    throw refuse(
+      "a browser shares memory with its workers only on a cross-origin isolated page: serve it with " +
+        "Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp",
+    );
+  }
+  return webWorker;
+}
+
+/** A Web Worker running WEB_WORKER_SOURCE from a Blob URL, behind the node:worker_threads surface. */
+function webWorker(init: WorkerInit): WorkerLike {
+  const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: "text/javascript" }));
+  const worker = new Worker(url);
+  worker.postMessage(init);
+  return {
+    once(event, listener) {
+      // a Web Worker reports no exit: one that stops mid-run is as undetected as in Node (above)
+      if (event === "exit") return;
+      worker.addEventListener(
+        event,
+        (e) => {
+          // the Blob URL has served its purpose once the worker answered or failed
+          URL.revokeObjectURL(url);
+          listener(
+            event === "error" ? new Error((e as ErrorEvent).message || "the worker script failed") : (e as MessageEvent).data,
+          );
+        },
+        { once: true },
+      );
+    },
+    unref() {
+      // a page does not wait for its workers
+    },
+    terminate() {
+      worker.terminate();
+      return Promise.resolve(0);
+    },
+  };
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+function agentCanBlock(): boolean {
+  try {
+    // the agent check comes before the value comparison, so this returns at once where allowed
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

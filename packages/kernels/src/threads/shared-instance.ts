@@ -1,8 +1,9 @@
 // The threads build of the kernels (kernels-threads.wasm: the same code compiled against an
 // imported shared memory, asconfig target "threads") and its instantiation on a new shared memory.
-// The file ships beside the JS (dist/generated/) rather than inline: only Node-like runtimes can
-// start the pool, and an inline copy would add ~160 KB to every browser and edge bundle.
+// The file ships beside the JS (dist/generated/) rather than inline: most pages and edge workers run
+// on one thread, and an inline copy would add ~160 KB to every browser and edge bundle.
 import { S4BackendError } from "../errors.js";
+import { fetchBytes } from "../fetch-bytes.js";
 
 /** wasm32's whole address space, the maximum the threads build declares. */
 const MAX_PAGES = 65536;
@@ -25,15 +26,16 @@ export function sharedMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
 }
 
-/** The compiled threads build shipped with the package (read from disk: Node, Deno, Bun). */
+/**
+ * The compiled threads build shipped with the package, from beside this module: read from disk
+ * (Node, Deno, Bun) or fetched (a browser page serving the package's files as they are; a bundle
+ * that moved this module passes the file as `wasm` instead).
+ */
 export async function threadsModule(): Promise<WebAssembly.Module> {
   const url = new URL(THREADS_WASM, import.meta.url);
-  // hidden from bundlers like loader-core's file reader: only Node-like runtimes get here
-  const fsName = "node:fs/promises";
   let bytes: Uint8Array;
   try {
-    const fs = (await import(/* @vite-ignore */ fsName)) as { readFile(u: URL): Promise<Uint8Array> };
-    bytes = await fs.readFile(url);
+    bytes = await fetchBytes(url, "loadKernels(options.threads)");
   } catch (err) {
     throw new S4BackendError(
       `loadKernels(options.threads): expected the threads build at ${url} (or pass it as options.wasm), got ${(err as Error).message}`,
