@@ -1,7 +1,7 @@
 // Worker threads that run kernels on the caller's shared wasm memory (Node's worker_threads, also
-// in Deno and Bun). A call splits its work into parts: part 0 runs on the calling thread, part i
-// on worker i-1, each on disjoint output rows with its own scratch, and the call returns when all
-// are done. The results are bit for bit those of one thread: every output element is computed by
+// in Deno and Bun, or a browser's Web Workers). A call splits its work into parts: part 0 runs on
+// the calling thread, part i on worker i-1, each on disjoint output rows with its own scratch, and
+// the call returns when all are done. The results are bit for bit those of one thread: every output element is computed by
 // the same instructions in the same order, only on another core.
 //
 // Control block of a worker (its own SharedArrayBuffer): 8 Int32 words, then float64 arguments.

@@ -12,7 +12,8 @@ export interface LayerBackendOptions {
   wasm?: WasmSource;
   /**
    * When no `kernels` is given: threads of the loaded kernels (default 1; see loadKernels'
-   * `threads`: worker threads on a shared memory in Node, Deno and Bun, same outputs).
+   * `threads`: worker threads on a shared memory in Node, Deno, Bun and cross-origin isolated
+   * browser pages, same outputs; a bundled page passes the threads build as `wasm`).
    */
   threads?: number;
 }
