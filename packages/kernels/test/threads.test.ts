@@ -3,10 +3,11 @@
 // random shapes of both layouts, after the shared memory grows, and with the threads build on
 // one thread; bad thread counts and a wasm without a shared memory are refused by name.
 import { readFileSync } from "node:fs";
-import { expectTypedRejection } from "@s4wasm/testkit/expect";
+import { expectTypedError, expectTypedRejection } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { js, type Kernels, loadKernels, S4BackendError, S4ShapeError } from "../src/index.js";
+import { sharedMemory } from "../src/threads/shared-instance.js";
 import { randomArray, rng } from "./helpers.js";
 
 const one = await loadKernels({ backend: "wasm" });
@@ -266,6 +267,32 @@ describe("loadKernels({ threads })", () => {
         /loadKernels\(options\.threads\): expected an integer in \[1, 256\], got/,
       );
     }
+  });
+
+  it("takes a smaller shared memory where the engine refuses to reserve 4 GiB, and the threads build runs on it", () => {
+    const tried: number[] = [];
+    const memory = sharedMemory((maximum) => {
+      tried.push(maximum);
+      if (maximum > 16384) throw new RangeError("could not reserve");
+      return new WebAssembly.Memory({ initial: 16, maximum, shared: true });
+    });
+    expect(tried).toEqual([65536, 16384]);
+    const bytes = readFileSync(new URL("../src/generated/kernels-threads.wasm", import.meta.url));
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as {
+      fftScale: (p: number, n: number, c: number) => void;
+    };
+    const view = new Float32Array(memory.buffer, 1 << 19, 4);
+    view.set([1, 2, 3, 4]);
+    exports.fftScale(1 << 19, 4, 0.5);
+    expect(Array.from(view)).toEqual([0.5, 1, 1.5, 2]);
+    expectTypedError(
+      () =>
+        sharedMemory(() => {
+          throw new RangeError("out of memory");
+        }),
+      S4BackendError,
+      /^loadKernels\(options\.threads\): expected a shared wasm memory, got none from this engine \(4096 MiB: out of memory; 1024 MiB: out of memory; 256 MiB: out of memory\)$/,
+    );
   });
 
   it("refuses threads > 1 with a wasm that defines its own memory (not the threads build)", async () => {

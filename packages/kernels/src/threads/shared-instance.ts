@@ -21,9 +21,34 @@ export function importsMemory(module: WebAssembly.Module): boolean {
   return WebAssembly.Module.imports(module).some((i) => i.module === "env" && i.name === "memory" && i.kind === "memory");
 }
 
-/** A new shared memory for the threads build (its pages are reserved up front by the engine). */
-export function sharedMemory(): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+/**
+ * Maxima tried for the shared memory, in pages: a shared memory cannot move when it grows, so the
+ * engine reserves its maximum up front, and a 32-bit or memory-constrained browser may refuse
+ * wasm32's whole 4 GiB; 1 GiB and 256 MiB follow (the threads build accepts any maximum up to
+ * its own, and the arena reports a request past the one it got).
+ */
+export const SHARED_MAXIMA = [MAX_PAGES, 16384, 4096] as const;
+
+/**
+ * A new shared memory for the threads build, with the first maximum of SHARED_MAXIMA the engine
+ * reserves; an S4BackendError naming the option when it reserves none. `create` is the
+ * WebAssembly.Memory constructor call (a parameter for tests).
+ */
+export function sharedMemory(
+  create: (maximum: number) => WebAssembly.Memory = (maximum) =>
+    new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum, shared: true }),
+): WebAssembly.Memory {
+  const refused: string[] = [];
+  for (const maximum of SHARED_MAXIMA) {
+    try {
+      return create(maximum);
+    } catch (err) {
+      refused.push(`${maximum / 16} MiB: ${(err as Error).message}`);
+    }
+  }
+  throw new S4BackendError(
+    `loadKernels(options.threads): expected a shared wasm memory, got none from this engine (${refused.join("; ")})`,
+  );
 }
 
 /**
