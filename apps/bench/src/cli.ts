@@ -56,7 +56,7 @@ program
   .addOption(
     new Option(
       "--threads <n>",
-      "threads of the extra s4wasm-wasm-<n>threads contender of the block and dplr-kernel suites (default: this machine's cores; 1 leaves it out)",
+      "threads of the extra s4wasm-wasm-<n>threads contender of the block, dplr-kernel and step (batch 8) suites (default: this machine's cores; 1 leaves it out)",
     ).argParser((v) => positiveInts(v)[0]),
   )
   .action(async (opts) => {

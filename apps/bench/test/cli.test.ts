@@ -28,10 +28,11 @@ describe("s4wasm-bench CLI", () => {
     }
     const suites = new Set(report.records.map((r: { suite: string }) => r.suite));
     expect(suites.has("cmul")).toBe(true);
-    // with more than one core, the block and dplr-kernel suites time (and validate) a threaded contender
+    // with more than one core, the block, dplr-kernel and step (batched block step) suites time
+    // (and validate) a threaded contender
     if (report.machine.cores > 1) {
       const threaded = report.records.filter((r: { contender: string }) => /^s4wasm-wasm-\d+threads$/.test(r.contender));
-      expect(new Set(threaded.map((r: { suite: string }) => r.suite))).toEqual(new Set(["block", "dplr-kernel"]));
+      expect(new Set(threaded.map((r: { suite: string }) => r.suite))).toEqual(new Set(["block", "dplr-kernel", "step"]));
     }
   });
 

@@ -1,7 +1,7 @@
 // The benchmark in a browser page: the same suites and harness as the CLI, chosen by the URL
 // (?suite=fft,conv&quick=1&sizes=1024,4096&threads=2). Progress goes to the page and to the console;
 // the report ends in `window.benchReport` (read by `s4wasm-bench browser`) and as a table on the
-// page. On a cross-origin isolated page the block and dplr-kernel suites add the contender on
+// page. On a cross-origin isolated page the block, dplr-kernel and step suites add the contender on
 // Web Workers (threads: the page's `threads`, default the browser's hardwareConcurrency).
 import { hasWasmSimd } from "@s4wasm/kernels";
 import type { MachineFacts } from "../harness/machine.js";

@@ -220,7 +220,7 @@ export const stepSuite: Suite = {
   name: "step",
   description:
     "one streaming step y_t = SSM(u_t) + D u_t (state in wasm memory, updated in place); S4D diagonal, S4 DPLR dense (O(N^2)) and DPLR linear (rank-1 Woodbury, O(N)), DPLR diagonalised (O(N), full state); and the full S4D block step (SSM + D -> GELU -> Linear(H, 2H) -> GLU)",
-  cases({ quick, sizes, full }) {
+  cases({ quick, sizes, full, threads, threadsWasm }) {
     const Hs = sizes ?? (quick ? [8] : [256]);
     const N = quick ? 8 : 64;
     const out: SuiteCase[] = [];
@@ -238,6 +238,8 @@ export const stepSuite: Suite = {
         if (full || quick) out.push(stepCase("dplr-diagonal", H, N, 1, entry));
       }
       out.push(blockStepCase(H, N));
+      // many streams at once (a server): batch 8, and with threads its rows split across them
+      out.push(blockStepCase(H, N, quick ? 2 : 8, threads, threadsWasm));
     }
     return out;
   },

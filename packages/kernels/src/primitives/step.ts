@@ -8,10 +8,20 @@
 import { diagStep } from "../js/step.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
+import { splitRange } from "../threads/split-range.js";
 import type { Complex, FloatArray } from "../types.js";
 import { checkComplex, checkFloatArray, checkInt } from "../validate.js";
 import { checkStepParams, loadStepParams, type StepParamName, StepPlan } from "./step-plan.js";
 import type { SSMState } from "./step-state.js";
+
+/**
+ * Batched block frames are split across the kernels' threads from this much work per frame,
+ * batch * channels * (modes + 2 H) (SSM modes plus Linear multiply-adds per input channel): at
+ * B = 2, H = 256, N = 64 (~20 us a frame on one thread), one round trip to a worker (~1 us) is
+ * small beside half the frame. One frame of batch 1 stays on the caller (a 10 us frame gained
+ * nothing, measured).
+ */
+const SPLIT_MIN_BLOCK_WORK = 2 ** 18;
 
 /** Shape of a {@link DiagStepPlan}. */
 export interface DiagStepOptions {
@@ -82,6 +92,8 @@ export class DiagStepPlan extends StepPlan {
    * setParams(), so a state scaled by earlier parameters is re-expressed on its next step.
    */
   private stateScale: Complex<Float64Array> | null = null;
+  /** The whole wasm memory as f32, for the split block frame's row moves (blockOnThreads). */
+  private memView: Float32Array | null = null;
 
   constructor(runtime: WasmRuntime | null, options: DiagStepOptions) {
     const batch = checkInt("diagStep(options.batch)", options?.batch, 1, 2 ** 20);
@@ -189,7 +201,12 @@ export class DiagStepPlan extends StepPlan {
     }
     const { pk, d } = this.packed as NonNullable<DiagStepPlan["packed"]>;
     const { batch, channels, modes, scale } = this;
-    this.wasm.exports.stepBlockScaled(
+    const rt = this.wasm;
+    if (rt.pool && batch >= 2 && batch * channels * (modes + 2 * H) >= SPLIT_MIN_BLOCK_WORK) {
+      this.blockOnThreads(rt, state, ioPtr, zPtr, wPtr, biasPtr, H);
+      return;
+    }
+    rt.exports.stepBlockScaled(
       state.ptrRe,
       state.ptrIm,
       pk.ptr,
@@ -204,6 +221,55 @@ export class DiagStepPlan extends StepPlan {
       zPtr,
       H,
     );
+  }
+
+  /**
+   * callBlockWasm with the batch rows split across the kernels' threads: each part runs
+   * stepBlockScaled on its rows of the state, the frames and z (rows are independent; every output
+   * is computed as on one thread). Each part's GLU leaves its (rows, H) outputs at the start of its
+   * own z rows, so the later parts' outputs are moved down to follow the first's: (B, H) at zPtr.
+   */
+  private blockOnThreads(
+    rt: WasmRuntime,
+    state: SSMState,
+    ioPtr: number,
+    zPtr: number,
+    wPtr: number,
+    biasPtr: number,
+    H: number,
+  ): void {
+    const { pk, d } = this.packed as NonNullable<DiagStepPlan["packed"]>;
+    const { batch, channels, modes, scale } = this;
+    const pool = rt.pool as NonNullable<WasmRuntime["pool"]>;
+    const rowState = 4 * channels * modes;
+    const part = (b0: number, b1: number) => [
+      state.ptrRe + b0 * rowState,
+      state.ptrIm + b0 * rowState,
+      pk.ptr,
+      d.ptr,
+      ioPtr + 4 * b0 * channels,
+      b1 - b0,
+      channels,
+      modes,
+      scale,
+      wPtr,
+      biasPtr,
+      zPtr + 8 * b0 * H,
+      H,
+    ];
+    const ranges = splitRange(batch, pool.threads, 1);
+    pool.run(
+      "stepBlockScaled",
+      ranges.map(([b0, b1]) => part(b0, b1)),
+      rt.exports,
+    );
+    // a view of the whole memory, kept (a view per frame would allocate), renewed when it grew
+    if (this.memView?.buffer !== rt.exports.memory.buffer) this.memView = new Float32Array(rt.exports.memory.buffer);
+    const z = zPtr / 4;
+    for (let i = 1; i < ranges.length; i++) {
+      const [b0, b1] = ranges[i];
+      this.memView.copyWithin(z + b0 * H, z + 2 * b0 * H, z + 2 * b0 * H + (b1 - b0) * H);
+    }
   }
 
   /**

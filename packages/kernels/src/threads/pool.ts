@@ -40,6 +40,7 @@ export const POOL_JOBS = [
   "fftRows",
   "rfftRows",
   "irfftRows",
+  "stepBlockScaled",
 ] as const;
 /** One of {@link POOL_JOBS}. */
 export type PoolJob = (typeof POOL_JOBS)[number];
