@@ -8,8 +8,10 @@ import {
   S4StateError,
   validate,
 } from "@s4wasm/kernels";
+import type { BlockStepper } from "./block-stepper.js";
 import { ownsKernels } from "./layer-options.js";
 import { transpose3 } from "./layout.js";
+import { ModelStepper } from "./model-stepper.js";
 import { S4Block, type S4BlockParts } from "./s4-block.js";
 
 /** A Linear layer y = W x + bias (also used for LayerNorm gamma = weight, beta = bias). */
@@ -146,6 +148,36 @@ export class S4Model {
     const logits = this.decoder.apply(pooled, { batch, length: 1 });
     checkFiniteResult("S4Model.forward", logits);
     return logits;
+  }
+
+  /**
+   * Streaming (frames (B, dInput)): each step returns the logits of the prefix seen so far, as
+   * forward() on it would (see {@link ModelStepper}). The stepper runs on this model's plans, so
+   * it stops working when the model is disposed. Not available when a layer is bidirectional.
+   */
+  stepper(opts: { batch?: number } | null = {}): ModelStepper {
+    const options = validate.checkOptions("S4Model.stepper(options)", opts);
+    if (this.disposed) throw new S4StateError("S4Model.stepper: this model was disposed");
+    const batch = validate.checkInt("S4Model.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
+    const layers: BlockStepper[] = [];
+    try {
+      for (const [i, block] of this.blocks.entries()) {
+        try {
+          layers.push(block.stepper({ batch }));
+        } catch (err) {
+          if (err instanceof S4StateError) throw new S4StateError(`S4Model.stepper: layer ${i}: ${err.message}`);
+          throw err;
+        }
+      }
+    } catch (err) {
+      for (const s of layers) s.dispose();
+      throw err;
+    }
+    const { kernels, dInput, dOutput, dModel, prenorm, encoder, decoder, norms } = this;
+    return new ModelStepper(
+      { kernels, dInput, dOutput, dModel, prenorm, encoder, decoder, norms, layers, live: () => !this.disposed },
+      batch,
+    );
   }
 
   /** Kept activation array `i` of exactly n elements in the backend's dtype (reallocated when n changes). */

@@ -1,0 +1,152 @@
+// S4Model's streaming face: each step's logits are the model's forward() on the prefix seen so far
+// (causal layers, running mean), prefill + stream equals one run, and bad input or a disposed
+// model is refused by name without corrupting the stream.
+import { relErrorReal } from "@s4wasm/golden";
+import { type FloatArray, type Kernels, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
+import { expectTypedError } from "@s4wasm/testkit/expect";
+import { describe, expect, it } from "vitest";
+import { createS4Model, type S4Model } from "../src/index.js";
+
+const wasm = await loadKernels({ backend: "wasm" });
+const js = await loadKernels({ backend: "js" });
+const TOL = { wasm: 1e-4, js: 1e-9 } as const;
+const D_IN = 3;
+
+/** u (B, L, dInput), in the backend's dtype. */
+function signal(k: Kernels, B: number, L: number): FloatArray {
+  const u = new Float64Array(B * L * D_IN);
+  for (let i = 0; i < u.length; i++) u[i] = Math.sin(0.37 * i) + 0.5 * Math.cos(1.3 * i + (i % 7));
+  return k.backend === "wasm" ? Float32Array.from(u) : u;
+}
+
+/** u[:, a:b] as (B, b - a, dInput). */
+function slice(u: FloatArray, B: number, L: number, a: number, b: number): FloatArray {
+  const out = new (u.constructor as Float64ArrayConstructor)(B * (b - a) * D_IN);
+  for (let r = 0; r < B; r++) out.set(u.subarray((r * L + a) * D_IN, (r * L + b) * D_IN), r * (b - a) * D_IN);
+  return out;
+}
+
+function model(k: Kernels, prenorm: boolean, mode: "diag" | "dplr"): Promise<S4Model> {
+  return createS4Model({
+    dInput: D_IN,
+    dOutput: 4,
+    dModel: 8,
+    nLayers: 2,
+    prenorm,
+    seed: 11,
+    kernels: k,
+    layer: { dState: 16, mode },
+  });
+}
+
+describe.each([
+  [true, "diag"],
+  [false, "diag"],
+  [true, "dplr"],
+] as const)("S4Model.stepper (prenorm %s, %s layers)", (prenorm, mode) => {
+  for (const k of [wasm, js]) {
+    it(`${k.backend}: the logits after every frame are forward() on the prefix; prefill + stream equals one run`, async () => {
+      const B = 2;
+      const L = 12;
+      const m = await model(k, prenorm, mode);
+      const u = signal(k, B, L);
+      const s = m.stepper({ batch: B });
+      for (let t = 1; t <= L; t++) {
+        const logits = s.step(slice(u, B, L, t - 1, t));
+        expect(s.length).toBe(t);
+        expect(relErrorReal(logits, m.forward(slice(u, B, L, 0, t), { batch: B, length: t }))).toBeLessThanOrEqual(
+          TOL[k.backend],
+        );
+      }
+      const whole = m.forward(u, { batch: B, length: L });
+      s.reset();
+      const P = 7;
+      expect(
+        relErrorReal(s.prefill(slice(u, B, L, 0, P), P), m.forward(slice(u, B, L, 0, P), { batch: B, length: P })),
+      ).toBeLessThanOrEqual(TOL[k.backend]);
+      let last: FloatArray = new Float64Array(0);
+      for (let t = P; t < L; t++) last = s.step(slice(u, B, L, t, t + 1));
+      expect(s.length).toBe(L);
+      expect(relErrorReal(last, whole)).toBeLessThanOrEqual(TOL[k.backend]);
+      s.dispose();
+      m.dispose();
+    });
+  }
+});
+
+describe("S4Model.stepper refusals", () => {
+  for (const k of [wasm, js]) {
+    it(`${k.backend}: a refused frame changes nothing; an overflow part-way needs reset(); a disposed model stops it`, async () => {
+      const B = 2;
+      const L = 5;
+      const m = await model(k, true, "diag");
+      const u = signal(k, B, L);
+      const frames = Array.from({ length: L }, (_, t) => slice(u, B, L, t, t + 1));
+      const ref = m.stepper({ batch: B });
+      const expected = frames.map((f) => Array.from(ref.step(f)));
+      const s = m.stepper({ batch: B });
+      const F = u.constructor as Float64ArrayConstructor;
+      s.step(frames[0]);
+      expectTypedError(
+        () => s.step(new F(B * D_IN + 1)),
+        S4ShapeError,
+        /^stepper\.step\(frame\): expected length 6 \(batch\*d_input\), got 7$/,
+      );
+      const bad = F.from(frames[1]);
+      bad[4] = Number.NaN;
+      expectTypedError(() => s.step(bad), S4ValueError, /^stepper\.step\(frame\): expected finite values, got NaN at index 4$/);
+      expectTypedError(() => s.step(frames[1], new F(3)), S4ShapeError, /^stepper\.step\(out\): expected length 8, got 3$/);
+      // the refused calls left the stream where it was
+      expect(Array.from(s.step(frames[1]))).toEqual(expected[1]);
+      expect(s.length).toBe(2);
+      // a frame that fails in the second layer (as a float32 overflow would) after the first
+      // layer advanced: refused, then every call but reset() is
+      const layers = (s as unknown as { p: { layers: { step: (...a: unknown[]) => unknown }[] } }).p.layers;
+      const real = layers[1].step;
+      layers[1].step = () => {
+        throw new S4ValueError("blockStepper.step: expected finite outputs, got Infinity at index 3");
+      };
+      expectTypedError(
+        () => s.step(frames[2]),
+        S4ValueError,
+        /^blockStepper\.step: expected finite outputs, got Infinity at index 3$/,
+      );
+      layers[1].step = real;
+      expectTypedError(
+        () => s.step(frames[2]),
+        S4StateError,
+        /^stepper\.step: expected a stepper in a consistent state, got one whose last frame overflowed part-way through the layers \(call reset\(\)\)$/,
+      );
+      s.reset();
+      expect(s.length).toBe(0);
+      for (let t = 0; t < L; t++) expect(Array.from(s.step(frames[t]))).toEqual(expected[t]);
+      expectTypedError(
+        () => m.stepper({ batch: 0 }),
+        S4ShapeError,
+        /^S4Model\.stepper\(options\.batch\): expected an integer in \[1, 1048576\], got 0$/,
+      );
+      m.dispose();
+      expectTypedError(() => s.step(frames[0]), S4StateError, /^stepper\.step: its model was disposed$/);
+      expectTypedError(() => m.stepper(), S4StateError, /^S4Model\.stepper: this model was disposed$/);
+      s.dispose();
+      ref.dispose();
+    });
+  }
+
+  it("refuses a model with a bidirectional layer, naming the layer", async () => {
+    const m = await createS4Model({
+      dInput: 2,
+      dOutput: 3,
+      dModel: 4,
+      nLayers: 1,
+      kernels: wasm,
+      layer: { dState: 8, bidirectional: true },
+    });
+    expectTypedError(
+      () => m.stepper(),
+      S4StateError,
+      /^S4Model\.stepper: layer 0: S4Block\.stepper: a bidirectional block has no causal step mode$/,
+    );
+    m.dispose();
+  });
+});
