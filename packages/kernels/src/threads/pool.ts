@@ -1,8 +1,8 @@
 // Worker threads that run kernels on the caller's shared wasm memory (Node's worker_threads, also
 // in Deno and Bun, or a browser's Web Workers). A call splits its work into parts: part 0 runs on
 // the calling thread, part i on worker i-1, each on disjoint output rows with its own scratch, and
-// the call returns when all are done. The results are bit for bit those of one thread: every output element is computed by
-// the same instructions in the same order, only on another core.
+// the call returns when all are done. The results are bit for bit those of one thread: every
+// output element is computed by the same instructions in the same order, only on another core.
 //
 // Control block of a worker (its own SharedArrayBuffer): 8 Int32 words, then float64 arguments.
 //   [0] job sequence number (caller increments, then notifies)  [1] last finished sequence number
@@ -16,8 +16,9 @@
 // Sequentially consistent stores and loads: a sleeper that flags after the other side's check
 // still sees the changed word in its wait. Arguments travel as up to MAX_ARGS float64 and the
 // worker calls with a fixed arity (no array per job). A round trip with a trivial job took
-// ~1 us here, so only calls of ~100 us or more are split: the streaming step's 6 us product came
-// out no faster on two threads (measured), and stays on one.
+// ~1 us here, so only calls of ~100 us or more are split: one stream's step (its 6 us product
+// came out no faster on two threads, measured) stays on one; a frame of several streams is split
+// by stream.
 // Workers: node:worker_threads where the runtime has it (Node, Deno, Bun), else a browser's Web
 // Workers, which need a cross-origin isolated page (COOP same-origin + COEP require-corp) for
 // shared memory. A browser's main thread may not block in Atomics.wait: a caller there only
