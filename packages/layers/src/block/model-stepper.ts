@@ -52,6 +52,8 @@ export class ModelStepper {
   private readonly mean: FloatArray;
   /** Running sum of the last residual stream over the frames (B, H). */
   private readonly sum: Float64Array;
+  /** { batch: B, length: 1 }: one frame, made once (a step allocates nothing given `out`). */
+  private readonly frameShape: { batch: number; length: number };
   private steps = 0;
   private broken = false;
   private disposed = false;
@@ -67,6 +69,7 @@ export class ModelStepper {
     this.normed = make();
     this.mean = make();
     this.sum = new Float64Array(n);
+    this.frameShape = { batch, length: 1 };
   }
 
   /** One frame u_t (B, dInput) -> logits (B, dOutput) of the prefix so far. No allocation with `out`. */
@@ -77,7 +80,7 @@ export class ModelStepper {
     validate.checkFloatArray("stepper.step(frame)", frame, B * dInput, "batch*d_input");
     validate.checkAllFinite("stepper.step(frame)", frame);
     if (out !== undefined) validate.checkOut("stepper.step(out)", out, this.h.constructor as never, B * dOutput);
-    const bl = { batch: B, length: 1 };
+    const bl = this.frameShape;
     this.broken = true; // until the frame has gone through every layer
     let h = this.p.encoder.apply(frame, bl, this.h); // (B, 1, H) = (B, H)
     let z = this.z;
@@ -88,7 +91,9 @@ export class ModelStepper {
       this.p.layers[i].step(input, z);
       for (let j = 0; j < z.length; j++) z[j] += h[j];
       if (!prenorm) norm.apply(z, bl, z);
-      [h, z] = [z, h];
+      const next = z;
+      z = h;
+      h = next;
     }
     checkFiniteResult("stepper.step", h);
     this.broken = false;
@@ -150,7 +155,7 @@ export class ModelStepper {
   /** decoder(sum / steps) -> (B, dOutput). */
   private logits(where: string, out?: FloatArray): FloatArray {
     for (let j = 0; j < this.sum.length; j++) this.mean[j] = this.sum[j] / this.steps;
-    const logits = this.p.decoder.apply(this.mean, { batch: this.batch, length: 1 }, out);
+    const logits = this.p.decoder.apply(this.mean, this.frameShape, out);
     checkFiniteResult(where, logits);
     return logits;
   }
