@@ -1,7 +1,7 @@
 // The threads build of the kernels (kernels-threads.wasm: the same code compiled against an
 // imported shared memory, asconfig target "threads") and its instantiation on a new shared memory.
-// The file ships beside the JS (dist/generated/) rather than inline: most pages and edge workers run
-// on one thread, and an inline copy would add ~160 KB to every browser and edge bundle.
+// The file ships beside the JS (dist/generated/) rather than inline: most pages and edge workers
+// run on one thread, and an inline copy would add ~160 KB to every browser and edge bundle.
 import { S4BackendError } from "../errors.js";
 import { fetchBytes } from "../fetch-bytes.js";
 
@@ -27,7 +27,7 @@ export function importsMemory(module: WebAssembly.Module): boolean {
  * wasm32's whole 4 GiB; 1 GiB and 256 MiB follow (the threads build accepts any maximum up to
  * its own, and the arena reports a request past the one it got).
  */
-export const SHARED_MAXIMA = [MAX_PAGES, 16384, 4096] as const;
+const SHARED_MAXIMA = [MAX_PAGES, 16384, 4096] as const;
 
 /**
  * A new shared memory for the threads build, with the first maximum of SHARED_MAXIMA the engine
