@@ -1,11 +1,13 @@
 // S4Model's streaming face: each step's logits are the model's forward() on the prefix seen so far
 // (causal layers, running mean), prefill + stream equals one run, and bad input or a disposed
 // model is refused by name without corrupting the stream.
-import { relErrorReal } from "@s4wasm/golden";
+import { readFileSync } from "node:fs";
+import { realOf, relErrorReal } from "@s4wasm/golden";
+import { readGoldenFile } from "@s4wasm/golden/node";
 import { type FloatArray, type Kernels, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { expectTypedError } from "@s4wasm/testkit/expect";
 import { describe, expect, it } from "vitest";
-import { createS4Model, type S4Model } from "../src/index.js";
+import { createS4Model, loadOfficial, type S4Model } from "../src/index.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
@@ -19,10 +21,10 @@ function signal(k: Kernels, B: number, L: number): FloatArray {
   return k.backend === "wasm" ? Float32Array.from(u) : u;
 }
 
-/** u[:, a:b] as (B, b - a, dInput). */
-function slice(u: FloatArray, B: number, L: number, a: number, b: number): FloatArray {
-  const out = new (u.constructor as Float64ArrayConstructor)(B * (b - a) * D_IN);
-  for (let r = 0; r < B; r++) out.set(u.subarray((r * L + a) * D_IN, (r * L + b) * D_IN), r * (b - a) * D_IN);
+/** u[:, a:b] as (B, b - a, d) of u (B, L, d). */
+function slice(u: FloatArray, B: number, L: number, a: number, b: number, d = D_IN): FloatArray {
+  const out = new (u.constructor as Float64ArrayConstructor)(B * (b - a) * d);
+  for (let r = 0; r < B; r++) out.set(u.subarray((r * L + a) * d, (r * L + b) * d), r * (b - a) * d);
   return out;
 }
 
@@ -68,6 +70,28 @@ describe.each([
       for (let t = P; t < L; t++) last = s.step(slice(u, B, L, t, t + 1));
       expect(s.length).toBe(L);
       expect(relErrorReal(last, whole)).toBeLessThanOrEqual(TOL[k.backend]);
+      s.dispose();
+      m.dispose();
+    });
+  }
+});
+
+describe("S4Model.stepper on the official checkpoint (fixtures/official/s4model_example)", () => {
+  for (const k of [wasm, js]) {
+    it(`${k.backend}: streamed frame by frame, the last logits are the official forward's`, async () => {
+      const dir = new URL("../../../fixtures/official/s4model_example/", import.meta.url);
+      const config = JSON.parse(readFileSync(new URL("config.json", dir), "utf8"));
+      const m = (await loadOfficial(new Uint8Array(readFileSync(new URL("model.safetensors", dir))), config, {
+        kernels: k,
+      })) as S4Model;
+      const cs = readGoldenFile(new URL("io.json", dir).pathname).cases[0];
+      const u = realOf(cs.inputs, "u"); // (B, L, 1)
+      const [B, L] = u.shape;
+      const x = k.backend === "wasm" ? Float32Array.from(u.data) : Float64Array.from(u.data);
+      const s = m.stepper({ batch: B });
+      let logits: FloatArray = new Float64Array(0);
+      for (let t = 0; t < L; t++) logits = s.step(slice(x, B, L, t, t + 1, 1));
+      expect(relErrorReal(logits, realOf(cs.outputs, "y").data)).toBeLessThanOrEqual(TOL[k.backend]);
       s.dispose();
       m.dispose();
     });
