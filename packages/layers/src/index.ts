@@ -21,7 +21,7 @@ export { createS4Block, createS4Model, type S4BlockInit, type S4ModelInit } from
 export { FFTConv, type FFTConvConfig, type KernelSource } from "./block/fft-conv.js";
 export { FixedKernel } from "./block/fixed-kernel.js";
 export { type LayerBackendOptions, resolveKernels } from "./block/layer-options.js";
-export { ModelStepper } from "./block/model-stepper.js";
+export { ModelSnapshot, ModelStepper } from "./block/model-stepper.js";
 export { type ForwardShape, S4Block, type S4BlockParts, type SSMKernelSource } from "./block/s4-block.js";
 export { type LinearParts, S4Model, type S4ModelParts } from "./block/s4-model.js";
 export * from "./hippo/index.js";

@@ -7,7 +7,7 @@ import { readGoldenFile } from "@s4wasm/golden/node";
 import { type FloatArray, type Kernels, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { expectTypedError } from "@s4wasm/testkit/expect";
 import { describe, expect, it } from "vitest";
-import { createS4Model, loadOfficial, type S4Model } from "../src/index.js";
+import { createS4Model, loadOfficial, ModelSnapshot, type S4Model } from "../src/index.js";
 
 const wasm = await loadKernels({ backend: "wasm" });
 const js = await loadKernels({ backend: "js" });
@@ -98,6 +98,71 @@ describe("S4Model.stepper on the official checkpoint (fixtures/official/s4model_
   }
 });
 
+describe("S4Model.stepper snapshots", () => {
+  for (const k of [wasm, js]) {
+    it(`${k.backend}: restore() replays bit for bit, here and in another stepper; a refused snapshot changes nothing`, async () => {
+      const B = 2;
+      const L = 8;
+      const m = await model(k, false, "diag");
+      const u = signal(k, B, L);
+      const frames = Array.from({ length: L }, (_, t) => slice(u, B, L, t, t + 1));
+      const s = m.stepper({ batch: B });
+      for (let t = 0; t < 3; t++) s.step(frames[t]);
+      const snap = s.snapshot();
+      expect(snap.steps).toBe(3);
+      const first = frames.slice(3).map((f) => Array.from(s.step(f)));
+      s.restore(snap);
+      expect(s.length).toBe(3);
+      expect(frames.slice(3).map((f) => Array.from(s.step(f)))).toEqual(first);
+      const other = m.stepper({ batch: B });
+      other.restore(snap);
+      expect(frames.slice(3).map((f) => Array.from(other.step(f)))).toEqual(first);
+      // refused: not a snapshot, another layer count, and a second layer of another shape (the
+      // first layer, restored before it, is put back)
+      s.restore(snap);
+      expectTypedError(
+        () => s.restore({} as never),
+        S4ValueError,
+        /^stepper\.restore\(snapshot\): expected a ModelSnapshot from stepper\.snapshot\(\), got object$/,
+      );
+      const three = await createS4Model({
+        dInput: D_IN,
+        dOutput: 4,
+        dModel: 8,
+        nLayers: 3,
+        seed: 1,
+        kernels: k,
+        layer: { dState: 16 },
+      });
+      const s3 = three.stepper({ batch: B });
+      expectTypedError(
+        () => s.restore(s3.snapshot()),
+        S4ShapeError,
+        /^stepper\.restore\(snapshot\): expected a snapshot of 2 layers and batch\*d_model 16, got 3 layers and 16$/,
+      );
+      const wide = await createS4Model({
+        dInput: D_IN,
+        dOutput: 4,
+        dModel: 8,
+        nLayers: 2,
+        seed: 1,
+        kernels: k,
+        layer: { dState: 32 },
+      });
+      const sw = wide.stepper({ batch: B });
+      const mixed = new ModelSnapshot([other.snapshot().layers[0], sw.snapshot().layers[1]], snap.sum, snap.steps);
+      expectTypedError(
+        () => s.restore(mixed),
+        S4ShapeError,
+        /^stepper\.restore\(snapshot\.layers\[1\]\): state\.restore\(snapshot\): expected a snapshot of a (wasm|js) "diag" state of 128 entries, got a (wasm|js) "diag" one of 256$/,
+      );
+      expect(frames.slice(3).map((f) => Array.from(s.step(f)))).toEqual(first);
+      for (const x of [s, other, s3, sw]) x.dispose();
+      for (const x of [m, three, wide]) x.dispose();
+    });
+  }
+});
+
 describe("S4Model.stepper refusals", () => {
   for (const k of [wasm, js]) {
     it(`${k.backend}: a refused frame changes nothing; an overflow part-way needs reset(); a disposed model stops it`, async () => {
@@ -123,8 +188,9 @@ describe("S4Model.stepper refusals", () => {
       // the refused calls left the stream where it was
       expect(Array.from(s.step(frames[1]))).toEqual(expected[1]);
       expect(s.length).toBe(2);
+      const early = s.snapshot();
       // a frame that fails in the second layer (as a float32 overflow would) after the first
-      // layer advanced: refused, then every call but reset() is
+      // layer advanced: refused, then every call but reset() and restore() is
       const layers = (s as unknown as { p: { layers: { step: (...a: unknown[]) => unknown }[] } }).p.layers;
       const real = layers[1].step;
       layers[1].step = () => {
@@ -139,8 +205,11 @@ describe("S4Model.stepper refusals", () => {
       expectTypedError(
         () => s.step(frames[2]),
         S4StateError,
-        /^stepper\.step: expected a stepper in a consistent state, got one whose last frame overflowed part-way through the layers \(call reset\(\)\)$/,
+        /^stepper\.step: expected a stepper in a consistent state, got one whose last frame overflowed part-way through the layers \(call reset\(\) or restore\(\)\)$/,
       );
+      expectTypedError(() => s.snapshot(), S4StateError, /^stepper\.snapshot: expected a stepper in a consistent state/);
+      s.restore(early);
+      expect(Array.from(s.step(frames[2]))).toEqual(expected[2]);
       s.reset();
       expect(s.length).toBe(0);
       for (let t = 0; t < L; t++) expect(Array.from(s.step(frames[t]))).toEqual(expected[t]);

@@ -4,11 +4,27 @@ import {
   type Kernels,
   type LayerNormPlan,
   type LinearPlan,
+  S4ShapeError,
   S4StateError,
+  S4ValueError,
+  type StateSnapshot,
   validate,
 } from "@s4wasm/kernels";
 import type { BlockStepper } from "./block-stepper.js";
 import { transpose3 } from "./layout.js";
+
+/** An exact checkpoint of a {@link ModelStepper} (see ModelStepper.snapshot): opaque. */
+export class ModelSnapshot {
+  /** @internal made by ModelStepper.snapshot(). */
+  constructor(
+    /** @internal each layer's state */
+    readonly layers: readonly StateSnapshot[],
+    /** @internal the running sum (B, H) */
+    readonly sum: Float64Array,
+    /** Frames the stream had seen. */
+    readonly steps: number,
+  ) {}
+}
 
 /** The model's parts a stepper runs on (S4Model.stepper() passes its own). */
 export interface ModelStepperParts {
@@ -35,7 +51,7 @@ export interface ModelStepperParts {
  *
  * A frame is checked before anything advances, so a refused frame changes nothing. A layer that
  * overflows float32 mid-frame leaves the earlier layers advanced: the stepper then refuses every
- * call but reset(), rather than go on from a state no prefix gives.
+ * call but reset() and restore(), rather than go on from a state no prefix gives.
  */
 export class ModelStepper {
   /** Batch size B of every frame. */
@@ -136,6 +152,51 @@ export class ModelStepper {
     return this.logits("stepper.prefill");
   }
 
+  /**
+   * An exact checkpoint of the stream: every layer's state, the running sum and the frame count.
+   * restore() returns to it bit for bit, later or in another stepper of the same model shape.
+   */
+  snapshot(): ModelSnapshot {
+    this.assertUsable("stepper.snapshot");
+    return new ModelSnapshot(
+      this.p.layers.map((s) => s.snapshot()),
+      this.sum.slice(),
+      this.steps,
+    );
+  }
+
+  /** Go back to a snapshot() of this stepper (or of another of the same model shape and batch). */
+  restore(snapshot: ModelSnapshot): void {
+    this.assertLive("stepper.restore");
+    if (!(snapshot instanceof ModelSnapshot)) {
+      throw new S4ValueError(
+        `stepper.restore(snapshot): expected a ModelSnapshot from stepper.snapshot(), got ${typeof snapshot}`,
+      );
+    }
+    if (snapshot.layers.length !== this.p.layers.length || snapshot.sum.length !== this.sum.length) {
+      throw new S4ShapeError(
+        `stepper.restore(snapshot): expected a snapshot of ${this.p.layers.length} layers and batch*d_model ${this.sum.length}, got ${snapshot.layers.length} layers and ${snapshot.sum.length}`,
+      );
+    }
+    // each layer's state refuses a snapshot of another kind, shape or backend by name, unchanged;
+    // the layers restored before a refused one are put back, so the stream stays as it was
+    const before = this.p.layers.map((s) => s.snapshot());
+    let i = 0;
+    try {
+      for (; i < this.p.layers.length; i++) this.p.layers[i].restore(snapshot.layers[i]);
+    } catch (err) {
+      for (let j = 0; j < i; j++) this.p.layers[j].restore(before[j]);
+      // the layer's own error (its class and message), said under this call and the layer's index
+      if (err instanceof S4ShapeError || err instanceof S4ValueError) {
+        throw new (err.constructor as typeof S4ValueError)(`stepper.restore(snapshot.layers[${i}]): ${err.message}`);
+      }
+      throw err;
+    }
+    this.sum.set(snapshot.sum);
+    this.steps = snapshot.steps;
+    this.broken = false;
+  }
+
   /** Back to the start: every layer's state zero, no frames seen. */
   reset(): void {
     this.assertLive("stepper.reset");
@@ -169,7 +230,7 @@ export class ModelStepper {
     this.assertLive(where);
     if (this.broken) {
       throw new S4StateError(
-        `${where}: expected a stepper in a consistent state, got one whose last frame overflowed part-way through the layers (call reset())`,
+        `${where}: expected a stepper in a consistent state, got one whose last frame overflowed part-way through the layers (call reset() or restore())`,
       );
     }
   }
