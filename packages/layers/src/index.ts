@@ -17,6 +17,7 @@ export {
   S4ValueError,
 } from "@s4wasm/kernels";
 export { BlockStepper } from "./block/block-stepper.js";
+export { ConvStepper } from "./block/conv-stepper.js";
 export { createS4Block, createS4Model, type S4BlockInit, type S4ModelInit } from "./block/create.js";
 export { FFTConv, type FFTConvConfig, type KernelSource } from "./block/fft-conv.js";
 export { FixedKernel } from "./block/fixed-kernel.js";

@@ -14,6 +14,8 @@ import {
 } from "@s4wasm/kernels";
 import { repeatChannels } from "../ssm/repeat-channels.js";
 import { resizeRows } from "../ssm/resize-rows.js";
+import { StepMode, type StepModeSource } from "../step/index.js";
+import { ConvStepper } from "./conv-stepper.js";
 
 /** What FFTConv needs from an SSM kernel generator. */
 export interface KernelSource {
@@ -37,6 +39,11 @@ export interface KernelSource {
   kernelToWasm?(L: number, target: Kernels, ptr: number): boolean;
   /** Frees what the generator holds in wasm memory (called by the block that owns it). */
   dispose?(): void;
+  /**
+   * Optional: the parameters as the step mode takes them (with D), or null when there is no
+   * causal recurrence (a fixed K); FFTConv.stepper() needs it.
+   */
+  stepSource?(D: Float64Array): StepModeSource | null;
 }
 
 /** What an FFTConv is made of. */
@@ -225,6 +232,30 @@ export class FFTConv {
     const plan = this.planFor(L);
     plan.applyPtr(uPtr, yPtr, batch, (this.dRowsBuf as WasmBuffer<Float32Array>).ptr);
     this.gelu?.applyPtr(yPtr, yPtr, batch * this.outChannels * L);
+  }
+
+  /**
+   * Streaming: the same convolution one frame (B, H) at a time through its kernel's SSM
+   * recurrence, y_t = act(SSM(u_t) + D u_t) (B, outChannels), state kept inside. Needs a causal
+   * kernel with a step mode (S4DKernel, DPLRKernel); a bidirectional conv reads the future and a
+   * fixed K has no state. With l_max, the stream is the recurrence, equal to forward() for the
+   * first l_max samples (the official step mode does not cut it either).
+   */
+  stepper(opts: { batch?: number } | null = {}): ConvStepper {
+    const options = validate.checkOptions("FFTConv.stepper(options)", opts);
+    this.assertLive();
+    if (this.config.bidirectional) throw new S4StateError("FFTConv.stepper: a bidirectional conv has no causal step mode");
+    const D = Float64Array.from(this.config.D);
+    const source = this.config.kernel.stepSource?.(D) ?? null;
+    if (!source) throw new S4StateError("FFTConv.stepper: this kernel has no step mode (a fixed K has no state)");
+    const batch = validate.checkInt("FFTConv.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
+    const mode = new StepMode(this.kernels, source).setupStep();
+    try {
+      return new ConvStepper(mode, mode.stepper({ batch }), this.config.activation === "gelu" ? this.kernels.gelu() : null);
+    } catch (err) {
+      mode.dispose();
+      throw err;
+    }
   }
 
   /** Frees the plan and wasm memory (idempotent); later calls throw S4StateError. Not the kernel. */

@@ -1,0 +1,75 @@
+import { checkFiniteResult, type ElementwisePlan, type FloatArray, S4StateError, type StateSnapshot } from "@s4wasm/kernels";
+import type { StepMode, Stepper } from "../step/index.js";
+
+/**
+ * The streaming face of an FFTConv (made by FFTConv.stepper()): frames (B, H) one at a time
+ * through the SSM recurrence of its kernel, y_t = act(SSM(u_t) + D u_t) (B, c*H), and chunks
+ * (B, H, L) through the same recurrence (prefill). Over L frames it gives the conv's forward
+ * on the same L samples (a causal kernel, no l_max cut within the stream).
+ */
+export class ConvStepper {
+  /** Batch size B of every frame and chunk. */
+  readonly batch: number;
+  private disposed = false;
+
+  /** @internal made by FFTConv.stepper(); it owns the mode, the stepper and the GELU plan. */
+  constructor(
+    private readonly mode: StepMode,
+    private readonly inner: Stepper,
+    private readonly gelu: ElementwisePlan | null,
+  ) {
+    this.batch = inner.batch;
+  }
+
+  /** One frame u (B, H) -> y (B, c*H). No allocation when `out` is given. */
+  step(frame: FloatArray, out?: FloatArray): FloatArray {
+    this.assertLive("stepper.step");
+    const y = this.inner.step(frame, out);
+    return this.activate("stepper.step", y);
+  }
+
+  /** A chunk u (B, H, L) -> y (B, c*H, L); the state ends at the chunk's last step. */
+  prefill(chunk: FloatArray, out?: FloatArray): FloatArray {
+    this.assertLive("stepper.prefill");
+    const y = this.inner.prefill(chunk, out);
+    return this.activate("stepper.prefill", y);
+  }
+
+  /** An exact checkpoint of the stream (see SSMState.snapshot in @s4wasm/kernels). */
+  snapshot(): StateSnapshot {
+    this.assertLive("stepper.snapshot");
+    return this.inner.state.snapshot();
+  }
+
+  /** Go back to a snapshot() of this stepper (or of another of the same shape). */
+  restore(snapshot: StateSnapshot): void {
+    this.assertLive("stepper.restore");
+    this.inner.state.restore(snapshot);
+  }
+
+  /** Back to the zero state. */
+  reset(): void {
+    this.assertLive("stepper.reset");
+    this.inner.reset();
+  }
+
+  /** Frees the stepper's state and plans (idempotent); later calls throw S4StateError. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.inner.dispose();
+    this.mode.dispose();
+    this.gelu?.dispose();
+  }
+
+  /** The activation in place (GELU, or none), then the overflow check of forward(). */
+  private activate(where: string, y: FloatArray): FloatArray {
+    if (this.gelu) this.gelu.apply(y, y);
+    checkFiniteResult(where, y);
+    return y;
+  }
+
+  private assertLive(where: string): void {
+    if (this.disposed) throw new S4StateError(`${where}: this stepper was disposed`);
+  }
+}
