@@ -97,28 +97,31 @@ describe("layers on kernels with threads: 2", () => {
   it("streams a batch of S4D block frames with its rows split across the threads, bit for bit, and batch 1 on the caller", async () => {
     const pool = two.runtime?.pool;
     const run = vi.spyOn(pool as NonNullable<typeof pool>, "run");
-    // H = 128, N = 64: batch * H * (modes + 2H) = 9 * 128 * 288 >= 2^18 at batch 9 (rows 5 + 4)
+    // H = 128, N = 64: batch * channels * (modes + 2H) = 9 * 128 * 288 >= 2^18 at batch 9 (rows
+    // 5 + 4); with c = 2 output channels the SSM rows are (B, 2H) and the Linear 2H -> 2H
     const H = 128;
-    const init = { dModel: H, dState: 64, mode: "diag", seed: 12 } as const;
-    const [a, b] = [await createS4Block({ ...init, kernels: one }), await createS4Block({ ...init, kernels: two })];
-    for (const batch of [9, 1]) {
-      const [sa, sb] = [a.stepper({ batch }), b.stepper({ batch })];
-      const calls = run.mock.calls.filter((c) => c[0] === "stepBlockScaled").length;
-      for (let t = 0; t < 40; t++) {
-        const frame = Float32Array.from(seeded(batch * H, 100 + t));
-        const [ya, yb] = [sa.step(frame), sb.step(frame)];
-        let differ = -1;
-        for (let i = 0; i < ya.length && differ < 0; i++) if (ya[i] !== yb[i]) differ = i;
-        expect(differ, `batch ${batch} frame ${t}`).toBe(-1);
-        expect(ya.some((v) => v !== 0)).toBe(true);
+    for (const channels of [1, 2]) {
+      const init = { dModel: H, dState: 64, mode: "diag", seed: 12, channels } as const;
+      const [a, b] = [await createS4Block({ ...init, kernels: one }), await createS4Block({ ...init, kernels: two })];
+      for (const batch of [9, 1]) {
+        const [sa, sb] = [a.stepper({ batch }), b.stepper({ batch })];
+        const calls = run.mock.calls.filter((c) => c[0] === "stepBlockScaled").length;
+        for (let t = 0; t < 40; t++) {
+          const frame = Float32Array.from(seeded(batch * H, 100 + t));
+          const [ya, yb] = [sa.step(frame), sb.step(frame)];
+          let differ = -1;
+          for (let i = 0; i < ya.length && differ < 0; i++) if (ya[i] !== yb[i]) differ = i;
+          expect(differ, `channels ${channels} batch ${batch} frame ${t}`).toBe(-1);
+          expect(ya.some((v) => v !== 0)).toBe(true);
+        }
+        const split = run.mock.calls.filter((c) => c[0] === "stepBlockScaled").length - calls;
+        expect(split).toBe(batch === 1 ? 0 : 40);
+        sa.dispose();
+        sb.dispose();
       }
-      const split = run.mock.calls.filter((c) => c[0] === "stepBlockScaled").length - calls;
-      expect(split).toBe(batch === 1 ? 0 : 40);
-      sa.dispose();
-      sb.dispose();
+      a.dispose();
+      b.dispose();
     }
-    a.dispose();
-    b.dispose();
     run.mockRestore();
   });
 
