@@ -7,6 +7,7 @@ import { expectTypedError, expectTypedRejection } from "@s4wasm/testkit/expect";
 import fc from "fast-check";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { js, type Kernels, loadKernels, S4BackendError, S4ShapeError } from "../src/index.js";
+import { ThreadPool } from "../src/threads/pool.js";
 import { sharedMemory } from "../src/threads/shared-instance.js";
 import { randomArray, rng } from "./helpers.js";
 
@@ -293,6 +294,50 @@ describe("loadKernels({ threads })", () => {
       S4BackendError,
       /^loadKernels\(options\.threads\): expected a shared wasm memory, got none from this engine \(4096 MiB: out of memory; 1024 MiB: out of memory; 256 MiB: out of memory\)$/,
     );
+  });
+
+  it("refuses to start when a worker reports a failure, fails, or never answers, and stops the workers", async () => {
+    type Listener = (value: unknown) => void;
+    const fake = (behave: (emit: (event: string, value: unknown) => void) => void) => {
+      const stopped: boolean[] = [];
+      const factory = () => {
+        const listeners = new Map<string, Listener>();
+        const i = stopped.push(false) - 1;
+        queueMicrotask(() => behave((event, value) => listeners.get(event)?.(value)));
+        return {
+          once: (event: string, fn: Listener) => void listeners.set(event, fn),
+          unref: () => {},
+          terminate: () => {
+            stopped[i] = true;
+            return Promise.resolve(0);
+          },
+        };
+      };
+      return { factory, stopped };
+    };
+    const start = (factory: () => unknown, timeoutMs: number) =>
+      ThreadPool.start({} as WebAssembly.Module, {} as WebAssembly.Memory, 3, factory as never, timeoutMs);
+    const cases: [string, (emit: (event: string, value: unknown) => void) => void][] = [
+      ["CompileError: bad module", (emit) => emit("message", { error: "CompileError: bad module" })],
+      ["the worker script failed", (emit) => emit("error", new Error("the worker script failed"))],
+      ["no answer within 20 ms", () => {}],
+    ];
+    for (const [reason, behave] of cases) {
+      const { factory, stopped } = fake(behave);
+      const message = `loadKernels(options.threads): expected every worker thread to start, got one that did not (${reason})`;
+      await expectTypedRejection(
+        start(factory, 20),
+        S4BackendError,
+        new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`),
+      );
+      expect(stopped, reason).toEqual([true]);
+    }
+    // two workers that answer "ready" start a pool of three threads
+    const ok = fake((emit) => emit("message", "ready"));
+    const pool = await start(ok.factory, 20);
+    expect(pool.threads).toBe(3);
+    pool.close();
+    expect(ok.stopped).toEqual([true, true]);
   });
 
   it("refuses threads > 1 with a wasm that defines its own memory (not the threads build)", async () => {

@@ -54,6 +54,11 @@ const CALLER_SLEEPS = 5;
 const WORKER_SLEEPS = 6;
 const HEADER_BYTES = 32;
 const MAX_ARGS = 16;
+/**
+ * How long a starting worker may take to answer: ~10-100 ms is usual (it instantiates the module);
+ * the bound only ends a wait for one that will never answer.
+ */
+const START_TIMEOUT_MS = 30_000;
 
 /** The parts of a node:worker_threads Worker the pool uses (a Web Worker is adapted to them). */
 interface WorkerLike {
@@ -102,12 +107,15 @@ export class ThreadPool {
   /**
    * Start `threads - 1` workers, each instantiating `module` on `memory` (shared), and wait until
    * all are ready. The workers are unref'd: an idle pool does not keep a Node process alive.
+   * A worker that reports a failure, fails, or has not answered within `startTimeoutMs` (it never
+   * received or could not read its start data) refuses the start instead of leaving it waiting.
    */
   static async start(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     threads: number,
     startWorker: WorkerFactory,
+    startTimeoutMs = START_TIMEOUT_MS,
   ): Promise<ThreadPool> {
     const workers: WorkerLike[] = [];
     const controls: Int32Array[] = [];
@@ -117,15 +125,25 @@ export class ThreadPool {
         const worker = startWorker({ module, memory, control, names: POOL_JOBS });
         workers.push(worker);
         controls.push(new Int32Array(control, 0, HEADER_BYTES / 4));
-        await new Promise<void>((resolve, reject) => {
-          worker.once("message", () => resolve());
-          worker.once("error", (err) => reject(err));
-        });
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        try {
+          await new Promise<void>((resolve, reject) => {
+            worker.once("message", (m) =>
+              m === "ready" ? resolve() : reject(new Error(String((m as { error?: unknown })?.error ?? m))),
+            );
+            worker.once("error", (err) => reject(err));
+            timer = setTimeout(() => reject(new Error(`no answer within ${startTimeoutMs} ms`)), startTimeoutMs);
+          });
+        } finally {
+          clearTimeout(timer);
+        }
         worker.unref();
       }
     } catch (err) {
       for (const w of workers) void w.terminate();
-      throw new S4BackendError(`loadKernels(options.threads): a worker thread did not start (${(err as Error).message})`);
+      throw new S4BackendError(
+        `loadKernels(options.threads): expected every worker thread to start, got one that did not (${(err as Error).message})`,
+      );
     }
     const pool = new ThreadPool(workers, controls);
     for (const w of workers) w.once("exit", () => (pool.exited = true));

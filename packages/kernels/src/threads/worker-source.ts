@@ -71,6 +71,12 @@ s4wasmWorkerStart(workerData, (message) => parentPort.postMessage(message));
 export const WEB_WORKER_SOURCE = `${JOB_LOOP}
 self.onmessage = (event) => {
   self.onmessage = null;
-  s4wasmWorkerStart(event.data, (message) => self.postMessage(message));
+  try {
+    s4wasmWorkerStart(event.data, (message) => self.postMessage(message));
+  } catch (err) {
+    // before "ready" (the instance did not build): the pool's start reports it
+    self.postMessage({ error: String(err) });
+  }
 };
+self.onmessageerror = () => self.postMessage({ error: "the worker could not read its start data" });
 `;
