@@ -141,22 +141,8 @@ describe("runtime matrix", () => {
   }, 60_000);
 
   it("headless chromium", async () => {
-    const server = await serveStatic(build);
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(server.url);
-      await page.waitForFunction(() => (window as { smokeResult?: unknown }).smokeResult !== undefined, undefined, {
-        timeout: 20_000,
-      });
-      const result = await page.evaluate(() => (window as { smokeResult?: unknown }).smokeResult);
-      expect(errors).toEqual([]);
-      expectPasses(result as SmokeResult);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    const { value, errors } = await inChromium("", "smokeResult", false);
+    expect(errors).toEqual([]);
+    expectPasses(value as SmokeResult);
   }, 60_000);
 });
