@@ -79,8 +79,8 @@ describe("edge worker bundle", () => {
     // nor any stretch of the module's base64 (an inline copy under another prefix, or a split one)
     const b64 = readFileSync(join(here, "../build/kernels.wasm")).toString("base64");
     for (let i = 1; i < 8; i++) expect(bundle).not.toContain(b64.slice((i * b64.length) / 8, (i * b64.length) / 8 + 64));
-    // A size budget besides: the JS alone is ~262 KB (222 KB when this entry was added); an
-    // inline copy would add ~113 KB of base64.
-    expect(bundle.length).toBeLessThan(300_000);
+    // A size budget besides: the JS alone is ~301 KB (222 KB when this entry was added, 262 KB
+    // before the threads); an inline copy would add ~117 KB of base64.
+    expect(bundle.length).toBeLessThan(340_000);
   });
 });

@@ -11,30 +11,35 @@ export function glu(z: usize, out: usize, rows: i32, width: i32): void {
   const rowOut = (<usize>width) << 2;
   for (let r = 0; r < rows; r++) {
     const v = z + <usize>r * rowIn;
-    const g = v + rowOut;
-    const o = out + <usize>r * rowOut;
-    let j = 0;
-    // four independent sigmoids per trip (see gelu: one is a long divide/exp chain); every
-    // value of the 16 is read before its output is stored, so out may still be z
-    for (; j + 16 <= width; j += 16) {
-      const b = (<usize>j) << 2;
-      const y0 = f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b)));
-      const y1 = f32x4.mul(v128.load(v + b, 16), sigmoidv(v128.load(g + b, 16)));
-      const y2 = f32x4.mul(v128.load(v + b, 32), sigmoidv(v128.load(g + b, 32)));
-      const y3 = f32x4.mul(v128.load(v + b, 48), sigmoidv(v128.load(g + b, 48)));
-      v128.store(o + b, y0);
-      v128.store(o + b, y1, 16);
-      v128.store(o + b, y2, 32);
-      v128.store(o + b, y3, 48);
-    }
-    for (; j + 4 <= width; j += 4) {
-      const b = (<usize>j) << 2;
-      v128.store(o + b, f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b))));
-    }
-    if (j < width) {
-      const b = (<usize>j) << 2;
-      const c = width - j;
-      storeTail(o + b, f32x4.mul(loadTail(v + b, c), sigmoidv(loadTail(g + b, c))), c);
-    }
+    gluRow(v, v + rowOut, out + <usize>r * rowOut, width);
+  }
+}
+
+/** o[j] = v[j] * sigmoid(g[j]) for j < width; o may be v (each value is read before its store). */
+// @ts-ignore: decorator
+@inline
+export function gluRow(v: usize, g: usize, o: usize, width: i32): void {
+  let j = 0;
+  // four independent sigmoids per trip (see gelu: one is a long divide/exp chain); every
+  // value of the 16 is read before its output is stored, so out may still be z
+  for (; j + 16 <= width; j += 16) {
+    const b = (<usize>j) << 2;
+    const y0 = f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b)));
+    const y1 = f32x4.mul(v128.load(v + b, 16), sigmoidv(v128.load(g + b, 16)));
+    const y2 = f32x4.mul(v128.load(v + b, 32), sigmoidv(v128.load(g + b, 32)));
+    const y3 = f32x4.mul(v128.load(v + b, 48), sigmoidv(v128.load(g + b, 48)));
+    v128.store(o + b, y0);
+    v128.store(o + b, y1, 16);
+    v128.store(o + b, y2, 32);
+    v128.store(o + b, y3, 48);
+  }
+  for (; j + 4 <= width; j += 4) {
+    const b = (<usize>j) << 2;
+    v128.store(o + b, f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b))));
+  }
+  if (j < width) {
+    const b = (<usize>j) << 2;
+    const c = width - j;
+    storeTail(o + b, f32x4.mul(loadTail(v + b, c), sigmoidv(loadTail(g + b, c))), c);
   }
 }

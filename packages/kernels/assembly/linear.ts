@@ -21,7 +21,7 @@ const NB = 128;
 
 /** Bias modes: none, one value per row of C (BHL), one per column of C (BLH). */
 const BIAS_NONE = 0;
-const BIAS_ROW = 1;
+export const BIAS_ROW = 1;
 const BIAS_COL = 2;
 
 // @ts-ignore: decorator
@@ -35,7 +35,7 @@ function biasInit(mode: i32, bias: usize, r: usize, j: usize): v128 {
 /** The 4 x 8 tile (row r: cr0, cr1) into C at c, rows ldc bytes apart. */
 // @ts-ignore: decorator
 @inline
-function store4x8(c: usize, ldc: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+export function store4x8(c: usize, ldc: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
   v128.store(c, c00);
   v128.store(c, c01, 16);
   v128.store(c + ldc, c10);
@@ -163,17 +163,18 @@ export function linearScratchFloats(H: i32): i32 {
 }
 
 /**
- * C (M, N) = A (M, K) Bm (K, N) + bias, all dense row-major. Each NB-column block of Bm is first
+ * C (M, N) = A (M, K) Bm (K, N) + bias, all row-major; rows of Bm are `ldB` floats apart and rows
+ * of C `ldC` (0: N, dense). Each NB-column block of Bm is first
  * packed into `scratch` as contiguous K x 8 panels: read in place, a panel's rows sit N floats
  * apart, and when N is a power of two (L = 4096) they all fall into one L1 set and evict each
  * other (measured: half the speed). Columns past the last full panel are read in place.
  */
 export function matmulBias(
-  A: usize, Bm: usize, bias: usize, C: usize, M: i32, K: i32, N: i32, mode: i32, scratch: usize, ap: usize = 0,
+  A: usize, Bm: usize, bias: usize, C: usize, M: i32, K: i32, N: i32, mode: i32, scratch: usize, ap: usize = 0, ldB: i32 = 0, ldC: i32 = 0,
 ): void {
   const lda = (<usize>K) << 2;
-  const ldb = (<usize>N) << 2;
-  const ldc = ldb;
+  const ldb = (<usize>(ldB > 0 ? ldB : N)) << 2;
+  const ldc = (<usize>(ldC > 0 ? ldC : N)) << 2;
   const panelBytes = <usize>K * 32;
   for (let n0 = 0; n0 < N; n0 += NB) {
     const nEnd = min(N, n0 + NB);

@@ -31,6 +31,31 @@ export interface KernelExports {
   /** out = A (M, K) packed in 4-row blocks, k-major within a block ((M & ~3) * K floats): linearBHL's `wp`. */
   packRows4(A: number, M: number, K: number, out: number): void;
   /**
+   * linearBHL by one level of Strassen (assembly/linear-strassen.ts) on columns [0, cols) of rows `ld` floats
+   * apart: w7 from strassenPackA, w and wp (packRows4) for the columns past the last 128-column block. Needs
+   * strassenFits(H, O). y must not alias x, the weights or scratch (linearScratchFloats(H) floats).
+   */
+  linearStrassenBHL(
+    x: number,
+    w7: number,
+    w: number,
+    wp: number,
+    bias: number,
+    y: number,
+    B: number,
+    H: number,
+    O: number,
+    cols: number,
+    ld: number,
+    scratch: number,
+  ): void;
+  /** 1 when linearStrassenBHL takes inner size H and outer size O (H even and >= 256, O % 8 == 0), else 0. */
+  strassenFits(H: number, O: number): number;
+  /** Floats of strassenPackA's output: 7 (O/2)(H/2). */
+  strassenWeightFloats(H: number, O: number): number;
+  /** out = the 7 block sums of W (O, H) that linearStrassenBHL reads. */
+  strassenPackA(W: number, H: number, O: number, out: number): void;
+  /**
    * y (rows, O) = x (rows, H) WT (H, O) + bias (O), f32, WT = W transposed; bias = 0 for none; scratch:
    * linearScratchFloats(H) floats.
    */
@@ -38,10 +63,26 @@ export interface KernelExports {
   /** Scratch size in f32 elements that linearBHL / linearBLH / linearGluBHL need for inner size H. */
   linearScratchFloats(H: number): number;
   /**
-   * Fused Linear(H, 2G) + GLU: y (B, G, L) = GLU(W (2G, H) x (B, H, L) + bias (2G)); bias = 0 for none; scratch:
-   * linearScratchFloats(H) floats.
+   * Fused Linear(H, 2G) + GLU: y (B, G, cols) = GLU(W (2G, H) x (B, H, cols) + bias (2G)), rows of x and y `ld`
+   * floats apart; bias = 0 for none; wp: W packed by packRows4 (0: none); w7: strassenPackA's sums (0: none; only
+   * where strassenFits(H, 2G)); scratch: linearGluScratchFloats(H, G) floats. y must not alias x.
    */
-  linearGluBHL(x: number, w: number, bias: number, y: number, B: number, H: number, G: number, L: number, scratch: number): void;
+  linearGluBHL(
+    x: number,
+    w: number,
+    wp: number,
+    w7: number,
+    bias: number,
+    y: number,
+    B: number,
+    H: number,
+    G: number,
+    cols: number,
+    ld: number,
+    scratch: number,
+  ): void;
+  /** Scratch size in f32 elements that linearGluBHL needs: the matmul's panels and one (2G, 128) block of z. */
+  linearGluScratchFloats(H: number, G: number): number;
   /** Exact (erf) GELU of n f32 elements: out = x Phi(x). out may be x. */
   gelu(x: number, out: number, n: number): void;
   /** erf of n f32 elements. */
@@ -391,8 +432,13 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "linearBHL",
   "linearBLH",
   "packRows4",
+  "linearStrassenBHL",
+  "strassenFits",
+  "strassenWeightFloats",
+  "strassenPackA",
   "linearScratchFloats",
   "linearGluBHL",
+  "linearGluScratchFloats",
   "gelu",
   "erf",
   "glu",

@@ -1,4 +1,5 @@
 import { relErrorReal } from "@s4wasm/golden";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
 import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
@@ -85,6 +86,34 @@ describe.each(BACKENDS)("linear (%s)", (backend) => {
     expect(() => plan.apply(x2, { batch: 2, length: 20 })).toThrow(S4StateError);
   });
 
+  it("from H = 256 in layout BHL (the Strassen matmul on wasm) matches the definition on random shapes", async () => {
+    // Shapes around the Strassen blocking: H even >= 256, O a multiple of 8 (rows o and o + O/2
+    // are paired), 128-column blocks with a tail of any width, L < 128 (the plain matmul only).
+    const k = await kernelsFor(backend);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 128, max: 170 }).map((h) => 2 * h),
+        fc.integer({ min: 1, max: 6 }).map((o) => 8 * o),
+        fc.integer({ min: 1, max: 400 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (B, H, O, L, withBias, seed) => {
+          const rand = rng(seed);
+          const x = randomArray(B * H * L, rand);
+          const W = randomArray(O * H, rand);
+          const bias = withBias ? randomArray(O, rand) : null;
+          const plan = k.linear({ inFeatures: H, outFeatures: O, weight: W, bias });
+          const y = plan.apply(x, { batch: B, length: L });
+          plan.dispose();
+          const err = relErrorReal(y, reference(x, W, bias, B, H, O, L, "BHL"));
+          expect(err, `B=${B} H=${H} O=${O} L=${L} bias=${withBias}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
+        },
+      ),
+      { numRuns: 10, seed: 23 },
+    );
+  });
+
   it("rejects bad arguments with errors that name them", async () => {
     const k = await kernelsFor(backend);
     const W = new Float64Array(6);
@@ -125,6 +154,20 @@ describe("linear pointer entry (wasm)", () => {
   });
 });
 
+/** float64 GLU(W x + bias) from the definition: value rows first, gate rows G.. 2G. */
+function gluReference(x: Float64Array, W: Float64Array, bias: Float64Array | null, B: number, H: number, G: number, L: number) {
+  const z = reference(x, W, bias, B, H, 2 * G, L, "BHL");
+  const ref = new Float64Array(B * G * L);
+  for (let b = 0; b < B; b++)
+    for (let g = 0; g < G; g++)
+      for (let l = 0; l < L; l++) {
+        const v = z[(b * 2 * G + g) * L + l];
+        const gate = z[(b * 2 * G + G + g) * L + l];
+        ref[(b * G + g) * L + l] = v / (1 + Math.exp(-gate));
+      }
+  return ref;
+}
+
 describe.each(BACKENDS)("linear + fused GLU (%s)", (backend) => {
   it("equals GLU(W x + bias) from the definition on random shapes (odd G, ragged L)", async () => {
     const k = await kernelsFor(backend);
@@ -135,28 +178,49 @@ describe.each(BACKENDS)("linear + fused GLU (%s)", (backend) => {
       [1, 16, 16, 64],
       [2, 7, 9, 131],
       [1, 32, 65, 20],
+      [2, 24, 8, 300],
     ]) {
       const x = randomArray(B * H * L, rand);
       const W = randomArray(2 * G * H, rand);
       const bias = randomArray(2 * G, rand);
-      const z = reference(x, W, bias, B, H, 2 * G, L, "BHL");
-      const ref = new Float64Array(B * G * L);
-      for (let b = 0; b < B; b++)
-        for (let g = 0; g < G; g++)
-          for (let l = 0; l < L; l++) {
-            const v = z[(b * 2 * G + g) * L + l];
-            const gate = z[(b * 2 * G + G + g) * L + l];
-            ref[(b * G + g) * L + l] = v / (1 + Math.exp(-gate));
-          }
       for (const withBias of [true, false]) {
         const plan = k.linear({ inFeatures: H, outFeatures: 2 * G, weight: W, bias: withBias ? bias : null, glu: true });
         const y = plan.apply(x, { batch: B, length: L });
-        if (withBias)
-          expect(relErrorReal(y, ref), `B=${B} H=${H} G=${G} L=${L}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 2e-6);
-        else expect(y.length).toBe(B * G * L);
+        const ref = gluReference(x, W, withBias ? bias : null, B, H, G, L);
+        expect(relErrorReal(y, ref), `B=${B} H=${H} G=${G} L=${L} bias=${withBias}`).toBeLessThanOrEqual(
+          backend === "js" ? 1e-13 : 2e-6,
+        );
         plan.dispose();
       }
     }
+  });
+
+  it("from H = 256 (the Strassen blocks on wasm) equals the definition on random shapes", async () => {
+    // H even >= 256 and 2G a multiple of 8 take the Strassen matmul for each full 128-position
+    // block and the plain one for the tail; L < 128 is all tail.
+    const k = await kernelsFor(backend);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 128, max: 170 }).map((h) => 2 * h),
+        fc.integer({ min: 1, max: 5 }).map((g) => 4 * g),
+        fc.integer({ min: 1, max: 400 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        (B, H, G, L, withBias, seed) => {
+          const rand = rng(seed);
+          const x = randomArray(B * H * L, rand);
+          const W = randomArray(2 * G * H, rand);
+          const bias = withBias ? randomArray(2 * G, rand) : null;
+          const plan = k.linear({ inFeatures: H, outFeatures: 2 * G, weight: W, bias, glu: true });
+          const y = plan.apply(x, { batch: B, length: L });
+          plan.dispose();
+          const err = relErrorReal(y, gluReference(x, W, bias, B, H, G, L));
+          expect(err, `B=${B} H=${H} G=${G} L=${L} bias=${withBias}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 2e-6);
+        },
+      ),
+      { numRuns: 10, seed: 29 },
+    );
   });
 
   it("refuses glu with layout BLH or an odd outFeatures", async () => {

@@ -82,6 +82,52 @@ describe("loadKernels({ threads })", () => {
     run.mockRestore();
   }, 120_000);
 
+  it("splits the Strassen Linear (BHL, H >= 256) by positions with the bits of one thread", () => {
+    const run = spyOnPool();
+    // [B, H, O, L]: two 128-column blocks each, a 44-column tail on the last part, and 2 x 16
+    // blocks (the S4 block's Linear(256, 512) at L = 4096 is this split with wider parts)
+    for (const [B, H, O, L] of [
+      [1, 256, 64, 300],
+      [2, 258, 24, 4096],
+    ]) {
+      const rand = rng(B * L);
+      const W = randomArray(O * H, rand);
+      const bias = randomArray(O, rand);
+      const x = randomArray(B * H * L, rand);
+      const y2 = linearOn(two, "BHL", W, bias, x, B, H, O, L);
+      expect(run.mock.calls.at(-1)?.[0], "the job the pool ran").toBe("linearStrassenBHL");
+      const y1 = linearOn(one, "BHL", W, bias, x, B, H, O, L);
+      expect(firstDifference(y2, y1), `B=${B} H=${H} O=${O} L=${L}`).toBe(-1);
+    }
+    run.mockRestore();
+  });
+
+  it("splits the fused Linear + GLU by positions with the bits of one thread (Strassen blocks and plain)", () => {
+    const run = spyOnPool();
+    // [B, H, G, L]: Strassen blocks with a tail on the last part; the plain matmul (H < 256)
+    for (const [B, H, G, L] of [
+      [2, 256, 32, 300],
+      [1, 24, 40, 4500],
+    ]) {
+      const rand = rng(H * L);
+      const W = randomArray(2 * G * H, rand);
+      const bias = randomArray(2 * G, rand);
+      const x = randomArray(B * H * L, rand);
+      const gluOn = (k: Kernels) => {
+        const plan = k.linear({ inFeatures: H, outFeatures: 2 * G, weight: W, bias, glu: true });
+        const y = plan.apply(x, { batch: B, length: L });
+        plan.dispose();
+        return y;
+      };
+      const y2 = gluOn(two);
+      expect(run.mock.calls.at(-1)?.[0], "the job the pool ran").toBe("linearGluBHL");
+      const y1 = gluOn(one);
+      expect(y2.length).toBe(B * G * L);
+      expect(firstDifference(y2, y1), `B=${B} H=${H} G=${G} L=${L}`).toBe(-1);
+    }
+    run.mockRestore();
+  });
+
   it("splits the DPLR resolvent (cauchyWoodbury) by channel with the bits of one thread", () => {
     const run = spyOnPool();
     fc.assert(

@@ -1,6 +1,7 @@
 import { erf, gelu } from "../gelu";
 import { glu } from "../glu";
 import { linearBHL, linearScratchFloats, packRows4 } from "../linear";
+import { linearStrassenBHL, strassenFits, strassenPackA, strassenWeightFloats } from "../linear-strassen";
 
 function ptr(a: StaticArray<f32>): usize {
   return changetype<usize>(a);
@@ -39,6 +40,32 @@ describe("block ops", () => {
         let s: f32 = bias[o];
         for (let h = 0; h < H; h++) s += w[o * H + h] * x[h * L + l];
         expect(y[o * L + l]).toBe(s);
+      }
+  });
+
+  it("linearStrassenBHL equals the direct sums (H = 256, O = 8, L = 130: one block and a tail)", () => {
+    const H = 256, O = 8, L = 130;
+    expect(strassenFits(H, O)).toBe(true);
+    expect(strassenFits(254, O)).toBe(false);
+    expect(strassenFits(H, 12)).toBe(false);
+    const w = new StaticArray<f32>(O * H);
+    const x = new StaticArray<f32>(H * L);
+    const bias = new StaticArray<f32>(O);
+    for (let i = 0; i < O * H; i++) w[i] = <f32>((i * 7) % 11) / 8 - 0.6;
+    for (let i = 0; i < H * L; i++) x[i] = <f32>((i * 5) % 13) / 6 - 1;
+    for (let o = 0; o < O; o++) bias[o] = <f32>o - 3;
+    const w7 = new StaticArray<f32>(strassenWeightFloats(H, O));
+    strassenPackA(ptr(w), H, O, ptr(w7));
+    const wp = new StaticArray<f32>(O * H);
+    packRows4(ptr(w), O, H, ptr(wp));
+    const y = new StaticArray<f32>(O * L);
+    const scratch = new StaticArray<f32>(linearScratchFloats(H));
+    linearStrassenBHL(ptr(x), ptr(w7), ptr(w), ptr(wp), ptr(bias), ptr(y), 1, H, O, L, L, ptr(scratch));
+    for (let o = 0; o < O; o++)
+      for (let l = 0; l < L; l++) {
+        let s: f64 = bias[o];
+        for (let h = 0; h < H; h++) s += <f64>w[o * H + h] * <f64>x[h * L + l];
+        expect(Math.abs(<f64>y[o * L + l] - s)).toBeLessThan(1e-4);
       }
   });
 

@@ -3,7 +3,8 @@
 //   BHL: y[b, o, l] = sum_h W[o, h] x[b, h, l] + bias[o]     x (B, H, L) -> y (B, O, L)
 //   BLH: y[b, l, o] = sum_h W[o, h] x[b, l, h] + bias[o]     x (B, L, H) -> y (B, L, O)
 // W is (O, H) row-major as nn.Linear stores it (a Conv1d(H, O, 1) weight (O, H, 1) is the same
-// numbers). The wasm path is a register-blocked SIMD matrix multiply (assembly/linear.ts).
+// numbers). The wasm path is a register-blocked SIMD matrix multiply (assembly/linear.ts), by one
+// level of Strassen from H = 256 in layout BHL (assembly/linear-strassen.ts).
 import { S4StateError, S4ValueError } from "../errors.js";
 import { linearBHL, linearBLH, linearGluBHL } from "../js/linear.js";
 import { setFinite } from "../memory/set-finite.js";
@@ -19,6 +20,9 @@ import { Plan } from "./plan.js";
  * waiting for it costs tens of microseconds, ~1e6 multiply-adds on one core.
  */
 const SPLIT_MIN_MACS = 2 ** 22;
+
+/** Positions in one column block of the Strassen matmul and of the fused GLU (assembly/linear-strassen.ts). */
+const STRASSEN_COLUMNS = 128;
 
 /** Shape and weights of a {@link LinearPlan}. */
 export interface LinearOptions {
@@ -58,11 +62,17 @@ export class LinearPlan extends Plan {
   private w64: Float64Array;
   private bias64: Float64Array | null = null;
   private readonly wBuf: WasmBuffer<Float32Array> | null;
-  /** wasm, BHL without GLU: W in the 4-row blocks the matmul tiles read (packRows4), made per setWeights. */
+  /** wasm, BHL: W in the 4-row blocks the matmul tiles read (packRows4), made per setWeights. */
   private readonly wPacked: WasmBuffer<Float32Array> | null;
+  /**
+   * wasm, BHL where strassenFits(H, O) (H >= 256): the 7 block sums of W that the Strassen matmul
+   * reads (strassenPackA), made per setWeights; null: the plain matmul only.
+   */
+  private readonly wStrassen: WasmBuffer<Float32Array> | null;
   private readonly biasBuf: WasmBuffer<Float32Array> | null;
-  /** One matmul scratch per thread (linearScratchFloats(H) floats each). */
+  /** One matmul scratch per thread (linearScratchFloats(H) floats each; with GLU, linearGluScratchFloats). */
   private readonly scratch: WasmBuffer<Float32Array> | null;
+  private readonly scratchFloats: number;
   private readonly io: GrowingBuffers | null;
 
   constructor(runtime: WasmRuntime | null, options: LinearOptions) {
@@ -81,15 +91,20 @@ export class LinearPlan extends Plan {
     this.w64 = new Float64Array(H * O);
     if (this.ws && this.runtime) {
       this.wBuf = this.ws.f32(H * O);
-      this.wPacked = this.layout === "BHL" && !this.glu && O >= 4 ? this.ws.f32((O & ~3) * H) : null;
+      this.wPacked = this.layout === "BHL" && O >= 4 ? this.ws.f32((O & ~3) * H) : null;
+      const e = this.runtime.exports;
+      this.wStrassen = this.wPacked && e.strassenFits(H, O) ? this.ws.f32(e.strassenWeightFloats(H, O)) : null;
       this.biasBuf = this.ws.f32(O);
-      this.scratch = this.ws.f32(threadsOf(this.runtime) * this.runtime.exports.linearScratchFloats(H));
+      this.scratchFloats = this.glu ? e.linearGluScratchFloats(H, O / 2) : e.linearScratchFloats(H);
+      this.scratch = this.ws.f32(threadsOf(this.runtime) * this.scratchFloats);
       this.io = new GrowingBuffers(this.ws, 2);
     } else {
       this.wBuf = null;
       this.wPacked = null;
+      this.wStrassen = null;
       this.biasBuf = null;
       this.scratch = null;
+      this.scratchFloats = 0;
       this.io = null;
     }
     this.setWeights(options.weight, options.bias ?? null);
@@ -116,6 +131,7 @@ export class LinearPlan extends Plan {
       this.wBuf.view.set(w);
       if (bias) this.biasBuf.view.set(bias);
       if (this.wPacked) this.wasm.exports.packRows4(this.wBuf.ptr, O, H, this.wPacked.ptr);
+      if (this.wStrassen) this.wasm.exports.strassenPackA(this.wBuf.ptr, H, O, this.wStrassen.ptr);
     }
   }
 
@@ -158,28 +174,35 @@ export class LinearPlan extends Plan {
     checkInt("linear.applyPtr(length)", length, 1, 2 ** 28);
     const bias = this.bias64 ? this.biasBuf.ptr : 0;
     const e = this.runtime.exports;
-    if (this.glu) {
-      e.linearGluBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures / 2, length, this.scratch.ptr);
-    } else if (this.layout === "BHL" && length === 1) {
+    const wp = this.wPacked ? this.wPacked.ptr : 0;
+    const w7 = this.wStrassen ? this.wStrassen.ptr : 0;
+    const H = this.inFeatures;
+    const O = this.outFeatures;
+    const split = !!this.runtime.pool && batch * length * H * O >= SPLIT_MIN_MACS;
+    if (this.glu && !split) {
+      e.linearGluBHL(xPtr, this.wBuf.ptr, wp, w7, bias, yPtr, batch, H, O / 2, length, length, this.scratch.ptr);
+    } else if (this.layout === "BHL" && length === 1 && !this.glu) {
       // One position: the blocked matmul degenerates to scalar columns (measured 60-140 us at
       // H = 256, O = 512); the step matrix-vector product does it in ~8 us per row.
-      const H = this.inFeatures;
-      const O = this.outFeatures;
       for (let b = 0; b < batch; b++) e.stepMatVec(this.wBuf.ptr, xPtr + 4 * b * H, bias, yPtr + 4 * b * O, H, O);
-    } else if (this.runtime.pool && batch * length * this.inFeatures * this.outFeatures >= SPLIT_MIN_MACS) {
+    } else if (split) {
       this.applySplit(xPtr, yPtr, batch, length, bias);
+    } else if (w7 && length >= STRASSEN_COLUMNS) {
+      e.linearStrassenBHL(xPtr, w7, this.wBuf.ptr, wp, bias, yPtr, batch, H, O, length, length, this.scratch.ptr);
     } else if (this.layout === "BHL") {
-      const wp = this.wPacked ? this.wPacked.ptr : 0;
-      e.linearBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, this.inFeatures, this.outFeatures, length, this.scratch.ptr, wp);
+      e.linearBHL(xPtr, this.wBuf.ptr, bias, yPtr, batch, H, O, length, this.scratch.ptr, wp);
     } else {
-      e.linearBLH(xPtr, this.wBuf.ptr, bias, yPtr, batch * length, this.inFeatures, this.outFeatures, this.scratch.ptr);
+      e.linearBLH(xPtr, this.wBuf.ptr, bias, yPtr, batch * length, H, O, this.scratch.ptr);
     }
   }
 
   /**
    * applyPtr on the kernels' threads, each with its own scratch: BHL splits the output features
-   * of each batch row (cut at multiples of 8, so the 4-row packed weights stay aligned), BLH the
-   * positions. Every output element is computed as on one thread, so results are identical.
+   * of each batch row (cut at multiples of 8, so the 4-row packed weights stay aligned), or its
+   * positions at multiples of 128 when the Strassen matmul or the GLU runs (Strassen pairs the
+   * rows o and o + O/2, the GLU the rows g and G + g; both work in 128-position blocks, and the
+   * tail block stays with the last part, as on one thread); BLH the positions. Every output
+   * element is computed as on one thread, so results are identical.
    */
   private applySplit(xPtr: number, yPtr: number, batch: number, length: number, bias: number): void {
     const rt = this.wasm;
@@ -188,7 +211,28 @@ export class LinearPlan extends Plan {
     const O = this.outFeatures;
     const w = (this.wBuf as WasmBuffer<Float32Array>).ptr;
     const scratch = (this.scratch as WasmBuffer<Float32Array>).ptr;
-    const scratchBytes = 4 * rt.exports.linearScratchFloats(H);
+    const scratchBytes = 4 * this.scratchFloats;
+    const wp = this.wPacked ? this.wPacked.ptr : 0;
+    const w7 = this.wStrassen ? this.wStrassen.ptr : 0;
+    if (this.glu || (w7 && length >= STRASSEN_COLUMNS)) {
+      const outCh = this.glu ? O / 2 : O;
+      for (let b = 0; b < batch; b++) {
+        const args = (l0: number, l1: number, t: number) => [
+          xPtr + 4 * (b * H * length + l0),
+          ...(this.glu ? [w, wp, w7] : [w7, w, wp]),
+          bias,
+          yPtr + 4 * (b * outCh * length + l0),
+          1,
+          H,
+          outCh,
+          l1 - l0,
+          length,
+          scratch + t * scratchBytes,
+        ];
+        pool.runRows(this.glu ? "linearGluBHL" : "linearStrassenBHL", length, STRASSEN_COLUMNS, args, rt.exports);
+      }
+      return;
+    }
     if (this.layout === "BLH") {
       const args = (r0: number, r1: number, t: number) => [
         xPtr + 4 * r0 * H,
@@ -203,7 +247,6 @@ export class LinearPlan extends Plan {
       pool.runRows("linearBLH", batch * length, 4, args, rt.exports);
       return;
     }
-    const wp = this.wPacked ? this.wPacked.ptr : 0;
     for (let b = 0; b < batch; b++) {
       const args = (o0: number, o1: number, t: number) => [
         xPtr + 4 * b * H * length,

@@ -31,6 +31,8 @@ import { SPIN, WEB_WORKER_SOURCE, WORKER_SOURCE } from "./worker-source.js";
 /** Kernel entry points a worker may run; a job travels as its index in this list. */
 export const POOL_JOBS = [
   "linearBHL",
+  "linearStrassenBHL",
+  "linearGluBHL",
   "linearBLH",
   "cauchyWoodbury1",
   "fftConvRows",

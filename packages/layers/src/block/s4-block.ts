@@ -3,7 +3,6 @@ import {
   checkFiniteResult,
   checkFiniteResultAt,
   type FloatArray,
-  type GLUPlan,
   GrowingBuffers,
   type Kernels,
   type LinearPlan,
@@ -72,8 +71,8 @@ export class S4Block {
   readonly layout: BlockLayout;
   /** The SSM convolution + D skip + GELU stage, output (B, channels*H, L). */
   readonly conv: FFTConv;
-  private readonly linear: LinearPlan;
-  private readonly glu: GLUPlan;
+  /** Linear(channels*H, 2H) with the GLU fused (z never stored in full). */
+  private readonly linearGlu: LinearPlan;
   private readonly ws: Workspace | null;
   private readonly io: GrowingBuffers | null;
   private disposed = false;
@@ -95,13 +94,19 @@ export class S4Block {
     try {
       validate.checkFloatArray("S4Block(weight)", parts.weight, 2 * H * inFeatures, "2*H*(channels*H)");
       validate.checkFloatArray("S4Block(bias)", parts.bias, 2 * H, "2*H");
-      this.linear = kernels.linear({ inFeatures, outFeatures: 2 * H, weight: parts.weight, bias: parts.bias, layout: "BHL" });
+      this.linearGlu = kernels.linear({
+        inFeatures,
+        outFeatures: 2 * H,
+        weight: parts.weight,
+        bias: parts.bias,
+        layout: "BHL",
+        glu: true,
+      });
     } catch (err) {
       // a refused block leaves nothing in wasm memory (the kernel stays the caller's)
       this.conv.dispose();
       throw err;
     }
-    this.glu = kernels.glu({ channels: H, layout: "BHL" });
     this.ws = kernels.runtime ? kernels.workspace() : null;
     this.io = this.ws ? new GrowingBuffers(this.ws, 2) : null;
   }
@@ -142,8 +147,7 @@ export class S4Block {
 
   private forwardJs(u: FloatArray, batch: number, L: number): FloatArray {
     const g = this.conv.forward(u, batch, L);
-    const z = this.linear.apply(g, { batch, length: L });
-    return this.glu.apply(z, { batch, length: L });
+    return this.linearGlu.apply(g, { batch, length: L });
   }
 
   /** x in the block's layout -> y into `out` (or a fresh Float32Array); x checked finite in wasm. */
@@ -153,16 +157,15 @@ export class S4Block {
     const rows = this.conv.outChannels;
     const io = this.io as GrowingBuffers;
     const a = io.get(0, batch * Math.max(rows, H) * L);
-    const z = io.get(1, batch * 2 * H * L);
+    const yBuf = io.get(1, n);
     const aPtr = a.ptr;
     const u = this.layout === "BHL" ? x : transpose3(x, batch, L, H);
     const rt = this.kernels.runtime as NonNullable<Kernels["runtime"]>;
     setFinite(rt, "S4Block.forward(x)", a, rows === H ? u : repeatChannels(u, batch, H, L, rows / H), x);
     this.conv.forwardPtr(aPtr, aPtr, batch, L);
-    this.linear.applyPtr(aPtr, z.ptr, batch, L);
-    this.glu.applyPtr(z.ptr, aPtr, batch, L);
-    checkFiniteResultAt(rt, "S4Block.forward", aPtr, n);
-    const y = a.view.subarray(0, n);
+    this.linearGlu.applyPtr(aPtr, yBuf.ptr, batch, L);
+    checkFiniteResultAt(rt, "S4Block.forward", yBuf.ptr, n);
+    const y = yBuf.view.subarray(0, n);
     if (this.layout === "BLH") return transpose3(y, batch, H, L, out);
     // Into the caller's `out` straight from wasm memory: a fresh 4 MB array costs ~0.5 ms to
     // fill when its pages are warm and ~12 ms when the allocator hands back fresh pages (page
@@ -196,8 +199,7 @@ export class S4Block {
     this.conv.dispose();
     // The block owns its SSM kernel generator (made for it by createS4Block / loadOfficial).
     this.parts.kernel.dispose?.();
-    this.linear.dispose();
-    this.glu.dispose();
+    this.linearGlu.dispose();
     this.ws?.dispose();
     if (ownsKernels(this)) this.kernels.dispose();
   }

@@ -1,0 +1,275 @@
+// Linear(H, O) in layout (B, H, L) by one level of Strassen's algorithm: 7 block products instead
+// of 8, so 7/8 of the multiply-adds of linear.ts (the S4 block's Linear(256, 512) over 4096
+// positions: 20.3-20.8 ms vs 22.1-22.6 ms for the plain matmul, one core, measured side by side).
+//
+//   y[b, o, l] = sum_h W[o, h] x[b, h, l] + bias[o]     x (B, H, L), W (O, H), y (B, O, L)
+//
+// C = A Bm with A = W split into 2 x 2 blocks (O/2, H/2) and Bm = x[b] cut into column blocks of
+// 2 * HW positions, each split into 2 x 2 blocks (H/2, HW). The products (Strassen 1969)
+//   M1 = (A11 + A22)(B11 + B22)   C11 += M1, C22 += M1
+//   M2 = (A21 + A22) B11          C21 += M2, C22 -= M2
+//   M3 = A11 (B12 - B22)          C12 += M3, C22 += M3
+//   M4 = A22 (B21 - B11)          C11 += M4, C21 += M4
+//   M5 = (A11 + A12) B22          C11 -= M5, C12 += M5
+//   M6 = (A21 - A11)(B11 + B12)   C22 += M6
+//   M7 = (A12 - A22)(B21 + B22)   C11 += M7
+// are fused as in "Strassen's algorithm reloaded" (Huang et al., SC 2016): the sums of A are
+// made once per weight set (strassenPackA, 7 blocks in the 4-row packed form of packRows4), the
+// sums of Bm are formed while packing the K/2 x 8 panels, and each 4 x 8 register tile is added
+// into its one or two blocks of C straight from the registers (the first product into a block
+// stores, with the bias). Every output keeps its O(H) sum of products; the extra rounding of the
+// block sums measured 1.1e-6 max abs error vs float64 where the plain matmul had 1.4e-6
+// (|y| <= 2, H = 256). Worth it from H = 256 (K/2 = 128 steps per tile between the read-add-
+// writes of C): at H = 128 it measured 1.03x, at H = 64 0.96x (linear.ts then).
+// Columns past the last full 2 * HW block go through the plain matmul (its packed W `wp`).
+import { BIAS_ROW, matmulBias, store4x8 } from "./linear";
+
+/** Half width of a column block: its two halves are the column blocks of Bm and C. */
+const HW = 64;
+/** Positions in one Strassen column block. */
+export const STRASSEN_COLUMNS = 2 * HW;
+
+/** How a product's tile lands in a block of C. */
+const NONE = 0;
+const SET = 1;
+const ADD = 2;
+const SUB = 3;
+
+// Per product i (M1..M7 in the table above): each operand is its quadrant q1 plus or minus
+// (sign s2) quadrant q2 (-1: none); quadrant = 2 * row block + column block (11 = 0, 12 = 1,
+// 21 = 2, 22 = 3). C: up to two destination quadrants with their modes.
+const A_Q1 = memory.data<i32>([0, 2, 0, 3, 0, 2, 1]);
+const A_Q2 = memory.data<i32>([3, 3, -1, -1, 1, 0, 3]);
+const A_S2 = memory.data<i32>([1, 1, 0, 0, 1, -1, -1]);
+const B_Q1 = memory.data<i32>([0, 0, 1, 2, 3, 0, 2]);
+const B_Q2 = memory.data<i32>([3, -1, 3, 0, -1, 1, 3]);
+const B_S2 = memory.data<i32>([1, 0, -1, -1, 0, 1, 1]);
+const C_Q1 = memory.data<i32>([0, 2, 1, 0, 0, 3, 0]);
+const C_M1 = memory.data<i32>([SET, SET, SET, ADD, SUB, ADD, ADD]);
+const C_Q2 = memory.data<i32>([3, 3, 3, 2, 1, 0, 0]);
+const C_M2 = memory.data<i32>([SET, SUB, ADD, ADD, ADD, NONE, NONE]);
+
+// @ts-ignore: decorator
+@inline
+function entry(table: usize, i: i32): i32 {
+  return load<i32>(table + ((<usize>i) << 2));
+}
+
+/** Whether linearStrassenBHL takes (H, O): H even and >= 256, O a multiple of 8. */
+export function strassenFits(H: i32, O: i32): bool {
+  return H >= 256 && (H & 1) == 0 && O >= 8 && (O & 7) == 0;
+}
+
+/** Floats of the 7 packed weight sums strassenPackA writes: 7 (O/2)(H/2). */
+export function strassenWeightFloats(H: i32, O: i32): i32 {
+  return 7 * (O >> 1) * (H >> 1);
+}
+
+/**
+ * out = the 7 sums of W (O, H) blocks the products use, each (O/2, H/2) in packRows4 form:
+ * out[i][(m/4)*4(H/2) + 4k + r] = (A_q1 +- A_q2)[m + r, k]. Needs strassenFits(H, O).
+ */
+export function strassenPackA(W: usize, H: i32, O: i32, out: usize): void {
+  const M2 = O >> 1;
+  const K2 = H >> 1;
+  const lda = (<usize>H) << 2;
+  for (let i = 0; i < 7; i++) {
+    const q1 = entry(A_Q1, i), q2 = entry(A_Q2, i), s2 = entry(A_S2, i);
+    const a1 = W + <usize>((q1 >> 1) * M2) * lda + ((<usize>((q1 & 1) * K2)) << 2);
+    const a2 = q2 < 0 ? a1 : W + <usize>((q2 >> 1) * M2) * lda + ((<usize>((q2 & 1) * K2)) << 2);
+    const o = out + <usize>i * <usize>M2 * <usize>K2 * 4;
+    for (let m = 0; m < M2; m++) {
+      const row1 = a1 + <usize>m * lda;
+      const row2 = a2 + <usize>m * lda;
+      const dst = o + ((<usize>((m >> 2) * 4 * K2 + (m & 3))) << 2);
+      for (let k = 0; k < K2; k++) {
+        const kb = (<usize>k) << 2;
+        let v = load<f32>(row1 + kb);
+        if (q2 >= 0) v = s2 > 0 ? v + load<f32>(row2 + kb) : v - load<f32>(row2 + kb);
+        store<f32>(dst + (kb << 2), v);
+      }
+    }
+  }
+}
+
+/** The 4 x 8 tile into C at c (rows ldc bytes apart) as `mode` says; SET adds bias rows (0: none). */
+// @ts-ignore: decorator
+@inline
+function land(c: usize, ldc: usize, mode: i32, bias: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+  if (mode == SET) {
+    if (bias != 0) {
+      let s = v128.load32_splat(bias);
+      c00 = f32x4.add(c00, s);
+      c01 = f32x4.add(c01, s);
+      s = v128.load32_splat(bias, 4);
+      c10 = f32x4.add(c10, s);
+      c11 = f32x4.add(c11, s);
+      s = v128.load32_splat(bias, 8);
+      c20 = f32x4.add(c20, s);
+      c21 = f32x4.add(c21, s);
+      s = v128.load32_splat(bias, 12);
+      c30 = f32x4.add(c30, s);
+      c31 = f32x4.add(c31, s);
+    }
+    store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
+  } else if (mode == ADD) {
+    store4x8(
+      c,
+      ldc,
+      f32x4.add(v128.load(c), c00),
+      f32x4.add(v128.load(c, 16), c01),
+      f32x4.add(v128.load(c + ldc), c10),
+      f32x4.add(v128.load(c + ldc, 16), c11),
+      f32x4.add(v128.load(c + 2 * ldc), c20),
+      f32x4.add(v128.load(c + 2 * ldc, 16), c21),
+      f32x4.add(v128.load(c + 3 * ldc), c30),
+      f32x4.add(v128.load(c + 3 * ldc, 16), c31),
+    );
+  } else {
+    store4x8(
+      c,
+      ldc,
+      f32x4.sub(v128.load(c), c00),
+      f32x4.sub(v128.load(c, 16), c01),
+      f32x4.sub(v128.load(c + ldc), c10),
+      f32x4.sub(v128.load(c + ldc, 16), c11),
+      f32x4.sub(v128.load(c + 2 * ldc), c20),
+      f32x4.sub(v128.load(c + 2 * ldc, 16), c21),
+      f32x4.sub(v128.load(c + 3 * ldc), c30),
+      f32x4.sub(v128.load(c + 3 * ldc, 16), c31),
+    );
+  }
+}
+
+/**
+ * One product's 4 x 8 tile: ap = 4 packed rows of a weight sum (K2 steps), b = a packed K2 x 8
+ * panel; the result lands in c1 (mode m1) and, unless m2 is NONE, in c2.
+ */
+// @ts-ignore: decorator
+@inline
+function productTile(ap: usize, b: usize, K2: i32, ldc: usize, c1: usize, m1: i32, bias1: usize, c2: usize, m2: i32, bias2: usize): void {
+  let c00 = f32x4.splat(0.0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const end = ap + ((<usize>K2) << 4);
+  for (; ap < end; ap += 16) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let s = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(s, b0));
+    c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(s, b0));
+    c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(s, b0));
+    c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(s, b0));
+    c31 = f32x4.add(c31, f32x4.mul(s, b1));
+    b += 32;
+  }
+  land(c1, ldc, m1, bias1, c00, c01, c10, c11, c20, c21, c30, c31);
+  if (m2 != NONE) land(c2, ldc, m2, bias2, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/** Pack Bm quadrant sum (src1 +- src2, rows ldx bytes apart; src2 = 0: none) as HW/8 K2 x 8 panels. */
+// @ts-ignore: decorator
+@inline
+function packSum(src1: usize, src2: usize, s2: i32, ldx: usize, K2: i32, dst: usize): void {
+  for (let p = 0; p < HW / 8; p++) {
+    let a = src1 + ((<usize>p) << 5);
+    let b = src2 + ((<usize>p) << 5);
+    if (src2 == 0) {
+      for (let k = 0; k < K2; k++) {
+        v128.store(dst, v128.load(a));
+        v128.store(dst, v128.load(a, 16), 16);
+        a += ldx;
+        dst += 32;
+      }
+    } else if (s2 > 0) {
+      for (let k = 0; k < K2; k++) {
+        v128.store(dst, f32x4.add(v128.load(a), v128.load(b)));
+        v128.store(dst, f32x4.add(v128.load(a, 16), v128.load(b, 16)), 16);
+        a += ldx;
+        b += ldx;
+        dst += 32;
+      }
+    } else {
+      for (let k = 0; k < K2; k++) {
+        v128.store(dst, f32x4.sub(v128.load(a), v128.load(b)));
+        v128.store(dst, f32x4.sub(v128.load(a, 16), v128.load(b, 16)), 16);
+        a += ldx;
+        b += ldx;
+        dst += 32;
+      }
+    }
+  }
+}
+
+/**
+ * One column block of 2 * HW positions: C (O, 2 HW) = W x + bias, xb = &x[0, n0] (rows ldx bytes
+ * apart), c = &C[0, 0] (rows ldc bytes apart; C may be y itself or a block scratch). scratch holds
+ * the HW/8 packed K2 x 8 panels of one Bm sum (HW * K2 floats).
+ */
+export function strassenBlock(xb: usize, ldx: usize, w7: usize, bias: usize, c: usize, ldc: usize, H: i32, O: i32, scratch: usize): void {
+  const M2 = O >> 1;
+  const K2 = H >> 1;
+  const panelBytes = <usize>K2 * 32;
+  const sumBytes = <usize>M2 * <usize>K2 * 4;
+  for (let i = 0; i < 7; i++) {
+    const q1 = entry(B_Q1, i), q2 = entry(B_Q2, i);
+    const src1 = xb + <usize>((q1 >> 1) * K2) * ldx + ((<usize>((q1 & 1) * HW)) << 2);
+    const src2 = q2 < 0 ? <usize>0 : xb + <usize>((q2 >> 1) * K2) * ldx + ((<usize>((q2 & 1) * HW)) << 2);
+    packSum(src1, src2, entry(B_S2, i), ldx, K2, scratch);
+    const cq1 = entry(C_Q1, i), cq2 = entry(C_Q2, i);
+    const m1 = entry(C_M1, i), m2 = entry(C_M2, i);
+    const c1 = c + <usize>((cq1 >> 1) * M2) * ldc + ((<usize>((cq1 & 1) * HW)) << 2);
+    const c2 = c + <usize>((cq2 >> 1) * M2) * ldc + ((<usize>((cq2 & 1) * HW)) << 2);
+    const bias1 = bias == 0 ? <usize>0 : bias + ((<usize>((cq1 >> 1) * M2)) << 2);
+    const bias2 = bias == 0 ? <usize>0 : bias + ((<usize>((cq2 >> 1) * M2)) << 2);
+    const a0 = w7 + <usize>i * sumBytes;
+    for (let p = 0; p < HW / 8; p++) {
+      const panel = scratch + <usize>p * panelBytes;
+      const pc = (<usize>p) << 5;
+      for (let m = 0; m < M2; m += 4) {
+        const mb = (<usize>m) << 2;
+        const row = <usize>m * ldc + pc;
+        productTile(
+          a0 + mb * <usize>K2,
+          panel,
+          K2,
+          ldc,
+          c1 + row,
+          m1,
+          bias1 == 0 ? <usize>0 : bias1 + mb,
+          c2 + row,
+          m2,
+          bias2 == 0 ? <usize>0 : bias2 + mb,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * y (B, O, cols) = W (O, H) x (B, H, cols) + bias (O) (`bias` = 0: none), rows of x and y `ld`
+ * floats apart (ld >= cols; a thread's share of the columns passes its offset pointers). w7: the
+ * sums from strassenPackA; w, wp: W and its packRows4 form for the columns past the last full
+ * block. scratch: linearScratchFloats(H) floats. Needs strassenFits(H, O). y must not alias x.
+ */
+export function linearStrassenBHL(
+  x: usize, w7: usize, w: usize, wp: usize, bias: usize, y: usize, B: i32, H: i32, O: i32, cols: i32, ld: i32, scratch: usize,
+): void {
+  const ldx = (<usize>ld) << 2;
+  const full = cols - (cols % STRASSEN_COLUMNS);
+  for (let bi = 0; bi < B; bi++) {
+    const xb = x + <usize>bi * <usize>H * ldx;
+    const yb = y + <usize>bi * <usize>O * ldx;
+    for (let n0 = 0; n0 < full; n0 += STRASSEN_COLUMNS) {
+      const off = (<usize>n0) << 2;
+      strassenBlock(xb + off, ldx, w7, bias, yb + off, ldx, H, O, scratch);
+    }
+    if (full < cols) {
+      const off = (<usize>full) << 2;
+      matmulBias(w, xb + off, bias, yb + off, O, H, cols - full, bias == 0 ? 0 : BIAS_ROW, scratch, wp, ld, ld);
+    }
+  }
+}
