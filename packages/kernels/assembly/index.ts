@@ -14,7 +14,7 @@ export { glu } from "./glu";
 export { layerNormRows, layerNormScratchFloats, layerNormStrided } from "./layernorm";
 export { linearBHL, linearBLH, linearScratchFloats, packRows4 } from "./linear";
 export { linearGluBHL, linearGluScratchFloats } from "./linear-glu";
-export { linearStrassenBHL, strassenFits, strassenPackA, strassenWeightFloats } from "./linear-strassen";
+export { linearStrassenBHL, strassenFits, strassenPackA, strassenScratchFloats, strassenWeightFloats } from "./linear-strassen";
 export { meanPoolColumns, meanPoolRows } from "./meanpool";
 export { cauchy, cauchyConj } from "./cauchy";
 export { cauchyWoodbury1, cauchyWoodburyScratchBytes } from "./cauchy-woodbury";

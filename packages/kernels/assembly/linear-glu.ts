@@ -9,15 +9,15 @@
 // matmul tile's epilogue, where its long exp/divide chain stalled the tile: 9 % slower than two
 // passes). The host passes `scratch` of linearGluScratchFloats(H, G) floats. y must not alias x.
 import { gluRow } from "./glu";
-import { BIAS_ROW, linearScratchFloats, matmulBias } from "./linear";
-import { STRASSEN_COLUMNS, strassenBlock } from "./linear-strassen";
+import { BIAS_ROW, matmulBias } from "./linear";
+import { STRASSEN_COLUMNS, strassenBlock, strassenScratchFloats } from "./linear-strassen";
 
 /** Positions per block (the Strassen block, also the plain matmul's column block). */
 const CB = STRASSEN_COLUMNS;
 
-/** Floats of scratch linearGluBHL needs: the matmul's packed panels, then the z block (2G, CB). */
+/** Floats of scratch linearGluBHL needs: the matmul's (either one's) packed panels, then the z block (2G, CB). */
 export function linearGluScratchFloats(H: i32, G: i32): i32 {
-  return linearScratchFloats(H) + 2 * G * CB;
+  return strassenScratchFloats(H) + 2 * G * CB;
 }
 
 /**
@@ -30,7 +30,7 @@ export function linearGluBHL(
   x: usize, w: usize, wp: usize, w7: usize, bias: usize, y: usize, B: i32, H: i32, G: i32, cols: i32, ld: i32, scratch: usize,
 ): void {
   const ldx = (<usize>ld) << 2;
-  const z = scratch + ((<usize>linearScratchFloats(H)) << 2);
+  const z = scratch + ((<usize>strassenScratchFloats(H)) << 2);
   const ldz = (<usize>CB) << 2;
   const zGate = z + <usize>G * ldz;
   const mode = bias == 0 ? 0 : BIAS_ROW;

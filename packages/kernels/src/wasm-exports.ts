@@ -51,6 +51,8 @@ export interface KernelExports {
   ): void;
   /** 1 when linearStrassenBHL takes inner size H and outer size O (H even and >= 256, O % 8 == 0), else 0. */
   strassenFits(H: number, O: number): number;
+  /** Scratch size in f32 elements that linearStrassenBHL needs for inner size H (more than linearScratchFloats). */
+  strassenScratchFloats(H: number): number;
   /** Floats of strassenPackA's output: 7 (O/2)(H/2). */
   strassenWeightFloats(H: number, O: number): number;
   /** out = the 7 block sums of W (O, H) that linearStrassenBHL reads. */
@@ -435,6 +437,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "linearStrassenBHL",
   "strassenFits",
   "strassenWeightFloats",
+  "strassenScratchFloats",
   "strassenPackA",
   "linearScratchFloats",
   "linearGluBHL",

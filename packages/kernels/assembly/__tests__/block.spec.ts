@@ -1,7 +1,7 @@
 import { erf, gelu } from "../gelu";
 import { glu } from "../glu";
 import { linearBHL, linearScratchFloats, packRows4 } from "../linear";
-import { linearStrassenBHL, strassenFits, strassenPackA, strassenWeightFloats } from "../linear-strassen";
+import { linearStrassenBHL, strassenFits, strassenPackA, strassenScratchFloats, strassenWeightFloats } from "../linear-strassen";
 
 function ptr(a: StaticArray<f32>): usize {
   return changetype<usize>(a);
@@ -59,7 +59,7 @@ describe("block ops", () => {
     const wp = new StaticArray<f32>(O * H);
     packRows4(ptr(w), O, H, ptr(wp));
     const y = new StaticArray<f32>(O * L);
-    const scratch = new StaticArray<f32>(linearScratchFloats(H));
+    const scratch = new StaticArray<f32>(strassenScratchFloats(H));
     linearStrassenBHL(ptr(x), ptr(w7), ptr(w), ptr(wp), ptr(bias), ptr(y), 1, H, O, L, L, ptr(scratch));
     for (let o = 0; o < O; o++)
       for (let l = 0; l < L; l++) {

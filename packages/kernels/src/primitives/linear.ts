@@ -70,7 +70,7 @@ export class LinearPlan extends Plan {
    */
   private readonly wStrassen: WasmBuffer<Float32Array> | null;
   private readonly biasBuf: WasmBuffer<Float32Array> | null;
-  /** One matmul scratch per thread (linearScratchFloats(H) floats each; with GLU, linearGluScratchFloats). */
+  /** One matmul scratch per thread (linearScratchFloats(H) floats each; strassenScratchFloats, linearGluScratchFloats). */
   private readonly scratch: WasmBuffer<Float32Array> | null;
   private readonly scratchFloats: number;
   private readonly io: GrowingBuffers | null;
@@ -95,7 +95,11 @@ export class LinearPlan extends Plan {
       const e = this.runtime.exports;
       this.wStrassen = this.wPacked && e.strassenFits(H, O) ? this.ws.f32(e.strassenWeightFloats(H, O)) : null;
       this.biasBuf = this.ws.f32(O);
-      this.scratchFloats = this.glu ? e.linearGluScratchFloats(H, O / 2) : e.linearScratchFloats(H);
+      this.scratchFloats = this.glu
+        ? e.linearGluScratchFloats(H, O / 2)
+        : this.wStrassen
+          ? e.strassenScratchFloats(H)
+          : e.linearScratchFloats(H);
       this.scratch = this.ws.f32(threadsOf(this.runtime) * this.scratchFloats);
       this.io = new GrowingBuffers(this.ws, 2);
     } else {
