@@ -282,8 +282,9 @@ export function strassenBlock(xb: usize, ldx: usize, w7: usize, bias: usize, c: 
 /**
  * y (B, O, cols) = W (O, H) x (B, H, cols) + bias (O) (`bias` = 0: none), rows of x and y `ld`
  * floats apart (ld >= cols; a thread's share of the columns passes its offset pointers). w7: the
- * sums from strassenPackA; w, wp: W and its packRows4 form for the columns past the last full
- * block. scratch: strassenScratchFloats(H) floats. Needs strassenFits(H, O). y must not alias x.
+ * sums from strassenPackA; w, wp: W and its packRows4 form (0: W read in place) for the columns
+ * past the last full block. scratch: strassenScratchFloats(H) floats. Needs strassenFits(H, O).
+ * y must not alias x.
  */
 export function linearStrassenBHL(
   x: usize, w7: usize, w: usize, wp: usize, bias: usize, y: usize, B: i32, H: i32, O: i32, cols: i32, ld: i32, scratch: usize,

@@ -62,7 +62,7 @@ export class LinearPlan extends Plan {
   private w64: Float64Array;
   private bias64: Float64Array | null = null;
   private readonly wBuf: WasmBuffer<Float32Array> | null;
-  /** wasm, BHL: W in the 4-row blocks the matmul tiles read (packRows4), made per setWeights. */
+  /** wasm, BHL without Strassen: W in the 4-row blocks the matmul tiles read (packRows4), made per setWeights. */
   private readonly wPacked: WasmBuffer<Float32Array> | null;
   /**
    * wasm, BHL where strassenFits(H, O) (H >= 256): the 7 block sums of W that the Strassen matmul
@@ -91,9 +91,12 @@ export class LinearPlan extends Plan {
     this.w64 = new Float64Array(H * O);
     if (this.ws && this.runtime) {
       this.wBuf = this.ws.f32(H * O);
-      this.wPacked = this.layout === "BHL" && O >= 4 ? this.ws.f32((O & ~3) * H) : null;
       const e = this.runtime.exports;
-      this.wStrassen = this.wPacked && e.strassenFits(H, O) ? this.ws.f32(e.strassenWeightFloats(H, O)) : null;
+      const bhl = this.layout === "BHL";
+      this.wStrassen = bhl && e.strassenFits(H, O) ? this.ws.f32(e.strassenWeightFloats(H, O)) : null;
+      // With the Strassen sums (7/4 of W) the plain matmul only takes the < 128 positions past
+      // the last block (or a call shorter than one), reading W in place: no packed copy as well.
+      this.wPacked = bhl && !this.wStrassen && O >= 4 ? this.ws.f32((O & ~3) * H) : null;
       this.biasBuf = this.ws.f32(O);
       this.scratchFloats = this.glu
         ? e.linearGluScratchFloats(H, O / 2)
