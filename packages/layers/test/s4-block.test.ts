@@ -5,6 +5,7 @@ import { readGolden } from "@s4wasm/golden/node";
 import { type Kernels, loadKernels, S4ShapeError, S4StateError, S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import { FixedKernel, S4Block } from "../src/index.js";
+import { kernelsFor, seeded } from "./helpers.js";
 
 const golden = readGolden("s4_block");
 const TOL = { wasm: 1e-4, js: 1e-9 } as const;
@@ -147,5 +148,43 @@ describe("S4Block: a bidirectional kernel needs forward and backward halves", ()
     expect(() => make(new Float64Array(H))).toThrow(S4ShapeError);
     expect(() => make(new Float64Array(H))).toThrow("FFTConv(D): expected length 4 (channels*H = 2*2), got 2");
     expect(make(new Float64Array(2 * H)).conv.outChannels).toBe(2 * H);
+  });
+});
+
+describe("S4Block at H = 256 (the Strassen Linear and the GLU per block of 128 positions)", () => {
+  it("equals the float64 twin on random weights, causal and bidirectional, with a tail block", async () => {
+    const wasm = await kernelsFor("wasm");
+    const js = await kernelsFor("js");
+    const H = 256;
+    for (const [B, L, channels, bidirectional] of [
+      [2, 200, 1, false],
+      [1, 300, 2, true],
+    ] as const) {
+      const c = bidirectional ? 2 * channels : channels;
+      const parts = {
+        K: seeded(c * H * L, 3 + L).map((v) => v / Math.sqrt(L)),
+        D: seeded(channels * H, 5),
+        weight: seeded(2 * H * channels * H, 7).map((v) => v / Math.sqrt(channels * H)),
+        bias: seeded(2 * H, 11),
+      };
+      const u = seeded(B * H * L, 13);
+      const run = (k: Kernels) => {
+        const block = new S4Block(k, {
+          kernel: new FixedKernel(k, parts.K, { channels: c, H, length: L }),
+          D: parts.D,
+          bidirectional,
+          weight: parts.weight,
+          bias: parts.bias,
+        });
+        const y = block.forward(k.backend === "wasm" ? Float32Array.from(u) : u, { batch: B, length: L });
+        block.dispose();
+        return y;
+      };
+      const ref = run(js);
+      expect(
+        relErrorReal(run(wasm), ref),
+        `B=${B} L=${L} channels=${channels} bidirectional=${bidirectional}`,
+      ).toBeLessThanOrEqual(1e-4);
+    }
   });
 });
