@@ -105,9 +105,11 @@ describe("loadKernels({ threads })", () => {
   it("splits the fused Linear + GLU by positions with the bits of one thread (Strassen blocks and plain)", () => {
     const run = spyOnPool();
     // [B, H, G, L]: Strassen blocks with a tail on the last part; the plain matmul (H < 256)
+    // (the last: too few positions for a part per thread, so the batch rows are split)
     for (const [B, H, G, L] of [
       [2, 256, 32, 300],
       [1, 24, 40, 4500],
+      [9, 256, 16, 130],
     ]) {
       const rand = rng(H * L);
       const W = randomArray(2 * G * H, rand);

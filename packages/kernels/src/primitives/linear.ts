@@ -208,7 +208,8 @@ export class LinearPlan extends Plan {
    * of each batch row (cut at multiples of 8, so the 4-row packed weights stay aligned), or its
    * positions at multiples of 128 when the Strassen matmul or the GLU runs (Strassen pairs the
    * rows o and o + O/2, the GLU the rows g and G + g; both work in 128-position blocks, and the
-   * tail block stays with the last part, as on one thread); BLH the positions. Every output
+   * tail block stays with the last part, as on one thread), or the batch rows when there are
+   * too few positions for a part per thread; BLH the positions. Every output
    * element is computed as on one thread, so results are identical.
    */
   private applySplit(xPtr: number, yPtr: number, batch: number, length: number, bias: number): void {
@@ -223,6 +224,25 @@ export class LinearPlan extends Plan {
     const w7 = this.wStrassen ? this.wStrassen.ptr : 0;
     if (this.glu || (w7 && length >= STRASSEN_COLUMNS)) {
       const outCh = this.glu ? O / 2 : O;
+      const job = this.glu ? "linearGluBHL" : "linearStrassenBHL";
+      if (batch > 1 && length < STRASSEN_COLUMNS * pool.threads) {
+        // too few positions for a part per thread: split the batch rows instead (each row is
+        // computed as on one thread either way)
+        const args = (b0: number, b1: number, t: number) => [
+          xPtr + 4 * b0 * H * length,
+          ...(this.glu ? [w, wp, w7] : [w7, w, wp]),
+          bias,
+          yPtr + 4 * b0 * outCh * length,
+          b1 - b0,
+          H,
+          outCh,
+          length,
+          length,
+          scratch + t * scratchBytes,
+        ];
+        pool.runRows(job, batch, 1, args, rt.exports);
+        return;
+      }
       for (let b = 0; b < batch; b++) {
         const args = (l0: number, l1: number, t: number) => [
           xPtr + 4 * (b * H * length + l0),
@@ -236,7 +256,7 @@ export class LinearPlan extends Plan {
           length,
           scratch + t * scratchBytes,
         ];
-        pool.runRows(this.glu ? "linearGluBHL" : "linearStrassenBHL", length, STRASSEN_COLUMNS, args, rt.exports);
+        pool.runRows(job, length, STRASSEN_COLUMNS, args, rt.exports);
       }
       return;
     }
