@@ -21,19 +21,14 @@
 // block sums measured 1.1e-6 max abs error vs float64 where the plain matmul had 1.4e-6
 // (|y| <= 2, H = 256). Worth it from H = 256 (K/2 = 128 steps per tile between the read-add-
 // writes of C): at H = 128 it measured 1.03x, at H = 64 0.96x (linear.ts then).
-// Columns past the last full 2 * HW block go through the plain matmul (its packed W `wp`).
-import { BIAS_ROW, matmulBias, store4x8 } from "./linear";
+// Columns past the last full 2 * HW block go through the plain matmul (linear.ts), whose 4 x 8
+// tile (packedTile) the products share.
+import { ADD, BIAS_ROW, NONE, matmulBias, packedTile, SET, SUB } from "./linear";
 
 /** Half width of a column block: its two halves are the column blocks of Bm and C. */
 const HW = 64;
 /** Positions in one Strassen column block. */
 export const STRASSEN_COLUMNS = 2 * HW;
-
-/** How a product's tile lands in a block of C. */
-const NONE = 0;
-const SET = 1;
-const ADD = 2;
-const SUB = 3;
 
 // Per product i (M1..M7 in the table above): each operand is its quadrant q1 plus or minus
 // (sign s2) quadrant q2 (-1: none); quadrant = 2 * row block + column block (11 = 0, 12 = 1,
@@ -90,84 +85,6 @@ export function strassenPackA(W: usize, H: i32, O: i32, out: usize): void {
       }
     }
   }
-}
-
-/** The 4 x 8 tile into C at c (rows ldc bytes apart) as `mode` says; SET adds bias rows (0: none). */
-// @ts-ignore: decorator
-@inline
-function land(c: usize, ldc: usize, mode: i32, bias: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
-  if (mode == SET) {
-    if (bias != 0) {
-      let s = v128.load32_splat(bias);
-      c00 = f32x4.add(c00, s);
-      c01 = f32x4.add(c01, s);
-      s = v128.load32_splat(bias, 4);
-      c10 = f32x4.add(c10, s);
-      c11 = f32x4.add(c11, s);
-      s = v128.load32_splat(bias, 8);
-      c20 = f32x4.add(c20, s);
-      c21 = f32x4.add(c21, s);
-      s = v128.load32_splat(bias, 12);
-      c30 = f32x4.add(c30, s);
-      c31 = f32x4.add(c31, s);
-    }
-    store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
-  } else if (mode == ADD) {
-    store4x8(
-      c,
-      ldc,
-      f32x4.add(v128.load(c), c00),
-      f32x4.add(v128.load(c, 16), c01),
-      f32x4.add(v128.load(c + ldc), c10),
-      f32x4.add(v128.load(c + ldc, 16), c11),
-      f32x4.add(v128.load(c + 2 * ldc), c20),
-      f32x4.add(v128.load(c + 2 * ldc, 16), c21),
-      f32x4.add(v128.load(c + 3 * ldc), c30),
-      f32x4.add(v128.load(c + 3 * ldc, 16), c31),
-    );
-  } else {
-    store4x8(
-      c,
-      ldc,
-      f32x4.sub(v128.load(c), c00),
-      f32x4.sub(v128.load(c, 16), c01),
-      f32x4.sub(v128.load(c + ldc), c10),
-      f32x4.sub(v128.load(c + ldc, 16), c11),
-      f32x4.sub(v128.load(c + 2 * ldc), c20),
-      f32x4.sub(v128.load(c + 2 * ldc, 16), c21),
-      f32x4.sub(v128.load(c + 3 * ldc), c30),
-      f32x4.sub(v128.load(c + 3 * ldc, 16), c31),
-    );
-  }
-}
-
-/**
- * One product's 4 x 8 tile: ap = 4 packed rows of a weight sum (K2 steps), b = a packed K2 x 8
- * panel; the result lands in c1 (mode m1) and, unless m2 is NONE, in c2.
- */
-// @ts-ignore: decorator
-@inline
-function productTile(ap: usize, b: usize, K2: i32, ldc: usize, c1: usize, m1: i32, bias1: usize, c2: usize, m2: i32, bias2: usize): void {
-  let c00 = f32x4.splat(0.0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  const end = ap + ((<usize>K2) << 4);
-  for (; ap < end; ap += 16) {
-    const b0 = v128.load(b), b1 = v128.load(b, 16);
-    let s = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0));
-    c01 = f32x4.add(c01, f32x4.mul(s, b1));
-    s = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0));
-    c11 = f32x4.add(c11, f32x4.mul(s, b1));
-    s = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0));
-    c21 = f32x4.add(c21, f32x4.mul(s, b1));
-    s = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0));
-    c31 = f32x4.add(c31, f32x4.mul(s, b1));
-    b += 32;
-  }
-  land(c1, ldc, m1, bias1, c00, c01, c10, c11, c20, c21, c30, c31);
-  if (m2 != NONE) land(c2, ldc, m2, bias2, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** Floats of scratch linearStrassenBHL needs for inner size H: the packed block of x, then one sum's panels. */
@@ -262,7 +179,7 @@ export function strassenBlock(xb: usize, ldx: usize, w7: usize, bias: usize, c: 
       for (let m = 0; m < M2; m += 4) {
         const mb = (<usize>m) << 2;
         const row = <usize>m * ldc + pc;
-        productTile(
+        packedTile(
           a0 + mb * <usize>K2,
           panel,
           K2,

@@ -75,18 +75,72 @@ function tile4x8(a: usize, lda: usize, b: usize, ldb: usize, c: usize, ldc: usiz
   store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
+/** How a tile lands in C: not at all (a second destination unused), stored, added, subtracted. */
+export const NONE = 0;
+export const SET = 1;
+export const ADD = 2;
+export const SUB = 3;
+
+/** The 4 x 8 tile into C at c (rows ldc bytes apart) as `mode` says; SET adds bias rows (0: none). */
+// @ts-ignore: decorator
+@inline
+function land(c: usize, ldc: usize, mode: i32, bias: usize, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+  if (mode == SET) {
+    if (bias != 0) {
+      let s = v128.load32_splat(bias);
+      c00 = f32x4.add(c00, s);
+      c01 = f32x4.add(c01, s);
+      s = v128.load32_splat(bias, 4);
+      c10 = f32x4.add(c10, s);
+      c11 = f32x4.add(c11, s);
+      s = v128.load32_splat(bias, 8);
+      c20 = f32x4.add(c20, s);
+      c21 = f32x4.add(c21, s);
+      s = v128.load32_splat(bias, 12);
+      c30 = f32x4.add(c30, s);
+      c31 = f32x4.add(c31, s);
+    }
+    store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
+  } else if (mode == ADD) {
+    store4x8(
+      c,
+      ldc,
+      f32x4.add(v128.load(c), c00),
+      f32x4.add(v128.load(c, 16), c01),
+      f32x4.add(v128.load(c + ldc), c10),
+      f32x4.add(v128.load(c + ldc, 16), c11),
+      f32x4.add(v128.load(c + 2 * ldc), c20),
+      f32x4.add(v128.load(c + 2 * ldc, 16), c21),
+      f32x4.add(v128.load(c + 3 * ldc), c30),
+      f32x4.add(v128.load(c + 3 * ldc, 16), c31),
+    );
+  } else {
+    store4x8(
+      c,
+      ldc,
+      f32x4.sub(v128.load(c), c00),
+      f32x4.sub(v128.load(c, 16), c01),
+      f32x4.sub(v128.load(c + ldc), c10),
+      f32x4.sub(v128.load(c + ldc, 16), c11),
+      f32x4.sub(v128.load(c + 2 * ldc), c20),
+      f32x4.sub(v128.load(c + 2 * ldc, 16), c21),
+      f32x4.sub(v128.load(c + 3 * ldc), c30),
+      f32x4.sub(v128.load(c + 3 * ldc, 16), c31),
+    );
+  }
+}
+
 /**
- * tile4x8 on A packed in 4-row blocks (packRows4): the tile's four values of A for step k are
- * adjacent, so one running pointer with constant offsets feeds the four splats (no per-row address
- * arithmetic in the k loop; ~7 % faster for Linear(256, 512) over 4096 positions, measured).
+ * The 4 x 8 tile of C from A packed in 4-row blocks (packRows4: the tile's four values of A for
+ * step k are adjacent, so one running pointer with constant offsets feeds the four splats; ~7 %
+ * faster than reading A in place for Linear(256, 512) over 4096 positions, measured) and a packed
+ * K x 8 panel b; it lands in c1 (mode m1) and, unless m2 is NONE, in c2 (a Strassen product
+ * lands in one or two blocks of C).
  */
 // @ts-ignore: decorator
 @inline
-function tile4x8p(ap: usize, b: usize, ldb: usize, c: usize, ldc: usize, K: i32, mode: i32, bias: usize): void {
-  let c00 = biasInit(mode, bias, 0, 0), c01 = biasInit(mode, bias, 0, 1);
-  let c10 = biasInit(mode, bias, 1, 0), c11 = biasInit(mode, bias, 1, 1);
-  let c20 = biasInit(mode, bias, 2, 0), c21 = biasInit(mode, bias, 2, 1);
-  let c30 = biasInit(mode, bias, 3, 0), c31 = biasInit(mode, bias, 3, 1);
+export function packedTile(ap: usize, b: usize, K: i32, ldc: usize, c1: usize, m1: i32, bias1: usize, c2: usize, m2: i32, bias2: usize): void {
+  let c00 = f32x4.splat(0.0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   const end = ap + ((<usize>K) << 4);
   for (; ap < end; ap += 16) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
@@ -102,9 +156,10 @@ function tile4x8p(ap: usize, b: usize, ldb: usize, c: usize, ldc: usize, K: i32,
     s = v128.load32_splat(ap, 12);
     c30 = f32x4.add(c30, f32x4.mul(s, b0));
     c31 = f32x4.add(c31, f32x4.mul(s, b1));
-    b += ldb;
+    b += 32;
   }
-  store4x8(c, ldc, c00, c01, c10, c11, c20, c21, c30, c31);
+  land(c1, ldc, m1, bias1, c00, c01, c10, c11, c20, c21, c30, c31);
+  if (m2 != NONE) land(c2, ldc, m2, bias2, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** C[m..m+4, n..n+4]. */
@@ -200,7 +255,10 @@ export function matmulBias(
         for (; m + 4 <= mEnd; m += 4) {
           const biasM = mode == BIAS_ROW ? bias + ((<usize>m) << 2) : biasN;
           // (m is a multiple of 4: MB is)
-          if (ap != 0) tile4x8p(ap + <usize>m * lda, panel, 32, C + <usize>m * ldc + nb, ldc, K, mode, biasM);
+          if (ap != 0) {
+            const cm = C + <usize>m * ldc + nb;
+            packedTile(ap + <usize>m * lda, panel, K, ldc, cm, SET, mode == BIAS_ROW ? biasM : 0, cm, NONE, 0);
+          }
           else tile4x8(A + <usize>m * lda, lda, panel, 32, C + <usize>m * ldc + nb, ldc, K, mode, biasM);
         }
         for (; m < mEnd; m++) {

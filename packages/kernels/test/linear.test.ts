@@ -28,6 +28,22 @@ function reference(
   return y;
 }
 
+/**
+ * Random [B, H, outer, L, withBias, seed] around the Strassen blocking: H even in 256..340, the
+ * outer size a multiple of `unit` up to unit * units (O, or G of a GLU), L in 1..400 (128-position
+ * blocks with a tail of any width, or only a tail).
+ */
+function strassenShape(unit: number, units: number) {
+  return [
+    fc.integer({ min: 1, max: 2 }),
+    fc.integer({ min: 128, max: 170 }).map((h) => 2 * h),
+    fc.integer({ min: 1, max: units }).map((o) => unit * o),
+    fc.integer({ min: 1, max: 400 }),
+    fc.boolean(),
+    fc.integer({ min: 1, max: 2 ** 30 }),
+  ] as const;
+}
+
 describe.each(BACKENDS)("linear (%s)", (backend) => {
   it("matches the float64 definition on random shapes, both layouts, with and without bias", async () => {
     const k = await kernelsFor(backend);
@@ -91,25 +107,17 @@ describe.each(BACKENDS)("linear (%s)", (backend) => {
     // are paired), 128-column blocks with a tail of any width, L < 128 (the plain matmul only).
     const k = await kernelsFor(backend);
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 }),
-        fc.integer({ min: 128, max: 170 }).map((h) => 2 * h),
-        fc.integer({ min: 1, max: 6 }).map((o) => 8 * o),
-        fc.integer({ min: 1, max: 400 }),
-        fc.boolean(),
-        fc.integer({ min: 1, max: 2 ** 30 }),
-        (B, H, O, L, withBias, seed) => {
-          const rand = rng(seed);
-          const x = randomArray(B * H * L, rand);
-          const W = randomArray(O * H, rand);
-          const bias = withBias ? randomArray(O, rand) : null;
-          const plan = k.linear({ inFeatures: H, outFeatures: O, weight: W, bias });
-          const y = plan.apply(x, { batch: B, length: L });
-          plan.dispose();
-          const err = relErrorReal(y, reference(x, W, bias, B, H, O, L, "BHL"));
-          expect(err, `B=${B} H=${H} O=${O} L=${L} bias=${withBias}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
-        },
-      ),
+      fc.property(...strassenShape(8, 6), (B, H, O, L, withBias, seed) => {
+        const rand = rng(seed);
+        const x = randomArray(B * H * L, rand);
+        const W = randomArray(O * H, rand);
+        const bias = withBias ? randomArray(O, rand) : null;
+        const plan = k.linear({ inFeatures: H, outFeatures: O, weight: W, bias });
+        const y = plan.apply(x, { batch: B, length: L });
+        plan.dispose();
+        const err = relErrorReal(y, reference(x, W, bias, B, H, O, L, "BHL"));
+        expect(err, `B=${B} H=${H} O=${O} L=${L} bias=${withBias}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
+      }),
       { numRuns: 10, seed: 23 },
     );
   });
@@ -200,25 +208,17 @@ describe.each(BACKENDS)("linear + fused GLU (%s)", (backend) => {
     // block and the plain one for the tail; L < 128 is all tail.
     const k = await kernelsFor(backend);
     fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 2 }),
-        fc.integer({ min: 128, max: 170 }).map((h) => 2 * h),
-        fc.integer({ min: 1, max: 5 }).map((g) => 4 * g),
-        fc.integer({ min: 1, max: 400 }),
-        fc.boolean(),
-        fc.integer({ min: 1, max: 2 ** 30 }),
-        (B, H, G, L, withBias, seed) => {
-          const rand = rng(seed);
-          const x = randomArray(B * H * L, rand);
-          const W = randomArray(2 * G * H, rand);
-          const bias = withBias ? randomArray(2 * G, rand) : null;
-          const plan = k.linear({ inFeatures: H, outFeatures: 2 * G, weight: W, bias, glu: true });
-          const y = plan.apply(x, { batch: B, length: L });
-          plan.dispose();
-          const err = relErrorReal(y, gluReference(x, W, bias, B, H, G, L));
-          expect(err, `B=${B} H=${H} G=${G} L=${L} bias=${withBias}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 2e-6);
-        },
-      ),
+      fc.property(...strassenShape(4, 5), (B, H, G, L, withBias, seed) => {
+        const rand = rng(seed);
+        const x = randomArray(B * H * L, rand);
+        const W = randomArray(2 * G * H, rand);
+        const bias = withBias ? randomArray(2 * G, rand) : null;
+        const plan = k.linear({ inFeatures: H, outFeatures: 2 * G, weight: W, bias, glu: true });
+        const y = plan.apply(x, { batch: B, length: L });
+        plan.dispose();
+        const err = relErrorReal(y, gluReference(x, W, bias, B, H, G, L));
+        expect(err, `B=${B} H=${H} G=${G} L=${L} bias=${withBias}`).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 2e-6);
+      }),
       { numRuns: 10, seed: 29 },
     );
   });
