@@ -10,7 +10,8 @@
 // Micro-kernel: a 4 x 8 tile of C (4 rows, 2 f32x4 vectors) lives in 8 registers while k runs
 // over K: each step loads 2 vectors of Bm and broadcasts 4 values of A, then 8 multiply-adds.
 // Measured under V8 (Node 20, Zen 5, noisy shared machine): 4x8 ~45-49 GFLOP/s; 4x12 ~25 and
-// 6x8 ~17-21 (V8's register allocator spills the larger tiles), 3x8 ~31-43, 2x8 ~28-36.
+// 6x8 ~17-21 (V8's register allocator spills the larger tiles), 3x8 ~31-43, 2x8 ~28-36; the
+// 4x8 k loop unrolled twice spilled too (1.6x the time).
 // Blocking for cache: a panel of Bm (K x 8) stays in L1 while the tile walks down MB rows of A;
 // those MB rows of A (MB x K) stay in L2 while the panel moves across NB columns.
 // Edges: 4 x 4 and 1 x 8 / 1 x 4 tiles, then scalar columns for N % 4. No allocation: the host

@@ -32,8 +32,9 @@ export interface KernelExports {
   packRows4(A: number, M: number, K: number, out: number): void;
   /**
    * linearBHL by one level of Strassen (assembly/linear-strassen.ts) on columns [0, cols) of rows `ld` floats
-   * apart: w7 from strassenPackA, w and wp (packRows4) for the columns past the last 128-column block. Needs
-   * strassenFits(H, O). y must not alias x, the weights or scratch (linearScratchFloats(H) floats).
+   * apart: w7 from strassenPackA, w and wp (packRows4; 0: W read in place) for the columns past the last
+   * 128-column block. Needs strassenFits(H, O). y must not alias x, the weights or scratch
+   * (strassenScratchFloats(H) floats).
    */
   linearStrassenBHL(
     x: number,
@@ -62,7 +63,7 @@ export interface KernelExports {
    * linearScratchFloats(H) floats.
    */
   linearBLH(x: number, wt: number, bias: number, y: number, rows: number, H: number, O: number, scratch: number): void;
-  /** Scratch size in f32 elements that linearBHL / linearBLH / linearGluBHL need for inner size H. */
+  /** Scratch size in f32 elements that linearBHL / linearBLH need for inner size H. */
   linearScratchFloats(H: number): number;
   /**
    * Fused Linear(H, 2G) + GLU: y (B, G, cols) = GLU(W (2G, H) x (B, H, cols) + bias (2G)), rows of x and y `ld`

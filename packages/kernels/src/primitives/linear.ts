@@ -209,8 +209,8 @@ export class LinearPlan extends Plan {
    * positions at multiples of 128 when the Strassen matmul or the GLU runs (Strassen pairs the
    * rows o and o + O/2, the GLU the rows g and G + g; both work in 128-position blocks, and the
    * tail block stays with the last part, as on one thread), or the batch rows when there are
-   * too few positions for a part per thread; BLH the positions. Every output
-   * element is computed as on one thread, so results are identical.
+   * too few positions for a part per thread; BLH the positions. Every output element is computed
+   * as on one thread, so results are identical.
    */
   private applySplit(xPtr: number, yPtr: number, batch: number, length: number, bias: number): void {
     const rt = this.wasm;
@@ -225,38 +225,28 @@ export class LinearPlan extends Plan {
     if (this.glu || (w7 && length >= STRASSEN_COLUMNS)) {
       const outCh = this.glu ? O / 2 : O;
       const job = this.glu ? "linearGluBHL" : "linearStrassenBHL";
+      const weights = this.glu ? [w, wp, w7] : [w7, w, wp];
+      // `rows` batch rows from b0, positions l0 .. l0 + cols of each
+      const part = (b0: number, rows: number, l0: number, cols: number, t: number) => [
+        xPtr + 4 * (b0 * H * length + l0),
+        ...weights,
+        bias,
+        yPtr + 4 * (b0 * outCh * length + l0),
+        rows,
+        H,
+        outCh,
+        cols,
+        length,
+        scratch + t * scratchBytes,
+      ];
       if (batch > 1 && length < STRASSEN_COLUMNS * pool.threads) {
         // too few positions for a part per thread: split the batch rows instead (each row is
         // computed as on one thread either way)
-        const args = (b0: number, b1: number, t: number) => [
-          xPtr + 4 * b0 * H * length,
-          ...(this.glu ? [w, wp, w7] : [w7, w, wp]),
-          bias,
-          yPtr + 4 * b0 * outCh * length,
-          b1 - b0,
-          H,
-          outCh,
-          length,
-          length,
-          scratch + t * scratchBytes,
-        ];
-        pool.runRows(job, batch, 1, args, rt.exports);
+        pool.runRows(job, batch, 1, (b0, b1, t) => part(b0, b1 - b0, 0, length, t), rt.exports);
         return;
       }
       for (let b = 0; b < batch; b++) {
-        const args = (l0: number, l1: number, t: number) => [
-          xPtr + 4 * (b * H * length + l0),
-          ...(this.glu ? [w, wp, w7] : [w7, w, wp]),
-          bias,
-          yPtr + 4 * (b * outCh * length + l0),
-          1,
-          H,
-          outCh,
-          l1 - l0,
-          length,
-          scratch + t * scratchBytes,
-        ];
-        pool.runRows(job, length, STRASSEN_COLUMNS, args, rt.exports);
+        pool.runRows(job, length, STRASSEN_COLUMNS, (l0, l1, t) => part(b, 1, l0, l1 - l0, t), rt.exports);
       }
       return;
     }
