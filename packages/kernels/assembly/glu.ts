@@ -21,7 +21,7 @@ export function glu(z: usize, out: usize, rows: i32, width: i32): void {
 export function gluRow(v: usize, g: usize, o: usize, width: i32): void {
   let j = 0;
   // four independent sigmoids per trip (see gelu: one is a long divide/exp chain); every
-  // value of the 16 is read before its output is stored, so out may still be z
+  // value of the 16 is read before its output is stored, so o may be v
   for (; j + 16 <= width; j += 16) {
     const b = (<usize>j) << 2;
     const y0 = f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b)));

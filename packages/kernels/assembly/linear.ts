@@ -221,8 +221,8 @@ export function linearScratchFloats(H: i32): i32 {
 /**
  * C (M, N) = A (M, K) Bm (K, N) + bias, all row-major; rows of Bm are `ldB` floats apart and rows
  * of C `ldC` (0: N, dense). Each NB-column block of Bm is first
- * packed into `scratch` as contiguous K x 8 panels: read in place, a panel's rows sit N floats
- * apart, and when N is a power of two (L = 4096) they all fall into one L1 set and evict each
+ * packed into `scratch` as contiguous K x 8 panels: read in place, a panel's rows sit ldB floats
+ * apart, and when that is a power of two (L = 4096) they all fall into one L1 set and evict each
  * other (measured: half the speed). Columns past the last full panel are read in place.
  */
 export function matmulBias(
