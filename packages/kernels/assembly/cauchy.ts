@@ -3,7 +3,8 @@
 //   cauchy:         out[h,m] = sum_n v[h,n] / (z[m] - w[h,n])
 //   cauchyConj:     out[s,h,m] = sum_n v[s,h,n]/(z[m] - w[h,n]) + conj(v[s,h,n])/(z[m] - conj(w[h,n]))
 //                   (the official `cauchy_naive`: each stored mode plus its conjugate partner)
-//   (cauchyWoodbury1, the S4 DPLR rank-1 fast path on the same pair fractions: cauchy-woodbury.ts)
+//   (cauchyWoodbury1, the S4 DPLR rank-1 fast path on the same pair fractions: cauchy-woodbury.ts;
+//   cauchyConj with one set at nodes i y, y >= 0, S4's case, runs in cauchy-imag.ts)
 //
 // A conjugate pair is one fraction: v/(z-w) + v̄/(z-w̄) = (2Re(v) z - 2Re(v w̄)) / ((z-w)(z-w̄)).
 // The denominator is formed as the PRODUCT (z-w)(z-w̄) = (x^2 - (zi-wi)(zi+wi)) + i 2 x zi with
@@ -22,7 +23,7 @@
 // underflows to 0 (its true value is ~ v/z); the DPLR layer evaluates the Nyquist bin
 // (z = infinity) in closed form instead. Kernels never allocate.
 
-import { QS, QS_POLES, QV } from "./cauchy-scratch";
+import { cauchyConjImag1 } from "./cauchy-imag";
 
 // ---- plain (non-conjugate) sum ------------------------------------------------------------
 
@@ -270,114 +271,4 @@ function allZero(p: usize, n: i32): bool {
 function noneNegative(p: usize, n: i32): bool {
   for (let i = 0; i < (n >> 1); i++) if (load<f32>(p + ((<usize>i) << 2)) < 0) return false;
   return true;
-}
-
-/**
- * cauchyConj1 for purely imaginary nodes z = i y (S4's bilinear nodes 2i tan(pi k/L)), the
- * cauchyWoodbury1 algebra for one set: (z-w)(z-w̄) = dr - i t with dr = wr^2 - (y-wi)(y+wi),
- * t = 2 wr y, and the numerator a z - b = nb + i a y (a = 2Re v, nb = -2Re(v w̄)). With
- * inv = 1/(dr^2 + t^2) and u = dr inv the pair's sum is
- *   Re = nb u - y^2 a' inv,   Im = y (b' inv + a u),   a' = 2 a wr, b' = 2 nb wr,
- * so y (constant across poles) multiplies once per node after the pole loop: 8 multiplies per
- * (pole, 4 nodes) instead of 11. Per channel the poles' constants are tabled in QS as
- * [wi_hi, wi_lo, wr^2, 4 wr^2, nb, a, a', b'] (from hi + lo in float64), in chunks of QS_POLES;
- * out accumulates across chunks. Needs y >= 0 (cauchyConj checks; S4's nodes are), so that
- * y + |wi| cannot cancel.
- */
-function cauchyConjImag1(
-  vRe: usize, vIm: usize, zIm: usize, wRe: usize, wIm: usize,
-  outRe: usize, outIm: usize, H: i32, N: i32, M: i32, zStride: i32,
-): void {
-  const zLo = (<usize>(zStride == 0 ? M : H * M)) << 2;
-  const wLo = (<usize>(H * N)) << 2;
-  for (let h = 0; h < H; h++) {
-    const zo = zIm + ((<usize>(h * zStride)) << 2);
-    const po = (<usize>(h * N)) << 2;
-    const oR = outRe + ((<usize>(h * M)) << 2), oI = outIm + ((<usize>(h * M)) << 2);
-    for (let n0 = 0; n0 < N; n0 += QS_POLES) {
-      const n1 = min(N, n0 + QS_POLES);
-      for (let n = n0; n < n1; n++) {
-        const no = po + ((<usize>n) << 2);
-        const wr = <f64>load<f32>(wRe + no) + <f64>load<f32>(wRe + wLo + no);
-        let wih = load<f32>(wIm + no), wil = load<f32>(wIm + wLo + no);
-        const wi = <f64>wih + <f64>wil;
-        const vr = <f64>load<f32>(vRe + no), vi = <f64>load<f32>(vIm + no);
-        const a = 2 * vr, nb = -2 * (vr * wr + vi * wi);
-        // The pair is symmetric under (v, w) <-> (conj v, conj w): a and nb do not change and the
-        // denominator needs only (y - |wi|)(y + |wi|). With |wi| and y >= 0 the sum y + |wi|
-        // cannot cancel, so only the difference is formed from hi + lo parts.
-        if (wi < 0) {
-          wih = -wih;
-          wil = -wil;
-        }
-        const t = QS + ((<usize>(n - n0)) << 5);
-        store<f32>(t, wih);
-        store<f32>(t, wil, 4);
-        store<f32>(t, <f32>(wr * wr), 8);
-        store<f32>(t, <f32>(4 * wr * wr), 12);
-        store<f32>(t, <f32>nb, 16);
-        store<f32>(t, <f32>a, 20);
-        store<f32>(t, <f32>(2 * a * wr), 24);
-        store<f32>(t, <f32>(2 * nb * wr), 28);
-      }
-      const fresh = n0 == 0;
-      let m = 0;
-      for (; m + 4 <= M; m += 4) {
-        const mo = (<usize>m) << 2;
-        const yh = v128.load(zo + mo), yl = v128.load(zo + zLo + mo);
-        const y2 = f32x4.mul(yh, yh);
-        let s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-        const end = QS + ((<usize>(n1 - n0)) << 5);
-        // Two passes, as cauchyWoodbury1: the divide and its long dependency chain alone first
-        // (u, inv into QV), so many poles are in flight at once; then the sums. 0.86x the time
-        // of one pass doing both (H=256, 32 pairs, 2048 nodes: 10.0 -> 8.6 ms), same results.
-        let q = QV;
-        for (let t = QS; t < end; t += 32) {
-          const wi = v128.load32_splat(t), wil = v128.load32_splat(t, 4);
-          const mi = f32x4.add(f32x4.sub(yh, wi), f32x4.sub(yl, wil));
-          const dr = f32x4.sub(v128.load32_splat(t, 8), f32x4.mul(mi, f32x4.add(yh, wi)));
-          const inv = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.mul(dr, dr), f32x4.mul(v128.load32_splat(t, 12), y2)));
-          v128.store(q, f32x4.mul(dr, inv));
-          v128.store(q, inv, 16);
-          q += 32;
-        }
-        q = QV;
-        for (let t = QS; t < end; t += 32) {
-          const u = v128.load(q), inv = v128.load(q, 16);
-          s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(t, 16), u));
-          s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(t, 24), inv));
-          s3 = f32x4.add(s3, f32x4.add(f32x4.mul(v128.load32_splat(t, 28), inv), f32x4.mul(v128.load32_splat(t, 20), u)));
-          q += 32;
-        }
-        let ar = f32x4.sub(s1, f32x4.mul(y2, s2));
-        let ai = f32x4.mul(yh, s3);
-        if (!fresh) {
-          ar = f32x4.add(ar, v128.load(oR + mo));
-          ai = f32x4.add(ai, v128.load(oI + mo));
-        }
-        v128.store(oR + mo, ar);
-        v128.store(oI + mo, ai);
-      }
-      for (; m < M; m++) {
-        const mo = (<usize>m) << 2;
-        const yh = load<f32>(zo + mo), yl = load<f32>(zo + zLo + mo);
-        const y2 = yh * yh;
-        let s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-        for (let n = n0; n < n1; n++) {
-          const t = QS + ((<usize>(n - n0)) << 5);
-          const wi = load<f32>(t), wil = load<f32>(t, 4);
-          const mi = (yh - wi) + (yl - wil);
-          const dr = load<f32>(t, 8) - mi * (yh + wi);
-          const inv: f32 = 1 / (dr * dr + load<f32>(t, 12) * y2);
-          const u = dr * inv;
-          s1 += load<f32>(t, 16) * u;
-          s2 += load<f32>(t, 24) * inv;
-          s3 += load<f32>(t, 28) * inv + load<f32>(t, 20) * u;
-        }
-        const ar = s1 - y2 * s2, ai = yh * s3;
-        store<f32>(oR + mo, fresh ? ar : ar + load<f32>(oR + mo));
-        store<f32>(oI + mo, fresh ? ai : ai + load<f32>(oI + mo));
-      }
-    }
-  }
 }
