@@ -83,7 +83,7 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     }
   });
 
-  it("conjugate pairs at imaginary nodes in any order, near and far from poles: each node within 1e-6 of the sum of |terms|", async () => {
+  it("conjugate pairs at imaginary nodes in any order, near and far from poles, plain and Woodbury: each node within 1e-6 of the sum of |terms|", async () => {
     // The wasm kernel forms far pairs as |w|^2 - y^2 and near ones (y within a factor ~1.22 of
     // |w|) from hi + lo parts, switching per group of 4 nodes on poles sorted by |w|. Nodes here
     // sit on both sides of every window edge, at |w| itself and far away, in shuffled order (so
@@ -129,6 +129,29 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     // (2.1e-7 here; 1.7e-6 with the far form used everywhere, which this bound refuses)
     expect(worst).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
     plan.dispose();
+    // cauchyWoodbury windows its poles the same way (sorted by the plan, binary search per
+    // group). Numerators of 1e-4 keep r1 r2 / (1 + r3) near 1e-8 of r0, so the same per-node
+    // bound applies, with set 0's terms as the scale.
+    const v4 = { re: randomArray(4 * H * N, rand).map((x) => 1e-4 * x), im: randomArray(4 * H * N, rand).map((x) => 1e-4 * x) };
+    const f = { re: new Float64Array(M).fill(1), im: new Float64Array(M) };
+    const wb = k.cauchyWoodbury({ channels: H, modes: N, nodes: M });
+    const r = wb.apply(v4, z, w, f);
+    const twin = { re: new Float64Array(H * M), im: new Float64Array(H * M) };
+    js.cauchyWoodbury1(v4.re, v4.im, z.re, z.im, w.re, w.im, f.re, f.im, twin.re, twin.im, H, N, M);
+    let worstWb = 0;
+    for (let h = 0; h < H; h++)
+      for (let m = 0; m < M; m++) {
+        let scale = 0;
+        for (let n = 0; n < N; n++) {
+          const i = h * N + n;
+          for (const s of [1, -1]) scale += Math.hypot(v4.re[i], v4.im[i]) / Math.hypot(w.re[i], ys[m] - s * w.im[i]);
+        }
+        const o = h * M + m;
+        worstWb = Math.max(worstWb, Math.hypot(r.re[o] - twin.re[o], r.im[o] - twin.im[o]) / scale);
+      }
+    // (4.2e-7 here; 1.5e-6 with the far form everywhere)
+    expect(worstWb).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
+    wb.dispose();
   });
 
   it("equals the direct sum for random shapes (SIMD blocks and ragged tails, several numerator sets)", async () => {

@@ -41,6 +41,8 @@ export class CauchyWoodburyPlan extends Plan {
   /** M, shared nodes. */
   readonly nodes: number;
   private readonly bufs: WBufs | null;
+  /** A channel's pole order by |w|^2 and the keys (wasm path), kept from channel to channel. */
+  private readonly sortScratch: { order: Int32Array; keys: Float64Array } | null;
 
   constructor(runtime: WasmRuntime | null, options: CauchyWoodburyOptions) {
     super(runtime);
@@ -66,7 +68,11 @@ export class CauchyWoodburyPlan extends Plan {
         // the kernel's per-pole scratch, one per thread (a split run's parts use theirs at once)
         qs: ws.f32((threadsOf(this.runtime) * (this.runtime as WasmRuntime).exports.cauchyWoodburyScratchBytes()) / 4),
       };
-    } else this.bufs = null;
+      this.sortScratch = { order: new Int32Array(N), keys: new Float64Array(N) };
+    } else {
+      this.bufs = null;
+      this.sortScratch = null;
+    }
   }
 
   /**
@@ -175,28 +181,35 @@ export class CauchyWoodburyPlan extends Plan {
     const { channels: H, modes: N, nodes: M } = this;
     const b = this.bufs as WBufs;
     // numerators a z - b of each conjugate pair as real coefficients [a_s | -b_s] per (h, n),
-    // and the pole terms [|wi| hi, |wi| lo, wr^2, 2 wr], formed in float64 (a pair is unchanged
-    // by (v, w) -> conj, which leaves a and b alone)
+    // and the pole terms [|w|^2, 2 wr, |wi| hi, |wi| lo], formed in float64 (a pair is unchanged
+    // by (v, w) -> conj, which leaves a and b alone). Each channel's rows go in ascending |w|^2
+    // (the kernel finds the poles near a node group as one run); a sum's order is free.
     const ab = b.ab.view;
-    const HN = H * N;
-    for (let i = 0; i < HN; i++) {
-      const wr = w.re[i];
-      const wi = w.im[i];
-      for (let s = 0; s < 4; s++) {
-        const vr = v.re[s * HN + i];
-        const vi = v.im[s * HN + i];
-        ab[8 * i + s] = 2 * vr;
-        ab[8 * i + 4 + s] = -2 * (vr * wr + vi * wi);
-      }
-    }
     const wq = b.wq.view;
-    for (let i = 0; i < HN; i++) {
-      const wi = Math.abs(w.im[i]);
-      const hi = Math.fround(wi);
-      wq[4 * i] = hi;
-      wq[4 * i + 1] = wi - hi;
-      wq[4 * i + 2] = w.re[i] * w.re[i];
-      wq[4 * i + 3] = 2 * w.re[i];
+    const HN = H * N;
+    const { order, keys } = this.sortScratch as { order: Int32Array; keys: Float64Array };
+    for (let h = 0; h < H; h++) {
+      for (let n = 0; n < N; n++) keys[n] = w.re[h * N + n] ** 2 + w.im[h * N + n] ** 2;
+      if (h === 0) for (let n = 0; n < N; n++) order[n] = n;
+      sortByKeys(order, keys);
+      for (let j = 0; j < N; j++) {
+        const i = h * N + order[j];
+        const r = h * N + j;
+        const wr = w.re[i];
+        const wi = w.im[i];
+        for (let s = 0; s < 4; s++) {
+          const vr = v.re[s * HN + i];
+          const vi = v.im[s * HN + i];
+          ab[8 * r + s] = 2 * vr;
+          ab[8 * r + 4 + s] = -2 * (vr * wr + vi * wi);
+        }
+        const awi = Math.abs(wi);
+        const hi = Math.fround(awi);
+        wq[4 * r] = keys[order[j]];
+        wq[4 * r + 1] = 2 * wr;
+        wq[4 * r + 2] = hi;
+        wq[4 * r + 3] = awi - hi;
+      }
     }
     // The kernel needs y >= 0. A pair's sum at -y is the conjugate of its sum at y, so a node
     // with y < 0 runs at |y| with conj(f), and its outputs are conjugated afterwards.
@@ -250,5 +263,20 @@ export class CauchyWoodburyPlan extends Plan {
       const oi = b.oi.view;
       for (let m = 0; m < M; m++) if (z.im[m] < 0) for (let h = h0; h < h1; h++) oi[h * M + m] = -oi[h * M + m];
     }
+  }
+}
+
+/**
+ * Insertion sort of `order` (indices into keys) by ascending key, in place, no allocation. It
+ * starts from the order it holds: the previous channel's, which for an S4 layer's poles (w = dt
+ * Lambda, channels share Lambda's order) is already sorted, so a channel costs O(N) checks.
+ */
+function sortByKeys(order: Int32Array, keys: Float64Array): void {
+  for (let i = 1; i < order.length; i++) {
+    const k = order[i];
+    const key = keys[k];
+    let j = i;
+    for (; j > 0 && keys[order[j - 1]] > key; j--) order[j] = order[j - 1];
+    order[j] = k;
   }
 }
