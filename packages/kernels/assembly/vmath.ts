@@ -170,7 +170,7 @@ function estrin9(x: v128, x2: v128, x4: v128, i0: i32): v128 {
 }
 
 /**
- * erfc(a) for every a >= 0: erfc(a) = exp(-a^2) R(a), R = erfcx = P/Q a rational of degree 4/5
+ * erfc(a) for 0 <= a < 9.1 (erfcv: for every a >= 0): erfc(a) = exp(-a^2) R(a), R = erfcx = P/Q a rational of degree 4/5
  * with positive coefficients (no cancellation for a >= 0), fitted for relative error on [0, 9.2]
  * by scripts/fit-erfc.mjs (4.8e-9 in float64, ~4.4e-7 evaluated in float32). P, Q and the
  * exponential are independent, so their dependency chains overlap (the earlier Numerical Recipes
@@ -182,7 +182,7 @@ function estrin9(x: v128, x2: v128, x4: v128, i0: i32): v128 {
  */
 // @ts-ignore: decorator
 @inline
-export function erfcv(a: v128, w: v128, k: v128): v128 {
+export function erfcRawv(a: v128, w: v128, k: v128): v128 {
   const a2 = f32x4.mul(a, a);
   const a4 = f32x4.mul(a2, a2);
   // P = 1 + p1 a + ... + p4 a^4, Q = 1 + q1 a + ... + q5 a^5 by Estrin's scheme
@@ -197,9 +197,17 @@ export function erfcv(a: v128, w: v128, k: v128): v128 {
   const wh = v128.and(w, ki(2));
   const big = f32x4.neg(f32x4.mul(f32x4.mul(wh, wh), k));
   const small = f32x4.mul(f32x4.mul(f32x4.sub(wh, w), f32x4.add(wh, w)), k);
-  const r = f32x4.mul(f32x4.div(p, q), expSplitv(big, small));
-  // Past a = 9.1 erfc is below the smallest normal float32: return 0, not exp's clamp value.
-  return v128.andnot(r, f32x4.ge(a, kc(34)));
+  return f32x4.mul(f32x4.div(p, q), expSplitv(big, small));
+}
+
+/**
+ * erfcRawv, and 0 past a = 9.1, where erfc is below the smallest normal float32 (not exp's
+ * clamp value, and not the NaN that P/Q gives at a = Infinity).
+ */
+// @ts-ignore: decorator
+@inline
+export function erfcv(a: v128, w: v128, k: v128): v128 {
+  return v128.andnot(erfcRawv(a, w, k), f32x4.ge(a, kc(34)));
 }
 
 /**
@@ -232,10 +240,11 @@ export function erfv(z: v128): v128 {
 export function geluv(x: v128): v128 {
   const half = f32x4.mul(x, kc(24));
   const ax = f32x4.abs(x);
-  const c = erfcv(f32x4.mul(ax, kc(35)), ax, kc(24));
-  // (x/2) c, exactly 0 where c is (|x| > 12.9): at x = +-Infinity, Infinity * 0 was NaN, so
-  // GELU(+Infinity) came out NaN instead of Infinity (a NaN input still gives NaN: c is NaN then)
-  const hc = v128.andnot(f32x4.mul(half, c), f32x4.eq(c, f32x4.splat(0.0)));
+  const a = f32x4.mul(ax, kc(35));
+  // (x/2) c, exactly 0 where erfcv would return 0 (a >= 9.1, |x| > 12.9): one mask for both.
+  // At x = +-Infinity, (x/2) c is Infinity * NaN, and unmasked GELU(+Infinity) came out NaN
+  // instead of Infinity (a NaN input still gives NaN: a >= 9.1 is false for it).
+  const hc = v128.andnot(f32x4.mul(half, erfcRawv(a, ax, kc(24))), f32x4.ge(a, kc(34)));
   const pos = f32x4.sub(x, hc);
   return v128.bitselect(pos, hc, f32x4.gt(x, f32x4.splat(0.0)));
 }
