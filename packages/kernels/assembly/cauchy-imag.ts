@@ -8,7 +8,7 @@
 // accumulated per pole in one pass, two sums a node; y multiplies Im once per node at the end.
 //
 // Two ways to form dr, chosen per (pole, group of 4 nodes):
-// - near a pole, y within a factor R = sqrt(NEAR_R2) of |w|: dr = wr^2 - (y-wi)(y+wi) with the
+// - near a pole, y within a factor R = sqrt(NEAR_R2) of |w| (cauchy-window.ts): dr = wr^2 - (y-wi)(y+wi) with the
 //   difference y - wi from hi + lo parts (cauchy.ts's precision note): 6 adds, 5 multiplies.
 // - elsewhere: dr = |w|^2 - y^2, 1 add, and then dr^2 + t^2 = dr^2 + 4 wr^2 y^2. Its rounding
 //   error, about 1.5 eps (|w|^2 + y^2), is at most 1.5 eps (R2 + 1)/(R2 - 1) = 7.5 eps of
@@ -27,13 +27,12 @@
 // Needs y >= 0 (cauchy.ts checks), so that y + |wi| cannot cancel.
 
 import { QS, QS_POLES } from "./cauchy-scratch";
+import { nearHigh, nearLow } from "./cauchy-window";
 
 /** The last chunk's sorted order (i32 per pole) and this chunk's |w|^2 in pole order (f32). */
 const ORD = QS + 32 * QS_POLES;
 const KEY = ORD + 4 * QS_POLES;
 
-/** Squared window: a pole is near a node group when |w|^2 is within [y_min^2 / R2, y_max^2 R2]. */
-const NEAR_R2: f32 = 1.5;
 
 export function cauchyConjImag1(
   vRe: usize, vIm: usize, zIm: usize, wRe: usize, wIm: usize,
@@ -59,11 +58,7 @@ export function cauchyConjImag1(
         const yh = v128.load(zo + mo);
         const y2 = f32x4.mul(yh, yh);
         // the near run: |w|^2 in [min y^2 / R2, max y^2 * R2] over the 4 nodes
-        let lo = f32x4.pmin(y2, i32x4.shuffle(y2, y2, 2, 3, 0, 1));
-        lo = f32x4.pmin(lo, i32x4.shuffle(lo, lo, 1, 0, 3, 2));
-        let hi = f32x4.pmax(y2, i32x4.shuffle(y2, y2, 2, 3, 0, 1));
-        hi = f32x4.pmax(hi, i32x4.shuffle(hi, hi, 1, 0, 3, 2));
-        const loC = f32x4.extract_lane(lo, 0) / NEAR_R2, hiC = f32x4.extract_lane(hi, 0) * NEAR_R2;
+        const loC = nearLow(y2), hiC = nearHigh(y2);
         while (na > 0 && modulus2(na - 1) >= loC) na--;
         while (na < count && modulus2(na) < loC) na++;
         if (nb < na) nb = na;

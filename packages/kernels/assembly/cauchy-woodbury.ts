@@ -8,9 +8,8 @@
 // binary search. 0.96-0.98x the time (the sums of passes 2 and 3 are most of it).
 // Kernels never allocate.
 import { QS_POLES } from "./cauchy-scratch";
+import { nearHigh, nearLow } from "./cauchy-window";
 
-/** Squared window: a pole is near a node group when |w|^2 is within [y_min^2 / R2, y_max^2 R2]. */
-const NEAR_R2: f32 = 1.5;
 
 /**
  * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
@@ -60,11 +59,7 @@ export function cauchyWoodbury1(
       let p3 = f32x4.splat(0), q3 = f32x4.splat(0), s3 = f32x4.splat(0), t3 = f32x4.splat(0);
       // the window of poles near these 4 nodes: |w|^2 within [min y^2 / R2, max y^2 R2]
       const y2 = f32x4.mul(yh, yh);
-      let lo = f32x4.pmin(y2, i32x4.shuffle(y2, y2, 2, 3, 0, 1));
-      lo = f32x4.pmin(lo, i32x4.shuffle(lo, lo, 1, 0, 3, 2));
-      let hi = f32x4.pmax(y2, i32x4.shuffle(y2, y2, 2, 3, 0, 1));
-      hi = f32x4.pmax(hi, i32x4.shuffle(hi, hi, 1, 0, 3, 2));
-      const loC = f32x4.extract_lane(lo, 0) / NEAR_R2, hiC = f32x4.extract_lane(hi, 0) * NEAR_R2;
+      const loC = nearLow(y2), hiC = nearHigh(y2);
       for (let n0 = 0; n0 < N; n0 += QS_POLES) {
         const n1 = min(N, n0 + QS_POLES);
         const pw = wqRow + ((<usize>n0) << 4);

@@ -27,6 +27,35 @@ function direct(v: Cx, z: Cx, w: Cx, H: number, N: number, M: number, conj: bool
 }
 type Cx = { re: Float64Array; im: Float64Array };
 
+/**
+ * Worst |got - ref| over the (channel, node) outputs at nodes i ys[m], each relative to the sum
+ * of the magnitudes of its conjugate-pair terms |v| / |i y - w| + |v| / |i y - conj w| (set 0 of
+ * v): the size of f32 rounding in the terms, however much the sum cancels.
+ */
+function worstPerNode(
+  got: Cx | { re: ArrayLike<number>; im: ArrayLike<number> },
+  ref: Cx,
+  v: Cx,
+  w: Cx,
+  ys: number[],
+  H: number,
+  N: number,
+): number {
+  const M = ys.length;
+  let worst = 0;
+  for (let h = 0; h < H; h++)
+    for (let m = 0; m < M; m++) {
+      let scale = 0;
+      for (let n = 0; n < N; n++) {
+        const i = h * N + n;
+        for (const s of [1, -1]) scale += Math.hypot(v.re[i], v.im[i]) / Math.hypot(w.re[i], ys[m] - s * w.im[i]);
+      }
+      const o = h * M + m;
+      worst = Math.max(worst, Math.hypot(got.re[o] - ref.re[o], got.im[o] - ref.im[o]) / scale);
+    }
+  return worst;
+}
+
 function randomProblem(H: number, N: number, zn: number, rand: () => number) {
   const v = { re: randomArray(H * N, rand), im: randomArray(H * N, rand) };
   // poles in the left half plane, nodes on the imaginary axis like the bilinear nodes
@@ -115,17 +144,7 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: true });
     const got = plan.apply(v, z, w);
     const ref = direct(v, z, w, H, N, M, true, 0);
-    let worst = 0;
-    for (let h = 0; h < H; h++)
-      for (let m = 0; m < M; m++) {
-        let scale = 0;
-        for (let n = 0; n < N; n++) {
-          const i = h * N + n;
-          for (const s of [1, -1]) scale += Math.hypot(v.re[i], v.im[i]) / Math.hypot(w.re[i], ys[m] - s * w.im[i]);
-        }
-        const o = h * M + m;
-        worst = Math.max(worst, Math.hypot(got.re[o] - ref.re[o], got.im[o] - ref.im[o]) / scale);
-      }
+    const worst = worstPerNode(got, ref, v, w, ys, H, N);
     // (2.1e-7 here; 1.7e-6 with the far form used everywhere, which this bound refuses)
     expect(worst).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
     plan.dispose();
@@ -138,17 +157,7 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     const r = wb.apply(v4, z, w, f);
     const twin = { re: new Float64Array(H * M), im: new Float64Array(H * M) };
     js.cauchyWoodbury1(v4.re, v4.im, z.re, z.im, w.re, w.im, f.re, f.im, twin.re, twin.im, H, N, M);
-    let worstWb = 0;
-    for (let h = 0; h < H; h++)
-      for (let m = 0; m < M; m++) {
-        let scale = 0;
-        for (let n = 0; n < N; n++) {
-          const i = h * N + n;
-          for (const s of [1, -1]) scale += Math.hypot(v4.re[i], v4.im[i]) / Math.hypot(w.re[i], ys[m] - s * w.im[i]);
-        }
-        const o = h * M + m;
-        worstWb = Math.max(worstWb, Math.hypot(r.re[o] - twin.re[o], r.im[o] - twin.im[o]) / scale);
-      }
+    const worstWb = worstPerNode(r, twin, v4, w, ys, H, N);
     // (4.2e-7 here; 1.5e-6 with the far form everywhere)
     expect(worstWb).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
     wb.dispose();
