@@ -1,5 +1,6 @@
 import { complexOf, relErrorComplex } from "@s4wasm/golden";
 import { readGolden } from "@s4wasm/golden/node";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { js, S4ShapeError, S4StateError, S4ValueError } from "../src/index.js";
 import { BACKENDS, kernelsFor, randomArray, rng, TOL } from "./helpers.js";
@@ -161,6 +162,58 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     // (4.2e-7 here; 1.5e-6 with the far form everywhere)
     expect(worstWb).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
     wb.dispose();
+  });
+
+  it("property: at random imaginary nodes y >= 0 and poles over decades, plain and Woodbury stay within 1e-6 sqrt(N/64) of the sum of |terms| per node", async () => {
+    const k = await kernelsFor(backend);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 500, max: 1100 })),
+        fc.integer({ min: 1, max: 45 }),
+        fc.integer(),
+        (H, N, M, seed) => {
+          const rand = rng(seed);
+          const w = { re: new Float64Array(H * N), im: new Float64Array(H * N) };
+          for (let i = 0; i < H * N; i++) {
+            const mod = 10 ** (4 * rand() - 2);
+            w.re[i] = -mod * 10 ** (-3 * rand());
+            w.im[i] = (rand() < 0.5 ? -1 : 1) * Math.sqrt(Math.max(mod * mod - w.re[i] * w.re[i], 0));
+          }
+          // nodes: some at a pole's |w| (times a factor around the window's edge), the rest spread
+          const ys = Array.from({ length: M }, (_, m) => {
+            if (m % 3 === 0) {
+              const i = Math.floor(rand() * H * N);
+              return Math.hypot(w.re[i], w.im[i]) * (0.7 + 0.6 * rand());
+            }
+            return 10 ** (5 * rand() - 3);
+          });
+          const z = { re: new Float64Array(M), im: Float64Array.from(ys) };
+          const v = { re: randomArray(H * N, rand), im: randomArray(H * N, rand) };
+          // float32 sums of N terms: the bound grows as sqrt(N) past 64 poles
+          const tol = backend === "js" ? 1e-13 : 1e-6 * Math.max(1, Math.sqrt(N / 64));
+          const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: true });
+          const worst = worstPerNode(plan.apply(v, z, w), direct(v, z, w, H, N, M, true, 0), v, w, ys, H, N);
+          plan.dispose();
+          expect(worst, `H=${H} N=${N} M=${M}`).toBeLessThanOrEqual(tol);
+          // Woodbury numerators of 1e-9 keep |r3| << 1 even a node's width from a pole, so the output
+          // is r0 to float32 precision and set 0's terms are its scale (with 1e-4, 1 + r3 came near
+          // 0 at N = 1018 and amplified the error 10x, with every pole in the hi + lo form as well)
+          const v4 = {
+            re: randomArray(4 * H * N, rand).map((x) => 1e-9 * x),
+            im: randomArray(4 * H * N, rand).map((x) => 1e-9 * x),
+          };
+          const f = { re: new Float64Array(M).fill(1), im: new Float64Array(M) };
+          const wb = k.cauchyWoodbury({ channels: H, modes: N, nodes: M });
+          const twin = { re: new Float64Array(H * M), im: new Float64Array(H * M) };
+          js.cauchyWoodbury1(v4.re, v4.im, z.re, z.im, w.re, w.im, f.re, f.im, twin.re, twin.im, H, N, M);
+          const worstWb = worstPerNode(wb.apply(v4, z, w, f), twin, v4, w, ys, H, N);
+          wb.dispose();
+          expect(worstWb, `Woodbury H=${H} N=${N} M=${M}`).toBeLessThanOrEqual(tol);
+        },
+      ),
+      { numRuns: 20, seed: 35 },
+    );
   });
 
   it("equals the direct sum for random shapes (SIMD blocks and ragged tails, several numerator sets)", async () => {
