@@ -8,8 +8,9 @@
 // accumulated per pole in one pass, two sums a node; y multiplies Im once per node at the end.
 //
 // Two ways to form dr, chosen per (pole, group of 4 nodes):
-// - near a pole, y within a factor R = sqrt(NEAR_R2) of |w| (cauchy-window.ts): dr = wr^2 - (y-wi)(y+wi) with the
-//   difference y - wi from hi + lo parts (cauchy.ts's precision note): 6 adds, 5 multiplies.
+// - near a pole, y within a factor R = sqrt(NEAR_R2) of |w| (cauchy-window.ts):
+//   dr = wr^2 - (y-wi)(y+wi) with the difference y - wi from hi + lo parts (cauchy.ts's
+//   precision note): 6 adds, 5 multiplies.
 // - elsewhere: dr = |w|^2 - y^2, 1 add, and then dr^2 + t^2 = dr^2 + 4 wr^2 y^2. Its rounding
 //   error, about 1.5 eps (|w|^2 + y^2), is at most 1.5 eps (R2 + 1)/(R2 - 1) = 7.5 eps of
 //   |dr| <= |den| outside the window, so each pair's fraction keeps f32 accuracy to a few ulps.

@@ -10,16 +10,16 @@
 import { QS_POLES } from "./cauchy-scratch";
 import { nearHigh, nearLow } from "./cauchy-window";
 
-
 /**
  * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
  * For S4 DPLR rank 1 the sets are r0 = r(B, C~), r1 = r(B, Q), r2 = r(P, C~), r3 = r(P, Q)
  * (numerators v = dt x y); f = 2/(1+omega).
  * Nodes must be PURELY IMAGINARY with y >= 0, z = i y (the bilinear nodes 2i tan(pi k/L)). Then
- * (z-w)(z-w̄) = (wr^2 - (y-wi)(y+wi)) - 2i wr y = (|w|^2 - y^2) - 2i wr y and each numerator a z - b (a = 2Re v,
- * b = 2Re(v w̄)) is -b + i a y. A pair is unchanged by (v, w) -> (conj v, conj w), which leaves
- * a and b alone, so wi is passed as |Im w|. The caller (CauchyWoodburyPlan) passes these
- * prepared, so the node loop only splat-loads with constant offsets from running pointers:
+ * (z-w)(z-w̄) = (wr^2 - (y-wi)(y+wi)) - 2i wr y = (|w|^2 - y^2) - 2i wr y and each numerator
+ * a z - b (a = 2Re v, b = 2Re(v w̄)) is -b + i a y. A pair is unchanged by (v, w) -> (conj v,
+ * conj w), which leaves a and b alone, so wi is passed as |Im w|. The caller
+ * (CauchyWoodburyPlan) passes these prepared, so the node loop only splat-loads with constant
+ * offsets from running pointers:
  *   ab:  (H, N, 8) f32: [a0 a1 a2 a3 -b0 -b1 -b2 -b3] per (h, n)
  *   wq:  (H, N, 4) f32: [|w|^2, 2 wr, |wi|_hi, |wi|_lo] per (h, n), each channel's poles (and
  *        their ab rows) in ascending |w|^2
@@ -147,7 +147,10 @@ export function cauchyWoodbury1(
   }
 }
 
-/** The first of the n ascending keys |w|^2 at pw (16-byte rows) above x (orEqual) or not below x. */
+/**
+ * Index of the first of the n ascending keys |w|^2 at pw (16-byte rows) that is >= x, or > x
+ * when orEqual (keys equal to x then count as below): the ends of the near run.
+ */
 @inline function firstKey(pw: usize, n: i32, x: f32, orEqual: bool): i32 {
   let lo = 0, hi = n;
   while (lo < hi) {
