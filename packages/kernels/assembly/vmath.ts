@@ -170,11 +170,12 @@ function estrin9(x: v128, x2: v128, x4: v128, i0: i32): v128 {
 }
 
 /**
- * erfc(a) for 0 <= a < 9.1 (erfcv: for every a >= 0): erfc(a) = exp(-a^2) R(a), R = erfcx = P/Q a rational of degree 4/5
- * with positive coefficients (no cancellation for a >= 0), fitted for relative error on [0, 9.2]
- * by scripts/fit-erfc.mjs (4.8e-9 in float64, ~4.4e-7 evaluated in float32). P, Q and the
- * exponential are independent, so their dependency chains overlap (the earlier Numerical Recipes
- * form t exp(-a^2 + g(t)), t = 1/(1 + a/2), ran divide -> degree-9 g -> exp in one chain).
+ * erfc(a) for 0 <= a < 9.1 (erfcv: for every a >= 0): erfc(a) = exp(-a^2) R(a), R = erfcx =
+ * P/Q a rational of degree 4/5 with positive coefficients (no cancellation for a >= 0), fitted
+ * for relative error on [0, 9.2] by scripts/fit-erfc.mjs (4.8e-9 in float64, ~4.4e-7 evaluated
+ * in float32). P, Q and the exponential are independent, so their dependency chains overlap
+ * (the earlier Numerical Recipes form t exp(-a^2 + g(t)), t = 1/(1 + a/2), ran divide ->
+ * degree-9 g -> exp in one chain).
  * The caller gives a^2 as k w^2 (erf: w = a, k = 1; GELU: w = |x|, k = 1/2, so the rounding of
  * x / sqrt 2 does not enter the exponent: it would cost 2 a^2 * 6e-8 relative, 1e-5 at a = 9).
  * exp(-k w^2) is split as exp(-k wh^2) exp(-k (w - wh)(w + wh)) with wh = w rounded to 12 bits,
