@@ -6,16 +6,26 @@
 /** Squared window factor. */
 export const NEAR_R2: f32 = 1.5;
 
+/** Smallest lane of v. */
+@inline export function laneMin(v: v128): f32 {
+  let lo = f32x4.pmin(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  lo = f32x4.pmin(lo, i32x4.shuffle(lo, lo, 1, 0, 3, 2));
+  return f32x4.extract_lane(lo, 0);
+}
+
+/** Largest lane of v. */
+@inline export function laneMax(v: v128): f32 {
+  let hi = f32x4.pmax(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  hi = f32x4.pmax(hi, i32x4.shuffle(hi, hi, 1, 0, 3, 2));
+  return f32x4.extract_lane(hi, 0);
+}
+
 /** Lower end of the window of |w|^2 for the node group with squares y2: min y^2 / NEAR_R2. */
 @inline export function nearLow(y2: v128): f32 {
-  let lo = f32x4.pmin(y2, i32x4.shuffle(y2, y2, 2, 3, 0, 1));
-  lo = f32x4.pmin(lo, i32x4.shuffle(lo, lo, 1, 0, 3, 2));
-  return f32x4.extract_lane(lo, 0) / NEAR_R2;
+  return laneMin(y2) / NEAR_R2;
 }
 
 /** Upper end of the window: max y^2 * NEAR_R2. */
 @inline export function nearHigh(y2: v128): f32 {
-  let hi = f32x4.pmax(y2, i32x4.shuffle(y2, y2, 2, 3, 0, 1));
-  hi = f32x4.pmax(hi, i32x4.shuffle(hi, hi, 1, 0, 3, 2));
-  return f32x4.extract_lane(hi, 0) * NEAR_R2;
+  return laneMax(y2) * NEAR_R2;
 }

@@ -5,10 +5,16 @@
 // group of 4 nodes (|w| outside a factor sqrt(NEAR_R2) of their y) forms dr = |w|^2 - y^2,
 // 1 add where the hi + lo form takes 5 and a multiply (same error bound: see there). The caller
 // passes each channel's poles sorted by |w|^2, so the near ones are one run of a chunk, found by
-// binary search. 0.96-0.98x the time (the sums of passes 2 and 3 are most of it).
+// binary search.
+// Poles much nearer to 0 or much farther out than a group's nodes (|w| < y/3 or >= 3y) are not
+// summed one by one: their sums come from the series tables of cauchy-series.ts (channels of up to
+// QS_POLES poles; longer ones sum every pole), so only the poles within a factor 3 of y cost a
+// fraction each. For S4's LegS poles (H = 256, N = 64, L = 4096) that is 7.7 of 32 a group, and
+// the kernel takes 0.66x the time of summing every pole (tables built per channel included).
 // Kernels never allocate.
 import { QS_POLES } from "./cauchy-scratch";
-import { nearHigh, nearLow } from "./cauchy-window";
+import { buildSeriesTables, ROW_BYTES, SERIES_R2, series8, seriesTableBytes } from "./cauchy-series";
+import { laneMax, laneMin, NEAR_R2 } from "./cauchy-window";
 
 /**
  * out[h,m] = f[m] * (r0 - r1 r2 / (1 + r3)), r_s = conjugate-pair Cauchy sum of numerator set s.
@@ -25,24 +31,29 @@ import { nearHigh, nearLow } from "./cauchy-window";
  *        their ab rows) in ascending |w|^2
  *   y:   (Mp) hi then (Mp) lo, Mp = M rounded up to 4 (lane groups are read whole)
  *   f:   (Mp) re and im planes; out (H, M) re and im planes.
- *   qs:  scratch of CAUCHY_WOODBURY_SCRATCH_BYTES, the per-pole reciprocals between passes (the
- *        caller's, not a static buffer: threads running disjoint channel ranges each pass their own)
+ *   qs:  scratch of cauchyWoodburyScratchBytes(N): the per-pole reciprocals between passes, then
+ *        (N <= QS_POLES) a channel's series tables (the caller's, not a static buffer: threads
+ *        running disjoint channel ranges each pass their own)
  */
-export const CAUCHY_WOODBURY_SCRATCH_BYTES: i32 = 32 * QS_POLES;
+const RECIPROCAL_BYTES: i32 = 32 * QS_POLES;
 
-/** Bytes of the `qs` scratch cauchyWoodbury1 needs. */
-export function cauchyWoodburyScratchBytes(): i32 {
-  return CAUCHY_WOODBURY_SCRATCH_BYTES;
+/** Bytes of the `qs` scratch cauchyWoodbury1 needs for N poles a channel. */
+export function cauchyWoodburyScratchBytes(N: i32): i32 {
+  return N <= QS_POLES ? RECIPROCAL_BYTES + seriesTableBytes(N) : RECIPROCAL_BYTES;
 }
 
 export function cauchyWoodbury1(
   ab: usize, wq: usize, y: usize, fRe: usize, fIm: usize, outRe: usize, outIm: usize, H: i32, N: i32, M: i32, qs: usize,
 ): void {
   const yLo = (<usize>((M + 3) & ~3)) << 2;
+  const ts: usize = N <= QS_POLES ? qs + RECIPROCAL_BYTES : 0;
+  const suffixRows = ts + <usize>((N + 1) * ROW_BYTES);
+  const sr = ts + <usize>(2 * (N + 1) * ROW_BYTES); // 8 vectors: the series' Re, Im of sets 0..3
   for (let h = 0; h < H; h++) {
     const oo = (<usize>(h * M)) << 2;
     const abRow = ab + ((<usize>(h * N)) << 5);
     const wqRow = wq + ((<usize>(h * N)) << 4);
+    if (ts != 0) buildSeriesTables(abRow, wqRow, N, ts);
     for (let m = 0; m < M; m += 4) {
       const mo = (<usize>m) << 2;
       const yh = v128.load(y + mo), yl = v128.load(y + yLo + mo);
@@ -59,15 +70,36 @@ export function cauchyWoodbury1(
       let p3 = f32x4.splat(0), q3 = f32x4.splat(0), s3 = f32x4.splat(0), t3 = f32x4.splat(0);
       // the window of poles near these 4 nodes: |w|^2 within [min y^2 / R2, max y^2 R2]
       const y2 = f32x4.mul(yh, yh);
-      const loC = nearLow(y2), hiC = nearHigh(y2);
-      for (let n0 = 0; n0 < N; n0 += QS_POLES) {
-        const n1 = min(N, n0 + QS_POLES);
+      const y2min = laneMin(y2), y2max = laneMax(y2);
+      const loC = y2min / NEAR_R2, hiC = y2max * NEAR_R2;
+      // poles [0, j0) and [j1, N) go by series: |w|^2 < min y^2 / 9 (none when a y is 0) and
+      // |w|^2 >= max y^2 9 (none when every y is 0)
+      let j0 = 0, j1 = N;
+      if (ts != 0) {
+        j0 = firstKey(wqRow, N, y2min / SERIES_R2, false);
+        if (y2max > 0) j1 = firstKey(wqRow, N, y2max * SERIES_R2, false);
+      }
+      // the series' parts of the four sums first, into sr (the registers hold the passes' sums)
+      if (j0 > 0) {
+        // poles well inside: tau = c / y, Re r = u sum A_m u^m, Im r = tau sum B_m u^m (u = tau^2)
+        const row = ts + <usize>(j0 * ROW_BYTES);
+        const tau = f32x4.div(v128.load32_splat(row), yh);
+        seriesSums(row + 16, f32x4.mul(tau, tau), tau, sr, false, true);
+      }
+      if (j1 < N) {
+        // poles well outside: sig = y / d, Re r = sum C_m u^m, Im r = sig sum D_m u^m (u = sig^2)
+        const row = suffixRows + <usize>(j1 * ROW_BYTES);
+        const sig = f32x4.mul(yh, v128.load32_splat(row));
+        seriesSums(row + 16, f32x4.mul(sig, sig), sig, sr, j0 > 0, false);
+      }
+      for (let n0 = j0; n0 < j1; n0 += QS_POLES) {
+        const n1 = min(j1, n0 + QS_POLES);
         const pw = wqRow + ((<usize>n0) << 4);
-        // pass 1: the near run [na, nb) of the chunk by hi + lo, the rest by |w|^2 - y^2
-        const na = firstKey(pw, n1 - n0, loC, false), nb = firstKey(pw, n1 - n0, hiC, true);
-        farPoles(pw, qs, 0, na, yh, y2);
-        nearPoles(pw, qs, na, nb, yh, yl);
-        farPoles(pw, qs, nb, n1 - n0, yh, y2);
+        // pass 1: the near run [ia, ib) of the chunk by hi + lo, the rest by |w|^2 - y^2
+        const ia = firstKey(pw, n1 - n0, loC, false), ib = firstKey(pw, n1 - n0, hiC, true);
+        farPoles(pw, qs, 0, ia, yh, y2);
+        nearPoles(pw, qs, ia, ib, yh, yl);
+        farPoles(pw, qs, ib, n1 - n0, yh, y2);
         let pq = qs;
         let pab = abRow + ((<usize>n0) << 5);
         for (let n = n0; n < n1; n++) {
@@ -106,10 +138,20 @@ export function cauchyWoodbury1(
         }
       }
       // sum of (nb + i a y) q: Re = P - y T, Im = Q + y S
-      const r0r = f32x4.sub(p0, f32x4.mul(yh, t0)), r0i = f32x4.add(q0, f32x4.mul(yh, s0));
-      const r1r = f32x4.sub(p1, f32x4.mul(yh, t1)), r1i = f32x4.add(q1, f32x4.mul(yh, s1));
-      const r2r = f32x4.sub(p2, f32x4.mul(yh, t2)), r2i = f32x4.add(q2, f32x4.mul(yh, s2));
-      const r3r = f32x4.sub(p3, f32x4.mul(yh, t3)), r3i = f32x4.add(q3, f32x4.mul(yh, s3));
+      let r0r = f32x4.sub(p0, f32x4.mul(yh, t0)), r0i = f32x4.add(q0, f32x4.mul(yh, s0));
+      let r1r = f32x4.sub(p1, f32x4.mul(yh, t1)), r1i = f32x4.add(q1, f32x4.mul(yh, s1));
+      let r2r = f32x4.sub(p2, f32x4.mul(yh, t2)), r2i = f32x4.add(q2, f32x4.mul(yh, s2));
+      let r3r = f32x4.sub(p3, f32x4.mul(yh, t3)), r3i = f32x4.add(q3, f32x4.mul(yh, s3));
+      if (j0 > 0 || j1 < N) {
+        r0r = f32x4.add(r0r, v128.load(sr));
+        r0i = f32x4.add(r0i, v128.load(sr, 16));
+        r1r = f32x4.add(r1r, v128.load(sr, 32));
+        r1i = f32x4.add(r1i, v128.load(sr, 48));
+        r2r = f32x4.add(r2r, v128.load(sr, 64));
+        r2i = f32x4.add(r2i, v128.load(sr, 80));
+        r3r = f32x4.add(r3r, v128.load(sr, 96));
+        r3i = f32x4.add(r3i, v128.load(sr, 112));
+      }
       // k = r0 - r1 (r2 / (1 + r3)), then times f. The quotient goes first, with 1 + r3 scaled by
       // its larger part (Smith's division), so neither |1 + r3|^2 nor r1 r2 can overflow float32
       // while the result fits: unscaled, |1 + r3| > 1.8e19 dropped the term (1/Inf = 0) and
@@ -160,6 +202,28 @@ export function cauchyWoodbury1(
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The series of table row p (coefficients from p, see cauchy-series.ts) for the four sets into
+ * sr (Re, Im per set), or added to it: Re = sum_m A_m u^m (times u when reTimesU), Im = t sum_m
+ * B_m u^m.
+ */
+@inline function seriesSums(p: usize, u: v128, t: v128, sr: usize, add: bool, reTimesU: bool): void {
+  const u2 = f32x4.mul(u, u), u4 = f32x4.mul(u2, u2);
+  for (let s = 0; s < 4; s++) {
+    let re = series8(p, u, u2, u4);
+    if (reTimesU) re = f32x4.mul(re, u);
+    let im = f32x4.mul(series8(p + 16, u, u2, u4), t);
+    if (add) {
+      re = f32x4.add(re, v128.load(sr));
+      im = f32x4.add(im, v128.load(sr, 16));
+    }
+    v128.store(sr, re);
+    v128.store(sr, im, 16);
+    p += 4;
+    sr += 32;
+  }
 }
 
 /** Pass 1 for poles [i0, i1) of a chunk far from the node group: dr = |w|^2 - y^2. */

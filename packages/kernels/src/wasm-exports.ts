@@ -348,7 +348,7 @@ export interface KernelExports {
   /**
    * (assembly/cauchy-woodbury.ts) S4 DPLR rank-1 fast path: out[h, m] = f[m] (r0 - r1 r2 / (1 + r3)) from four conjugate-pair Cauchy sums on
    * purely imaginary nodes; inputs prepared by CauchyWoodburyPlan; out (H, M) complex; qs: scratch of
-   * cauchyWoodburyScratchBytes() bytes, one per thread running it at once.
+   * cauchyWoodburyScratchBytes(N) bytes, one per thread running it at once.
    */
   cauchyWoodbury1(
     ab: number,
@@ -363,8 +363,8 @@ export interface KernelExports {
     M: number,
     qs: number,
   ): void;
-  /** Bytes of cauchyWoodbury1's `qs` scratch. */
-  cauchyWoodburyScratchBytes(): number;
+  /** Bytes of cauchyWoodbury1's `qs` scratch for N poles a channel. */
+  cauchyWoodburyScratchBytes(N: number): number;
   // Vandermonde (assembly/vandermonde.ts): C (H,N) f32, logz (H,N) f64, out (H,L) / u (H,L)
   /**
    * out[h, l] = 2 Re sum_n C[h, n] z[h, n]^l, z = exp(logz), l = 0..L-1: C (H, N) complex f32, logz (H, N) complex

@@ -66,7 +66,7 @@ export class CauchyWoodburyPlan extends Plan {
         or: ws.f32(H * M),
         oi: ws.f32(H * M),
         // the kernel's per-pole scratch, one per thread (a split run's parts use theirs at once)
-        qs: ws.f32((threadsOf(this.runtime) * (this.runtime as WasmRuntime).exports.cauchyWoodburyScratchBytes()) / 4),
+        qs: ws.f32((threadsOf(this.runtime) * (this.runtime as WasmRuntime).exports.cauchyWoodburyScratchBytes(N)) / 4),
       };
       this.sortScratch = { order: new Int32Array(N), keys: new Float64Array(N) };
     } else {
@@ -228,6 +228,12 @@ export class CauchyWoodburyPlan extends Plan {
       fr[m] = f.re[m];
       fi[m] = neg ? -f.im[m] : f.im[m];
     }
+    // the padding lanes of the last group repeat its last node: the kernel picks a group's poles
+    // by its smallest and largest y (their results are dropped)
+    for (let m = M; m < Mp; m++) {
+      y[m] = y[M - 1];
+      y[Mp + m] = y[Mp + M - 1];
+    }
     return negative;
   }
 
@@ -240,7 +246,7 @@ export class CauchyWoodburyPlan extends Plan {
     const { modes: N, nodes: M } = this;
     const b = this.bufs as WBufs;
     const rt = this.wasm;
-    const qsBytes = rt.exports.cauchyWoodburyScratchBytes();
+    const qsBytes = rt.exports.cauchyWoodburyScratchBytes(N);
     const part = (a: number, c: number, t: number): Parameters<KernelExports["cauchyWoodbury1"]> => [
       b.ab.ptr + 32 * a * N,
       b.wq.ptr + 16 * a * N,

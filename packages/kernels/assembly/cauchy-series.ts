@@ -1,0 +1,155 @@
+// Far poles of a conjugate-pair Cauchy sum at imaginary nodes z = i y, by series (cauchy-woodbury.ts).
+//
+// A pair's fraction v/(z-w) + conj(v)/(z-conj w) is expanded in w/z for poles well inside the node
+// (|w| <= y/R, the prefix of a channel's poles sorted by |w|) and in z/w for poles well outside
+// (|w| >= R y, the suffix):
+//   inside:  sum_k g_k / z^(k+1),      g_k = 2 Re(v w^k)
+//   outside: -sum_k z^k ge_(k+1) / |w|^(2(k+1)),   ge_k = 2 Re(v conj(w)^k)
+// With the pair numerator a z - b of cauchy-woodbury.ts (a = 2 Re v, b = 2 Re(v conj w)), both are
+// real recurrences in the kernel's own coefficients, g_0 = a, g_1 = 2wr a - b, ge_0 = a, ge_1 = b,
+// x_(k+1) = 2wr x_k - |w|^2 x_(k-1), so they need nothing beyond the layouts the kernel reads.
+// For S4's LegS poles (H = 256, N = 64, dt in [1e-3, 1e-1], L = 4096) a group of 4 nodes has on
+// average 7.7 of its 32 poles between y/3 and 3y: the rest cost 2 x 16 terms per numerator set
+// where each pole cost its own fraction (4 multiplies per set and a reciprocal).
+//
+// R = 3 and TERMS = 16 terms per series: a pole's truncation error is at most
+// 2 R^-16 (1 + 1/R)/(1 - 1/R) = 9.3e-8 of its own term, below float32's rounding of the direct sum.
+//
+// Tables: for every prefix length j (1..N) the moments of poles [0, j), scaled by c = |w_(j-1)| so
+// that none overflows or underflows float32, and for every suffix start j (0..N-1) those of poles
+// [j, N) scaled by d = |w_j|. Built per channel in float64 (the scale changes are exact rescalings
+// of the running sums, which only shrink: no cancellation), stored as float32 rows the kernel
+// splat-loads: row = [scale, 0, 0, 0], then for m = 0..7 the coefficient of u^m of the real part
+// for sets 0..3 and of the imaginary part for sets 0..3 (ROW_BYTES = 272).
+//   prefix, tau = c / y, u = tau^2:   Re r = u  sum_m A_m u^m,   Im r = tau   sum_m B_m u^m
+//   suffix, sig = y / d, u = sig^2:   Re r =    sum_m C_m u^m,   Im r = sig   sum_m D_m u^m
+
+/** R^2: a pole is in a series when |w|^2 <= min y^2 / R^2 or >= max y^2 R^2 of a node group. */
+export const SERIES_R2: f32 = 9;
+/** Terms per series (the u^m of the real and imaginary parts: 8 each). */
+const TERMS = 16;
+/** Bytes of a table row: the scale padded to 16 bytes, then 8 x (4 real + 4 imaginary) floats. */
+export const ROW_BYTES: i32 = 16 + 8 * 32;
+/** Smallest scale: keeps a pole at w = 0 finite (its terms past k = 0 are 0 at any scale). */
+const MIN_SCALE: f64 = 1e-20;
+
+/** Bytes of the float64 running sums after the tables (free again once they are built). */
+export const SUMS_BYTES: i32 = 4 * TERMS * 8;
+
+/** Bytes of the series tables and their float64 running sums for one channel of N poles. */
+export function seriesTableBytes(N: i32): i32 {
+  return 2 * (N + 1) * ROW_BYTES + SUMS_BYTES;
+}
+
+/**
+ * The prefix and suffix tables of one channel at ts (seriesTableBytes(N)): prefix row j at
+ * ts + j ROW_BYTES, suffix row j at ts + (N + 1 + j) ROW_BYTES. ab (N, 8) and wq (N, 4) are the
+ * channel's rows of cauchy-woodbury.ts's layouts, poles in ascending |w|^2. The running sums are
+ * (TERMS, 4) float64 after the rows, two sets to a vector; one pass over k per pole rescales a
+ * sum, adds the pole's term and writes the sum's float32 coefficient.
+ */
+export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void {
+  const sums = ts + <usize>(2 * (N + 1) * ROW_BYTES);
+  // prefix: mu_k(j) = sum_(n<j) g_k / c^(k+1), c = |w_(j-1)|; pole j joins after the sums of
+  // [0, j) are rescaled from c_j to c_(j+1) >= c_j by (c_j/c_(j+1))^(k+1)
+  memory.fill(sums, 0, SUMS_BYTES);
+  let cPrev: f64 = 0;
+  for (let j = 0; j < N; j++) {
+    const key = <f64>load<f32>(wq + ((<usize>j) << 4));
+    const tw = <f64>load<f32>(wq + ((<usize>j) << 4), 4);
+    const c = Math.sqrt(Math.max(key, MIN_SCALE * MIN_SCALE));
+    const ic = 1 / c;
+    const r = f64x2.splat(cPrev * ic);
+    // x_k = g_k / c^k: x_(k+1) = alpha x_k - beta x_(k-1), x_0 = a, x_1 = (2wr a - b) / c
+    const alpha = f64x2.splat(tw * ic), beta = f64x2.splat(key * ic * ic), icv = f64x2.splat(ic);
+    const pa = ab + ((<usize>j) << 5);
+    const a01 = setPair(pa), a23 = setPair(pa + 8), nb01 = setPair(pa + 16), nb23 = setPair(pa + 24);
+    let cur01 = a01, cur23 = a23;
+    let nxt01 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a01), nb01), icv);
+    let nxt23 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a23), nb23), icv);
+    let f = r;
+    const row = ts + <usize>((j + 1) * ROW_BYTES);
+    store<f32>(row, <f32>c);
+    // coefficient of term k: Im (k even) or Re (k odd) of u^(k >> 1), sign (-1)^((k >> 1) + 1)
+    let sign = f64x2.splat(-1);
+    for (let k = 0; k < TERMS; k++) {
+      const p = sums + ((<usize>k) << 5);
+      const s01 = f64x2.add(f64x2.mul(v128.load(p), f), f64x2.mul(cur01, icv));
+      const s23 = f64x2.add(f64x2.mul(v128.load(p, 16), f), f64x2.mul(cur23, icv));
+      v128.store(p, s01);
+      v128.store(p, s23, 16);
+      const o = row + 16 + ((<usize>(k >> 1)) << 5) + ((k & 1) == 0 ? 16 : 0);
+      writePair(o, s01, s23, sign);
+      if ((k & 1) == 1) sign = f64x2.neg(sign);
+      const n01 = f64x2.sub(f64x2.mul(alpha, nxt01), f64x2.mul(beta, cur01));
+      const n23 = f64x2.sub(f64x2.mul(alpha, nxt23), f64x2.mul(beta, cur23));
+      cur01 = nxt01;
+      cur23 = nxt23;
+      nxt01 = n01;
+      nxt23 = n23;
+      f = f64x2.mul(f, r);
+    }
+    cPrev = c;
+  }
+  // suffix: nu_k(j) = -sum_(n>=j) xe_(k+1) / d, d = |w_j|, xe_k = ge_k (d/|w|^2)^k; pole j joins
+  // after the sums of [j+1, N) are rescaled from d_(j+1) to d_j <= d_(j+1) by (d_j/d_(j+1))^k
+  memory.fill(sums, 0, SUMS_BYTES);
+  let dPrev: f64 = 0;
+  for (let j = N - 1; j >= 0; j--) {
+    const key = Math.max(<f64>load<f32>(wq + ((<usize>j) << 4)), MIN_SCALE * MIN_SCALE);
+    const tw = <f64>load<f32>(wq + ((<usize>j) << 4), 4);
+    const d = Math.sqrt(key);
+    const g = d / key, id = 1 / d;
+    const r = f64x2.splat(dPrev == 0 ? 1 : d / dPrev);
+    // xe_(k+1) = alpha xe_k - beta xe_(k-1), xe_0 = a, xe_1 = b d/|w|^2
+    const alpha = f64x2.splat(tw * g), beta = f64x2.splat(d * g), nid = f64x2.splat(-id);
+    const pa = ab + ((<usize>j) << 5);
+    let prev01 = setPair(pa), prev23 = setPair(pa + 8);
+    let cur01 = f64x2.mul(setPair(pa + 16), f64x2.splat(-g)), cur23 = f64x2.mul(setPair(pa + 24), f64x2.splat(-g));
+    let f = f64x2.splat(1);
+    const row = ts + <usize>((N + 1 + j) * ROW_BYTES);
+    store<f32>(row, <f32>id);
+    // coefficient of term k: Re (k even) or Im (k odd) of u^(k >> 1), sign (-1)^(k >> 1)
+    let sign = f64x2.splat(1);
+    for (let k = 0; k < TERMS; k++) {
+      const p = sums + ((<usize>k) << 5);
+      const s01 = f64x2.add(f64x2.mul(v128.load(p), f), f64x2.mul(cur01, nid));
+      const s23 = f64x2.add(f64x2.mul(v128.load(p, 16), f), f64x2.mul(cur23, nid));
+      v128.store(p, s01);
+      v128.store(p, s23, 16);
+      const o = row + 16 + ((<usize>(k >> 1)) << 5) + ((k & 1) == 1 ? 16 : 0);
+      writePair(o, s01, s23, sign);
+      if ((k & 1) == 1) sign = f64x2.neg(sign);
+      const n01 = f64x2.sub(f64x2.mul(alpha, cur01), f64x2.mul(beta, prev01));
+      const n23 = f64x2.sub(f64x2.mul(alpha, cur23), f64x2.mul(beta, prev23));
+      prev01 = cur01;
+      prev23 = cur23;
+      cur01 = n01;
+      cur23 = n23;
+      f = f64x2.mul(f, r);
+    }
+    dPrev = d;
+  }
+}
+
+/** Two f32 at p as float64 lanes. */
+@inline function setPair(p: usize): v128 {
+  return f64x2.promote_low_f32x4(v128.load64_zero(p));
+}
+
+/** sign * (s01, s23) as four f32 at o (sets 0..3). */
+@inline function writePair(o: usize, s01: v128, s23: v128, sign: v128): void {
+  v128.store64_lane(o, f32x4.demote_f64x2_zero(f64x2.mul(s01, sign)), 0);
+  v128.store64_lane(o + 8, f32x4.demote_f64x2_zero(f64x2.mul(s23, sign)), 0);
+}
+
+/** sum_m c_m u^m, m = 0..7, coefficients at p + 32 m (Estrin's scheme: depth 3). */
+@inline export function series8(p: usize, u: v128, u2: v128, u4: v128): v128 {
+  const e01 = f32x4.add(v128.load32_splat(p), f32x4.mul(v128.load32_splat(p, 32), u));
+  const e23 = f32x4.add(v128.load32_splat(p, 64), f32x4.mul(v128.load32_splat(p, 96), u));
+  const e45 = f32x4.add(v128.load32_splat(p, 128), f32x4.mul(v128.load32_splat(p, 160), u));
+  const e67 = f32x4.add(v128.load32_splat(p, 192), f32x4.mul(v128.load32_splat(p, 224), u));
+  const lo = f32x4.add(e01, f32x4.mul(e23, u2));
+  const hi = f32x4.add(e45, f32x4.mul(e67, u2));
+  return f32x4.add(lo, f32x4.mul(hi, u4));
+}
