@@ -166,8 +166,8 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
 
   it("cauchyWoodbury's series for poles beyond a factor 3 of the nodes: within 1.5e-7 of the terms at the series' edges", async () => {
     // The wasm kernel sums the poles with |w| < y/3 and |w| >= 3y of a group of 4 nodes by
-    // series: 16 terms, whose truncation is at most ~(1/3)^16 = 2.3e-8 of its pair's two terms at the
-    // ratio 1/3 itself when the terms line up (a pole near the imaginary axis, as S4's). Each
+    // series: 16 terms, whose truncation is at most ~(1/3)^16 = 2.3e-8 of the pair's two terms at
+    // the ratio 1/3 itself when the terms line up (a pole near the imaginary axis, as S4's). Each
     // channel here has one such pole, so its terms are the whole scale of the per-node bound, and
     // each group is 4 equal nodes that put some channel's pole just inside an end of the window.
     // Sets 1-3 are 0, so the output is r0. (1.0e-7 here, mostly float32 rounding; with 14 terms
