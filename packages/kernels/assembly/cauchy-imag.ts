@@ -20,6 +20,10 @@
 // Per far pair: 6 adds, 7 multiplies and a divide for 4 nodes, where the hi + lo form
 // everywhere with its two passes took 10 adds and 8 multiplies (and stores and loads between
 // them): 0.75x the time (H=256, N=64, L=4096: 8.6 -> 6.5 ms, one process, side by side).
+// Chunks of up to SERIES_POLES poles leave the poles beyond a factor 3 of a group's y (|w| < y/3,
+// |w| >= 3y) to the series of cauchy-series.ts (as cauchyWoodbury1 does): on the LegS poles
+// 7.7 of 32 poles a group are summed one by one; 1.1x / 1.5x / 1.8x less time at L = 1024 /
+// 4096 / 16384 (the tables, built per channel, weigh most at short L).
 // Four nodes a step, not eight: eight needs more than x64's 16 vector registers, and V8 then
 // keeps an accumulator on the stack, which chains every step through a store and a load.
 //
@@ -28,11 +32,18 @@
 // Needs y >= 0 (cauchy.ts checks), so that y + |wi| cannot cancel.
 
 import { QS, QS_POLES } from "./cauchy-scratch";
-import { nearHigh, nearLow } from "./cauchy-window";
+import { buildSeriesTables1, ROW1_BYTES, SERIES_R2, series8 } from "./cauchy-series";
+import { laneMax, laneMin, NEAR_R2 } from "./cauchy-window";
 
 /** The last chunk's sorted order (i32 per pole) and this chunk's |w|^2 in pole order (f32). */
 const ORD = QS + 32 * QS_POLES;
 const KEY = ORD + 4 * QS_POLES;
+/** Chunks of up to SERIES_POLES poles sum the far ones by series (static tables: 20 KB). */
+const SERIES_POLES = 128;
+/** 2 wr of each sorted pole (f32), for the series tables. */
+const TW = memory.data(4 * QS_POLES, 16);
+/** The series tables of a chunk (cauchy-series.ts, one-set rows). */
+const TS1 = memory.data(2 * (SERIES_POLES + 1) * ROW1_BYTES, 16);
 
 
 export function cauchyConjImag1(
@@ -52,22 +63,51 @@ export function cauchyConjImag1(
       tablePoles(vRe, vIm, wRe, wIm, wLo, po, n0, n1, count == lastCount);
       lastCount = count;
       const fresh = n0 == 0;
+      const series = count <= SERIES_POLES;
+      if (series) buildSeriesTables1(QS, TW, count, TS1);
+      const suffixRows = TS1 + <usize>((count + 1) * ROW1_BYTES);
       let na = 0, nb = 0; // the near run of the current node group
+      let j0 = 0, j1 = count; // poles [0, j0) and [j1, count) go by series
       let m = 0;
       for (; m + 4 <= M; m += 4) {
         const mo = (<usize>m) << 2;
         const yh = v128.load(zo + mo);
         const y2 = f32x4.mul(yh, yh);
         // the near run: |w|^2 in [min y^2 / R2, max y^2 * R2] over the 4 nodes
-        const loC = nearLow(y2), hiC = nearHigh(y2);
+        const y2min = laneMin(y2), y2max = laneMax(y2);
+        const loC = y2min / NEAR_R2, hiC = y2max * NEAR_R2;
         while (na > 0 && modulus2(na - 1) >= loC) na--;
         while (na < count && modulus2(na) < loC) na++;
         if (nb < na) nb = na;
         while (nb > na && modulus2(nb - 1) > hiC) nb--;
         while (nb < count && modulus2(nb) <= hiC) nb++;
+        let sre = f32x4.splat(0), sim = f32x4.splat(0);
+        if (series) {
+          // the series' ends (cauchy-woodbury.ts): |w|^2 < min y^2 / 9, |w|^2 >= max y^2 9
+          const lo9 = y2min / SERIES_R2, hi9 = y2max > 0 ? y2max * SERIES_R2 : Infinity;
+          while (j0 > 0 && modulus2(j0 - 1) >= lo9) j0--;
+          while (j0 < na && modulus2(j0) < lo9) j0++;
+          if (j1 < nb) j1 = nb;
+          while (j1 > nb && modulus2(j1 - 1) >= hi9) j1--;
+          while (j1 < count && modulus2(j1) < hi9) j1++;
+          if (j0 > 0) {
+            const row = TS1 + <usize>(j0 * ROW1_BYTES);
+            const tau = f32x4.div(v128.load32_splat(row), yh);
+            const u = f32x4.mul(tau, tau), u2 = f32x4.mul(u, u), u4 = f32x4.mul(u2, u2);
+            sre = f32x4.mul(series8(row + 16, u, u2, u4, 8), u);
+            sim = f32x4.mul(series8(row + 20, u, u2, u4, 8), tau);
+          }
+          if (j1 < count) {
+            const row = suffixRows + <usize>(j1 * ROW1_BYTES);
+            const sig = f32x4.mul(yh, v128.load32_splat(row));
+            const u = f32x4.mul(sig, sig), u2 = f32x4.mul(u, u), u4 = f32x4.mul(u2, u2);
+            sre = f32x4.add(sre, series8(row + 16, u, u2, u4, 8));
+            sim = f32x4.add(sim, f32x4.mul(series8(row + 20, u, u2, u4, 8), sig));
+          }
+        }
         let re = f32x4.splat(0), im = f32x4.splat(0);
-        let i = 0;
-        while (i < count) {
+        let i = j0;
+        while (i < j1) {
           if (i == na && na < nb) {
             // near: y - wi from hi + lo parts (yl loaded only here, to keep registers free)
             const yl = v128.load(zo + zLo + mo);
@@ -84,7 +124,7 @@ export function cauchyConjImag1(
             continue;
           }
           // far: dr = |w|^2 - y^2
-          const stop = i < na ? na : count;
+          const stop = i < na ? na : j1;
           for (; i < stop; i++) {
             const t = QS + ((<usize>i) << 5);
             const dr = f32x4.sub(v128.load32_splat(t), y2);
@@ -93,7 +133,7 @@ export function cauchyConjImag1(
             im = f32x4.add(im, f32x4.mul(f32x4.add(v128.load32_splat(t, 20), f32x4.mul(v128.load32_splat(t, 12), dr)), inv));
           }
         }
-        let ar = re, ai = f32x4.mul(yh, im);
+        let ar = f32x4.add(re, sre), ai = f32x4.add(f32x4.mul(yh, im), sim);
         if (!fresh) {
           ar = f32x4.add(ar, v128.load(oR + mo));
           ai = f32x4.add(ai, v128.load(oI + mo));
@@ -179,5 +219,6 @@ function tablePoles(vRe: usize, vIm: usize, wRe: usize, wIm: usize, wLo: usize, 
     store<f32>(t, <f32>(2 * nb * wr), 20);
     store<f32>(t, wih, 24);
     store<f32>(t, wil, 28);
+    store<f32>(TW + ((<usize>j) << 2), <f32>(2 * wr));
   }
 }

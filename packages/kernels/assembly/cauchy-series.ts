@@ -132,6 +132,80 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
   }
 }
 
+/** Bytes of a one-set table row (buildSeriesTables1): the scale padded to 16, then 8 x [Re, Im]. */
+export const ROW1_BYTES: i32 = 16 + 8 * 8;
+/** Running sums of buildSeriesTables1 (static: the plain kernel runs on one thread). */
+const SUMS1 = memory.data(TERMS * 8, 16);
+
+/**
+ * buildSeriesTables for ONE numerator set (cauchy-imag.ts): the same tables with rows of
+ * ROW1_BYTES, m-th coefficients [Re, Im] at 16 + 8 m. Poles j = 0..n-1 given as key |w|^2 at
+ * keys + 32 j, nb and a at keys + 32 j + 8 and + 12 (that kernel's table rows), 2 wr at tw + 4 j.
+ * Prefix row j at ts + j ROW1_BYTES, suffix row j at ts + (n + 1 + j) ROW1_BYTES.
+ */
+export function buildSeriesTables1(keys: usize, tw: usize, n: i32, ts: usize): void {
+  memory.fill(SUMS1, 0, TERMS * 8);
+  let cPrev: f64 = 0;
+  for (let j = 0; j < n; j++) {
+    const row = keys + ((<usize>j) << 5);
+    const key = <f64>load<f32>(row);
+    const t = <f64>load<f32>(tw + ((<usize>j) << 2));
+    const c = Math.sqrt(Math.max(key, MIN_SCALE * MIN_SCALE));
+    const ic = 1 / c;
+    const r = cPrev * ic;
+    const alpha = t * ic, beta = key * ic * ic;
+    let cur = <f64>load<f32>(row, 12);
+    let nxt = (t * cur + <f64>load<f32>(row, 8)) * ic;
+    let f = r;
+    const out = ts + <usize>((j + 1) * ROW1_BYTES);
+    store<f32>(out, <f32>c);
+    let sign: f64 = -1;
+    for (let k = 0; k < TERMS; k++) {
+      const p = SUMS1 + ((<usize>k) << 3);
+      const sum = load<f64>(p) * f + cur * ic;
+      store<f64>(p, sum);
+      // term k: Im (k even) or Re (k odd) of u^(k >> 1), sign (-1)^((k >> 1) + 1)
+      store<f32>(out + 16 + ((<usize>(k >> 1)) << 3) + ((k & 1) == 0 ? 4 : 0), <f32>(sign * sum));
+      if ((k & 1) == 1) sign = -sign;
+      const x = alpha * nxt - beta * cur;
+      cur = nxt;
+      nxt = x;
+      f *= r;
+    }
+    cPrev = c;
+  }
+  memory.fill(SUMS1, 0, TERMS * 8);
+  let dPrev: f64 = 0;
+  for (let j = n - 1; j >= 0; j--) {
+    const row = keys + ((<usize>j) << 5);
+    const key = Math.max(<f64>load<f32>(row), MIN_SCALE * MIN_SCALE);
+    const t = <f64>load<f32>(tw + ((<usize>j) << 2));
+    const d = Math.sqrt(key);
+    const g = d / key, id = 1 / d;
+    const r = dPrev == 0 ? 1 : d / dPrev;
+    const alpha = t * g, beta = d * g;
+    let prev = <f64>load<f32>(row, 12);
+    let cur = -<f64>load<f32>(row, 8) * g;
+    let f: f64 = 1;
+    const out = ts + <usize>((n + 1 + j) * ROW1_BYTES);
+    store<f32>(out, <f32>id);
+    let sign: f64 = 1;
+    for (let k = 0; k < TERMS; k++) {
+      const p = SUMS1 + ((<usize>k) << 3);
+      const sum = load<f64>(p) * f - cur * id;
+      store<f64>(p, sum);
+      // term k: Re (k even) or Im (k odd) of u^(k >> 1), sign (-1)^(k >> 1)
+      store<f32>(out + 16 + ((<usize>(k >> 1)) << 3) + ((k & 1) == 1 ? 4 : 0), <f32>(sign * sum));
+      if ((k & 1) == 1) sign = -sign;
+      const x = alpha * cur - beta * prev;
+      prev = cur;
+      cur = x;
+      f *= r;
+    }
+    dPrev = d;
+  }
+}
+
 /** Two f32 at p as float64 lanes. */
 @inline function setPair(p: usize): v128 {
   return f64x2.promote_low_f32x4(v128.load64_zero(p));
@@ -143,12 +217,15 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
   v128.store64_lane(o + 8, f32x4.demote_f64x2_zero(f64x2.mul(s23, sign)), 0);
 }
 
-/** sum_m c_m u^m, m = 0..7, coefficients at p + 32 m (Estrin's scheme: depth 3). */
-@inline export function series8(p: usize, u: v128, u2: v128, u4: v128): v128 {
-  const e01 = f32x4.add(v128.load32_splat(p), f32x4.mul(v128.load32_splat(p, 32), u));
-  const e23 = f32x4.add(v128.load32_splat(p, 64), f32x4.mul(v128.load32_splat(p, 96), u));
-  const e45 = f32x4.add(v128.load32_splat(p, 128), f32x4.mul(v128.load32_splat(p, 160), u));
-  const e67 = f32x4.add(v128.load32_splat(p, 192), f32x4.mul(v128.load32_splat(p, 224), u));
+/**
+ * sum_m c_m u^m, m = 0..7, coefficients at p + stride m (32 in the four-set rows, 8 in the
+ * one-set ones; Estrin's scheme: depth 3).
+ */
+@inline export function series8(p: usize, u: v128, u2: v128, u4: v128, stride: usize = 32): v128 {
+  const e01 = f32x4.add(v128.load32_splat(p), f32x4.mul(v128.load32_splat(p + stride), u));
+  const e23 = f32x4.add(v128.load32_splat(p + 2 * stride), f32x4.mul(v128.load32_splat(p + 3 * stride), u));
+  const e45 = f32x4.add(v128.load32_splat(p + 4 * stride), f32x4.mul(v128.load32_splat(p + 5 * stride), u));
+  const e67 = f32x4.add(v128.load32_splat(p + 6 * stride), f32x4.mul(v128.load32_splat(p + 7 * stride), u));
   const lo = f32x4.add(e01, f32x4.mul(e23, u2));
   const hi = f32x4.add(e45, f32x4.mul(e67, u2));
   return f32x4.add(lo, f32x4.mul(hi, u4));

@@ -19,13 +19,3 @@ export const NEAR_R2: f32 = 1.5;
   hi = f32x4.pmax(hi, i32x4.shuffle(hi, hi, 1, 0, 3, 2));
   return f32x4.extract_lane(hi, 0);
 }
-
-/** Lower end of the window of |w|^2 for the node group with squares y2: min y^2 / NEAR_R2. */
-@inline export function nearLow(y2: v128): f32 {
-  return laneMin(y2) / NEAR_R2;
-}
-
-/** Upper end of the window: max y^2 * NEAR_R2. */
-@inline export function nearHigh(y2: v128): f32 {
-  return laneMax(y2) * NEAR_R2;
-}
