@@ -22,8 +22,9 @@
 // them): 0.75x the time (H=256, N=64, L=4096: 8.6 -> 6.5 ms, one process, side by side).
 // Chunks of up to SERIES_POLES poles leave the poles beyond a factor 3 of a group's y (|w| < y/3,
 // |w| >= 3y) to the series of cauchy-series.ts (as cauchyWoodbury1 does): on the LegS poles
-// 7.7 of 32 poles a group are summed one by one; 1.1x / 1.5x / 1.8x less time at L = 1024 /
-// 4096 / 16384 (the tables, built per channel, weigh most at short L).
+// 7.7 of 32 poles a group are summed one by one; 0.79x / 0.62x the time at L = 1024 / 4096
+// (the tables, built per channel, weigh most at short L: 0.4 ms of 1.4 at L = 1024, latency
+// bound on each pole's serial recurrence).
 // Four nodes a step, not eight: eight needs more than x64's 16 vector registers, and V8 then
 // keeps an accumulator on the stack, which chains every step through a store and a load.
 //

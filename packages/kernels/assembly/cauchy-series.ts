@@ -134,74 +134,71 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
 
 /** Bytes of a one-set table row (buildSeriesTables1): the scale padded to 16, then 8 x [Re, Im]. */
 export const ROW1_BYTES: i32 = 16 + 8 * 8;
-/** Running sums of buildSeriesTables1 (static: the plain kernel runs on one thread). */
-const SUMS1 = memory.data(TERMS * 8, 16);
+/** Running sums of buildSeriesTables1, [prefix, suffix] f64 pairs (static: one thread only). */
+const SUMS1 = memory.data(TERMS * 16, 16);
 
 /**
  * buildSeriesTables for ONE numerator set (cauchy-imag.ts): the same tables with rows of
  * ROW1_BYTES, m-th coefficients [Re, Im] at 16 + 8 m. Poles j = 0..n-1 given as key |w|^2 at
  * keys + 32 j, nb and a at keys + 32 j + 8 and + 12 (that kernel's table rows), 2 wr at tw + 4 j.
- * Prefix row j at ts + j ROW1_BYTES, suffix row j at ts + (n + 1 + j) ROW1_BYTES.
+ * Prefix row j at ts + j ROW1_BYTES, suffix row j at ts + (n + 1 + j) ROW1_BYTES. The prefix's
+ * step j and the suffix's step n-1-j share a float64x2 (lanes 0 and 1): one pass, half the trips.
  */
 export function buildSeriesTables1(keys: usize, tw: usize, n: i32, ts: usize): void {
-  memory.fill(SUMS1, 0, TERMS * 8);
-  let cPrev: f64 = 0;
+  memory.fill(SUMS1, 0, TERMS * 16);
+  let cPrev: f64 = 0, dPrev: f64 = 0;
   for (let j = 0; j < n; j++) {
-    const row = keys + ((<usize>j) << 5);
-    const key = <f64>load<f32>(row);
-    const t = <f64>load<f32>(tw + ((<usize>j) << 2));
-    const c = Math.sqrt(Math.max(key, MIN_SCALE * MIN_SCALE));
+    // prefix: pole j joins [0, j), x_0 = a, x_1 = (2wr a - b) / c, sums scaled by (c_j/c)^(k+1)
+    const rp = keys + ((<usize>j) << 5);
+    const keyP = <f64>load<f32>(rp), tP = <f64>load<f32>(tw + ((<usize>j) << 2));
+    const c = Math.sqrt(Math.max(keyP, MIN_SCALE * MIN_SCALE));
     const ic = 1 / c;
-    const r = cPrev * ic;
-    const alpha = t * ic, beta = key * ic * ic;
-    let cur = <f64>load<f32>(row, 12);
-    let nxt = (t * cur + <f64>load<f32>(row, 8)) * ic;
-    let f = r;
-    const out = ts + <usize>((j + 1) * ROW1_BYTES);
-    store<f32>(out, <f32>c);
-    let sign: f64 = -1;
-    for (let k = 0; k < TERMS; k++) {
-      const p = SUMS1 + ((<usize>k) << 3);
-      const sum = load<f64>(p) * f + cur * ic;
-      store<f64>(p, sum);
-      // term k: Im (k even) or Re (k odd) of u^(k >> 1), sign (-1)^((k >> 1) + 1)
-      store<f32>(out + 16 + ((<usize>(k >> 1)) << 3) + ((k & 1) == 0 ? 4 : 0), <f32>(sign * sum));
-      if ((k & 1) == 1) sign = -sign;
-      const x = alpha * nxt - beta * cur;
+    const aP = <f64>load<f32>(rp, 12);
+    // suffix: pole js joins [js + 1, n), xe_1 = b d/|w|^2, xe_2, sums scaled by (d/d_(js+1))^k
+    const js = n - 1 - j;
+    const rs = keys + ((<usize>js) << 5);
+    const keyS = Math.max(<f64>load<f32>(rs), MIN_SCALE * MIN_SCALE), tS = <f64>load<f32>(tw + ((<usize>js) << 2));
+    const d = Math.sqrt(keyS);
+    const g = d / keyS, id = 1 / d;
+    const alphaS = tS * g, betaS = d * g;
+    const e1 = -<f64>load<f32>(rs, 8) * g;
+    const alpha = f64x2.replace_lane(f64x2.splat(tP * ic), 1, alphaS);
+    const beta = f64x2.replace_lane(f64x2.splat(keyP * ic * ic), 1, betaS);
+    const mult = f64x2.replace_lane(f64x2.splat(ic), 1, -id);
+    const r = f64x2.replace_lane(f64x2.splat(cPrev * ic), 1, dPrev == 0 ? 1 : d / dPrev);
+    let cur = f64x2.replace_lane(f64x2.splat(aP), 1, e1);
+    let nxt = f64x2.replace_lane(f64x2.splat((tP * aP + <f64>load<f32>(rp, 8)) * ic), 1, alphaS * e1 - betaS * <f64>load<f32>(rs, 12));
+    let f = f64x2.replace_lane(r, 1, 1);
+    const outP = ts + <usize>((j + 1) * ROW1_BYTES) + 16;
+    const outS = ts + <usize>((n + 1 + js) * ROW1_BYTES) + 16;
+    store<f32>(outP - 16, <f32>c);
+    store<f32>(outS - 16, <f32>id);
+    // term k = 2m goes to the prefix's Im and the suffix's Re of u^m, k = 2m + 1 to the prefix's
+    // Re and the suffix's Im; signs -(-1)^m (prefix) and (-1)^m (suffix)
+    let sign = f64x2.replace_lane(f64x2.splat(-1), 1, 1);
+    for (let m = 0; m < 8; m++) {
+      const p = SUMS1 + ((<usize>m) << 5);
+      let sum = f64x2.add(f64x2.mul(v128.load(p), f), f64x2.mul(cur, mult));
+      v128.store(p, sum);
+      let v = f32x4.demote_f64x2_zero(f64x2.mul(sum, sign));
+      store<f32>(outP + ((<usize>m) << 3), f32x4.extract_lane(v, 0), 4);
+      store<f32>(outS + ((<usize>m) << 3), f32x4.extract_lane(v, 1));
+      let x = f64x2.sub(f64x2.mul(alpha, nxt), f64x2.mul(beta, cur));
       cur = nxt;
       nxt = x;
-      f *= r;
+      f = f64x2.mul(f, r);
+      sum = f64x2.add(f64x2.mul(v128.load(p, 16), f), f64x2.mul(cur, mult));
+      v128.store(p, sum, 16);
+      v = f32x4.demote_f64x2_zero(f64x2.mul(sum, sign));
+      store<f32>(outP + ((<usize>m) << 3), f32x4.extract_lane(v, 0));
+      store<f32>(outS + ((<usize>m) << 3), f32x4.extract_lane(v, 1), 4);
+      x = f64x2.sub(f64x2.mul(alpha, nxt), f64x2.mul(beta, cur));
+      cur = nxt;
+      nxt = x;
+      f = f64x2.mul(f, r);
+      sign = f64x2.neg(sign);
     }
     cPrev = c;
-  }
-  memory.fill(SUMS1, 0, TERMS * 8);
-  let dPrev: f64 = 0;
-  for (let j = n - 1; j >= 0; j--) {
-    const row = keys + ((<usize>j) << 5);
-    const key = Math.max(<f64>load<f32>(row), MIN_SCALE * MIN_SCALE);
-    const t = <f64>load<f32>(tw + ((<usize>j) << 2));
-    const d = Math.sqrt(key);
-    const g = d / key, id = 1 / d;
-    const r = dPrev == 0 ? 1 : d / dPrev;
-    const alpha = t * g, beta = d * g;
-    let prev = <f64>load<f32>(row, 12);
-    let cur = -<f64>load<f32>(row, 8) * g;
-    let f: f64 = 1;
-    const out = ts + <usize>((n + 1 + j) * ROW1_BYTES);
-    store<f32>(out, <f32>id);
-    let sign: f64 = 1;
-    for (let k = 0; k < TERMS; k++) {
-      const p = SUMS1 + ((<usize>k) << 3);
-      const sum = load<f64>(p) * f - cur * id;
-      store<f64>(p, sum);
-      // term k: Re (k even) or Im (k odd) of u^(k >> 1), sign (-1)^(k >> 1)
-      store<f32>(out + 16 + ((<usize>(k >> 1)) << 3) + ((k & 1) == 1 ? 4 : 0), <f32>(sign * sum));
-      if ((k & 1) == 1) sign = -sign;
-      const x = alpha * cur - beta * prev;
-      prev = cur;
-      cur = x;
-      f *= r;
-    }
     dPrev = d;
   }
 }
