@@ -92,18 +92,22 @@ export function cauchyConjImag1(
           while (j1 > nb && modulus2(j1 - 1) >= hi9) j1--;
           while (j1 < count && modulus2(j1) < hi9) j1++;
           if (j0 > 0) {
+            // tau = c / y: Re = (tau / y) sum A_m u^m, Im = (1/y) sum B_m u^m (u = tau^2)
             const row = TS1 + <usize>(j0 * ROW1_BYTES);
-            const tau = f32x4.div(v128.load32_splat(row), yh);
+            const iy = f32x4.div(f32x4.splat(1), yh);
+            const tau = f32x4.mul(v128.load32_splat(row), iy);
             const u = f32x4.mul(tau, tau), u2 = f32x4.mul(u, u), u4 = f32x4.mul(u2, u2);
-            sre = f32x4.mul(series8(row + 16, u, u2, u4, 8), u);
-            sim = f32x4.mul(series8(row + 20, u, u2, u4, 8), tau);
+            sre = f32x4.mul(series8(row + 16, u, u2, u4, 8), f32x4.mul(tau, iy));
+            sim = f32x4.mul(series8(row + 20, u, u2, u4, 8), iy);
           }
           if (j1 < count) {
+            // sig = y / d: Re = (1/d) sum C_m u^m, Im = (sig/d) sum D_m u^m (u = sig^2)
             const row = suffixRows + <usize>(j1 * ROW1_BYTES);
-            const sig = f32x4.mul(yh, v128.load32_splat(row));
+            const id = v128.load32_splat(row);
+            const sig = f32x4.mul(yh, id);
             const u = f32x4.mul(sig, sig), u2 = f32x4.mul(u, u), u4 = f32x4.mul(u2, u2);
-            sre = f32x4.add(sre, series8(row + 16, u, u2, u4, 8));
-            sim = f32x4.add(sim, f32x4.mul(series8(row + 20, u, u2, u4, 8), sig));
+            sre = f32x4.add(sre, f32x4.mul(series8(row + 16, u, u2, u4, 8), id));
+            sim = f32x4.add(sim, f32x4.mul(series8(row + 20, u, u2, u4, 8), f32x4.mul(sig, id)));
           }
         }
         let re = f32x4.splat(0), im = f32x4.splat(0);

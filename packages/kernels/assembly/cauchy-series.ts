@@ -15,14 +15,17 @@
 // R = 3 and TERMS = 16 terms per series: a pole's truncation error is at most
 // 2 R^-16 (1 + 1/R)/(1 - 1/R) = 9.3e-8 of its own term, below float32's rounding of the direct sum.
 //
-// Tables: for every prefix length j (1..N) the moments of poles [0, j), scaled by c = |w_(j-1)| so
-// that none overflows or underflows float32, and for every suffix start j (0..N-1) those of poles
-// [j, N) scaled by d = |w_j|. Built per channel in float64 (the scale changes are exact rescalings
-// of the running sums, which only shrink: no cancellation), stored as float32 rows the kernel
-// splat-loads: row = [scale, 0, 0, 0], then for m = 0..7 the coefficient of u^m of the real part
-// for sets 0..3 and of the imaginary part for sets 0..3 (ROW_BYTES = 272).
-//   prefix, tau = c / y, u = tau^2:   Re r = u  sum_m A_m u^m,   Im r = tau   sum_m B_m u^m
-//   suffix, sig = y / d, u = sig^2:   Re r =    sum_m C_m u^m,   Im r = sig   sum_m D_m u^m
+// Tables: for every prefix length j (1..N) the moments of poles [0, j) scaled by c = |w_(j-1)|,
+// h_k = sum g_k / c^k, and for every suffix start j (0..N-1) those of poles [j, N) scaled by
+// d = |w_j|, -sum 2 Re(v (d/w)^(k+1)). Each is at most sum 2|v| (|w/c| <= 1, |d/w| <= 1), so
+// none overflows float32 where the numerators fit; the 1/y and 1/d of the terms are applied in the
+// kernel. (Dividing the tables by c instead overflowed for a pole at 0, whose scale is 1e-20.)
+// Built per channel in float64 (the scale changes are exact rescalings of the running sums, which
+// only shrink: no cancellation), stored as float32 rows the kernel splat-loads: row = [scale,
+// 0, 0, 0], then for m = 0..7 the coefficient of u^m of the real part for sets 0..3 and of the
+// imaginary part for sets 0..3 (ROW_BYTES = 272).
+//   prefix, tau = c / y, u = tau^2:   Re r = (tau / y) sum_m A_m u^m,   Im r = (1 / y) sum_m B_m u^m
+//   suffix, sig = y / d, u = sig^2:   Re r = (1 / d)   sum_m C_m u^m,   Im r = (sig / d) sum_m D_m u^m
 
 /** R^2: a pole is in a series when |w|^2 <= min y^2 / R^2 or >= max y^2 R^2 of a node group. */
 export const SERIES_R2: f32 = 9;
@@ -50,8 +53,8 @@ export function seriesTableBytes(N: i32): i32 {
  */
 export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void {
   const sums = ts + <usize>(2 * (N + 1) * ROW_BYTES);
-  // prefix: mu_k(j) = sum_(n<j) g_k / c^(k+1), c = |w_(j-1)|; pole j joins after the sums of
-  // [0, j) are rescaled from c_j to c_(j+1) >= c_j by (c_j/c_(j+1))^(k+1)
+  // prefix: h_k(j) = sum_(n<j) g_k / c^k, c = |w_(j-1)|; pole j joins after the sums of [0, j)
+  // are rescaled from c_j to c_(j+1) >= c_j by (c_j/c_(j+1))^k
   memory.fill(sums, 0, SUMS_BYTES);
   let cPrev: f64 = 0;
   for (let j = 0; j < N; j++) {
@@ -67,15 +70,15 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
     let cur01 = a01, cur23 = a23;
     let nxt01 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a01), nb01), icv);
     let nxt23 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a23), nb23), icv);
-    let f = r;
+    let f = f64x2.splat(1);
     const row = ts + <usize>((j + 1) * ROW_BYTES);
     store<f32>(row, <f32>c);
     // coefficient of term k: Im (k even) or Re (k odd) of u^(k >> 1), sign (-1)^((k >> 1) + 1)
     let sign = f64x2.splat(-1);
     for (let k = 0; k < TERMS; k++) {
       const p = sums + ((<usize>k) << 5);
-      const s01 = f64x2.add(f64x2.mul(v128.load(p), f), f64x2.mul(cur01, icv));
-      const s23 = f64x2.add(f64x2.mul(v128.load(p, 16), f), f64x2.mul(cur23, icv));
+      const s01 = f64x2.add(f64x2.mul(v128.load(p), f), cur01);
+      const s23 = f64x2.add(f64x2.mul(v128.load(p, 16), f), cur23);
       v128.store(p, s01);
       v128.store(p, s23, 16);
       const o = row + 16 + ((<usize>(k >> 1)) << 5) + ((k & 1) == 0 ? 16 : 0);
@@ -91,8 +94,8 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
     }
     cPrev = c;
   }
-  // suffix: nu_k(j) = -sum_(n>=j) xe_(k+1) / d, d = |w_j|, xe_k = ge_k (d/|w|^2)^k; pole j joins
-  // after the sums of [j+1, N) are rescaled from d_(j+1) to d_j <= d_(j+1) by (d_j/d_(j+1))^k
+  // suffix: nu_k(j) = -sum_(n>=j) xe_(k+1), d = |w_j|, xe_k = ge_k (d/|w|^2)^k; pole j joins
+  // after the sums of [j+1, N) are rescaled from d_(j+1) to d_j <= d_(j+1) by (d_j/d_(j+1))^(k+1)
   memory.fill(sums, 0, SUMS_BYTES);
   let dPrev: f64 = 0;
   for (let j = N - 1; j >= 0; j--) {
@@ -102,19 +105,19 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
     const g = d / key, id = 1 / d;
     const r = f64x2.splat(dPrev == 0 ? 1 : d / dPrev);
     // xe_(k+1) = alpha xe_k - beta xe_(k-1), xe_0 = a, xe_1 = b d/|w|^2
-    const alpha = f64x2.splat(tw * g), beta = f64x2.splat(d * g), nid = f64x2.splat(-id);
+    const alpha = f64x2.splat(tw * g), beta = f64x2.splat(d * g);
     const pa = ab + ((<usize>j) << 5);
     let prev01 = setPair(pa), prev23 = setPair(pa + 8);
     let cur01 = f64x2.mul(setPair(pa + 16), f64x2.splat(-g)), cur23 = f64x2.mul(setPair(pa + 24), f64x2.splat(-g));
-    let f = f64x2.splat(1);
+    let f = r;
     const row = ts + <usize>((N + 1 + j) * ROW_BYTES);
     store<f32>(row, <f32>id);
     // coefficient of term k: Re (k even) or Im (k odd) of u^(k >> 1), sign (-1)^(k >> 1)
     let sign = f64x2.splat(1);
     for (let k = 0; k < TERMS; k++) {
       const p = sums + ((<usize>k) << 5);
-      const s01 = f64x2.add(f64x2.mul(v128.load(p), f), f64x2.mul(cur01, nid));
-      const s23 = f64x2.add(f64x2.mul(v128.load(p, 16), f), f64x2.mul(cur23, nid));
+      const s01 = f64x2.sub(f64x2.mul(v128.load(p), f), cur01);
+      const s23 = f64x2.sub(f64x2.mul(v128.load(p, 16), f), cur23);
       v128.store(p, s01);
       v128.store(p, s23, 16);
       const o = row + 16 + ((<usize>(k >> 1)) << 5) + ((k & 1) == 1 ? 16 : 0);
@@ -148,13 +151,13 @@ export function buildSeriesTables1(keys: usize, tw: usize, n: i32, ts: usize): v
   memory.fill(SUMS1, 0, TERMS * 16);
   let cPrev: f64 = 0, dPrev: f64 = 0;
   for (let j = 0; j < n; j++) {
-    // prefix: pole j joins [0, j), x_0 = a, x_1 = (2wr a - b) / c, sums scaled by (c_j/c)^(k+1)
+    // prefix: pole j joins [0, j), x_0 = a, x_1 = (2wr a - b) / c, sums scaled by (c_j/c)^k
     const rp = keys + ((<usize>j) << 5);
     const keyP = <f64>load<f32>(rp), tP = <f64>load<f32>(tw + ((<usize>j) << 2));
     const c = Math.sqrt(Math.max(keyP, MIN_SCALE * MIN_SCALE));
     const ic = 1 / c;
     const aP = <f64>load<f32>(rp, 12);
-    // suffix: pole js joins [js + 1, n), xe_1 = b d/|w|^2, xe_2, sums scaled by (d/d_(js+1))^k
+    // suffix: pole js joins [js + 1, n), xe_1 = b d/|w|^2, xe_2, sums scaled by (d/d_(js+1))^(k+1)
     const js = n - 1 - j;
     const rs = keys + ((<usize>js) << 5);
     const keyS = Math.max(<f64>load<f32>(rs), MIN_SCALE * MIN_SCALE), tS = <f64>load<f32>(tw + ((<usize>js) << 2));
@@ -164,11 +167,11 @@ export function buildSeriesTables1(keys: usize, tw: usize, n: i32, ts: usize): v
     const e1 = -<f64>load<f32>(rs, 8) * g;
     const alpha = f64x2.replace_lane(f64x2.splat(tP * ic), 1, alphaS);
     const beta = f64x2.replace_lane(f64x2.splat(keyP * ic * ic), 1, betaS);
-    const mult = f64x2.replace_lane(f64x2.splat(ic), 1, -id);
+    const mult = f64x2.replace_lane(f64x2.splat(1), 1, -1);
     const r = f64x2.replace_lane(f64x2.splat(cPrev * ic), 1, dPrev == 0 ? 1 : d / dPrev);
     let cur = f64x2.replace_lane(f64x2.splat(aP), 1, e1);
     let nxt = f64x2.replace_lane(f64x2.splat((tP * aP + <f64>load<f32>(rp, 8)) * ic), 1, alphaS * e1 - betaS * <f64>load<f32>(rs, 12));
-    let f = f64x2.replace_lane(r, 1, 1);
+    let f = f64x2.replace_lane(f64x2.splat(1), 1, d / (dPrev == 0 ? d : dPrev));
     const outP = ts + <usize>((j + 1) * ROW1_BYTES) + 16;
     const outS = ts + <usize>((n + 1 + js) * ROW1_BYTES) + 16;
     store<f32>(outP - 16, <f32>c);

@@ -81,16 +81,18 @@ export function cauchyWoodbury1(
       }
       // the series' parts of the four sums first, into sr (the registers hold the passes' sums)
       if (j0 > 0) {
-        // poles well inside: tau = c / y, Re r = u sum A_m u^m, Im r = tau sum B_m u^m (u = tau^2)
+        // poles well inside: tau = c / y, u = tau^2, Re r = (tau / y) sum A_m u^m, Im r = (1/y) sum B_m u^m
         const row = ts + <usize>(j0 * ROW_BYTES);
-        const tau = f32x4.div(v128.load32_splat(row), yh);
-        seriesSums(row + 16, f32x4.mul(tau, tau), tau, sr, false, true);
+        const iy = f32x4.div(f32x4.splat(1), yh);
+        const tau = f32x4.mul(v128.load32_splat(row), iy);
+        seriesSums(row + 16, f32x4.mul(tau, tau), f32x4.mul(tau, iy), iy, sr, false);
       }
       if (j1 < N) {
-        // poles well outside: sig = y / d, Re r = sum C_m u^m, Im r = sig sum D_m u^m (u = sig^2)
+        // poles well outside: sig = y / d, u = sig^2, Re r = (1/d) sum C_m u^m, Im r = (sig/d) sum D_m u^m
         const row = suffixRows + <usize>(j1 * ROW_BYTES);
-        const sig = f32x4.mul(yh, v128.load32_splat(row));
-        seriesSums(row + 16, f32x4.mul(sig, sig), sig, sr, j0 > 0, false);
+        const id = v128.load32_splat(row);
+        const sig = f32x4.mul(yh, id);
+        seriesSums(row + 16, f32x4.mul(sig, sig), id, f32x4.mul(sig, id), sr, j0 > 0);
       }
       for (let n0 = j0; n0 < j1; n0 += QS_POLES) {
         const n1 = min(j1, n0 + QS_POLES);
@@ -206,15 +208,13 @@ export function cauchyWoodbury1(
 
 /**
  * The series of table row p (coefficients from p, see cauchy-series.ts) for the four sets into
- * sr (Re, Im per set), or added to it: Re = sum_m A_m u^m (times u when reTimesU), Im = t sum_m
- * B_m u^m.
+ * sr (Re, Im per set), or added to it: Re = reScale sum_m A_m u^m, Im = imScale sum_m B_m u^m.
  */
-@inline function seriesSums(p: usize, u: v128, t: v128, sr: usize, add: bool, reTimesU: bool): void {
+@inline function seriesSums(p: usize, u: v128, reScale: v128, imScale: v128, sr: usize, add: bool): void {
   const u2 = f32x4.mul(u, u), u4 = f32x4.mul(u2, u2);
   for (let s = 0; s < 4; s++) {
-    let re = series8(p, u, u2, u4);
-    if (reTimesU) re = f32x4.mul(re, u);
-    let im = f32x4.mul(series8(p + 16, u, u2, u4), t);
+    let re = f32x4.mul(series8(p, u, u2, u4), reScale);
+    let im = f32x4.mul(series8(p + 16, u, u2, u4), imScale);
     if (add) {
       re = f32x4.add(re, v128.load(sr));
       im = f32x4.add(im, v128.load(sr, 16));

@@ -237,6 +237,33 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     plain.dispose();
   });
 
+  it("series with poles at or next to 0 and numerators of 1e30: finite, within 1e-6 of the sum of |terms| (plain and Woodbury)", async () => {
+    // A pole far inside every node takes the inner series, scaled by its |w| (at least 1e-20):
+    // tables that divided by that scale overflowed float32 here (Infinity and NaN at every node)
+    // where each term fits.
+    const k = await kernelsFor(backend);
+    const w = { re: Float64Array.of(0, -1e-25, -0.5, -1e-3), im: Float64Array.of(0, 1e-25, 3, 1e3) };
+    const N = 4;
+    const v = { re: Float64Array.of(1e30, -1e30, 1, 2), im: Float64Array.of(0.5, 3e29, 0.2, -1) };
+    const ys = Array.from({ length: 16 }, (_, m) => 10 ** (m / 2 - 3));
+    const M = ys.length;
+    const z = { re: new Float64Array(M), im: Float64Array.from(ys) };
+    const plain = k.cauchy({ channels: 1, modes: N, nodes: M, conjugatePairs: true });
+    const worst = worstPerNode(plain.apply(v, z, w), direct(v, z, w, 1, N, M, true, 0), v, w, ys, 1, N);
+    plain.dispose();
+    expect(worst).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
+    const v4 = { re: new Float64Array(4 * N), im: new Float64Array(4 * N) };
+    v4.re.set(v.re);
+    v4.im.set(v.im);
+    const f = { re: new Float64Array(M).fill(1), im: new Float64Array(M) };
+    const wb = k.cauchyWoodbury({ channels: 1, modes: N, nodes: M });
+    const twin = { re: new Float64Array(M), im: new Float64Array(M) };
+    js.cauchyWoodbury1(v4.re, v4.im, z.re, z.im, w.re, w.im, f.re, f.im, twin.re, twin.im, 1, N, M);
+    const worstWb = worstPerNode(wb.apply(v4, z, w, f), twin, v4, w, ys, 1, N);
+    wb.dispose();
+    expect(worstWb).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
+  });
+
   it("property: at random imaginary nodes y >= 0 and poles over decades, plain and Woodbury stay within 1e-6 sqrt(N/64) of the sum of |terms| per node", async () => {
     const k = await kernelsFor(backend);
     fc.assert(
