@@ -67,31 +67,12 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
     const alpha = f64x2.splat(tw * ic), beta = f64x2.splat(key * ic * ic), icv = f64x2.splat(ic);
     const pa = ab + ((<usize>j) << 5);
     const a01 = setPair(pa), a23 = setPair(pa + 8), nb01 = setPair(pa + 16), nb23 = setPair(pa + 24);
-    let cur01 = a01, cur23 = a23;
-    let nxt01 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a01), nb01), icv);
-    let nxt23 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a23), nb23), icv);
-    let f = f64x2.splat(1);
+    const x1_01 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a01), nb01), icv);
+    const x1_23 = f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(tw), a23), nb23), icv);
     const row = ts + <usize>((j + 1) * ROW_BYTES);
     store<f32>(row, <f32>c);
-    // coefficient of term k: Im (k even) or Re (k odd) of u^(k >> 1), sign (-1)^((k >> 1) + 1)
-    let sign = f64x2.splat(-1);
-    for (let k = 0; k < TERMS; k++) {
-      const p = sums + ((<usize>k) << 5);
-      const s01 = f64x2.add(f64x2.mul(v128.load(p), f), cur01);
-      const s23 = f64x2.add(f64x2.mul(v128.load(p, 16), f), cur23);
-      v128.store(p, s01);
-      v128.store(p, s23, 16);
-      const o = row + 16 + ((<usize>(k >> 1)) << 5) + ((k & 1) == 0 ? 16 : 0);
-      writePair(o, s01, s23, sign);
-      if ((k & 1) == 1) sign = f64x2.neg(sign);
-      const n01 = f64x2.sub(f64x2.mul(alpha, nxt01), f64x2.mul(beta, cur01));
-      const n23 = f64x2.sub(f64x2.mul(alpha, nxt23), f64x2.mul(beta, cur23));
-      cur01 = nxt01;
-      cur23 = nxt23;
-      nxt01 = n01;
-      nxt23 = n23;
-      f = f64x2.mul(f, r);
-    }
+    // term k: Im (k even) or Re (k odd) of u^(k >> 1), sign (-1)^((k >> 1) + 1)
+    addPole(sums, row, a01, a23, x1_01, x1_23, alpha, beta, f64x2.splat(1), r, false, true, -1);
     cPrev = c;
   }
   // suffix: nu_k(j) = -sum_(n>=j) xe_(k+1), d = |w_j|, xe_k = ge_k (d/|w|^2)^k; pole j joins
@@ -107,30 +88,13 @@ export function buildSeriesTables(ab: usize, wq: usize, N: i32, ts: usize): void
     // xe_(k+1) = alpha xe_k - beta xe_(k-1), xe_0 = a, xe_1 = b d/|w|^2
     const alpha = f64x2.splat(tw * g), beta = f64x2.splat(d * g);
     const pa = ab + ((<usize>j) << 5);
-    let prev01 = setPair(pa), prev23 = setPair(pa + 8);
-    let cur01 = f64x2.mul(setPair(pa + 16), f64x2.splat(-g)), cur23 = f64x2.mul(setPair(pa + 24), f64x2.splat(-g));
-    let f = r;
+    const e1_01 = f64x2.mul(setPair(pa + 16), f64x2.splat(-g)), e1_23 = f64x2.mul(setPair(pa + 24), f64x2.splat(-g));
+    const e2_01 = f64x2.sub(f64x2.mul(alpha, e1_01), f64x2.mul(beta, setPair(pa)));
+    const e2_23 = f64x2.sub(f64x2.mul(alpha, e1_23), f64x2.mul(beta, setPair(pa + 8)));
     const row = ts + <usize>((N + 1 + j) * ROW_BYTES);
     store<f32>(row, <f32>id);
-    // coefficient of term k: Re (k even) or Im (k odd) of u^(k >> 1), sign (-1)^(k >> 1)
-    let sign = f64x2.splat(1);
-    for (let k = 0; k < TERMS; k++) {
-      const p = sums + ((<usize>k) << 5);
-      const s01 = f64x2.sub(f64x2.mul(v128.load(p), f), cur01);
-      const s23 = f64x2.sub(f64x2.mul(v128.load(p, 16), f), cur23);
-      v128.store(p, s01);
-      v128.store(p, s23, 16);
-      const o = row + 16 + ((<usize>(k >> 1)) << 5) + ((k & 1) == 1 ? 16 : 0);
-      writePair(o, s01, s23, sign);
-      if ((k & 1) == 1) sign = f64x2.neg(sign);
-      const n01 = f64x2.sub(f64x2.mul(alpha, cur01), f64x2.mul(beta, prev01));
-      const n23 = f64x2.sub(f64x2.mul(alpha, cur23), f64x2.mul(beta, prev23));
-      prev01 = cur01;
-      prev23 = cur23;
-      cur01 = n01;
-      cur23 = n23;
-      f = f64x2.mul(f, r);
-    }
+    // term k (the sum of -xe_(k+1)): Re (k even) or Im (k odd) of u^(k >> 1), sign (-1)^(k >> 1)
+    addPole(sums, row, e1_01, e1_23, e2_01, e2_23, alpha, beta, r, r, true, false, 1);
     dPrev = d;
   }
 }
@@ -168,10 +132,12 @@ export function buildSeriesTables1(keys: usize, tw: usize, n: i32, ts: usize): v
     const alpha = f64x2.replace_lane(f64x2.splat(tP * ic), 1, alphaS);
     const beta = f64x2.replace_lane(f64x2.splat(keyP * ic * ic), 1, betaS);
     const mult = f64x2.replace_lane(f64x2.splat(1), 1, -1);
-    const r = f64x2.replace_lane(f64x2.splat(cPrev * ic), 1, dPrev == 0 ? 1 : d / dPrev);
+    const rS = dPrev == 0 ? 1 : d / dPrev;
+    const r = f64x2.replace_lane(f64x2.splat(cPrev * ic), 1, rS);
     let cur = f64x2.replace_lane(f64x2.splat(aP), 1, e1);
-    let nxt = f64x2.replace_lane(f64x2.splat((tP * aP + <f64>load<f32>(rp, 8)) * ic), 1, alphaS * e1 - betaS * <f64>load<f32>(rs, 12));
-    let f = f64x2.replace_lane(f64x2.splat(1), 1, d / (dPrev == 0 ? d : dPrev));
+    const x1 = (tP * aP + <f64>load<f32>(rp, 8)) * ic;
+    let nxt = f64x2.replace_lane(f64x2.splat(x1), 1, alphaS * e1 - betaS * <f64>load<f32>(rs, 12));
+    let f = f64x2.replace_lane(f64x2.splat(1), 1, rS);
     const outP = ts + <usize>((j + 1) * ROW1_BYTES) + 16;
     const outS = ts + <usize>((n + 1 + js) * ROW1_BYTES) + 16;
     store<f32>(outP - 16, <f32>c);
@@ -203,6 +169,38 @@ export function buildSeriesTables1(keys: usize, tw: usize, n: i32, ts: usize): v
     }
     cPrev = c;
     dPrev = d;
+  }
+}
+
+/**
+ * One pole into the running sums (TERMS, 4) and a table row: for k = 0..TERMS-1, sum_k =
+ * sum_k f r^k +- x_k (minus when `negate`), written to the row times sign0 (-1)^(k >> 1) as the
+ * coefficient of u^(k >> 1): of the imaginary part for even k when `imOnEven`, else of the real
+ * part. x_k (two sets a vector) starts at lo = x_0, hi = x_1 and steps by
+ * x_(k+1) = alpha x_k - beta x_(k-1).
+ */
+@inline function addPole(
+  sums: usize, row: usize, lo01: v128, lo23: v128, hi01: v128, hi23: v128,
+  alpha: v128, beta: v128, f0: v128, r: v128, negate: bool, imOnEven: bool, sign0: f64,
+): void {
+  let f = f0;
+  let sign = f64x2.splat(sign0);
+  for (let k = 0; k < TERMS; k++) {
+    const p = sums + ((<usize>k) << 5);
+    const s01 = negate ? f64x2.sub(f64x2.mul(v128.load(p), f), lo01) : f64x2.add(f64x2.mul(v128.load(p), f), lo01);
+    const s23 = negate ? f64x2.sub(f64x2.mul(v128.load(p, 16), f), lo23) : f64x2.add(f64x2.mul(v128.load(p, 16), f), lo23);
+    v128.store(p, s01);
+    v128.store(p, s23, 16);
+    const im = ((k & 1) == 0) == imOnEven;
+    writePair(row + 16 + ((<usize>(k >> 1)) << 5) + (im ? 16 : 0), s01, s23, sign);
+    if ((k & 1) == 1) sign = f64x2.neg(sign);
+    const n01 = f64x2.sub(f64x2.mul(alpha, hi01), f64x2.mul(beta, lo01));
+    const n23 = f64x2.sub(f64x2.mul(alpha, hi23), f64x2.mul(beta, lo23));
+    lo01 = hi01;
+    lo23 = hi23;
+    hi01 = n01;
+    hi23 = n23;
+    f = f64x2.mul(f, r);
   }
 }
 
