@@ -2,7 +2,7 @@
 // disposed kernels instance, out planes sharing memory, out aliasing the input on the JS twin.
 import { describe, expect, it } from "vitest";
 import { loadKernels, S4StateError, S4ValueError } from "../src/index.js";
-import { BACKENDS, kernelsFor } from "./helpers.js";
+import { BACKENDS, kernelsFor, randomArray, rng } from "./helpers.js";
 
 const diag = async (k: Awaited<ReturnType<typeof loadKernels>>) => {
   const one = (v: number) => ({ re: new Float64Array(4).fill(v), im: new Float64Array(4) });
@@ -170,6 +170,45 @@ describe.each(BACKENDS)("elementwise limits and step parameter checks (%s)", (ba
       /dplrStep\.setParams\(Lambda\): expected Re < 0 \(a stable system\), got 0\.5 at index 0/,
     );
     p.setParams({ Lambda: c(-0.5, 1), P: c(1), B: c(1), C: c(1), dt: Float64Array.of(0.1) });
+  });
+});
+
+describe("cauchyWoodbury's checks of v and w while it lays them out (wasm)", () => {
+  it("refuses a NaN, an infinity or a value past float32 in v or w by name on every entry, and the next call is right", async () => {
+    const k = await kernelsFor("wasm");
+    const H = 2;
+    const N = 3;
+    const M = 4;
+    const rand = rng(41);
+    const good = () => ({
+      v: { re: randomArray(4 * H * N, rand), im: randomArray(4 * H * N, rand) },
+      w: { re: randomArray(H * N, rand).map((x) => -0.1 - Math.abs(x)), im: randomArray(H * N, rand) },
+    });
+    const { v, w } = good();
+    const z = { re: new Float64Array(M), im: Float64Array.of(0, 0.5, 1, 2) };
+    const f = { re: new Float64Array(M).fill(1), im: new Float64Array(M) };
+    const plan = k.cauchyWoodbury({ channels: H, modes: N, nodes: M });
+    const first = plan.apply(v, z, w, f);
+    const ref = { re: Float64Array.from(first.re), im: Float64Array.from(first.im) };
+    const bad = (c: { re: Float64Array; im: Float64Array }, part: "re" | "im", i: number, x: number) => {
+      const copy = { re: Float64Array.from(c.re), im: Float64Array.from(c.im) };
+      copy[part][i] = x;
+      return copy;
+    };
+    expect(() => plan.apply(bad(v, "im", 5, Number.NaN), z, w, f)).toThrow(
+      /cauchyWoodbury\.apply\(v\)\.im: expected finite values, got NaN at index 5/,
+    );
+    expect(() => plan.applyToWasm(v, z, bad(w, "re", 1, 1e39), f)).toThrow(
+      /cauchyWoodbury\.applyToWasm\(w\)\.re: expected values within float32 range .* got 1e\+39 at index 1/,
+    );
+    expect(() => plan.applyToWasmInBlocks(v, z, bad(w, "im", 4, Number.NEGATIVE_INFINITY), f, 1, () => {})).toThrow(
+      /cauchyWoodbury\.applyToWasmInBlocks\(w\)\.im: expected finite values, got -Infinity at index 4/,
+    );
+    // the refused calls had written part of the layouts: the next call lays them out again
+    const again = plan.apply(v, z, w, f);
+    expect(Array.from(again.re)).toEqual(Array.from(ref.re));
+    expect(Array.from(again.im)).toEqual(Array.from(ref.im));
+    plan.dispose();
   });
 });
 
