@@ -15,7 +15,9 @@
 // multiply per step, about twice the speed of f32 power chains (measured H=256, N=32, L=4096).
 // Table entries below 1e-19 (relative to the mode's anchor for Q, to max |2C| for P) are
 // flushed to zero: they are far below f32 resolution of the result and would otherwise reach
-// the slow subnormal range.
+// the slow subnormal range. Once every mode of a channel is flushed, the remaining rows of P and
+// of K are zero: they are filled, not multiplied (S4D-Lin modes, dt log-uniform in [1e-3, 1e-1]:
+// 0.86x the time at L = 4096, 0.58x at 16384, bit-identical).
 //
 // Transpose: eight consecutive l per iteration in two f32x4 chains, each lane carrying its own
 // power and stepping by z^8 in f32; every 256 steps (2048 l) the chains are re-anchored from
@@ -179,11 +181,18 @@ export function vandermonde(
     const pFlush = 2 * cMax * FLUSH;
     const pFlushV = f64x2.splat(pFlush);
     let row = P;
+    // rows of P that can be nonzero: a flushed w stays 0 (its next power is 0 times z^BLK), so
+    // from the first row with every w flushed on, P and the rows of K it makes are all 0, and
+    // neither is computed (a mode decayed below 1e-19 of max |2C|; bit-identical results)
+    let live = M;
     for (let a = 0; a < M; a++) {
+      let kept = v128.splat<i64>(0);
+      let keptScalar = false;
       let n = 0;
       for (; n < N2; n += 2) {
         const o = (<usize>n) << 3;
         const keep = v128.not(f64x2.lt(f64x2.add(f64x2.abs(v128.load(zr + o)), f64x2.abs(v128.load(zi + o))), pFlushV));
+        kept = v128.or(kept, keep);
         const wr = v128.and(v128.load(zr + o), keep), wi = v128.and(v128.load(zi + o), keep);
         const at = row + ((<usize>n) << 2);
         v128.store64_lane(at, f32x4.demote_f64x2_zero(wr), 0);
@@ -198,7 +207,7 @@ export function vandermonde(
         if (Math.abs(wr) + Math.abs(wi) < pFlush) {
           wr = 0;
           wi = 0;
-        }
+        } else keptScalar = true;
         const at = row + ((<usize>n) << 2);
         store<f32>(at, <f32>wr);
         store<f32>(at + pIm, <f32>-wi);
@@ -207,10 +216,16 @@ export function vandermonde(
         store<f64>(zi + o, wr * bi + wi * br);
       }
       row += ldp;
+      if (!keptScalar && !v128.any_true(kept)) {
+        live = a;
+        break;
+      }
     }
     const kRow = out + ((<usize>(h * L)) << 2);
-    if (full > 0) matmulBias(P, Q, 0, kRow, full, K2, BLK, 0, panels);
-    if (full < M) {
+    const rows = min(full, live);
+    if (rows > 0) matmulBias(P, Q, 0, kRow, rows, K2, BLK, 0, panels);
+    if (live <= full) memory.fill(kRow + ((<usize>(rows * BLK)) << 2), 0, (<usize>(L - rows * BLK)) << 2);
+    else if (full < M) {
       matmulBias(P + <usize>full * ldp, Q, 0, tail, 1, K2, BLK, 0, panels);
       memory.copy(kRow + ((<usize>(full * BLK)) << 2), tail, (<usize>(L - full * BLK)) << 2);
     }

@@ -139,6 +139,36 @@ describe.each(BACKENDS)("vandermonde (%s)", (backend) => {
     }
   });
 
+  it("gives exact zeros where every mode of a channel has decayed, after a call that filled those rows", async () => {
+    // The wasm kernel stops at the first row of 64 l where every C z^l is below 1e-19 of max |2C|
+    // (they stay 0) and zero-fills the rest of the K row: here channels decay at different rates,
+    // L = 1000 ends in a partial row, and the plan's buffer first holds a slowly decaying K.
+    const k = await kernelsFor(backend);
+    const rand = rng(52);
+    const H = 4;
+    const N = 5;
+    const L = 1000;
+    const plan = k.vandermonde({ channels: H, modes: N, length: L });
+    const slow = s4dLike(H, N, rand, 0.0005);
+    expect(relErrorReal(plan.apply(slow.C, slow.logz), directK(slow.C, slow.logz, H, N, L))).toBeLessThanOrEqual(
+      backend === "js" ? 1e-11 : 1e-5,
+    );
+    for (const dt of [1, 0.3, 0.12, 0.05]) {
+      // channel h decays within about 87 / (dt_h (1/2 ... 3/2)) steps
+      const { C, logz } = s4dLike(H, N, rand, dt);
+      const K = plan.apply(C, logz);
+      const want = directK(C, logz, H, N, L);
+      for (let h = 0; h < H; h++) {
+        const row = (a: ArrayLike<number>) => Array.from(a).slice(h * L, (h + 1) * L);
+        const max = Math.max(...row(want).map(Math.abs));
+        const worst = Math.max(...row(K).map((x, l) => Math.abs(x - row(want)[l])));
+        expect(worst / max, `dt ${dt} channel ${h}`).toBeLessThanOrEqual(backend === "js" ? 1e-12 : 1e-6);
+      }
+      if (dt >= 0.3 && backend === "wasm") expect(K.subarray(L - 100, L).every((x) => x === 0)).toBe(true);
+    }
+    plan.dispose();
+  });
+
   it("validates options, shapes and use after dispose", async () => {
     const k = await kernelsFor(backend);
     expect(() => k.vandermonde({ channels: 1, modes: 1, length: 0 })).toThrow(S4ShapeError);
