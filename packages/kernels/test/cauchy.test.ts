@@ -316,6 +316,43 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     );
   });
 
+  it("property: poles and nodes over 8 decades, now and then at 0, numerators from 1e-15 to 1e15: within 2e-6 of the sum of |terms| per node", async () => {
+    // the domain the kernels README states for the float32 kernels (series, far and near forms)
+    const k = await kernelsFor(backend);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer(),
+        (H, N, M, seed) => {
+          const rand = rng(seed);
+          const decades = 2 + 6 * rand();
+          // some poles at 0 or some nodes at 0, not both (a node on a pole has no sum)
+          const zeroPoles = rand() < 0.5;
+          const w = { re: new Float64Array(H * N), im: new Float64Array(H * N) };
+          for (let i = 0; i < H * N; i++) {
+            const mod = zeroPoles && rand() < 0.05 ? 0 : 10 ** (decades * (rand() - 0.5));
+            const phase = Math.PI / 2 + (Math.PI / 2) * rand();
+            w.re[i] = mod * Math.cos(phase);
+            w.im[i] = (rand() < 0.5 ? -1 : 1) * mod * Math.sin(phase);
+          }
+          const scale = 10 ** (30 * (rand() - 0.5));
+          const v = { re: randomArray(H * N, rand).map((x) => scale * x), im: randomArray(H * N, rand).map((x) => scale * x) };
+          const ys = Array.from({ length: M }, () => (!zeroPoles && rand() < 0.05 ? 0 : 10 ** (decades * (rand() - 0.5))));
+          const z = { re: new Float64Array(M), im: Float64Array.from(ys) };
+          const plan = k.cauchy({ channels: H, modes: N, nodes: M, conjugatePairs: true });
+          const worst = worstPerNode(plan.apply(v, z, w), direct(v, z, w, H, N, M, true, 0), v, w, ys, H, N);
+          plan.dispose();
+          expect(worst, `H=${H} N=${N} M=${M} decades=${decades.toFixed(1)} scale=${scale.toExponential(1)}`).toBeLessThanOrEqual(
+            backend === "js" ? 1e-13 : 2e-6,
+          );
+        },
+      ),
+      { numRuns: 200, seed: 37 },
+    );
+  });
+
   it("equals the direct sum for random shapes (SIMD blocks and ragged tails, several numerator sets)", async () => {
     const k = await kernelsFor(backend);
     const rand = rng(3);
