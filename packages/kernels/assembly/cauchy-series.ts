@@ -22,7 +22,7 @@
 // kernel. (Dividing the tables by c instead overflowed for a pole at 0, whose scale is 1e-20.)
 // Built per channel in float64 (the scale changes are exact rescalings of the running sums, which
 // only shrink: no cancellation), stored as float32 rows the kernel splat-loads: row = [scale,
-// 0, 0, 0], then for m = 0..7 the coefficient of u^m of the real part for sets 0..3 and of the
+// 3 unused], then for m = 0..7 the coefficient of u^m of the real part for sets 0..3 and of the
 // imaginary part for sets 0..3 (ROW_BYTES = 272).
 //   prefix, tau = c / y, u = tau^2:   Re r = (tau / y) sum_m A_m u^m,   Im r = (1 / y) sum_m B_m u^m
 //   suffix, sig = y / d, u = sig^2:   Re r = (1 / d)   sum_m C_m u^m,   Im r = (sig / d) sum_m D_m u^m
@@ -174,7 +174,7 @@ export function buildSeriesTables1(keys: usize, tw: usize, n: i32, ts: usize): v
 
 /**
  * One pole into the running sums (TERMS, 4) and a table row: for k = 0..TERMS-1, sum_k =
- * sum_k f r^k +- x_k (minus when `negate`), written to the row times sign0 (-1)^(k >> 1) as the
+ * sum_k f0 r^k +- x_k (minus when `negate`), written to the row times sign0 (-1)^(k >> 1) as the
  * coefficient of u^(k >> 1): of the imaginary part for even k when `imOnEven`, else of the real
  * part. x_k (two sets a vector) starts at lo = x_0, hi = x_1 and steps by
  * x_(k+1) = alpha x_k - beta x_(k-1).
