@@ -92,6 +92,31 @@ describe.each(["wasm", "js"] as const)("S4Block with a fixed kernel (%s)", (back
     block.dispose();
   });
 
+  it("refuses a bad value in one batch row of several, and a float64 input past float32 on wasm, by name", async () => {
+    // wasm scans x only when y is not finite (a bad x makes NaN in y): each case must still be named
+    const k = await loadKernels({ backend });
+    const { block, H, L } = firstCaseBlock(k);
+    const B = 3;
+    const good = backendArray(backend, B * H * L, (i) => Math.sin(0.1 * i));
+    const want = Array.from(block.forward(good, { batch: B, length: L }));
+    for (const at of [0, H * L + 3, B * H * L - 1]) {
+      const x = good.slice();
+      x[at] = Number.NaN;
+      expect(() => block.forward(x, { batch: B, length: L })).toThrow(
+        `S4Block.forward(x): expected finite values, got NaN at index ${at}`,
+      );
+    }
+    if (backend === "wasm") {
+      const x = Float64Array.from(good);
+      x[H * L + 1] = 1e39;
+      expect(() => block.forward(x, { batch: B, length: L })).toThrow(
+        `S4Block.forward(x): expected values within float32 range (|x| <= 3.4e38), got 1e+39 at index ${H * L + 1}`,
+      );
+    }
+    expect(Array.from(block.forward(good, { batch: B, length: L }))).toEqual(want);
+    block.dispose();
+  });
+
   it("writes into `out` when given and returns it", async () => {
     const k = await loadKernels({ backend });
     const { block, H, L } = firstCaseBlock(k);
