@@ -264,6 +264,59 @@ describe.each(BACKENDS)("cauchy (%s)", (backend) => {
     expect(worstWb).toBeLessThanOrEqual(backend === "js" ? 1e-13 : 1e-6);
   });
 
+  it("a result beyond float32 is refused by plane and index on wasm (the JS twin sums it), and the plan is unchanged after", async () => {
+    // A pole at |w| = 1e20 is finite in float32, but its |w|^2 is not: every node of its channel
+    // came out NaN, silently, where the true sums are near 1. Numerators of 1e38 give sums past
+    // float32's range (up to ~5e38) at finite inputs.
+    const k = await kernelsFor(backend);
+    const N = 4;
+    const M = 3;
+    const z = { re: new Float64Array(M), im: Float64Array.of(0, 1, 2) };
+    const w = { re: new Float64Array(N).fill(-0.5), im: Float64Array.of(1e20, 1, 2, 3) };
+    const farPole = { v: { re: new Float64Array(N).fill(1), im: new Float64Array(N) }, w };
+    const hugeSums = {
+      v: { re: new Float64Array(N).fill(1e38), im: new Float64Array(N) },
+      w: { re: w.re, im: Float64Array.of(0.5, 1, 2, 3) },
+    };
+    const good = { v: { re: Float64Array.of(1, -2, 0.5, 3), im: Float64Array.of(0.25, 1, -1, 0) }, w: hugeSums.w };
+    const f = { re: new Float64Array(M).fill(1), im: new Float64Array(M) };
+    const four = (v: Cx): Cx => {
+      const o = { re: new Float64Array(4 * N), im: new Float64Array(4 * N) };
+      o.re.set(v.re);
+      o.im.set(v.im);
+      return o;
+    };
+    const plain = k.cauchy({ channels: 1, modes: N, nodes: M, conjugatePairs: true });
+    const wb = k.cauchyWoodbury({ channels: 1, modes: N, nodes: M });
+    const before = { plain: plain.apply(good.v, z, good.w), wb: wb.apply(four(good.v), z, good.w, f) };
+    for (const bad of [farPole, hugeSums]) {
+      const ref = direct(bad.v, z, bad.w, 1, N, M, true, 0);
+      if (backend === "wasm") {
+        const err =
+          /: expected finite values, got -?(NaN|Infinity) at index \d of the result: float32 arithmetic overflowed.*square \|w\| and \|z\|/;
+        expect(() => plain.apply(bad.v, z, bad.w)).toThrow(S4ValueError);
+        expect(() => plain.apply(bad.v, z, bad.w)).toThrow(
+          new RegExp(`^cauchy\\.apply \\((real|imaginary) part\\)${err.source}`),
+        );
+        expect(() => wb.apply(four(bad.v), z, bad.w, f)).toThrow(
+          new RegExp(`^cauchyWoodbury\\.apply \\((real|imaginary) part\\)${err.source}`),
+        );
+      } else {
+        // float64: the direct sums, far pole included (its |w|^2 = 1e40 fits)
+        const got = plain.apply(bad.v, z, bad.w);
+        for (let m = 0; m < M; m++) {
+          expect(Math.abs(got.re[m] - ref.re[m])).toBeLessThanOrEqual(1e-12 * (Math.abs(ref.re[m]) + 1));
+          expect(Math.abs(got.im[m] - ref.im[m])).toBeLessThanOrEqual(1e-12 * (Math.abs(ref.re[m]) + Math.abs(ref.im[m]) + 1));
+        }
+      }
+    }
+    // a refusal changes nothing: the next calls give the same bits as before it
+    expect(Array.from(plain.apply(good.v, z, good.w).re)).toEqual(Array.from(before.plain.re));
+    expect(Array.from(wb.apply(four(good.v), z, good.w, f).im)).toEqual(Array.from(before.wb.im));
+    plain.dispose();
+    wb.dispose();
+  });
+
   it("property: at random imaginary nodes y >= 0 and poles over decades, plain and Woodbury stay within 1e-6 sqrt(N/64) of the sum of |terms| per node", async () => {
     const k = await kernelsFor(backend);
     fc.assert(

@@ -7,7 +7,7 @@ import { threadsOf, type WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
 import { checkComplex, checkFinite32, checkInt, F32_MAX } from "../validate.js";
 import type { KernelExports } from "../wasm-exports.js";
-import { LIMIT } from "./cauchy.js";
+import { checkCauchyResult, LIMIT } from "./cauchy.js";
 import { Plan } from "./plan.js";
 
 /** Shape of a {@link CauchyWoodburyPlan}. */
@@ -90,6 +90,7 @@ export class CauchyWoodburyPlan extends Plan {
     }
     const b = this.bufs;
     this.run("cauchyWoodbury.apply", v, z, w, f);
+    checkCauchyResult(this.wasm, "cauchyWoodbury.apply", b.or.ptr, b.oi.ptr, this.channels * this.nodes);
     o.re.set(b.or.view);
     o.im.set(b.oi.view);
     return o;
@@ -98,7 +99,8 @@ export class CauchyWoodburyPlan extends Plan {
   /**
    * Low level (wasm only): like apply, but the result stays in this plan's wasm buffers; returns
    * their byte offsets (re, im planes of (H, M) f32), valid until the next call or dispose.
-   * Lets a caller chain the resolvent into the inverse FFT without copying it out.
+   * Lets a caller chain the resolvent into the inverse FFT without copying it out. Unlike apply,
+   * the result is not checked for float32 overflow: the caller checks what it makes of it.
    */
   applyToWasm(
     v: Complex,

@@ -6,6 +6,7 @@
 // The wasm path computes in float32 (SIMD), the JS twin in float64.
 
 import { cauchy, cauchyConj } from "../js/cauchy.js";
+import { checkFiniteResultAt } from "../memory/finite-result.js";
 import type { WasmBuffer } from "../memory/workspace.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { Complex } from "../types.js";
@@ -169,8 +170,26 @@ export class CauchyPlan extends Plan {
         );
       }
     }
+    checkCauchyResult(this.wasm, "cauchy.apply", b.or.ptr, b.oi.ptr, S * H * M);
     o.re.set(b.or.view);
     o.im.set(b.oi.view);
     return o;
   }
+}
+
+/**
+ * What a refused float32 Cauchy result says after the overflow message: finite inputs can still
+ * leave float32 here (a pole or node beyond 1.8e19 squares past 3.4e38; so can a pair's terms v w).
+ */
+const CAUCHY_RANGE_HINT =
+  "; the float32 Cauchy kernels square |w| and |z| (each must stay below 1.8e19) and form each pair's terms v w in float32 (kernels README, Domain of the float32 Cauchy kernels)";
+
+/**
+ * Refuse a float32 Cauchy result (re, im planes of n f32 at byte offsets re, im) holding NaN or
+ * +-Infinity, naming the plane and index: without the check, a pole at 1e20 made NaN at every
+ * node of its channel, silently.
+ */
+export function checkCauchyResult(rt: WasmRuntime, where: string, re: number, im: number, n: number): void {
+  checkFiniteResultAt(rt, `${where} (real part)`, re, n, CAUCHY_RANGE_HINT);
+  checkFiniteResultAt(rt, `${where} (imaginary part)`, im, n, CAUCHY_RANGE_HINT);
 }
