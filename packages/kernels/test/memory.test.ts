@@ -19,6 +19,28 @@ describe("workspace memory", () => {
     ws.dispose();
   });
 
+  it("head(n): the same view while n and the memory stay, re-made with the data after growth", async () => {
+    const k = await loadKernels();
+    const ws = k.workspace();
+    const a = ws.f32(16);
+    a.view.set(Array.from({ length: 16 }, (_, i) => i - 3.25));
+    const h = a.head(5);
+    expect(a.head(5)).toBe(h); // kept: a streamed copy-out makes no new object
+    expect(Array.from(h)).toEqual([-3.25, -2.25, -1.25, -0.25, 0.75]);
+    expect(a.head(16)).toBe(a.view);
+    const h7 = a.head(7);
+    expect(h7.length).toBe(7);
+    expect(h7[6]).toBe(2.75);
+    ws.f64(k.memoryStats().capacityBytes / 4); // forces memory.grow: the kept view detaches
+    expect(h7.length).toBe(0);
+    const again = a.head(7);
+    expect(again === h7).toBe(false);
+    expect(Array.from(again)).toEqual([-3.25, -2.25, -1.25, -0.25, 0.75, 1.75, 2.75]);
+    expect(again.buffer).toBe(k.runtime?.exports.memory.buffer);
+    ws.dispose();
+    expect(() => a.head(7)).toThrow(S4StateError);
+  });
+
   it("throws S4StateError after dispose", async () => {
     const k = await loadKernels();
     const ws = k.workspace();

@@ -13,6 +13,7 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
   /** Number of elements (not bytes). */
   readonly length: number;
   private cached: T;
+  private headView: T | null = null;
   private released = false;
   private readonly offset: number;
 
@@ -46,6 +47,21 @@ export class WasmBuffer<T extends Float32Array | Float64Array> {
       this.cached = new this.ctor(this.arena.memory.buffer as ArrayBuffer, this.offset, this.length);
     }
     return this.cached;
+  }
+
+  /**
+   * The first n elements as a view (n >= 1), kept between calls: an entry that copies out the
+   * same n on every streamed frame makes no new object (a subarray per call did, and the
+   * collector ran every few thousand frames). After memory growth the kept view is detached
+   * (length 0) and is made again.
+   */
+  head(n: number): T {
+    const v = this.view;
+    if (n === this.length) return v;
+    const h = this.headView;
+    if (h !== null && h.length === n) return h;
+    this.headView = v.subarray(0, n) as T;
+    return this.headView;
   }
 
   /** True once released (by its holder, or by its workspace's dispose). */

@@ -47,12 +47,23 @@ export interface BlockShape {
 /** Layout of a (batch, channels, length) activation: `BHL` (official transposed=True) or `BLH`. */
 export type BlockLayout = "BHL" | "BLH";
 
-export function checkShape(where: string, shape: BlockShape | undefined): BlockShape {
+/**
+ * Validates a call's { batch, length } (integers >= 1, each field read once) into `into`, the
+ * plan's own object, and returns it: a streamed frame makes no new object (a fresh one per call,
+ * and the labels built for it, kept the collector running under a streaming model). The labels
+ * of the messages are built only for a refusal.
+ */
+export function checkShape(where: string, shape: BlockShape | undefined, into: BlockShape): BlockShape {
   if (typeof shape !== "object" || shape === null) {
     throw new S4ValueError(`${where}: expected { batch, length }, got ${shape === null ? "null" : typeof shape}`);
   }
-  return {
-    batch: checkInt(`${where}.batch`, shape.batch, 1, 2 ** 24),
-    length: checkInt(`${where}.length`, shape.length, 1, 2 ** 28),
-  };
+  const { batch, length } = shape;
+  into.batch = isIntIn(batch, 2 ** 24) ? batch : checkInt(`${where}.batch`, batch, 1, 2 ** 24);
+  into.length = isIntIn(length, 2 ** 28) ? length : checkInt(`${where}.length`, length, 1, 2 ** 28);
+  return into;
+}
+
+/** value is an integer in [1, max]. */
+function isIntIn(value: unknown, max: number): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= max;
 }

@@ -211,7 +211,7 @@ export class FFTConvPlan extends Plan {
     setFinite(this.wasm, `${where}(u)`, ub, u);
     if (D) db.view.set(D);
     this.convRows(ub.ptr, ub.ptr, D ? db.ptr : 0, batch);
-    o.set(ub.view.subarray(0, total));
+    o.set(ub.head(total));
     return o;
   }
 

@@ -28,7 +28,8 @@ export class ElementwisePlan extends Plan {
   /** The function applied. */
   readonly fn: ElementwiseFunction;
   private readonly io: GrowingBuffers | null;
-  /** applyPtr's error prefixes, built once (a streaming step calls applyPtr every frame). */
+  /** The error prefixes of apply and applyPtr, built once (a streaming step calls them every frame). */
+  private readonly at: { where: string; x: string; n: string; out: string };
   private readonly ptrWhere: string;
   private readonly ptrNWhere: string;
 
@@ -36,26 +37,28 @@ export class ElementwisePlan extends Plan {
     super(runtime);
     this.fn = checkOneOf("elementwise(fn)", fn, ["gelu", "erf"] as const);
     this.io = this.ws ? new GrowingBuffers(this.ws, 1) : null;
+    const where = `${this.fn}.apply`;
+    this.at = { where, x: `${where}(x)`, n: `${where}(x.length)`, out: `${where}(out)` };
     this.ptrWhere = `${this.fn}.applyPtr`;
     this.ptrNWhere = `${this.fn}.applyPtr(n)`;
   }
 
   /** y[i] = f(x[i]); x any length >= 1; out (same length) may be x itself. */
   apply(x: FloatArray, out?: FloatArray): FloatArray {
-    const where = `${this.fn}.apply`;
-    this.assertLive(where);
-    checkFloatArray(`${where}(x)`, x, (x as { length?: number } | null)?.length ?? 0);
-    const n = checkInt(`${where}(x.length)`, x.length, 1, 2 ** 28);
-    const y = this.outReal(`${where}(out)`, out, n);
+    const at = this.at;
+    this.assertLive(at.where);
+    checkFloatArray(at.x, x, (x as { length?: number } | null)?.length ?? 0);
+    const n = checkInt(at.n, x.length, 1, 2 ** 28);
+    const y = this.outReal(at.out, out, n);
     if (!this.io) {
       (this.fn === "gelu" ? gelu : erf)(x, y, n);
       return y;
     }
-    checkFloat32Range(`${where}(x)`, x);
+    checkFloat32Range(at.x, x);
     const b = this.io.get(0, n);
     b.view.set(x);
     this.applyPtr(b.ptr, b.ptr, n);
-    y.set(b.view.subarray(0, n));
+    y.set(b.head(n));
     return y;
   }
 

@@ -28,6 +28,8 @@ export class GLUPlan extends Plan {
   /** Activation layout, `BHL` or `BLH`. */
   readonly layout: BlockLayout;
   private readonly io: GrowingBuffers | null;
+  /** The validated { batch, length } of the current call (checkShape writes it: no object per call). */
+  private readonly shape: BlockShape = { batch: 0, length: 0 };
 
   constructor(runtime: WasmRuntime | null, options: GLUOptions) {
     super(runtime);
@@ -39,7 +41,7 @@ export class GLUPlan extends Plan {
   /** z: (B, 2H, L) or (B, L, 2H) -> y: (B, H, L) or (B, L, H). */
   apply(z: FloatArray, shape: BlockShape, out?: FloatArray): FloatArray {
     this.assertLive("glu.apply");
-    const { batch, length } = checkShape("glu.apply(shape)", shape);
+    const { batch, length } = checkShape("glu.apply(shape)", shape, this.shape);
     const H = this.channels;
     checkFloatArray("glu.apply(z)", z, 2 * batch * H * length, "batch*2*channels*length");
     const n = batch * H * length;
@@ -53,7 +55,7 @@ export class GLUPlan extends Plan {
     const b = this.io.get(0, 2 * n);
     b.view.set(z);
     this.applyPtr(b.ptr, b.ptr, batch, length);
-    y.set(b.view.subarray(0, n));
+    y.set(b.head(n));
     return y;
   }
 

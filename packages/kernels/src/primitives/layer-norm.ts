@@ -42,6 +42,8 @@ export class LayerNormPlan extends Plan {
   private readonly params: WasmBuffer<Float32Array> | null;
   /** io 0: staging for apply; io 1: the strided kernel's per-position statistics (2L). */
   private readonly io: GrowingBuffers | null;
+  /** The validated { batch, length } of the current call (checkShape writes it: no object per call). */
+  private readonly shape: BlockShape = { batch: 0, length: 0 };
 
   constructor(runtime: WasmRuntime | null, options: LayerNormOptions) {
     super(runtime);
@@ -71,7 +73,7 @@ export class LayerNormPlan extends Plan {
   /** x: (B, H, L) or (B, L, H) -> y of the same shape; out may be x itself. */
   apply(x: FloatArray, shape: BlockShape, out?: FloatArray): FloatArray {
     this.assertLive("layerNorm.apply");
-    const { batch, length } = checkShape("layerNorm.apply(shape)", shape);
+    const { batch, length } = checkShape("layerNorm.apply(shape)", shape, this.shape);
     const H = this.channels;
     const n = batch * H * length;
     checkFloatArray("layerNorm.apply(x)", x, n, "batch*channels*length");
@@ -87,7 +89,7 @@ export class LayerNormPlan extends Plan {
     // the same check in wasm after the copy, not by a JS loop over every value
     setFinite(this.runtime as WasmRuntime, "layerNorm.apply(x)", b, x);
     this.applyPtr(b.ptr, b.ptr, batch, length);
-    y.set(b.view.subarray(0, n));
+    y.set(b.head(n));
     return y;
   }
 

@@ -74,6 +74,8 @@ export class LinearPlan extends Plan {
   private readonly scratch: WasmBuffer<Float32Array> | null;
   private readonly scratchFloats: number;
   private readonly io: GrowingBuffers | null;
+  /** The validated { batch, length } of the current call (checkShape writes it: no object per call). */
+  private readonly shape: BlockShape = { batch: 0, length: 0 };
 
   constructor(runtime: WasmRuntime | null, options: LinearOptions) {
     super(runtime);
@@ -145,7 +147,7 @@ export class LinearPlan extends Plan {
   /** y = W x + bias. x: (B, H, L) or (B, L, H) -> y: (B, O, L) or (B, L, O); with glu, (B, O/2, L). */
   apply(x: FloatArray, shape: BlockShape, out?: FloatArray): FloatArray {
     this.assertLive("linear.apply");
-    const { batch, length } = checkShape("linear.apply(shape)", shape);
+    const { batch, length } = checkShape("linear.apply(shape)", shape, this.shape);
     const H = this.inFeatures;
     const O = this.outFeatures;
     checkFloatArray("linear.apply(x)", x, batch * H * length, "batch*inFeatures*length");
@@ -164,7 +166,7 @@ export class LinearPlan extends Plan {
     // the same check in wasm after the copy, not by a JS loop over every value
     setFinite(this.runtime as WasmRuntime, "linear.apply(x)", xb, x);
     this.applyPtr(xb.ptr, yb.ptr, batch, length);
-    y.set(yb.view.subarray(0, batch * outCh * length));
+    y.set(yb.head(batch * outCh * length));
     return y;
   }
 

@@ -27,6 +27,8 @@ export class MeanPoolPlan extends Plan {
   /** Input layout, `BHL` or `BLH`. */
   readonly layout: BlockLayout;
   private readonly io: GrowingBuffers | null;
+  /** The validated { batch, length } of the current call (checkShape writes it: no object per call). */
+  private readonly shape: BlockShape = { batch: 0, length: 0 };
 
   constructor(runtime: WasmRuntime | null, options: MeanPoolOptions) {
     super(runtime);
@@ -38,7 +40,7 @@ export class MeanPoolPlan extends Plan {
   /** x: (B, H, L) or (B, L, H) -> y: (B, H). */
   apply(x: FloatArray, shape: BlockShape, out?: FloatArray): FloatArray {
     this.assertLive("meanPool.apply");
-    const { batch, length } = checkShape("meanPool.apply(shape)", shape);
+    const { batch, length } = checkShape("meanPool.apply(shape)", shape, this.shape);
     const H = this.channels;
     checkFloatArray("meanPool.apply(x)", x, batch * H * length, "batch*channels*length");
     const y = this.outReal("meanPool.apply(out)", out, batch * H);
@@ -54,7 +56,7 @@ export class MeanPoolPlan extends Plan {
     // the same check in wasm after the copy, not by a JS loop over every value
     setFinite(this.runtime as WasmRuntime, "meanPool.apply(x)", xb, x);
     this.applyPtr(xb.ptr, yb.ptr, batch, length);
-    y.set(yb.view.subarray(0, batch * H));
+    y.set(yb.head(batch * H));
     return y;
   }
 

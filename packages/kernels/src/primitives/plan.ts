@@ -42,6 +42,11 @@ export abstract class Plan {
     this.ws?.dispose();
   }
 
+  /** Whether this plan and its kernels instance are still usable (assertLive says why not). */
+  protected get live(): boolean {
+    return !this.disposed && !this.runtime?.arena.isDisposed;
+  }
+
   /** Throw `S4StateError` (prefixed by `where`) if this plan was disposed. */
   protected assertLive(where: string): void {
     if (this.disposed) throw new S4StateError(`${where}: this plan was disposed`);

@@ -102,7 +102,7 @@ export class RFFTPlan extends Plan {
     setFinite(this.wasm, `${where}(X).re`, re, X.re);
     setFinite(this.wasm, `${where}(X).im`, im, X.im);
     this.inverseRows(re.ptr, im.ptr, real.ptr, batch);
-    o.set(real.view.subarray(0, batch * n));
+    o.set(real.head(batch * n));
     return o;
   }
 

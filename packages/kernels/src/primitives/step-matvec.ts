@@ -93,7 +93,8 @@ export class StepLinearPlan extends Plan {
    * S4StateError for a plan of another kernels instance or of the JS backend, or a disposed one.
    */
   checkLender(where: string, runtime: WasmRuntime): void {
-    this.assertLive(`${where}(linear)`);
+    // the "(linear)" label is made only for a refusal: this runs on every streamed frame
+    if (!this.live) this.assertLive(`${where}(linear)`);
     if (this.runtime !== runtime) {
       throw new S4StateError(
         `${where}(linear): expected a stepLinear plan of the same kernels instance (wasm), got one of ${this.runtime ? "another instance" : "the JS backend"}`,

@@ -91,8 +91,6 @@ export abstract class StepPlan extends Plan {
   /** wasm: one (B, H, L) frame buffer, y written over u; grown geometrically for long chunks. */
   private io: WasmBuffer<Float32Array> | null = null;
   private ioWs: Workspace | null = null;
-  /** The (B, H, L) prefix view of `io` last used, so repeated calls of one length allocate nothing. */
-  private ioPrefix: Float32Array | null = null;
 
   constructor(runtime: WasmRuntime | null, batch: number, channels: number, size: number) {
     super(runtime);
@@ -218,15 +216,8 @@ export abstract class StepPlan extends Plan {
       this.ioWs?.dispose();
       this.ioWs = new Workspace(this.runtime.arena);
       this.io = this.ioWs.f32(Math.max(n, this.io ? 2 * this.io.length : n));
-      this.ioPrefix = null;
     }
     const io = this.io;
-    const full = io.view;
-    let view = this.ioPrefix;
-    if (!view || view.buffer !== full.buffer || view.length !== n) {
-      view = n === full.length ? full : full.subarray(0, n);
-      this.ioPrefix = view;
-    }
     // the same check in wasm after the copy, before the state is touched
     setFinite(this.runtime, at.u, io, u);
     this.callWasm(state, io.ptr, io.ptr, L);
@@ -234,7 +225,7 @@ export abstract class StepPlan extends Plan {
     // inline fast check; the helper names the index on failure (see FusedBlockStepper.step)
     if (this.runtime.exports.allFinite(io.ptr, n) !== 1)
       checkFiniteResultAt(this.runtime, at.where, io.ptr, n, STATE_OVERFLOW_HINT);
-    y.set(view);
+    y.set(io.head(n));
     return y;
   }
 
