@@ -28,6 +28,13 @@ describe("s4wasm-bench CLI", () => {
     }
     const suites = new Set(report.records.map((r: { suite: string }) => r.suite));
     expect(suites.has("cmul")).toBe(true);
+    // every suite that ran says what it measures, in the JSON and after the table; the Cauchy
+    // suites' GFLOP/s are the direct sums' count and say so (they can pass the machine's peak)
+    expect(new Set(Object.keys(report.suites))).toEqual(suites);
+    for (const name of ["cauchy", "dplr-kernel", "vandermonde"]) {
+      expect(report.suites[name]).toMatch(/effective GFLOP\/s/);
+      expect(r.stdout).toContain(`${name}: ${report.suites[name]}`);
+    }
     // with more than one core, the block, dplr-kernel and step (batched block step) suites time
     // (and validate) a threaded contender
     if (report.machine.cores > 1) {

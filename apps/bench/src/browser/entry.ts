@@ -7,7 +7,7 @@ import { hasWasmSimd } from "@s4wasm/kernels";
 import type { MachineFacts } from "../harness/machine.js";
 import type { BenchRecord, BenchReport } from "../harness/record.js";
 import { runSuite } from "../harness/run-suite.js";
-import { renderTable } from "../harness/table.js";
+import { renderSuiteNotes, renderTable } from "../harness/table.js";
 import { SUITES } from "../suites/index.js";
 
 declare global {
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 0)); // let the page repaint between suites
   }
   status.textContent = "done";
-  window.benchReport = { machine: browserFacts(), records };
+  const about = Object.fromEntries(suites.map((s) => [s.name, s.description]));
+  out.textContent = `${renderTable(records)}\n\n${renderSuiteNotes(about)}`;
+  window.benchReport = { machine: browserFacts(), suites: about, records };
 }
 
 main().catch((err: Error) => {

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { launchChromium, serveStatic } from "@s4wasm/testkit";
 import type { BenchReport } from "../harness/record.js";
-import { renderTable } from "../harness/table.js";
+import { renderSuiteNotes, renderTable } from "../harness/table.js";
 import { renderHtml } from "../report/html.js";
 import { renderMarkdown } from "../report/markdown.js";
 
@@ -61,6 +61,7 @@ export async function browserCommand(args: BrowserArgs): Promise<number> {
     const m = report.machine;
     console.log(`s4wasm bench in ${m.runtime} ${m.version} (${m.cores} cores), WebAssembly SIMD: ${m.wasm_simd ? "yes" : "no"}`);
     console.log(renderTable(report.records));
+    if (report.suites) console.log(renderSuiteNotes(report.suites));
     if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
     if (args.md) writeFileSync(args.md, renderMarkdown(report, "s4wasm benchmark (browser)"));
     if (args.html) writeFileSync(args.html, renderHtml(report));

@@ -4,7 +4,7 @@ import cliProgress from "cli-progress";
 import { machineFacts } from "../harness/machine.js";
 import type { BenchRecord, BenchReport } from "../harness/record.js";
 import { runSuite } from "../harness/run-suite.js";
-import { renderTable } from "../harness/table.js";
+import { renderSuiteNotes, renderTable } from "../harness/table.js";
 import { renderHtml } from "../report/html.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { SUITES } from "../suites/index.js";
@@ -62,7 +62,9 @@ export async function runCommand(args: RunArgs): Promise<number> {
   }
   bar?.stop();
   console.log(renderTable(records));
-  const report: BenchReport = { machine, records };
+  const suites = Object.fromEntries(chosen.map((s) => [s.name, s.description]));
+  console.log(renderSuiteNotes(suites));
+  const report: BenchReport = { machine, suites, records };
   if (args.json) writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
   if (args.md) writeFileSync(args.md, renderMarkdown(report));
   if (args.html) writeFileSync(args.html, renderHtml(report));

@@ -21,5 +21,7 @@ export interface BenchRecord {
 
 export interface BenchReport {
   machine: MachineFacts;
+  /** What each suite that ran measures, by name (its description: inputs, flop model, caveats). */
+  suites?: Record<string, string>;
   records: BenchRecord[];
 }

@@ -51,3 +51,10 @@ export function renderTable(records: BenchRecord[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   return [pad(header, widths), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map((r) => pad(r, widths))].join("\n");
 }
+
+/** One line per suite that ran: what it measures (inputs, flop model, caveats of its GFLOP/s). */
+export function renderSuiteNotes(suites: Record<string, string>): string {
+  return Object.entries(suites)
+    .map(([name, description]) => `${name}: ${description}`)
+    .join("\n");
+}

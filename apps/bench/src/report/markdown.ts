@@ -13,9 +13,11 @@ export function renderMarkdown(report: BenchReport, title = "s4wasm benchmark"):
   ];
   const suites = [...new Set(report.records.map((r) => r.suite))];
   for (const suite of suites) {
+    const about = report.suites?.[suite];
     lines.push(
       `## ${suite}`,
       "",
+      ...(about ? [about, ""] : []),
       "| case | contender | median | min–max | GFLOP/s | × js | × best peer | rel_err |",
       "|---|---|--:|--:|--:|--:|--:|--:|",
     );

@@ -14,7 +14,8 @@ import type { Contender, Suite, SuiteCase } from "./types.js";
 
 export const dplrKernelSuite: Suite = {
   name: "dplr-kernel",
-  description: "S4 DPLR kernel (rank 1, LegS): Cauchy + Woodbury at L/2+1 nodes, 2/(1+omega), irfft of length L",
+  description:
+    "S4 DPLR kernel (rank 1, LegS): Cauchy + Woodbury at L/2+1 nodes, 2/(1+omega), irfft of length L. GFLOP/s counts the direct sums (59 flops per pole pair and node, plus the irfft); the wasm path sums far poles as series, so it reads as effective GFLOP/s and can pass the machine's peak",
   cases({ quick, sizes, full, threads, threadsWasm }) {
     return kernelSizes(quick, sizes, full).map(
       ({ H, N, L }): SuiteCase => ({
