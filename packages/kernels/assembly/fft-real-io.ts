@@ -7,7 +7,7 @@
 //                    out[2k] = Re z[k], out[2k+1] = Im z[k]; `half`: only k < N/2 (the first L of 2L
 //                    outputs of the convolution); with d != 0 it adds d * u (the D skip) as it writes.
 // Both need the plan shapes checked by realInOk / realOutOk; callers fall back otherwise.
-import { runStageAt, storeT } from "./fft";
+import { runSmallStageAt, runStageAt, SMALL_N, storeT } from "./fft";
 
 @inline function desc0(desc: usize, word: i32): i32 {
   return load<i32>(desc + 32 + ((<usize>word) << 2));
@@ -83,6 +83,18 @@ export function realOutOk(desc: usize): bool {
   }
 }
 
+/**
+ * The full-input first stage of the plans up to SMALL_N with m as a literal (see runSmallStage in
+ * fft.ts); false for another m.
+ */
+function firstRealSmall(x: usize, yr: usize, yi: usize, m: i32, twr: usize, twi: usize): bool {
+  if (m == 32) first4Real(x, yr, yi, 32, twr, twi, false);
+  else if (m == 64) first4Real(x, yr, yi, 64, twr, twi, false);
+  else if (m == 128) first4Real(x, yr, yi, 128, twr, twi, false);
+  else return false;
+  return true;
+}
+
 /** Forward FFT of the packed real x (see the header). Needs realInOk(desc). */
 export function stockhamRealIn(desc: usize, x: usize, half: bool, yr: usize, yi: usize): void {
   const S = load<i32>(desc, 4);
@@ -92,13 +104,15 @@ export function stockhamRealIn(desc: usize, x: usize, half: bool, yr: usize, yi:
   const twr = <usize>desc0(desc, 3), twi = <usize>desc0(desc, 4);
   let back = S - 1;
   let sr = (back & 1) ? aR : bR, si = (back & 1) ? aI : bI;
+  const small = load<i32>(desc) <= SMALL_N;
   if (half) first4Real(x, sr, si, m, twr, twi, true);
-  else first4Real(x, sr, si, m, twr, twi, false);
+  else if (!small || !firstRealSmall(x, sr, si, m, twr, twi)) first4Real(x, sr, si, m, twr, twi, false);
   for (let i = 1; i < S; i++) {
     back = S - 1 - i;
     const dr = back == 0 ? yr : (back & 1) ? aR : bR;
     const di = back == 0 ? yi : (back & 1) ? aI : bI;
-    runStageAt(desc, i, sr, si, dr, di, false);
+    if (small) runSmallStageAt(desc, i, sr, si, dr, di, false);
+    else runStageAt(desc, i, sr, si, dr, di, false);
     sr = dr;
     si = di;
   }
@@ -207,6 +221,18 @@ const RSQRT2: f32 = 0.7071067811865476;
 }
 
 /**
+ * lastReal of the whole output without skip (irfft) for the plans up to SMALL_N, with s as a
+ * literal (see runSmallStage in fft.ts); false for another shape.
+ */
+function lastRealSmall(r: i32, xr: usize, xi: usize, out: usize, s: i32): bool {
+  if (r == 8 && s == 16) lastReal(8, xr, xi, out, 16, false, 0, 0, false);
+  else if (r == 4 && s == 64) lastReal(4, xr, xi, out, 64, false, 0, 0, false);
+  else if (r == 8 && s == 64) lastReal(8, xr, xi, out, 64, false, 0, 0, false);
+  else return false;
+  return true;
+}
+
+/**
  * Unnormalised inverse FFT of Z (N, split planes) written as the real out (see the header).
  * Needs realOutOk(desc). d != 0 adds d * u[t] to each written out[t] (u may be out).
  */
@@ -214,12 +240,14 @@ export function stockhamRealOut(desc: usize, xr: usize, xi: usize, out: usize, h
   const S = load<i32>(desc, 4);
   const aR = <usize>load<i32>(desc, 8), aI = <usize>load<i32>(desc, 12);
   const bR = <usize>load<i32>(desc, 16), bI = <usize>load<i32>(desc, 20);
+  const small = load<i32>(desc) <= SMALL_N;
   let sr = xr, si = xi;
   for (let i = 0; i < S - 1; i++) {
     const back = S - 1 - i;
     const dr = (back & 1) ? aR : bR;
     const di = (back & 1) ? aI : bI;
-    runStageAt(desc, i, sr, si, dr, di, true);
+    if (small) runSmallStageAt(desc, i, sr, si, dr, di, true);
+    else runStageAt(desc, i, sr, si, dr, di, true);
     sr = dr;
     si = di;
   }
@@ -230,5 +258,5 @@ export function stockhamRealOut(desc: usize, xr: usize, xi: usize, out: usize, h
     if (skip) lastReal(r, sr, si, out, s, true, u, d, true);
     else lastReal(r, sr, si, out, s, true, u, d, false);
   } else if (skip) lastReal(r, sr, si, out, s, false, u, d, true);
-  else lastReal(r, sr, si, out, s, false, u, d, false);
+  else if (!small || !lastRealSmall(r, sr, si, out, s)) lastReal(r, sr, si, out, s, false, u, d, false);
 }

@@ -133,6 +133,37 @@ describe.each(BACKENDS)("FFT plans (%s)", (backend) => {
     }
   });
 
+  it("every power of two 2..2^11, forward and inverse, complex and real, agrees with the float64 naive DFT (the plans up to 512 run stage code of their own)", async () => {
+    const k = await kernelsFor(backend);
+    const rand = rng(77);
+    for (let n = 2; n <= 2048; n *= 2) {
+      const x = { re: randomArray(n, rand), im: randomArray(n, rand) };
+      const f = k.fft(n);
+      const want = naiveDft(x.re, x.im, -1);
+      const X = f.forward(x);
+      expect(relErrorComplex(X.re, X.im, want.re, want.im), `fft n=${n}`).toBeLessThanOrEqual(tol);
+      const wantI = naiveDft(x.re, x.im, 1);
+      for (let j = 0; j < n; j++) (wantI.re[j] /= n), (wantI.im[j] /= n);
+      const Xi = f.inverse(x);
+      expect(relErrorComplex(Xi.re, Xi.im, wantI.re, wantI.im), `ifft n=${n}`).toBeLessThanOrEqual(tol);
+      // real: rfft of x.re against the first n/2+1 bins of its DFT, and irfft back to x.re
+      const r = k.rfft(n);
+      const R = r.forward(x.re);
+      const wantR = naiveDft(x.re, new Float64Array(n), -1);
+      const bins = n / 2 + 1;
+      expect(
+        relErrorComplex(R.re, R.im, wantR.re.subarray(0, bins), wantR.im.subarray(0, bins)),
+        `rfft n=${n}`,
+      ).toBeLessThanOrEqual(tol);
+      expect(
+        relErrorReal(r.inverse({ re: wantR.re.subarray(0, bins), im: wantR.im.subarray(0, bins) }), x.re),
+        `irfft n=${n}`,
+      ).toBeLessThanOrEqual(tol);
+      f.dispose();
+      r.dispose();
+    }
+  });
+
   it(`round trips, is linear, keeps Parseval and agrees real vs complex over ${LENGTHS.length} lengths`, async () => {
     const k = await kernelsFor(backend);
     const rand = rng(99);
