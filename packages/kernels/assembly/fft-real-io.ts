@@ -91,6 +91,8 @@ function firstRealSmall(x: usize, yr: usize, yi: usize, m: i32, twr: usize, twi:
   if (m == 32) first4Real(x, yr, yi, 32, twr, twi, false);
   else if (m == 64) first4Real(x, yr, yi, 64, twr, twi, false);
   else if (m == 128) first4Real(x, yr, yi, 128, twr, twi, false);
+  else if (m == 256) first4Real(x, yr, yi, 256, twr, twi, false);
+  else if (m == 512) first4Real(x, yr, yi, 512, twr, twi, false);
   else return false;
   return true;
 }
@@ -228,6 +230,8 @@ function lastRealSmall(r: i32, xr: usize, xi: usize, out: usize, s: i32): bool {
   if (r == 8 && s == 16) lastReal(8, xr, xi, out, 16, false, 0, 0, false);
   else if (r == 4 && s == 64) lastReal(4, xr, xi, out, 64, false, 0, 0, false);
   else if (r == 8 && s == 64) lastReal(8, xr, xi, out, 64, false, 0, 0, false);
+  else if (r == 4 && s == 256) lastReal(4, xr, xi, out, 256, false, 0, 0, false);
+  else if (r == 8 && s == 256) lastReal(8, xr, xi, out, 256, false, 0, 0, false);
   else return false;
   return true;
 }
