@@ -483,7 +483,7 @@ export const SMALL_N = 2048;
  * addresses its operand at a constant offset from one pointer (folded into the instruction), where
  * with s and m read from the descriptor each took its own address arithmetic, about a fifth of
  * the instructions at these sizes. Measured side by side, bit-identical results: rfft(n) 6-12 %
- * faster for n = 256..4096, fft(n) 7-18 % for n = 128..2048, irfft(n) 2-8 %; larger sizes, which
+ * faster for n = 256..4096, fft(n) 7-18 % for n = 128..2048, irfft(n) 1-8 %; larger sizes, which
  * take none of it, within +-3 %. The wasm grows by 50 KB (5.6 KB gzipped). False for a shape not
  * listed.
  */
