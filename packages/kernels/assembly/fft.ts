@@ -142,7 +142,7 @@ const S2: f32 = 0.5877852522924732; // sin(4 pi/5)
  * stage4 for s = 4 (the second stage of every power of two >= 64): exactly one vector per p, so
  * no inner loop; pointers advance instead of being recomputed, twiddles are splat loads.
  */
-@inline function stage4s4(xr: usize, xi: usize, yr: usize, yi: usize, m: i32, twr: usize, twi: usize, inv: bool): void {
+@inline export function stage4s4(xr: usize, xi: usize, yr: usize, yi: usize, m: i32, twr: usize, twi: usize, inv: bool): void {
   const sm = (<usize>m) << 4;
   const mb = (<usize>m) << 2;
   let xrp = xr, xip = xi, yrp = yr, yip = yi, wr = twr, wi = twi;
@@ -310,7 +310,7 @@ const RSQRT2: f32 = 0.7071067811865476;
 }
 
 /** Radix-8 stage: y[q + s*(8p + j)] = (DFT8 of x[q + s*(p + t*m)]) * tw[(j-1)*m + p]. */
-@inline function stage8(xr: usize, xi: usize, yr: usize, yi: usize, s: i32, m: i32, twr: usize, twi: usize, inv: bool): void {
+@inline export function stage8(xr: usize, xi: usize, yr: usize, yi: usize, s: i32, m: i32, twr: usize, twi: usize, inv: bool): void {
   const sb = (<usize>s) << 2;
   const sm = sb * <usize>m;
   const mb = (<usize>m) << 2;
