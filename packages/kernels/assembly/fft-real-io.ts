@@ -7,7 +7,7 @@
 //                    out[2k] = Re z[k], out[2k+1] = Im z[k]; `half`: only k < N/2 (the first L of 2L
 //                    outputs of the convolution); with d != 0 it adds d * u (the D skip) as it writes.
 // Both need the plan shapes checked by realInOk / realOutOk; callers fall back otherwise.
-import { runSmallStageAt, runStageAt, SMALL_N, stage4s4, stage8, storeT } from "./fft";
+import { isSmallPlan, planStageAt, stage4s4, stage8, storeT } from "./fft";
 
 @inline function desc0(desc: usize, word: i32): i32 {
   return load<i32>(desc + 32 + ((<usize>word) << 2));
@@ -106,8 +106,9 @@ export function stockhamRealIn(desc: usize, x: usize, half: bool, yr: usize, yi:
   const twr = <usize>desc0(desc, 3), twi = <usize>desc0(desc, 4);
   let back = S - 1;
   let sr = (back & 1) ? aR : bR, si = (back & 1) ? aI : bI;
-  const small = load<i32>(desc) <= SMALL_N;
-  if (!half && load<i32>(desc) == 128 && S == 3 && desc0(desc, 8) == 4 && desc0(desc, 16) == 8) {
+  const n = load<i32>(desc);
+  const small = isSmallPlan(desc);
+  if (!half && n == 128 && S == 3 && desc0(desc, 8) == 4 && desc0(desc, 16) == 8) {
     // rfft(256), the smallest plan of the small-plan code: its chain 4 (m = 32), 4 (s = 4, m = 8),
     // 8 (s = 16, m = 1) inline, B -> A -> y, without the per-stage calls (a tenth of its ~180 ns)
     first4Real(x, bR, bI, 32, twr, twi, false);
@@ -121,8 +122,7 @@ export function stockhamRealIn(desc: usize, x: usize, half: bool, yr: usize, yi:
     back = S - 1 - i;
     const dr = back == 0 ? yr : (back & 1) ? aR : bR;
     const di = back == 0 ? yi : (back & 1) ? aI : bI;
-    if (small) runSmallStageAt(desc, i, sr, si, dr, di, false);
-    else runStageAt(desc, i, sr, si, dr, di, false);
+    planStageAt(desc, small, i, sr, si, dr, di, false);
     sr = dr;
     si = di;
   }
@@ -252,14 +252,13 @@ export function stockhamRealOut(desc: usize, xr: usize, xi: usize, out: usize, h
   const S = load<i32>(desc, 4);
   const aR = <usize>load<i32>(desc, 8), aI = <usize>load<i32>(desc, 12);
   const bR = <usize>load<i32>(desc, 16), bI = <usize>load<i32>(desc, 20);
-  const small = load<i32>(desc) <= SMALL_N;
+  const small = isSmallPlan(desc);
   let sr = xr, si = xi;
   for (let i = 0; i < S - 1; i++) {
     const back = S - 1 - i;
     const dr = (back & 1) ? aR : bR;
     const di = (back & 1) ? aI : bI;
-    if (small) runSmallStageAt(desc, i, sr, si, dr, di, true);
-    else runStageAt(desc, i, sr, si, dr, di, true);
+    planStageAt(desc, small, i, sr, si, dr, di, true);
     sr = dr;
     si = di;
   }

@@ -536,6 +536,17 @@ export function runSmallStageAt(desc: usize, i: i32, xr: usize, xi: usize, yr: u
   runStageAt(desc, i, xr, xi, yr, yi, inv);
 }
 
+/** Whether the plan at desc is one runSmallStage serves (n <= SMALL_N). */
+@inline export function isSmallPlan(desc: usize): bool {
+  return load<i32>(desc) <= SMALL_N;
+}
+
+/** Stage i of a plan: runSmallStageAt for a small plan (isSmallPlan), runStageAt otherwise. */
+@inline export function planStageAt(desc: usize, small: bool, i: i32, xr: usize, xi: usize, yr: usize, yi: usize, inv: bool): void {
+  if (small) runSmallStageAt(desc, i, xr, xi, yr, yi, inv);
+  else runStageAt(desc, i, xr, xi, yr, yi, inv);
+}
+
 /** The stage chain x -> ... -> out; destinations from the end are out, A, B, A, ... */
 function stockham(desc: usize, xr: usize, xi: usize, yr: usize, yi: usize, inv: bool): void {
   const S = load<i32>(desc, 4);
@@ -546,14 +557,13 @@ function stockham(desc: usize, xr: usize, xi: usize, yr: usize, yi: usize, inv: 
   }
   const aR = <usize>load<i32>(desc, 8), aI = <usize>load<i32>(desc, 12);
   const bR = <usize>load<i32>(desc, 16), bI = <usize>load<i32>(desc, 20);
-  const small = load<i32>(desc) <= SMALL_N;
+  const small = isSmallPlan(desc);
   let sr = xr, si = xi;
   for (let i = 0; i < S; i++) {
     const back = S - 1 - i;
     const dr = back == 0 ? yr : (back & 1) ? aR : bR;
     const di = back == 0 ? yi : (back & 1) ? aI : bI;
-    if (small) runSmallStageAt(desc, i, sr, si, dr, di, inv);
-    else runStageAt(desc, i, sr, si, dr, di, inv);
+    planStageAt(desc, small, i, sr, si, dr, di, inv);
     sr = dr;
     si = di;
   }

@@ -13,9 +13,14 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+/** value is an integer in [min, max] (checkInt's test, for a caller that builds its message only on failure). */
+export function isIntIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
 /** An integer in [min, max]. */
 export function checkInt(where: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+  if (!isIntIn(value, min, max)) {
     throw new S4ShapeError(`${where}: expected an integer in [${min}, ${max}], got ${describe(value)}`);
   }
   return value;

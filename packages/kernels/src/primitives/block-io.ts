@@ -5,7 +5,7 @@
 
 import { S4ValueError } from "../errors.js";
 import type { WasmBuffer, Workspace } from "../memory/workspace.js";
-import { checkInt } from "../validate.js";
+import { checkInt, isIntIn } from "../validate.js";
 
 /**
  * Staging buffers (f32, in wasm memory) for the block ops' array entry points (`apply`): the
@@ -58,12 +58,7 @@ export function checkShape(where: string, shape: BlockShape | undefined, into: B
     throw new S4ValueError(`${where}: expected { batch, length }, got ${shape === null ? "null" : typeof shape}`);
   }
   const { batch, length } = shape;
-  into.batch = isIntIn(batch, 2 ** 24) ? batch : checkInt(`${where}.batch`, batch, 1, 2 ** 24);
-  into.length = isIntIn(length, 2 ** 28) ? length : checkInt(`${where}.length`, length, 1, 2 ** 28);
+  into.batch = isIntIn(batch, 1, 2 ** 24) ? batch : checkInt(`${where}.batch`, batch, 1, 2 ** 24);
+  into.length = isIntIn(length, 1, 2 ** 28) ? length : checkInt(`${where}.length`, length, 1, 2 ** 28);
   return into;
-}
-
-/** value is an integer in [1, max]. */
-function isIntIn(value: unknown, max: number): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= max;
 }
