@@ -4,7 +4,7 @@
 // `out` may be `z` itself: row r is written to [r*width, (r+1)*width), which only covers values
 // of rows already consumed (or, for r = 0, each value right after it is read).
 import { loadTail, storeTail } from "./gelu";
-import { sigmoidv } from "./vmath";
+import { gatev } from "./vmath";
 
 export function glu(z: usize, out: usize, rows: i32, width: i32): void {
   const rowIn = (<usize>width) << 3;
@@ -24,10 +24,10 @@ export function gluRow(v: usize, g: usize, o: usize, width: i32): void {
   // value of the 16 is read before its output is stored, so o may be v
   for (; j + 16 <= width; j += 16) {
     const b = (<usize>j) << 2;
-    const y0 = f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b)));
-    const y1 = f32x4.mul(v128.load(v + b, 16), sigmoidv(v128.load(g + b, 16)));
-    const y2 = f32x4.mul(v128.load(v + b, 32), sigmoidv(v128.load(g + b, 32)));
-    const y3 = f32x4.mul(v128.load(v + b, 48), sigmoidv(v128.load(g + b, 48)));
+    const y0 = gatev(v128.load(v + b), v128.load(g + b));
+    const y1 = gatev(v128.load(v + b, 16), v128.load(g + b, 16));
+    const y2 = gatev(v128.load(v + b, 32), v128.load(g + b, 32));
+    const y3 = gatev(v128.load(v + b, 48), v128.load(g + b, 48));
     v128.store(o + b, y0);
     v128.store(o + b, y1, 16);
     v128.store(o + b, y2, 32);
@@ -35,11 +35,11 @@ export function gluRow(v: usize, g: usize, o: usize, width: i32): void {
   }
   for (; j + 4 <= width; j += 4) {
     const b = (<usize>j) << 2;
-    v128.store(o + b, f32x4.mul(v128.load(v + b), sigmoidv(v128.load(g + b))));
+    v128.store(o + b, gatev(v128.load(v + b), v128.load(g + b)));
   }
   if (j < width) {
     const b = (<usize>j) << 2;
     const c = width - j;
-    storeTail(o + b, f32x4.mul(loadTail(v + b, c), sigmoidv(loadTail(g + b, c))), c);
+    storeTail(o + b, gatev(loadTail(v + b, c), loadTail(g + b, c)), c);
   }
 }
