@@ -52,6 +52,7 @@ const CONSTS = memory.data<f32>([
   0.75,
   -1.44269504088896341,
   -0.721347520444481705,
+  1e-8,
 ]);
 
 /** Integer bit patterns: 1.5 * 2^23, the exponent bias, the 12-bit mask, the sign bit. */
@@ -78,13 +79,16 @@ function kc(i: i32): v128 {
 // @ts-ignore: decorator
 @inline
 function expReduced(r: v128, t: v128): v128 {
-  // p = c11 + c10 r + ... + c6 r^5 by Estrin's scheme (pairs, then r^2, r^4): a dependency chain
-  // of ~15 cycles instead of Horner's ~30, and GELU and sigmoid are latency bound
+  // p = 1 + r + r^2 p4(r), p4 = q0 + r^2 (q1 + r^2 q2) with q0..q2 linear in r: pairs by
+  // Estrin, then Horner in r^2 (GELU and sigmoid are latency bound; Horner in r would chain 7
+  // multiply-adds). No r^4: for |r| ~ 1e-9..1e-12 it was subnormal, which x86 handles in
+  // microcode (GELU of |x| <= 1e-4 ran 2.6x slower, a GLU gate near 1e-9 2.5x: measured), while
+  // q2 r^2 stays normal down to |r| ~ 3e-18. Same accuracy (GELU 3.9e-7 worst either way).
   const r2 = f32x4.mul(r, r);
   const q0 = f32x4.add(f32x4.mul(kc(10), r), kc(11));
   const q1 = f32x4.add(f32x4.mul(kc(8), r), kc(9));
   const q2 = f32x4.add(f32x4.mul(kc(6), r), kc(7));
-  const p4 = f32x4.add(f32x4.add(f32x4.mul(q1, r2), q0), f32x4.mul(q2, f32x4.mul(r2, r2)));
+  const p4 = f32x4.add(f32x4.mul(f32x4.add(f32x4.mul(q2, r2), q1), r2), q0);
   const p = f32x4.add(f32x4.add(f32x4.mul(p4, r2), r), kc(12));
   // 2^n from the exponent field: bits(t) - bits(1.5 * 2^23) = n, in [-126, 127] after the clamp.
   const e = i32x4.shl(i32x4.add(i32x4.sub(t, ki(0)), ki(1)), 23);
@@ -130,8 +134,11 @@ export function expSplitv(A: v128, s: v128, t: v128): v128 {
  */
 // @ts-ignore: decorator
 @inline
-export function erfSmallv(z: v128): v128 {
-  const s = f32x4.mul(z, z);
+export function erfSmallv(z: v128, a: v128): v128 {
+  // s from |z| >= 1e-8 (a = |z|): below it the sum rounds to its constant term either way, and
+  // z^2 of a tiny z was subnormal (slow; see expReduced). pmax keeps a NaN.
+  const ac = f32x4.pmax(a, kc(42));
+  const s = f32x4.mul(ac, ac);
   // Powers from clamped s: for small z the high terms (s^8 times 1.6e-6, s^10 times 1.5e-8)
   // underflow to denormals, which x86 handles in microcode (erf of inputs near 1e-3 ran 2.4x
   // slower). The even powers use s >= 1.2e-4 and the s^9, s^10 term s >= 1e-3, so every
@@ -188,10 +195,15 @@ export function erfcRawv(a: v128, w: v128, k: v128, kl2e: v128): v128 {
   return f32x4.mul(erfcxv(a), expNegSquarev(w, k, kl2e));
 }
 
-/** erfcx(a) = exp(a^2) erfc(a) = P(a) / Q(a) for 0 <= a (see erfcRawv). */
+/**
+ * erfcx(a) = exp(a^2) erfc(a) = P(a) / Q(a) for 0 <= a (see erfcRawv). a >= 1e-8: below it P
+ * and Q round to exactly 1 either way, and a^2, a^4 of a tiny a were subnormal (slow; see
+ * expReduced). pmax keeps a NaN a.
+ */
 // @ts-ignore: decorator
 @inline
 function erfcxv(a: v128): v128 {
+  a = f32x4.pmax(a, kc(42));
   const a2 = f32x4.mul(a, a);
   const a4 = f32x4.mul(a2, a2);
   // P = 1 + p1 a + ... + p4 a^4, Q = 1 + q1 a + ... + q5 a^5 by Estrin's scheme
@@ -217,6 +229,9 @@ function erfcxv(a: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function expNegSquarev(w: v128, k: v128, kl2e: v128): v128 {
+  // w >= 1e-8: below it exp(-k w^2) is exactly 1 in float32 either way, and w^2, wh^2 and
+  // (w - wh)(w + wh) of a tiny w were subnormal (slow; see expReduced). pmax keeps a NaN w.
+  w = f32x4.pmax(w, kc(42));
   const t = f32x4.add(f32x4.mul(f32x4.mul(w, w), kl2e), kc(3));
   // w split as wh + (w - wh): wh^2 and k wh^2 (k = 1 or 1/2) are exact
   const wh = v128.and(w, ki(2));
@@ -244,7 +259,7 @@ export function erfcv(a: v128, w: v128, k: v128, kl2e: v128): v128 {
 @inline
 export function erfv(z: v128): v128 {
   const a = f32x4.abs(z);
-  const small = erfSmallv(z);
+  const small = erfSmallv(z, a);
   const tail = f32x4.sub(kc(12), erfcv(a, a, kc(12), kc(40)));
   // copysign: the magnitude of `tail` with the sign bit of z.
   const signed = v128.or(tail, v128.and(z, ki(3)));
@@ -263,18 +278,19 @@ export function erfv(z: v128): v128 {
 // @ts-ignore: decorator
 @inline
 export function geluv(x: v128): v128 {
-  const half = f32x4.mul(x, kc(24));
   const ax = f32x4.abs(x);
+  const half = f32x4.mul(ax, kc(24));
   const a = f32x4.mul(ax, kc(35));
-  // (x/2) c = ((x/2) erfcx(a)) exp(-x^2/2), exactly 0 where erfcv would return 0 (a >= 9.1,
-  // |x| > 12.9): one mask for both. (x/2) erfcx is formed while the longer exponential chain
-  // runs (~2 % faster than (x/2) (erfcx exp), and as accurate: 3.9e-7 worst vs 4.4e-7 over 4M
-  // points of [-14, 14]). At x = +-Infinity, (x/2) c is Infinity * NaN, and unmasked
-  // GELU(+Infinity) came out NaN instead of Infinity (a NaN input still gives NaN: a >= 9.1 is
-  // false for it).
+  // hc = (|x|/2) c = ((|x|/2) erfcx(a)) exp(-x^2/2), exactly 0 where erfcv would return 0
+  // (a >= 9.1, |x| > 12.9): one mask for both. (|x|/2) erfcx is formed while the longer
+  // exponential chain runs (~2 % faster than (|x|/2) (erfcx exp), and as accurate: 3.9e-7 worst
+  // vs 4.4e-7 over 4M points of [-14, 14]). At x = +-Infinity, (|x|/2) c is Infinity * NaN, and
+  // unmasked GELU(+Infinity) came out NaN instead of Infinity (a NaN input still gives NaN:
+  // a >= 9.1 is false for it).
   const hc = v128.andnot(f32x4.mul(f32x4.mul(half, erfcxv(a)), expNegSquarev(ax, kc(24), kc(41))), f32x4.ge(a, kc(34)));
-  const pos = f32x4.sub(x, hc);
-  return v128.bitselect(pos, hc, f32x4.gt(x, f32x4.splat(0.0)));
+  // x - hc for x > 0 and -hc = (x/2) c for x <= 0, as max(x, 0) - hc: two instructions where
+  // the sign select took five, the same bits (pmax keeps a NaN x, and gives 0 at x = -Infinity)
+  return f32x4.sub(f32x4.pmax(x, f32x4.splat(0.0)), hc);
 }
 
 /**
@@ -284,6 +300,8 @@ export function geluv(x: v128): v128 {
  * is 2^128, which the exponent trick writes as +Infinity, so the gate falls to 0 there. Clamped
  * at exp(88) the sigmoid stayed at 6e-39 for every g below -88, and a value v near 1e38 times it
  * read ~0.6 instead of ~0 (no extra instruction: only the bound moved).
+ * A gate below ~1e-19 in magnitude still squares to a subnormal in expReduced (2.4x slower
+ * there): only a Linear without bias gets such gates, from near-silent input.
  */
 // @ts-ignore: decorator
 @inline

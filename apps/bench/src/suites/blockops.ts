@@ -4,6 +4,9 @@
 //   linear+glu: the same followed by GLU: fused in one pass (k.linear({ glu: true })) vs the
 //           two plans chained ("s4wasm-wasm-2pass") vs the twin
 //   gelu:   exact erf GELU over H*L values (standard-normal inputs: both erf branches)
+//   gelu-tiny: the same over magnitudes spread log-uniformly over [1e-30, 1e-2] (a block's
+//           activations decaying into silence; GELU once ran 2.6x slower there, on subnormal
+//           intermediates)
 //   glu:    (B, 2H, L) -> (B, H, L), first half * sigmoid(second half)
 //   layernorm: LayerNorm over H at each of L positions, layout (B, H, L)
 // WASM runs the pointer entry points on buffers kept in wasm memory (how a layer chains them);
@@ -11,7 +14,7 @@
 import { js, type Kernels, loadKernels } from "@s4wasm/kernels";
 import type { Contender, Suite, SuiteCase } from "./types.js";
 
-type Op = "linear" | "linear+glu" | "gelu" | "glu" | "layernorm";
+type Op = "linear" | "linear+glu" | "gelu" | "gelu-tiny" | "glu" | "layernorm";
 
 /** Seeded standard-normal values (Box-Muller on a small LCG). */
 function normals(n: number, seed: number): Float64Array {
@@ -36,8 +39,13 @@ interface Inputs {
 function inputs(op: Op, H: number, L: number): Inputs {
   const nIn = inLength(op, H, L);
   const s = 1 / Math.sqrt(H);
+  const x = normals(nIn, 11);
+  if (op === "gelu-tiny") {
+    // the normal's sign, magnitude 10^(-2 - 28 u), u = frac(i / golden ratio): evenly spread
+    for (let i = 0; i < nIn; i++) x[i] = Math.sign(x[i]) * 10 ** (-2 - 28 * ((i * 0.6180339887498949) % 1));
+  }
   return {
-    x: normals(nIn, 11),
+    x,
     W: normals(2 * H * H, 12).map((v) => v * s),
     bias: normals(2 * H, 13).map((v) => v * s),
     gamma: normals(H, 14),
@@ -57,7 +65,7 @@ function inLength(op: Op, H: number, L: number): number {
 function runTwin(op: Op, H: number, L: number, inp: Inputs, out: Float64Array): void {
   if (op === "linear") js.linearBHL(inp.x, inp.W, inp.bias, out, 1, H, 2 * H, L);
   else if (op === "linear+glu") js.linearGluBHL(inp.x, inp.W, inp.bias, out, 1, H, H, L);
-  else if (op === "gelu") js.gelu(inp.x, out, H * L);
+  else if (op === "gelu" || op === "gelu-tiny") js.gelu(inp.x, out, H * L);
   else if (op === "glu") js.glu(inp.x, out, 1, H * L);
   else js.layerNormStrided(inp.x, inp.gamma, inp.beta, out, 1, H, L, 1e-5);
 }
@@ -86,7 +94,7 @@ function wasmContender(k: Kernels, op: Op, H: number, L: number, twoPass = false
       p.dispose();
       g.dispose();
     };
-  } else if (op === "gelu") {
+  } else if (op === "gelu" || op === "gelu-tiny") {
     const p = k.gelu();
     run = () => p.applyPtr(x.ptr, y.ptr, H * L);
     dispose = () => p.dispose();
@@ -119,11 +127,11 @@ function jsContender(op: Op, H: number, L: number): Contender {
 export const blockOpsSuite: Suite = {
   name: "blockops",
   description:
-    "S4 block position-wise ops: Linear(H, 2H) (register-blocked SIMD matmul), erf GELU, GLU, LayerNorm; H = 256, layout (B, H, L), B = 1",
+    "S4 block position-wise ops: Linear(H, 2H) (register-blocked SIMD matmul), erf GELU (standard-normal and tiny inputs), GLU, LayerNorm; H = 256, layout (B, H, L), B = 1",
   cases({ quick, sizes, full }) {
     const H = quick ? 8 : 256;
     const Ls = sizes ?? (quick ? [33] : full ? [1024, 4096] : [4096]);
-    const ops: Op[] = ["linear", "linear+glu", "gelu", "glu", "layernorm"];
+    const ops: Op[] = ["linear", "linear+glu", "gelu", "gelu-tiny", "glu", "layernorm"];
     return Ls.flatMap((L) =>
       ops.map(
         (op): SuiteCase => ({
