@@ -155,7 +155,7 @@ export function stockhamRealIn(desc: usize, x: usize, half: bool, yr: usize, yi:
     // inverse: +i(b-d)
     const jR = f32x4.sub(di, bi), jI = f32x4.sub(br, dr);
     // complex index k = q + s*j sits at float 2k: byte offset 2*(o + j*sb)
-    const ob = 2 * o;
+    const ob = o << 1;
     stIlv(out + ob, f32x4.add(apcR, bpdR), f32x4.add(apcI, bpdI), u + ob, dv, skip);
     stIlv(out + ob + 2 * sb, f32x4.add(amcR, jR), f32x4.add(amcI, jI), u + ob + 2 * sb, dv, skip);
     if (!half) {
@@ -210,7 +210,7 @@ const RSQRT2: f32 = 0.7071067811865476;
     const w1r = f32x4.mul(c, f32x4.sub(o1r, o1i)), w1i = f32x4.mul(c, f32x4.add(o1r, o1i));
     const w2r = f32x4.neg(o2i), w2i = o2r;
     const w3r = f32x4.mul(c, f32x4.neg(f32x4.add(o3r, o3i))), w3i = f32x4.mul(c, f32x4.sub(o3r, o3i));
-    const ob = 2 * o;
+    const ob = o << 1;
     stIlv(out + ob, f32x4.add(e0r, o0r), f32x4.add(e0i, o0i), u + ob, dv, skip);
     stIlv(out + ob + 2 * sb, f32x4.add(e1r, w1r), f32x4.add(e1i, w1i), u + ob + 2 * sb, dv, skip);
     stIlv(out + ob + 4 * sb, f32x4.add(e2r, w2r), f32x4.add(e2i, w2i), u + ob + 4 * sb, dv, skip);
