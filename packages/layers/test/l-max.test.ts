@@ -80,9 +80,9 @@ describe("official l_max and the arguments accepted at their defaults", () => {
     });
     expect(cfg.module === "models/s4/s4.py:S4Block" && [cfg.mode, cfg.lMax]).toEqual(["diag", 100]);
     expect(() =>
-      normalizeConfig({ ...base, args: { ...base.args, dt_fast: true, bandlimit: 0.5, kernel: "diag", mode: "dplr", l_max: 0 } }),
+      normalizeConfig({ ...base, args: { ...base.args, gate: 2, bandlimit: 0.5, kernel: "diag", mode: "dplr", l_max: 0 } }),
     ).toThrow(
-      /4 problem\(s\)[\s\S]*kernel: "diag" contradicts mode "dplr"[\s\S]*l_max: expected null or an integer >= 1, got 0[\s\S]*dt_fast: true is not supported[\s\S]*bandlimit: 0.5 is not supported/,
+      /4 problem\(s\)[\s\S]*kernel: "diag" contradicts mode "dplr"[\s\S]*l_max: expected null or an integer >= 1, got 0[\s\S]*bandlimit: implemented for mode diag only[\s\S]*gate: 2 is not supported/,
     );
   });
 });

@@ -9,6 +9,7 @@ import {
   type CanonicalS4Block,
   type CanonicalS4D,
   type CanonicalS4Model,
+  DEFAULT_PARAMETERIZATION,
   loadOfficial,
   officialConfig,
   officialTensors,
@@ -127,6 +128,9 @@ describe("round trip of S4Block parameters (n_ssm < H, DPLR with C-tilde, bidire
         nSsm: nS,
         disc: "bilinear",
         lMax: null,
+        modes: N2,
+        param: DEFAULT_PARAMETERIZATION,
+        swapChannels: false,
       },
       ssm: {
         mode: "dplr",

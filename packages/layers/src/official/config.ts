@@ -25,8 +25,13 @@ export interface S4BlockConfig {
   module: "models/s4/s4.py:S4Block";
   /** H */
   dModel: number;
-  /** N (N/2 modes stored) */
+  /** N (N/2 modes stored; see `modes`) */
   dState: number;
+  /**
+   * Modes stored per channel: d_state/2 (conjugate pairs), or, for a real-valued SSM (is_real),
+   * d_state when d_state was passed (the official kernel doubles it before halving) and 32 when not.
+   */
+  modes: number;
   /** SSM kernel: "diag" (S4D) or "dplr" (S4, the official default). */
   mode: "diag" | "dplr";
   /** The init name (storage does not depend on it; kept for reference). */
@@ -48,7 +53,51 @@ export interface S4BlockConfig {
    * min(L, l_max) taps: forward at L > l_max differs from the untruncated convolution.
    */
   lMax: number | null;
+  /** How the stored parameters become dt and A (SSMKernelDiag._get_params). */
+  param: SSMParameterization;
+  /**
+   * true: FFTConv flattens its output (c, H) as (h c) instead of (c h) before the output Linear
+   * (official swap_channels; the same numbers reach the Linear in another column order).
+   */
+  swapChannels: boolean;
 }
+
+/** The official parameter transforms (models/s4/s4.py param_transform): a stored p -> a positive value. */
+export type ParamTransform = "none" | "exp" | "relu" | "sigmoid" | "softplus";
+const TRANSFORMS: readonly ParamTransform[] = ["none", "exp", "relu", "sigmoid", "softplus"];
+
+/**
+ * The SSM parameterisation of an s4.py kernel, as SSMKernelDiag._get_params reads its tensors:
+ *   dt = T_dt(dtFast ? sinh(inv_dt) : inv_dt), Re A = -T_re(A_real), Im A = -T_im(A_imag)
+ * and, with `bandlimit`, C zeroed where dt |Im A| / (2 pi) >= bandlimit / 2.
+ */
+export interface SSMParameterization {
+  /** dt_transform ("exp" by default: inv_dt holds log dt). */
+  dtTransform: ParamTransform;
+  /** real_transform ("exp" by default). */
+  realTransform: ParamTransform;
+  /** imag_transform ("none" by default). */
+  imagTransform: ParamTransform;
+  /** dt_fast: inv_dt is stored under asinh. */
+  dtFast: boolean;
+  /** dt_tie (true by default): one dt per channel, inv_dt (H, 1); false: one per mode, (H, modes). */
+  dtTie: boolean;
+  /** is_real: real A, B, C (no conjugate pairs, no A_imag), diag only. */
+  isReal: boolean;
+  /** bandlimit: mask C's high-frequency modes (diag only), or null. */
+  bandlimit: number | null;
+}
+
+/** The official defaults: dt = exp(inv_dt) per channel, A = -exp(A_real) - i A_imag, complex, no mask. */
+export const DEFAULT_PARAMETERIZATION: Readonly<SSMParameterization> = Object.freeze({
+  dtTransform: "exp",
+  realTransform: "exp",
+  imagTransform: "none",
+  dtFast: false,
+  dtTie: true,
+  isReal: false,
+  bandlimit: null,
+});
 
 /** models/s4/s4d.py S4D (the minimal file). */
 export interface S4DConfig {
@@ -144,6 +193,31 @@ class ArgReader {
     return v;
   }
 
+  /** One of the listed strings (absent or null: def). */
+  oneOf<T extends string>(name: string, def: T, allowed: readonly T[]): T {
+    this.seen.add(name);
+    const v = this.args[name] ?? def;
+    if (!allowed.includes(v as T)) {
+      this.problems.push(
+        `${name}: expected one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(v)}`,
+      );
+      return def;
+    }
+    return v as T;
+  }
+
+  /** A finite number, or null (also when absent). */
+  optionalNumber(name: string): number | null {
+    this.seen.add(name);
+    const v = this.args[name];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      this.problems.push(`${name}: expected null or a finite number, got ${JSON.stringify(v)}`);
+      return null;
+    }
+    return v;
+  }
+
   /** Accept only the listed values (null/absent counts as the first). */
   only(name: string, allowed: readonly unknown[], why: string): void {
     this.seen.add(name);
@@ -209,9 +283,13 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
     const modes: Record<string, "diag" | "dplr"> = { dplr: "dplr", nplr: "dplr", s4: "dplr", diag: "diag", s4d: "diag" };
     const mode: "diag" | "dplr" | undefined = Object.hasOwn(modes, modeRaw) ? modes[modeRaw] : undefined;
     if (!mode) r.problems.push(`mode: ${JSON.stringify(modeRaw)} is not supported (dplr, nplr, s4, diag, s4d)`);
-    const dState = r.int("d_state", 64, 2);
-    if (dState % 2 !== 0)
+    const isReal = r.bool("is_real", false);
+    const dState = r.int("d_state", 64, isReal ? 1 : 2);
+    if (!isReal && dState % 2 !== 0)
       r.problems.push(`d_state: expected an even number (N/2 conjugate-pair modes are stored), got ${dState}`);
+    // is_real: SSMKernelDiag doubles a PASSED d_state, then keeps half (so d_state real modes);
+    // the default 64 is not doubled (32 modes)
+    const nModes = isReal && args.d_state != null ? dState : Math.floor(dState / 2);
     const nSsm = r.int("n_ssm", dModel, 1);
     if (dModel % nSsm !== 0) r.problems.push(`n_ssm: expected a divisor of d_model = ${dModel}, got ${nSsm}`);
     const disc = r.str("disc", mode === "dplr" ? "bilinear" : "zoh");
@@ -219,7 +297,7 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
       r.problems.push(`disc: ${JSON.stringify(disc)} is not supported (zoh, bilinear)`);
     if (mode === "dplr" && disc !== "bilinear")
       r.problems.push(`disc: the DPLR kernel is bilinear only, got ${JSON.stringify(disc)}`);
-    out = {
+    const block: S4BlockConfig = {
       module,
       dModel,
       dState,
@@ -232,24 +310,57 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
       nSsm,
       disc: disc as "zoh" | "bilinear",
       lMax: r.optionalInt("l_max", 1),
+      modes: nModes,
+      param: {
+        dtTransform: r.oneOf("dt_transform", "exp", TRANSFORMS),
+        realTransform: r.oneOf("real_transform", "exp", TRANSFORMS),
+        imagTransform: r.oneOf("imag_transform", "none", TRANSFORMS),
+        dtFast: r.bool("dt_fast", false),
+        dtTie: r.bool("dt_tie", true),
+        isReal,
+        bandlimit: r.optionalNumber("bandlimit"),
+      },
+      swapChannels: r.bool("swap_channels", false),
     };
+    out = block;
+    const param = block.param;
+    if (mode === "dplr") {
+      // diag-kernel options in the official code: a real SSM has no complex P, one dt per mode
+      // gives no single bilinear system for the low-rank term (its step and kernel disagree),
+      // and the mask acts on C-tilde, which _setup_C changes with the length
+      if (isReal) r.problems.push("is_real: a real-valued SSM is implemented for mode diag only");
+      if (!param.dtTie) r.problems.push("dt_tie: false (one dt per mode) is implemented for mode diag only");
+      if (param.bandlimit !== null)
+        r.problems.push("bandlimit: implemented for mode diag only (the DPLR kernel masks C-tilde at each length)");
+    }
+    if (param.bandlimit !== null && isReal)
+      r.problems.push("bandlimit: the official code cannot band-limit a real-valued SSM (it reads A.imag)");
+    if (param.bandlimit !== null && nSsm !== 1 && nSsm !== dModel)
+      r.problems.push(
+        `bandlimit: needs n_ssm = 1 or d_model (the official code broadcasts dt (H) against A (n_ssm)), got n_ssm = ${nSsm}`,
+      );
     r.only("activation", ["gelu", "GELU"], "only the default GELU is implemented");
-    r.only("final_act", ["glu"], "only the default Linear + GLU output is implemented");
-    r.only("postact", [], "deprecated alias of final_act");
+    // postact: the deprecated name of final_act; the official constructor asserts that
+    // final_act is None when it is given, then uses it in its place
+    r.ignore("postact", "final_act");
+    const postact = args.postact ?? null;
+    if (postact !== null && args.final_act !== null)
+      r.problems.push(
+        `postact: ${JSON.stringify(postact)} needs final_act: null (the official S4Block asserts it), got final_act ${JSON.stringify(args.final_act ?? "glu")}`,
+      );
+    const finalAct = postact ?? (args.final_act === undefined ? "glu" : args.final_act);
+    if (finalAct !== "glu")
+      r.problems.push(
+        `${postact !== null ? "postact" : "final_act"}: ${JSON.stringify(finalAct)} is not supported (only the default Linear + GLU output is implemented)`,
+      );
     r.only("gate", [], "gated blocks are not implemented");
     r.only("bottleneck", [], "bottleneck blocks are not implemented");
     r.only("mult_act", [], "needs gate");
-    r.only("weight_norm", [false], "weight-normalised checkpoints store weight_g/weight_v");
-    r.only("initializer", [], "affects initialisation only, but is not implemented");
-    r.only("dt_transform", ["exp"], "only the default exp is implemented");
-    r.only("real_transform", ["exp"], "only the default exp is implemented");
-    r.only("imag_transform", ["none"], "only the default none is implemented");
-    r.only("is_real", [false], "real-valued S4D is not implemented");
-    r.only("swap_channels", [false], "only the default channel order is implemented");
     r.only("gate_act", [], "needs gate");
-    r.only("dt_fast", [false], "only the default dt parameterisation is implemented");
-    r.only("bandlimit", [], "band-limited kernels are not implemented");
     r.ignore(
+      // S4Block takes these two but passes neither to its Linear layers: same state_dict
+      "weight_norm",
+      "initializer",
       "dropout",
       "tie_dropout",
       "drop_kernel",
@@ -257,7 +368,6 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
       "measure",
       "dt_min",
       "dt_max",
-      "dt_tie",
       "lr",
       "wd",
       "deterministic",

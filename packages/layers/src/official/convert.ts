@@ -5,6 +5,7 @@
  *   s4.py  (SSMKernelDiag / SSMKernelDPLR):  dt = exp(inv_dt[:, 0]) (dt_transform 'exp', the
  *          default; the name says inverse but it is log dt), A = -exp(A_real) - i A_imag (note
  *          the MINUS), B = view_as_complex(B)[0], P = view_as_complex(P), C = view_as_complex(C);
+ *          the other transforms, dt_fast, dt_tie, is_real, bandlimit: parameterization.ts;
  *          A_real / A_imag / B / P have n_ssm rows, repeated to H as '(v t)': channel h uses row
  *          h mod n_ssm. DPLR: l_kernel (int64 scalar) = 0 means C is the original C, > 0 means C
  *          holds C-tilde at that length (kept as is; see CanonicalSSM).
@@ -15,6 +16,7 @@
 import { type Complex64, complex64 } from "../ssm/params.js";
 import type { CanonicalCheckpoint, CanonicalLinear, CanonicalS4D } from "./canonical.js";
 import type { NormalizedConfig, S4DConfig } from "./config.js";
+import { foldModeSteps, maskBand, paramTransform, stepSizes, unswapColumns } from "./parameterization.js";
 import { type SafetensorsFile, tensorToFloat64 } from "./safetensors.js";
 
 function get(file: SafetensorsFile, key: string): Float64Array {
@@ -33,6 +35,11 @@ function complexOf(v: Float64Array): Complex64 {
     c.im[i] = v[2 * i + 1];
   }
   return c;
+}
+
+/** Real values as complex planes with zero imaginary parts. */
+function realOf(v: Float64Array): Complex64 {
+  return { re: v, im: new Float64Array(v.length) };
 }
 
 /** Rows (nSsm, width) repeated to (H, width) the official '(v t)' way: row h = row h mod nSsm. */
@@ -111,23 +118,28 @@ export function toCanonical(cfg: NormalizedConfig, file: SafetensorsFile): Canon
   }
   // s4.py S4Block.
   const H = cfg.dModel;
-  const N2 = cfg.dState / 2;
+  const N2 = cfg.modes;
+  const { param } = cfg;
   const kc = cfg.channels * (cfg.bidirectional ? 2 : 1);
-  const invDt = get(file, "layer.kernel.inv_dt"); // (H, 1): log dt
-  const logDt = Float64Array.from(invDt);
+  // (H, 1), or (H, N2) when dt_tie is false; log dt under the default transform
+  const dt = stepSizes(get(file, "layer.kernel.inv_dt"), param, "layer.kernel.inv_dt");
   const AReal = repeatRows(get(file, "layer.kernel.A_real"), cfg.nSsm, H, N2);
-  const AImag = repeatRows(get(file, "layer.kernel.A_imag"), cfg.nSsm, H, N2);
+  const AImag = param.isReal ? null : repeatRows(get(file, "layer.kernel.A_imag"), cfg.nSsm, H, N2);
   const A = complex64(H * N2);
   for (let i = 0; i < H * N2; i++) {
-    A.re[i] = -Math.exp(AReal[i]);
-    A.im[i] = -AImag[i]; // s4.py: - A_imag
+    A.re[i] = -paramTransform(AReal[i], param.realTransform);
+    A.im[i] = AImag ? -paramTransform(AImag[i], param.imagTransform) : 0; // s4.py: - A_imag
   }
-  const B = repeatComplex(complexOf(get(file, "layer.kernel.B")), cfg.nSsm, H, N2);
-  const C = complexOf(get(file, "layer.kernel.C"));
-  const common = {
-    D: get(file, "layer.D"),
-    outputLinear: linear(file, "output_linear.0.", 2 * H, cfg.channels * H),
-  };
+  // is_real stores B and C as real tensors: the complex path with zero imaginary parts is the
+  // same kernel (2 Re sum of real terms) and the same step
+  const complexTensor = (key: string) => (param.isReal ? realOf(get(file, key)) : complexOf(get(file, key)));
+  const B = repeatComplex(complexTensor("layer.kernel.B"), cfg.nSsm, H, N2);
+  const C = complexTensor("layer.kernel.C");
+  if (param.bandlimit !== null) maskBand(C, A, dt, param.bandlimit, H, N2);
+  const logDt = param.dtTie ? dt.map(Math.log) : foldModeSteps(A, B, dt, H);
+  const out = linear(file, "output_linear.0.", 2 * H, cfg.channels * H);
+  if (cfg.swapChannels) out.weight = unswapColumns(out.weight, 2 * H, cfg.channels, H);
+  const common = { D: get(file, "layer.D"), outputLinear: out };
   if (cfg.mode === "diag") {
     return {
       module: cfg.module,

@@ -5,8 +5,10 @@
  *
  *   S4Block (prefix "layer." = FFTConv, "output_linear.0." = nn.Linear), c = channels,
  *   c' = c * (2 if bidirectional), N2 = d_state / 2:
- *     layer.D (c, H); layer.kernel.inv_dt (H, 1); layer.kernel.C (c', H, N2, 2);
- *     layer.kernel.B (1, n_ssm, N2, 2); layer.kernel.A_real, A_imag (n_ssm, N2);
+ *     layer.D (c, H); layer.kernel.inv_dt (H, 1) ((H, N2) when dt_tie is false);
+ *     layer.kernel.C (c', H, N2, 2); layer.kernel.B (1, n_ssm, N2, 2); layer.kernel.A_real,
+ *     A_imag (n_ssm, N2); is_real: C (c', H, N2) and B (1, n_ssm, N2) real, no A_imag, and
+ *     N2 = d_state when d_state is passed (S4BlockConfig.modes);
  *     DPLR also layer.kernel.P (rank, n_ssm, N2, 2) and layer.kernel.l_kernel (int64, []);
  *     output_linear.0.weight (2H, c*H), output_linear.0.bias (2H)
  *   S4D (s4d.py): D (H); kernel.C (H, N2, 2); kernel.log_dt (H); kernel.log_A_real,
@@ -43,17 +45,19 @@ function s4dLayer(prefix: string, H: number, N2: number): ExpectedTensor[] {
 export function expectedTensors(cfg: NormalizedConfig): ExpectedTensor[] {
   if (cfg.module === "models/s4/s4.py:S4Block") {
     const H = cfg.dModel;
-    const N2 = cfg.dState / 2;
+    const N2 = cfg.modes;
     const c = cfg.channels;
     const kc = c * (cfg.bidirectional ? 2 : 1);
+    // is_real: C and B are real (no view_as_real axis) and there is no A_imag
+    const z = cfg.param.isReal ? [] : [2];
     const t: ExpectedTensor[] = [
       { key: "layer.D", kind: "float", shape: [c, H] },
-      { key: "layer.kernel.inv_dt", kind: "float", shape: [H, 1] },
-      { key: "layer.kernel.C", kind: "float", shape: [kc, H, N2, 2] },
-      { key: "layer.kernel.B", kind: "float", shape: [1, cfg.nSsm, N2, 2] },
+      { key: "layer.kernel.inv_dt", kind: "float", shape: [H, cfg.param.dtTie ? 1 : N2] },
+      { key: "layer.kernel.C", kind: "float", shape: [kc, H, N2, ...z] },
+      { key: "layer.kernel.B", kind: "float", shape: [1, cfg.nSsm, N2, ...z] },
       { key: "layer.kernel.A_real", kind: "float", shape: [cfg.nSsm, N2] },
-      { key: "layer.kernel.A_imag", kind: "float", shape: [cfg.nSsm, N2] },
     ];
+    if (!cfg.param.isReal) t.push({ key: "layer.kernel.A_imag", kind: "float", shape: [cfg.nSsm, N2] });
     if (cfg.mode === "dplr") {
       t.push({ key: "layer.kernel.P", kind: "float", shape: [cfg.rank, cfg.nSsm, N2, 2] });
       t.push({ key: "layer.kernel.l_kernel", kind: "int", shape: [] });

@@ -55,7 +55,9 @@ function s4dTensors(t: Tensors, prefix: string, c: CanonicalS4D, dtype: FloatDty
 function s4BlockTensors(t: Tensors, c: CanonicalS4Block, dtype: FloatDtype): void {
   const cfg = c.config;
   const H = cfg.dModel;
-  const N2 = cfg.dState / 2;
+  // the canonical modes: an is_real or swap_channels or per-mode-dt checkpoint was resolved on
+  // load, so it is written back in the default storage (complex, d_state = 2 N2, dt per channel)
+  const N2 = c.ssm.params.N2;
   const nS = cfg.nSsm;
   const kc = cfg.channels * (cfg.bidirectional ? 2 : 1);
   const p = c.ssm.params;
@@ -114,7 +116,7 @@ export function officialConfig(c: CanonicalCheckpoint): OfficialConfig {
     const g = c.config;
     const args: Record<string, unknown> = {
       d_model: g.dModel,
-      d_state: g.dState,
+      d_state: 2 * c.ssm.params.N2,
       mode: g.mode,
       init: g.init,
       channels: g.channels,

@@ -9,13 +9,16 @@ export type {
   CanonicalSSM,
 } from "./canonical.js";
 export {
+  DEFAULT_PARAMETERIZATION,
   type NormalizedConfig,
   normalizeConfig,
   type OfficialConfig,
   type OfficialModuleName,
+  type ParamTransform,
   type S4BlockConfig,
   type S4DConfig,
   type S4ModelConfig,
+  type SSMParameterization,
 } from "./config.js";
 export { toCanonical } from "./convert.js";
 export { type ExpectedTensor, expectedTensors } from "./expected.js";
