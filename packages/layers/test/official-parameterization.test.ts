@@ -123,6 +123,12 @@ describe("s4.py parameter transforms (official inverse re-storage gives the same
   it("weight_norm and initializer are accepted: the official S4Block passes neither to its Linear", async () => {
     expect(relErr(await run(baseTensors(), { weight_norm: true, initializer: "xavier" }), await base)).toBe(0);
   });
+
+  it("the initialisation's own arguments (dplr() and nplr() **init_args) are accepted and change nothing stored", async () => {
+    const init = { real_random: true, real_scale: 2, imag_random: false, imag_scale: 0.5, B_random: false, B_init: "random" };
+    const more = { B_scale: 2, P_scale: 0, normalize: true, diagonalize_precision: false, B_clip: 1, deterministic: true };
+    expect(relErr(await run(baseTensors(), { ...init, ...more }), await base)).toBe(0);
+  });
 });
 
 /** Complex helpers for the formula kernels below. */

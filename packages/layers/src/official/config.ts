@@ -374,6 +374,18 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
       "verbose",
       "init_args",
       "rank_init",
+      // the initialisation's own arguments, which reach dplr() / nplr() as **init_args
+      "real_random",
+      "real_scale",
+      "imag_random",
+      "imag_scale",
+      "B_random",
+      "B_init",
+      "B_scale",
+      "P_scale",
+      "normalize",
+      "diagonalize_precision",
+      "B_clip",
     );
   } else if (module === "models/s4/s4d.py:S4D") {
     const dState = r.int("d_state", 64, 2);
