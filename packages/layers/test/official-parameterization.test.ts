@@ -40,19 +40,27 @@ const data = (t: Tensors, key: string) => (t.get(key) as TensorToWrite).data as 
 const put = (t: Tensors, key: string, shape: number[], values: ArrayLike<number>) =>
   t.set(key, { dtype: "F64", shape, data: Float64Array.from(values) });
 
-async function run(t: Tensors, args: Record<string, unknown>, u = seeded(H * L, 7)): Promise<Float64Array> {
+/** Load a checkpoint on the float64 twin, read something off the block, free it. */
+async function withBlock<T>(bytes: Uint8Array, config: OfficialConfig, read: (block: S4Block) => T): Promise<T> {
   const kernels = await kernelsFor("js");
-  const block = (await loadOfficial(
-    writeSafetensors(t),
-    { module: BASE_CONFIG.module, args: { ...BASE_CONFIG.args, ...args } },
-    {
-      kernels,
-    },
-  )) as S4Block;
-  const y = Float64Array.from(block.forward(u, { batch: 1, length: L }));
-  block.dispose();
-  return y;
+  const block = (await loadOfficial(bytes, config, { kernels })) as S4Block;
+  try {
+    return read(block);
+  } finally {
+    block.dispose();
+  }
 }
+
+/** The fixture's config with `args` over its own. */
+const configWith = (args: Record<string, unknown>): OfficialConfig => ({
+  module: BASE_CONFIG.module,
+  args: { ...BASE_CONFIG.args, ...args },
+});
+
+/** The block's forward on a fixed input (B = 1, L). */
+const forwardOf = (block: S4Block, u = seeded(H * L, 7)) => Float64Array.from(block.forward(u, { batch: 1, length: L }));
+
+const run = (t: Tensors, args: Record<string, unknown>) => withBlock(writeSafetensors(t), configWith(args), (b) => forwardOf(b));
 
 /** The official inv_transform (without its clamp, which the fixture's values clear): p -> stored. */
 const inverse = {
@@ -165,19 +173,8 @@ function zohKernel(t: Tensors, dt: (h: number, n: number) => number): Float64Arr
   return K;
 }
 
-async function kernelOf(t: Tensors, args: Record<string, unknown>): Promise<Float64Array> {
-  const kernels = await kernelsFor("js");
-  const block = (await loadOfficial(
-    writeSafetensors(t),
-    { module: BASE_CONFIG.module, args: { ...BASE_CONFIG.args, ...args } },
-    {
-      kernels,
-    },
-  )) as S4Block;
-  const K = Float64Array.from(block.parts.kernel.kernel(L));
-  block.dispose();
-  return K;
-}
+const kernelOf = (t: Tensors, args: Record<string, unknown>) =>
+  withBlock(writeSafetensors(t), configWith(args), (b) => Float64Array.from(b.parts.kernel.kernel(L)));
 
 describe("s4.py dt_tie, is_real, bandlimit, swap_channels (float64 twin)", () => {
   it("dt_tie false: one dt per mode, inv_dt (H, N2), matches the formula kernel; equal modes give the tied model", async () => {
@@ -286,18 +283,15 @@ describe("s4.py parameter options: written back in the default storage", () => {
       [H, N2],
       Float64Array.from({ length: H * N2 }, (_, i) => inverse.softplus(dt(i))),
     );
-    const args = { ...BASE_CONFIG.args, is_real: true, d_state: N2, dt_tie: false, dt_transform: "softplus" };
+    const args = { is_real: true, d_state: N2, dt_tie: false, dt_transform: "softplus" };
     const y = await run(t, args);
-    const canonical = readOfficial(writeSafetensors(t), { module: BASE_CONFIG.module, args });
-    const back = writeSafetensors(officialTensors(canonical, "F64"));
+    const canonical = readOfficial(writeSafetensors(t), configWith(args));
     const config = officialConfig(canonical);
     // complex storage, d_state = 2 * 16 modes, the defaults for every option
     expect(config.args).toMatchObject({ d_state: 2 * N2 });
     expect(config.args).not.toHaveProperty("is_real");
-    const kernels = await kernelsFor("js");
-    const block = (await loadOfficial(back, config, { kernels })) as S4Block;
-    expect(relErr(Float64Array.from(block.forward(seeded(H * L, 7), { batch: 1, length: L })), y)).toBeLessThan(1e-12);
-    block.dispose();
+    const back = await withBlock(writeSafetensors(officialTensors(canonical, "F64")), config, (b) => forwardOf(b));
+    expect(relErr(back, y)).toBeLessThan(1e-12);
   });
 });
 
