@@ -7,6 +7,7 @@
 export { heapBase } from "./memory";
 export { cmul, cmulAcc } from "./cmul";
 export { dft } from "./dft";
+export { activation } from "./activation";
 export { erf, gelu } from "./gelu";
 export { allFinite } from "./finite";
 export { flushTiny } from "./flush-tiny";

@@ -5,6 +5,7 @@
  */
 
 export { S4BackendError, S4Error, S4ShapeError, S4StateError, S4ValueError } from "./errors.js";
+export { ACTIVATION_KINDS, type ActivationName } from "./js/activation.js";
 export * as js from "./js/index.js";
 export { Kernels } from "./kernels.js";
 export { type LoadOptions, loadKernels, type WasmSource } from "./loader.js";

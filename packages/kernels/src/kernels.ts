@@ -1,6 +1,7 @@
 // The object `loadKernels()` returns: one backend (wasm SIMD or the JS twin) and a factory for
 // every primitive's plan. Plans validate and precompute once, then run without allocating.
 import { S4StateError } from "./errors.js";
+import { ACTIVATION_KINDS, type ActivationName } from "./js/activation.js";
 import { Workspace } from "./memory/workspace.js";
 import { type CauchyOptions, CauchyPlan } from "./primitives/cauchy.js";
 import { type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cauchy-woodbury.js";
@@ -23,6 +24,7 @@ import { type StepLinearOptions, StepLinearPlan } from "./primitives/step-matvec
 import { type VandermondeOptions, VandermondePlan } from "./primitives/vandermonde.js";
 import { threadsOf, type WasmRuntime } from "./runtime.js";
 import type { BackendKind } from "./types.js";
+import { checkOneOf } from "./validate.js";
 
 /**
  * The object `loadKernels()` returns: one backend (wasm SIMD in float32, or the float64 JS twin)
@@ -125,6 +127,14 @@ export class Kernels {
   /** Exact (erf) GELU, elementwise. */
   gelu(): ElementwisePlan {
     return this.build("gelu", (rt) => new ElementwisePlan(rt, "gelu" satisfies ElementwiseFunction));
+  }
+
+  /**
+   * One of the official S4 code's other activations, elementwise: tanh, relu, elu (alpha 1),
+   * silu, sigmoid, softplus (torch's: x itself above 20).
+   */
+  activation(name: ActivationName): ElementwisePlan {
+    return this.build("activation", (rt) => new ElementwisePlan(rt, checkOneOf("activation(name)", name, ACTIVATION_KINDS)));
   }
 
   /** erf, elementwise. */

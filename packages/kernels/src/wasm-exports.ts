@@ -91,6 +91,11 @@ export interface KernelExports {
   /** erf of n f32 elements. */
   erf(x: number, out: number, n: number): void;
   /**
+   * An activation of n f32 elements: kind 0..5 = tanh, relu, elu, silu, sigmoid, softplus
+   * (ACTIVATION_KINDS order). out may be x.
+   */
+  activation(kind: number, x: number, out: number, n: number): void;
+  /**
    * GLU, value first: out (rows, width) = z[:, :width] * sigmoid(z[:, width:]) with z (rows, 2*width); out may be
    * z.
    */
@@ -445,6 +450,7 @@ export const REQUIRED_EXPORTS: readonly (keyof KernelExports)[] = [
   "linearGluScratchFloats",
   "gelu",
   "erf",
+  "activation",
   "glu",
   "allFinite",
   "flushTiny",

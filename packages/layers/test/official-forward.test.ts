@@ -9,6 +9,7 @@ import { loadKernels } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import { FixedKernel, S4Block, S4Model } from "../src/index.js";
 import {
+  type CanonicalLinear,
   type CanonicalS4Block,
   type CanonicalS4D,
   type CanonicalS4Model,
@@ -122,8 +123,9 @@ function blockOf(k: Awaited<ReturnType<typeof loadKernels>>, c: CanonicalS4Block
     kernel: new FixedKernel(k, kernelOf(c.ssm, L), { channels: p.channels, H: p.H, length: L }),
     D: c.D,
     bidirectional,
-    weight: c.outputLinear.weight,
-    bias: c.outputLinear.bias,
+    // the fixtures all have the default GLU output Linear
+    weight: (c.outputLinear as CanonicalLinear).weight,
+    bias: (c.outputLinear as CanonicalLinear).bias,
     layout: c.config.transposed ? "BHL" : "BLH",
   });
 }

@@ -322,12 +322,17 @@ describe("s4.py parameter options: refusals", () => {
     );
   });
 
-  it("postact without final_act null (the official constructor asserts) and other output activations are refused", async () => {
+  it("postact without final_act null (the official constructor asserts) is refused; final_act's Linear is checked against it", async () => {
     await expect(run(baseTensors(), { postact: "glu" })).rejects.toThrow(
       /postact: "glu" needs final_act: null \(the official S4Block asserts it\), got final_act "glu"/,
     );
-    await expect(run(baseTensors(), { final_act: "id" })).rejects.toThrow(/final_act: "id" is not supported/);
-    await expect(run(baseTensors(), { final_act: null })).rejects.toThrow(/final_act: null is not supported/);
-    await expect(run(baseTensors(), { postact: "gelu", final_act: null })).rejects.toThrow(/postact: "gelu" is not supported/);
+    // final_act "id" is Linear(H, H) and None has no Linear: the fixture's (2H, H) Linear is named
+    await expect(run(baseTensors(), { final_act: "id" })).rejects.toThrow(
+      /wrong shape for "output_linear.0.weight": expected \[16,16\], got \[32,16\]/,
+    );
+    await expect(run(baseTensors(), { final_act: null })).rejects.toThrow(/unexpected key "output_linear.0.weight"/);
+    await expect(run(baseTensors(), { postact: "gelu", final_act: null })).rejects.toThrow(
+      /wrong shape for "output_linear.0.bias": expected \[16\], got \[32\]/,
+    );
   });
 });

@@ -1,8 +1,11 @@
-// Elementwise special functions as plans: exact GELU (erf form, PyTorch nn.GELU() default) and
-// erf itself. Any length per call.
+// Elementwise special functions as plans: exact GELU (erf form, PyTorch nn.GELU() default), erf
+// itself, and the official S4 code's other activations (tanh, relu, elu, silu, sigmoid,
+// softplus). Any length per call.
 //   gelu: y = x/2 (1 + erf(x / sqrt 2))      erf: y = erf(x)
-// wasm: float32 vector erf (~2e-7 relative) and GELU (~3e-7); JS twin: float64 (~1e-15).
+// wasm: float32 vector erf (~2e-7 relative) and GELU (~3e-7), the others ~3e-7 (assembly/
+// activation.ts); JS twin: float64 (~1e-15).
 import { S4StateError } from "../errors.js";
+import { ACTIVATION_KINDS, type ActivationName, activation } from "../js/activation.js";
 import { erf, gelu } from "../js/erf.js";
 import type { WasmRuntime } from "../runtime.js";
 import type { FloatArray } from "../types.js";
@@ -16,8 +19,9 @@ import { Plan } from "./plan.js";
  */
 const SPLIT_MIN_VALUES = 2 ** 15;
 
-/** The function an {@link ElementwisePlan} applies: exact GELU (erf form) or erf. */
-export type ElementwiseFunction = "gelu" | "erf";
+/** The function an {@link ElementwisePlan} applies: exact GELU (erf form), erf, or an activation. */
+export type ElementwiseFunction = "gelu" | "erf" | ActivationName;
+const FUNCTIONS: readonly ElementwiseFunction[] = ["gelu", "erf", ...ACTIVATION_KINDS];
 
 /**
  * Elementwise special functions as a plan, any length per call: gelu y = x/2 (1 + erf(x / sqrt 2))
@@ -35,7 +39,7 @@ export class ElementwisePlan extends Plan {
 
   constructor(runtime: WasmRuntime | null, fn: ElementwiseFunction) {
     super(runtime);
-    this.fn = checkOneOf("elementwise(fn)", fn, ["gelu", "erf"] as const);
+    this.fn = checkOneOf("elementwise(fn)", fn, FUNCTIONS);
     this.io = this.ws ? new GrowingBuffers(this.ws, 1) : null;
     const where = `${this.fn}.apply`;
     this.at = { where, x: `${where}(x)`, n: `${where}(x.length)`, out: `${where}(out)` };
@@ -51,7 +55,9 @@ export class ElementwisePlan extends Plan {
     const n = checkInt(at.n, x.length, 1, 2 ** 28);
     const y = this.outReal(at.out, out, n);
     if (!this.io) {
-      (this.fn === "gelu" ? gelu : erf)(x, y, n);
+      if (this.fn === "gelu") gelu(x, y, n);
+      else if (this.fn === "erf") erf(x, y, n);
+      else activation(this.fn, x, y, n);
       return y;
     }
     checkFloat32Range(at.x, x);
@@ -68,11 +74,17 @@ export class ElementwisePlan extends Plan {
     if (!this.runtime) throw new S4StateError(`${this.ptrWhere}: pointer entry points need the wasm backend`);
     checkInt(this.ptrNWhere, n, 1, 2 ** 28);
     const rt = this.runtime;
+    const fn = this.fn;
+    if (fn !== "gelu" && fn !== "erf") {
+      // the other activations (non-default block options) run on the calling thread
+      rt.exports.activation(ACTIVATION_KINDS.indexOf(fn), xPtr, outPtr, n);
+      return;
+    }
     if (!rt.pool || n < SPLIT_MIN_VALUES) {
-      rt.exports[this.fn](xPtr, outPtr, n);
+      rt.exports[fn](xPtr, outPtr, n);
       return;
     }
     // elementwise: each thread takes a range (a multiple of 8, the kernel's two vectors a trip)
-    rt.pool.runRows(this.fn, n, 8, (a, b) => [xPtr + 4 * a, outPtr + 4 * a, b - a], rt.exports);
+    rt.pool.runRows(fn, n, 8, (a, b) => [xPtr + 4 * a, outPtr + 4 * a, b - a], rt.exports);
   }
 }

@@ -12,11 +12,11 @@ export class ConvStepper {
   readonly batch: number;
   private disposed = false;
 
-  /** @internal made by FFTConv.stepper(); it owns the mode, the stepper and the GELU plan. */
+  /** @internal made by FFTConv.stepper(); it owns the mode, the stepper and the activation plan. */
   constructor(
     private readonly mode: StepMode,
     private readonly inner: Stepper,
-    private readonly gelu: ElementwisePlan | null,
+    private readonly act: ElementwisePlan | null,
   ) {
     this.batch = inner.batch;
   }
@@ -59,12 +59,12 @@ export class ConvStepper {
     this.disposed = true;
     this.inner.dispose();
     this.mode.dispose();
-    this.gelu?.dispose();
+    this.act?.dispose();
   }
 
-  /** The activation in place (GELU, or none), then the overflow check of forward(). */
+  /** The activation in place (or none), then the overflow check of forward(). */
   private activate(where: string, y: FloatArray): FloatArray {
-    if (this.gelu) this.gelu.apply(y, y);
+    if (this.act) this.act.apply(y, y);
     checkFiniteResult(where, y);
     return y;
   }

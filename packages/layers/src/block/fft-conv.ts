@@ -1,6 +1,7 @@
 import {
   checkFiniteResult,
   checkFiniteResultAt,
+  type ElementwisePlan,
   type FFTConvPlan,
   type FloatArray,
   GrowingBuffers,
@@ -15,6 +16,7 @@ import {
 import { repeatChannels } from "../ssm/repeat-channels.js";
 import { resizeRows } from "../ssm/resize-rows.js";
 import { StepMode, type StepModeSource } from "../step/index.js";
+import { activationPlan, type BlockActivation, checkActivation } from "./activation.js";
 import { ConvStepper } from "./conv-stepper.js";
 
 /** What FFTConv needs from an SSM kernel generator. */
@@ -57,8 +59,8 @@ export interface FFTConvConfig {
    * backward in time (the official '(s c) h l' split with s = 2).
    */
   bidirectional: boolean;
-  /** Activation after the skip; the official S4Block default is GELU. */
-  activation: "gelu" | "id";
+  /** Activation after the skip (official FFTConv `activation`); the official default is GELU. */
+  activation: BlockActivation;
   /**
    * The official FFTConv l_max (null or absent: none): the kernel is computed at
    * l = min(L, lMax) and its taps from l on are zero, as the official forward does.
@@ -83,7 +85,8 @@ export class FFTConv {
   readonly outChannels: number;
   private plan: FFTConvPlan | null = null;
   private planKey = "";
-  private readonly gelu;
+  /** The activation after the skip (null: none). */
+  private readonly act: ElementwisePlan | null;
   private readonly ws: Workspace | null;
   private readonly io: GrowingBuffers | null;
   /** D per output row (outChannels): float64 for the JS twin, in wasm memory for the wasm path. */
@@ -124,7 +127,7 @@ export class FFTConv {
       throw new S4ShapeError(`FFTConv(D): expected length ${cOut * H} (channels*H = ${cOut}*${H}), got ${D.length}`);
     }
     this.dRows = kernels.backend === "wasm" ? Float32Array.from(D) : Float64Array.from(D);
-    this.gelu = config.activation === "gelu" ? kernels.gelu() : null;
+    this.act = activationPlan(kernels, checkActivation("FFTConv(activation)", config.activation));
     this.ws = kernels.runtime ? kernels.workspace() : null;
     this.io = this.ws ? new GrowingBuffers(this.ws, 1) : null;
     this.dRowsBuf = this.ws ? this.ws.f32(this.dRows.length) : null;
@@ -209,7 +212,7 @@ export class FFTConv {
     const uRows = repeats === 1 ? u : repeatChannels(u, batch, H, L, repeats);
     if (!this.io) {
       const y = plan.apply(uRows, { D: this.dRows, batch }, out);
-      if (this.gelu) this.gelu.apply(y, y);
+      if (this.act) this.act.apply(y, y);
       checkFiniteResult("FFTConv.forward", y);
       return y;
     }
@@ -231,7 +234,7 @@ export class FFTConv {
     this.assertLive();
     const plan = this.planFor(L);
     plan.applyPtr(uPtr, yPtr, batch, (this.dRowsBuf as WasmBuffer<Float32Array>).ptr);
-    this.gelu?.applyPtr(yPtr, yPtr, batch * this.outChannels * L);
+    this.act?.applyPtr(yPtr, yPtr, batch * this.outChannels * L);
   }
 
   /**
@@ -251,7 +254,7 @@ export class FFTConv {
     const batch = validate.checkInt("FFTConv.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
     const mode = new StepMode(this.kernels, source).setupStep();
     try {
-      return new ConvStepper(mode, mode.stepper({ batch }), this.config.activation === "gelu" ? this.kernels.gelu() : null);
+      return new ConvStepper(mode, mode.stepper({ batch }), activationPlan(this.kernels, this.config.activation));
     } catch (err) {
       mode.dispose();
       throw err;
@@ -265,7 +268,7 @@ export class FFTConv {
     this.plan?.dispose();
     this.kOut = null;
     this.kBuf = null;
-    this.gelu?.dispose();
+    this.act?.dispose();
     this.ws?.dispose();
   }
 

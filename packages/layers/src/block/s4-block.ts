@@ -2,6 +2,7 @@ import {
   type BlockLayout,
   checkFiniteResult,
   checkFiniteResultAt,
+  type ElementwisePlan,
   type FloatArray,
   GrowingBuffers,
   type Kernels,
@@ -12,7 +13,9 @@ import {
 } from "@s4wasm/kernels";
 import { repeatChannels } from "../ssm/repeat-channels.js";
 import { StepMode, type StepModeSource } from "../step/index.js";
+import { activationPlan, type BlockActivation, checkActivation } from "./activation.js";
 import { BlockStepper } from "./block-stepper.js";
+import { ComposedBlockStep } from "./composed-block-step.js";
 import { FFTConv, type KernelSource } from "./fft-conv.js";
 import { ownsKernels } from "./layer-options.js";
 import { transpose3 } from "./layout.js";
@@ -34,10 +37,22 @@ export interface S4BlockParts {
    * [c, 2c) the backward halves (the official bidirectional, any `channels`).
    */
   bidirectional: boolean;
-  /** Output Linear weight W: (2H, c*H), row-major (c as for D). */
+  /**
+   * Output Linear weight W: (2H, c*H) row-major (c as for D) for the default GLU output, (H, c*H)
+   * for an activation output, empty when finalAct is null.
+   */
   weight: Float64Array;
-  /** Output Linear bias: (2H). */
+  /** Output Linear bias: (2H), (H), or empty, as the weight. */
   bias: Float64Array;
+  /** FFTConv activation after SSM + D u (official `activation`): "gelu" by default. */
+  activation?: BlockActivation;
+  /** Activation before the output Linear (official `mult_act`): "id" (none) by default. */
+  multActivation?: BlockActivation;
+  /**
+   * The output (official `final_act`): "glu" (default) Linear(c*H, 2H) + GLU; an activation:
+   * Linear(c*H, H) then it ("id": the Linear alone); null: no Linear, the output is (B, c*H, L).
+   */
+  finalAct?: "glu" | BlockActivation | null;
   /** Activation layout: "BHL" (official transposed=True, the default) or "BLH". */
   layout?: BlockLayout;
   /** The official l_max: the kernel is cut to its first min(L, lMax) taps (default: none). */
@@ -57,7 +72,8 @@ export interface ForwardShape {
  *   y = GLU(Linear(GELU(FFTConv(u) + D u)))      u, y: (B, H, L) or (B, L, H) per `layout`
  * with exact erf GELU, Linear(channels*H, 2H) and GLU taking the first half as the value:
  * out = z[:H] * sigmoid(z[H:]). The models/s4/s4d.py S4D layer is the same math, its
- * Conv1d(H, 2H, 1) weight being the Linear weight.
+ * Conv1d(H, 2H, 1) weight being the Linear weight. Other activations (parts.activation,
+ * multActivation, finalAct) give y = final(Linear(mult(act(FFTConv(u) + D u)))).
  */
 export class S4Block {
   /** The compute backend (wasm or JS). */
@@ -70,8 +86,22 @@ export class S4Block {
   readonly layout: BlockLayout;
   /** The SSM convolution + D skip + GELU stage, output (B, channels*H, L). */
   readonly conv: FFTConv;
-  /** Linear(channels*H, 2H) with the GLU fused (z never stored in full). */
-  private readonly linearGlu: LinearPlan;
+  /** Output features: H, or channels*H when finalAct is null. */
+  readonly outFeatures: number;
+  /**
+   * Linear(channels*H, 2H) with the GLU fused (z never stored in full) for the GLU output,
+   * Linear(channels*H, H) for an activation output, null for none.
+   */
+  private readonly linear: LinearPlan | null;
+  private readonly mult: ElementwisePlan | null;
+  private readonly final: ElementwisePlan | null;
+  /** GELU -> Linear -> GLU: the official default (fused step, output check clears x). */
+  private readonly defaultTail: boolean;
+  private readonly tail: {
+    activation: BlockActivation;
+    multActivation: BlockActivation;
+    finalAct: "glu" | BlockActivation | null;
+  };
   private readonly ws: Workspace | null;
   private readonly io: GrowingBuffers | null;
   private disposed = false;
@@ -82,30 +112,54 @@ export class S4Block {
     const H = parts.kernel.H;
     this.dModel = H;
     this.layout = validate.checkOneOf("S4Block(layout)", parts.layout ?? "BHL", ["BHL", "BLH"] as const);
+    const activation = checkActivation("S4Block(activation)", parts.activation ?? "gelu");
+    const multActivation = checkActivation("S4Block(multActivation)", parts.multActivation ?? "id");
+    const finalAct =
+      parts.finalAct === null
+        ? null
+        : parts.finalAct === "glu" || parts.finalAct === undefined
+          ? "glu"
+          : checkActivation("S4Block(finalAct)", parts.finalAct);
+    this.tail = { activation, multActivation, finalAct };
+    this.defaultTail = activation === "gelu" && multActivation === "id" && finalAct === "glu";
     this.conv = new FFTConv(kernels, {
       kernel: parts.kernel,
       D: parts.D,
       bidirectional: parts.bidirectional,
-      activation: "gelu",
+      activation,
       lMax: parts.lMax ?? null,
     });
     const inFeatures = this.conv.outChannels;
+    this.outFeatures = finalAct === null ? inFeatures : H;
+    let linear: LinearPlan | null = null;
     try {
-      validate.checkFloatArray("S4Block(weight)", parts.weight, 2 * H * inFeatures, "2*H*(channels*H)");
-      validate.checkFloatArray("S4Block(bias)", parts.bias, 2 * H, "2*H");
-      this.linearGlu = kernels.linear({
-        inFeatures,
-        outFeatures: 2 * H,
-        weight: parts.weight,
-        bias: parts.bias,
-        layout: "BHL",
-        glu: true,
-      });
+      const rows = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;
+      const what = finalAct === null ? "nothing (no output Linear)" : finalAct === "glu" ? "2*H*(channels*H)" : "H*(channels*H)";
+      validate.checkFloatArray("S4Block(weight)", parts.weight, rows * inFeatures, what);
+      validate.checkFloatArray(
+        "S4Block(bias)",
+        parts.bias,
+        rows,
+        finalAct === null ? "nothing" : finalAct === "glu" ? "2*H" : "H",
+      );
+      if (finalAct !== null) {
+        linear = kernels.linear({
+          inFeatures,
+          outFeatures: rows,
+          weight: parts.weight,
+          bias: parts.bias,
+          layout: "BHL",
+          glu: finalAct === "glu",
+        });
+      }
     } catch (err) {
       // a refused block leaves nothing in wasm memory (the kernel stays the caller's)
       this.conv.dispose();
       throw err;
     }
+    this.linear = linear;
+    this.mult = activationPlan(kernels, multActivation);
+    this.final = finalAct === null || finalAct === "glu" ? null : activationPlan(kernels, finalAct);
     this.ws = kernels.runtime ? kernels.workspace() : null;
     this.io = this.ws ? new GrowingBuffers(this.ws, 2) : null;
   }
@@ -127,9 +181,10 @@ export class S4Block {
     const n = batch * H * L;
     const dims = this.layout === "BHL" ? "batch*H*length" : "batch*length*H";
     validate.checkFloatArray("S4Block.forward(x)", x, n, dims);
+    const nOut = batch * this.outFeatures * L;
     if (out !== undefined) {
       const ctor = this.kernels.backend === "wasm" ? Float32Array : Float64Array;
-      validate.checkOut("S4Block.forward(out)", out, ctor as never, n);
+      validate.checkOut("S4Block.forward(out)", out, ctor as never, nOut);
     }
     if (this.io) return this.forwardWasm(x, batch, L, out);
     validate.checkAllFinite("S4Block.forward(x)", x);
@@ -141,28 +196,38 @@ export class S4Block {
       out.set(y);
       return out;
     }
-    return transpose3(y, batch, H, L, out);
+    return transpose3(y, batch, this.outFeatures, L, out);
   }
 
   private forwardJs(u: FloatArray, batch: number, L: number): FloatArray {
     const g = this.conv.forward(u, batch, L);
-    return this.linearGlu.apply(g, { batch, length: L });
+    this.mult?.apply(g, g);
+    if (!this.linear) return g;
+    const z = this.linear.apply(g, { batch, length: L });
+    this.final?.apply(z, z);
+    return z;
   }
 
   /** x in the block's layout -> y into `out` (or a fresh Float32Array); x checked finite in wasm. */
   private forwardWasm(x: FloatArray, batch: number, L: number, out: FloatArray | undefined): FloatArray {
     const H = this.dModel;
-    const n = batch * H * L;
+    const n = batch * this.outFeatures * L;
     const rows = this.conv.outChannels;
     const io = this.io as GrowingBuffers;
     const a = io.get(0, batch * Math.max(rows, H) * L);
-    const yBuf = io.get(1, n);
     const aPtr = a.ptr;
     const u = this.layout === "BHL" ? x : transpose3(x, batch, L, H);
     const rt = this.kernels.runtime as NonNullable<Kernels["runtime"]>;
+    // a bounded or one-sided activation (tanh, relu, ...) can turn the NaN or infinity of a bad
+    // x into a finite output, so the output check below clears x only for the default block
+    if (!this.defaultTail) validate.checkFinite32("S4Block.forward(x)", x, true);
     a.view.set(rows === H ? u : repeatChannels(u, batch, H, L, rows / H));
     this.conv.forwardPtr(aPtr, aPtr, batch, L);
-    this.linearGlu.applyPtr(aPtr, yBuf.ptr, batch, L);
+    this.mult?.applyPtr(aPtr, aPtr, batch * rows * L);
+    // no output Linear: the conv's buffer is the output
+    const yBuf = this.linear ? io.get(1, n) : a;
+    if (this.linear) this.linear.applyPtr(aPtr, yBuf.ptr, batch, L);
+    this.final?.applyPtr(yBuf.ptr, yBuf.ptr, n);
     if (rt.exports.allFinite(yBuf.ptr, n) !== 1) {
       // x is scanned only now: a NaN, an infinity or a value past float32 in x makes NaN in every
       // output of the layer (each row's FFT spreads it over the row, the Linear over the channels,
@@ -172,7 +237,7 @@ export class S4Block {
       checkFiniteResultAt(rt, "S4Block.forward", yBuf.ptr, n);
     }
     const y = yBuf.view.subarray(0, n);
-    if (this.layout === "BLH") return transpose3(y, batch, H, L, out);
+    if (this.layout === "BLH") return transpose3(y, batch, this.outFeatures, L, out);
     // Into the caller's `out` straight from wasm memory: a fresh 4 MB array costs ~0.5 ms to
     // fill when its pages are warm and ~12 ms when the allocator hands back fresh pages (page
     // faults, measured here), so only a call without `out` pays for one.
@@ -193,9 +258,20 @@ export class S4Block {
     }
     const source = this.parts.kernel.stepSource(this.parts.D);
     if (!source) throw new S4StateError("S4Block.stepper: this kernel has no step mode");
-    const mode = new StepMode(this.kernels, source).setupStep();
     const batch = validate.checkInt("S4Block.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
-    return new BlockStepper(mode, this.parts.weight, this.parts.bias, batch);
+    const mode = new StepMode(this.kernels, source).setupStep();
+    const { weight, bias } = this.parts;
+    const t = this.tail;
+    try {
+      // the default block runs fused in wasm; other activations stage by stage
+      const engine = this.defaultTail
+        ? mode.blockStepper({ batch, weight, bias })
+        : new ComposedBlockStep(mode, batch, { ...t, weight, bias });
+      return new BlockStepper(mode, engine, batch);
+    } catch (err) {
+      mode.dispose();
+      throw err;
+    }
   }
 
   /** Frees the block's wasm memory now; later calls throw S4StateError. */
@@ -205,7 +281,9 @@ export class S4Block {
     this.conv.dispose();
     // The block owns its SSM kernel generator (made for it by createS4Block / loadOfficial).
     this.parts.kernel.dispose?.();
-    this.linearGlu.dispose();
+    this.linear?.dispose();
+    this.mult?.dispose();
+    this.final?.dispose();
     this.ws?.dispose();
     if (ownsKernels(this)) this.kernels.dispose();
   }

@@ -54,7 +54,10 @@ export type CanonicalSSM =
       params: DPLRParams;
     };
 
-/** models/s4/s4.py S4Block: y = GLU(Linear(GELU(SSMconv(u) + D u))), GLU value = first half. */
+/**
+ * models/s4/s4.py S4Block: y = GLU(Linear(GELU(SSMconv(u) + D u))), GLU value = first half (by
+ * default; config.activation, multActivation and finalAct name other activations).
+ */
 export interface CanonicalS4Block {
   /** The official module this checkpoint came from. */
   module: "models/s4/s4.py:S4Block";
@@ -64,8 +67,8 @@ export interface CanonicalS4Block {
   ssm: CanonicalSSM;
   /** Skip D: (channels, H) (not doubled when bidirectional). */
   D: Float64Array;
-  /** Linear(channels*H, 2H). */
-  outputLinear: CanonicalLinear;
+  /** Linear(channels*H, 2H) (GLU output), Linear(channels*H, H) (other final_act), or null (final_act None). */
+  outputLinear: CanonicalLinear | null;
 }
 
 /** models/s4/s4d.py S4D: the same math, diag ZOH with B = 1, Conv1d(H, 2H, 1) as a Linear. */

@@ -7,6 +7,7 @@
  * argument named at once.
  */
 import { S4ValueError } from "@s4wasm/kernels";
+import { BLOCK_ACTIVATIONS, type BlockActivation } from "../block/activation.js";
 
 /** The official modules (file:class in state-spaces/s4) that can be imported. */
 export type OfficialModuleName = "models/s4/s4.py:S4Block" | "models/s4/s4d.py:S4D" | "example.py:S4Model";
@@ -60,7 +61,27 @@ export interface S4BlockConfig {
    * (official swap_channels; the same numbers reach the Linear in another column order).
    */
   swapChannels: boolean;
+  /** FFTConv `activation` after SSM + D u ("gelu" by default; None, 'id', 'identity', 'linear': "id"). */
+  activation: BlockActivation;
+  /** S4Block `mult_act`, applied before the output Linear ("id" by default). */
+  multActivation: BlockActivation;
+  /**
+   * S4Block `final_act` (or its old name `postact`): "glu" (default) Linear(c*H, 2H) + GLU, an
+   * activation: Linear(c*H, H) then it, null: no output Linear (the block outputs c*H features).
+   */
+  finalAct: "glu" | BlockActivation | null;
 }
+
+/** The official Activation() names -> ours; null for a name it does not know (or 'glu' where not allowed). */
+function activationOf(v: unknown): BlockActivation | null {
+  if (v === null || v === undefined || v === "id" || v === "identity" || v === "linear") return "id";
+  if (v === "swish") return "silu";
+  if (v === "GELU") return "gelu";
+  return typeof v === "string" && (BLOCK_ACTIVATIONS as readonly string[]).includes(v) ? (v as BlockActivation) : null;
+}
+
+const ACTIVATION_NAMES =
+  "None, 'id', 'identity', 'linear', 'gelu', 'tanh', 'relu', 'elu', 'silu', 'swish', 'sigmoid', 'softplus'";
 
 /** The official parameter transforms (models/s4/s4.py param_transform): a stored p -> a positive value. */
 export type ParamTransform = "none" | "exp" | "relu" | "sigmoid" | "softplus";
@@ -321,6 +342,9 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
         bandlimit: r.optionalNumber("bandlimit"),
       },
       swapChannels: r.bool("swap_channels", false),
+      activation: "gelu",
+      multActivation: "id",
+      finalAct: "glu",
     };
     out = block;
     const param = block.param;
@@ -339,23 +363,28 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
       r.problems.push(
         `bandlimit: needs n_ssm = 1 or d_model (the official code broadcasts dt (H) against A (n_ssm)), got n_ssm = ${nSsm}`,
       );
-    r.only("activation", ["gelu", "GELU"], "only the default GELU is implemented");
+    // activations (models/s4/s4.py Activation): FFTConv's after the skip (default GELU), the
+    // block's mult_act before its output Linear (applied with or without a gate), final_act
+    r.ignore("activation", "mult_act", "postact", "final_act");
+    const act = (name: string, v: unknown): BlockActivation => {
+      const a = activationOf(v);
+      if (a === null) r.problems.push(`${name}: ${JSON.stringify(v)} is not supported (${ACTIVATION_NAMES})`);
+      return a ?? "id";
+    };
+    block.activation = args.activation === undefined ? "gelu" : act("activation", args.activation);
+    block.multActivation = act("mult_act", args.mult_act);
     // postact: the deprecated name of final_act; the official constructor asserts that
     // final_act is None when it is given, then uses it in its place
-    r.ignore("postact", "final_act");
     const postact = args.postact ?? null;
     if (postact !== null && args.final_act !== null)
       r.problems.push(
         `postact: ${JSON.stringify(postact)} needs final_act: null (the official S4Block asserts it), got final_act ${JSON.stringify(args.final_act ?? "glu")}`,
       );
-    const finalAct = postact ?? (args.final_act === undefined ? "glu" : args.final_act);
-    if (finalAct !== "glu")
-      r.problems.push(
-        `${postact !== null ? "postact" : "final_act"}: ${JSON.stringify(finalAct)} is not supported (only the default Linear + GLU output is implemented)`,
-      );
+    const finalRaw = postact ?? (args.final_act === undefined ? "glu" : args.final_act);
+    block.finalAct =
+      finalRaw === null ? null : finalRaw === "glu" ? "glu" : act(postact !== null ? "postact" : "final_act", finalRaw);
     r.only("gate", [], "gated blocks are not implemented");
     r.only("bottleneck", [], "bottleneck blocks are not implemented");
-    r.only("mult_act", [], "needs gate");
     r.only("gate_act", [], "needs gate");
     r.ignore(
       // S4Block takes these two but passes neither to its Linear layers: same state_dict

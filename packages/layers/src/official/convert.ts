@@ -137,8 +137,12 @@ export function toCanonical(cfg: NormalizedConfig, file: SafetensorsFile): Canon
   const C = complexTensor("layer.kernel.C");
   if (param.bandlimit !== null) maskBand(C, A, dt, param.bandlimit, H, N2);
   const logDt = param.dtTie ? dt.map(Math.log) : foldModeSteps(A, B, dt, H);
-  const out = linear(file, "output_linear.0.", 2 * H, cfg.channels * H);
-  if (cfg.swapChannels) out.weight = unswapColumns(out.weight, 2 * H, cfg.channels, H);
+  let out: CanonicalLinear | null = null;
+  if (cfg.finalAct !== null) {
+    const rows = cfg.finalAct === "glu" ? 2 * H : H;
+    out = linear(file, "output_linear.0.", rows, cfg.channels * H);
+    if (cfg.swapChannels) out.weight = unswapColumns(out.weight, rows, cfg.channels, H);
+  }
   const common = { D: get(file, "layer.D"), outputLinear: out };
   if (cfg.mode === "diag") {
     return {

@@ -10,7 +10,8 @@
  *     A_imag (n_ssm, N2); is_real: C (c', H, N2) and B (1, n_ssm, N2) real, no A_imag, and
  *     N2 = d_state when d_state is passed (S4BlockConfig.modes);
  *     DPLR also layer.kernel.P (rank, n_ssm, N2, 2) and layer.kernel.l_kernel (int64, []);
- *     output_linear.0.weight (2H, c*H), output_linear.0.bias (2H)
+ *     output_linear.0.weight (2H, c*H), output_linear.0.bias (2H) ((H, c*H), (H) for a
+ *     final_act other than glu; none for final_act None)
  *   S4D (s4d.py): D (H); kernel.C (H, N2, 2); kernel.log_dt (H); kernel.log_A_real,
  *     kernel.A_imag (H, N2); output_linear.0.weight (2H, H, 1) (Conv1d); output_linear.0.bias (2H)
  *   S4Model (example.py): encoder.weight (d_model, d_input), encoder.bias (d_model);
@@ -62,8 +63,12 @@ export function expectedTensors(cfg: NormalizedConfig): ExpectedTensor[] {
       t.push({ key: "layer.kernel.P", kind: "float", shape: [cfg.rank, cfg.nSsm, N2, 2] });
       t.push({ key: "layer.kernel.l_kernel", kind: "int", shape: [] });
     }
-    t.push({ key: "output_linear.0.weight", kind: "float", shape: [2 * H, c * H] });
-    t.push({ key: "output_linear.0.bias", kind: "float", shape: [2 * H] });
+    // final_act: GLU doubles the Linear's outputs; None leaves the Linear out
+    if (cfg.finalAct !== null) {
+      const rows = cfg.finalAct === "glu" ? 2 * H : H;
+      t.push({ key: "output_linear.0.weight", kind: "float", shape: [rows, c * H] });
+      t.push({ key: "output_linear.0.bias", kind: "float", shape: [rows] });
+    }
     return t;
   }
   if (cfg.module === "models/s4/s4d.py:S4D") return s4dLayer("", cfg.dModel, cfg.dState / 2);

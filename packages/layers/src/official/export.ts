@@ -87,8 +87,11 @@ function s4BlockTensors(t: Tensors, c: CanonicalS4Block, dtype: FloatDtype): voi
     const lk = q.cForm === "CTilde" ? (q.tildeLength as number) : 0;
     t.set("layer.kernel.l_kernel", { dtype: "I64", shape: [], data: BigInt64Array.of(BigInt(lk)) });
   }
-  put(t, "output_linear.0.weight", [2 * H, cfg.channels * H], c.outputLinear.weight, dtype);
-  put(t, "output_linear.0.bias", [2 * H], c.outputLinear.bias, dtype);
+  const out = c.outputLinear;
+  if (out) {
+    put(t, "output_linear.0.weight", [out.outFeatures, cfg.channels * H], out.weight, dtype);
+    put(t, "output_linear.0.bias", [out.outFeatures], out.bias, dtype);
+  }
 }
 
 /** The official state_dict of canonical parameters, for writeSafetensors (float32 like PyTorch by default). */
@@ -127,6 +130,9 @@ export function officialConfig(c: CanonicalCheckpoint): OfficialConfig {
     if (g.mode === "diag") args.disc = g.disc;
     if (g.nSsm !== g.dModel) args.n_ssm = g.nSsm;
     if (g.lMax !== null) args.l_max = g.lMax;
+    if (g.activation !== "gelu") args.activation = g.activation;
+    if (g.multActivation !== "id") args.mult_act = g.multActivation;
+    if (g.finalAct !== "glu") args.final_act = g.finalAct;
     return { module: c.module, args };
   }
   if (c.module === "models/s4/s4d.py:S4D") {

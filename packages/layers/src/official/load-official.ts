@@ -23,14 +23,16 @@ export type OfficialModule = S4Block | S4Model;
 export function blockParts(kernels: Kernels, c: CanonicalS4Block | CanonicalS4D): S4BlockParts {
   const kernel =
     c.ssm.mode === "diag" ? new S4DKernel(kernels, c.ssm.params, { disc: c.ssm.disc }) : new DPLRKernel(kernels, c.ssm.params);
+  const block = c.module === "models/s4/s4.py:S4Block" ? c.config : null;
   return {
     kernel,
     D: c.D,
-    bidirectional: c.module === "models/s4/s4.py:S4Block" ? c.config.bidirectional : false,
-    weight: c.outputLinear.weight,
-    bias: c.outputLinear.bias,
+    bidirectional: block ? block.bidirectional : false,
+    weight: c.outputLinear?.weight ?? new Float64Array(0),
+    bias: c.outputLinear?.bias ?? new Float64Array(0),
     layout: c.config.transposed ? "BHL" : "BLH",
-    lMax: c.module === "models/s4/s4.py:S4Block" ? c.config.lMax : null,
+    lMax: block ? block.lMax : null,
+    ...(block ? { activation: block.activation, multActivation: block.multActivation, finalAct: block.finalAct } : {}),
   };
 }
 

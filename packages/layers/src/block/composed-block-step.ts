@@ -1,0 +1,121 @@
+import {
+  checkFiniteResult,
+  type ElementwisePlan,
+  type FloatArray,
+  type GLUPlan,
+  type LinearPlan,
+  type SSMState,
+  type StepLinearPlan,
+  validate,
+} from "@s4wasm/kernels";
+import type { StepMode, Stepper } from "../step/index.js";
+import { activationPlan, type BlockActivation } from "./activation.js";
+
+/** What a block's step runs after the SSM: the official S4Block tail with any activations. */
+export interface BlockTail {
+  /** FFTConv activation after SSM + D u. */
+  activation: BlockActivation;
+  /** S4Block mult_act, applied before the output Linear. */
+  multActivation: BlockActivation;
+  /** "glu": Linear(c*H, 2H) + GLU; an activation: Linear(c*H, H) + it; null: no Linear. */
+  finalAct: "glu" | BlockActivation | null;
+  /** Output Linear weight (outFeatures, c*H) and bias (outFeatures); unused when finalAct is null. */
+  weight: FloatArray;
+  bias: FloatArray;
+}
+
+/**
+ * The step of an S4Block whose activations are not the default GELU -> Linear -> GLU (which runs
+ * fused in wasm, FusedBlockStepper): the SSM stepper, then each stage as its own plan, per frame
+ * (B, H) -> (B, out) and per chunk (B, H, L) -> (B, out, L). Same interface as the fused one
+ * (step, prefill, state, reset, dispose), so BlockStepper drives either.
+ */
+export class ComposedBlockStep {
+  private readonly inner: Stepper;
+  private readonly act: ElementwisePlan | null;
+  private readonly mult: ElementwisePlan | null;
+  private readonly final: ElementwisePlan | null;
+  /** Per frame: the Linear as a matrix-vector product; per chunk: the position-wise Linear. */
+  private readonly stepLin: StepLinearPlan | null;
+  private readonly lin: LinearPlan | null;
+  private readonly glu: GLUPlan | null;
+  private readonly batch: number;
+  private readonly features: number;
+  private readonly outFeatures: number;
+
+  constructor(mode: StepMode, batch: number, tail: BlockTail) {
+    const k = mode.kernels;
+    const H = mode.channels;
+    this.batch = batch;
+    this.features = mode.outputChannels;
+    this.inner = mode.stepper({ batch });
+    this.act = activationPlan(k, tail.activation);
+    this.mult = activationPlan(k, tail.multActivation);
+    const { finalAct } = tail;
+    const linOut = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;
+    this.outFeatures = finalAct === null ? this.features : H;
+    const linear = { inFeatures: this.features, outFeatures: linOut, weight: tail.weight, bias: tail.bias };
+    this.stepLin = finalAct === null ? null : k.stepLinear(linear);
+    this.lin = finalAct === null ? null : k.linear(linear);
+    this.glu = finalAct === "glu" ? k.glu({ channels: H }) : null;
+    this.final = finalAct === null || finalAct === "glu" ? null : activationPlan(k, finalAct);
+  }
+
+  /** The SSM state (batch, c*H, size). */
+  get state(): SSMState {
+    return this.inner.state;
+  }
+
+  /** One frame (B, H) -> (B, out). */
+  step(frame: FloatArray, out?: FloatArray): FloatArray {
+    const y = this.inner.step(frame);
+    this.act?.apply(y, y);
+    this.mult?.apply(y, y);
+    if (!this.stepLin) return this.finish("blockStepper.step", y, out);
+    const G = this.features;
+    const z = this.zeros(y, this.batch * (this.glu ? 2 : 1) * this.outFeatures);
+    const w = z.length / this.batch;
+    for (let b = 0; b < this.batch; b++) this.stepLin.apply(y.subarray(b * G, (b + 1) * G), z.subarray(b * w, (b + 1) * w));
+    if (this.glu) return this.finish("blockStepper.step", this.glu.apply(z, { batch: this.batch, length: 1 }), out);
+    this.final?.apply(z, z);
+    return this.finish("blockStepper.step", z, out);
+  }
+
+  /** A chunk (B, H, L) -> (B, out, L); the state ends at the chunk's last step. */
+  prefill(chunk: FloatArray): FloatArray {
+    const y = this.inner.prefill(chunk);
+    this.act?.apply(y, y);
+    this.mult?.apply(y, y);
+    if (!this.lin) return this.finish("blockStepper.prefill", y);
+    const length = y.length / (this.batch * this.features);
+    const z = this.lin.apply(y, { batch: this.batch, length });
+    if (this.glu) return this.finish("blockStepper.prefill", this.glu.apply(z, { batch: this.batch, length }));
+    this.final?.apply(z, z);
+    return this.finish("blockStepper.prefill", z);
+  }
+
+  /** Back to the zero state. */
+  reset(): void {
+    this.inner.reset();
+  }
+
+  /** Frees the stepper and the plans. */
+  dispose(): void {
+    this.inner.dispose();
+    for (const p of [this.act, this.mult, this.final, this.stepLin, this.lin, this.glu]) p?.dispose();
+  }
+
+  /** A zeroed array of n in the backend's dtype (that of `like`). */
+  private zeros(like: FloatArray, n: number): FloatArray {
+    return like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  }
+
+  /** The overflow check of forward(), then into `out` when given (checked: dtype and length). */
+  private finish(where: string, y: FloatArray, out?: FloatArray): FloatArray {
+    checkFiniteResult(where, y);
+    if (!out) return y;
+    const ctor = y instanceof Float32Array ? Float32Array : Float64Array;
+    validate.checkOut(`${where}(out)`, out, ctor as never, y.length).set(y);
+    return out;
+  }
+}
