@@ -3,7 +3,6 @@
 // both backends against a float64 reference computed here (direct causal convolution with the
 // block's kernel, then each stage by its definition), step mode and prefill against forward, and
 // the refusals.
-import { readFileSync } from "node:fs";
 import { S4ShapeError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import type { S4Block } from "../src/index.js";
@@ -12,17 +11,13 @@ import {
   type OfficialConfig,
   officialConfig,
   officialTensors,
-  parseSafetensors,
   readOfficial,
-  type TensorToWrite,
-  tensorToFloat64,
   writeSafetensors,
 } from "../src/official/index.js";
+import { data, officialFixture, put, type Tensors } from "./fixture-tensors.js";
 import { BACKENDS, kernelsFor, relErr, seeded, TOL } from "./helpers.js";
 
-const DIR = new URL("../../../fixtures/official/s4d_block/", import.meta.url);
-const BASE_CONFIG = JSON.parse(readFileSync(new URL("config.json", DIR), "utf8")) as OfficialConfig;
-const BASE_FILE = parseSafetensors(new Uint8Array(readFileSync(new URL("model.safetensors", DIR))));
+const FIXTURE = officialFixture("s4d_block");
 const H = 16;
 const L = 24;
 const B = 2;
@@ -51,22 +46,28 @@ function erf(x: number): number {
 }
 
 /** The fixture's tensors with an output Linear of `rows` rows (null: none), as float64. */
-function tensors(rows: number | null): Map<string, TensorToWrite> {
-  const t = new Map<string, TensorToWrite>();
-  for (const [key, v] of BASE_FILE.tensors) t.set(key, { dtype: "F64", shape: [...v.shape], data: tensorToFloat64(v, key) });
+function tensors(rows: number | null): Tensors {
+  const t = FIXTURE.tensors();
   t.delete("output_linear.0.weight");
   t.delete("output_linear.0.bias");
   if (rows !== null) {
-    t.set("output_linear.0.weight", { dtype: "F64", shape: [rows, H], data: seeded(rows * H, 5).map((v) => v / 3) });
-    t.set("output_linear.0.bias", { dtype: "F64", shape: [rows], data: seeded(rows, 6).map((v) => v / 10) });
+    put(
+      t,
+      "output_linear.0.weight",
+      [rows, H],
+      seeded(rows * H, 5).map((v) => v / 3),
+    );
+    put(
+      t,
+      "output_linear.0.bias",
+      [rows],
+      seeded(rows, 6).map((v) => v / 10),
+    );
   }
   return t;
 }
 
-const config = (args: Record<string, unknown>): OfficialConfig => ({
-  module: BASE_CONFIG.module,
-  args: { ...BASE_CONFIG.args, ...args },
-});
+const config: (args: Record<string, unknown>) => OfficialConfig = FIXTURE.with;
 
 async function load(backend: "wasm" | "js", rows: number | null, args: Record<string, unknown>): Promise<S4Block> {
   return (await loadOfficial(writeSafetensors(tensors(rows)), config(args), { kernels: await kernelsFor(backend) })) as S4Block;
@@ -88,7 +89,7 @@ async function reference(
   const K = Float64Array.from(block.parts.kernel.kernel(L));
   block.dispose();
   const t = tensors(rows);
-  const D = t.get("layer.D")?.data as Float64Array;
+  const D = data(t, "layer.D");
   const g = new Float64Array(B * H * L);
   for (let b = 0; b < B; b++)
     for (let h = 0; h < H; h++)
@@ -98,8 +99,8 @@ async function reference(
         g[(b * H + h) * L + i] = DEFINITIONS[mult](DEFINITIONS[act](s));
       }
   if (rows === null) return g;
-  const W = t.get("output_linear.0.weight")?.data as Float64Array;
-  const bias = t.get("output_linear.0.bias")?.data as Float64Array;
+  const W = data(t, "output_linear.0.weight");
+  const bias = data(t, "output_linear.0.bias");
   const out = new Float64Array(B * H * L);
   for (let b = 0; b < B; b++)
     for (let i = 0; i < L; i++) {

@@ -3,7 +3,6 @@
 // checkpoint here is the fixture s4d_block re-stored under an option with the OFFICIAL inverse
 // (models/s4/s4.py inv_transform, asinh for dt_fast, ...), so it must give the fixture's outputs;
 // the per-mode dt and the band mask are also checked against kernels computed here by formula.
-import { readFileSync } from "node:fs";
 import { S4ValueError } from "@s4wasm/kernels";
 import { describe, expect, it } from "vitest";
 import type { S4Block } from "../src/index.js";
@@ -13,32 +12,17 @@ import {
   type OfficialConfig,
   officialConfig,
   officialTensors,
-  parseSafetensors,
   readOfficial,
-  type TensorToWrite,
-  tensorToFloat64,
   writeSafetensors,
 } from "../src/official/index.js";
+import { data, officialFixture, put, type Tensors } from "./fixture-tensors.js";
 import { kernelsFor, relErr, seeded } from "./helpers.js";
 
-const DIR = new URL("../../../fixtures/official/s4d_block/", import.meta.url);
-const BASE_CONFIG = JSON.parse(readFileSync(new URL("config.json", DIR), "utf8")) as OfficialConfig;
-const BASE_FILE = parseSafetensors(new Uint8Array(readFileSync(new URL("model.safetensors", DIR))));
+const FIXTURE = officialFixture("s4d_block");
+const baseTensors = FIXTURE.tensors;
 const H = 16;
 const N2 = 16;
 const L = 40;
-
-type Tensors = Map<string, TensorToWrite>;
-
-/** The fixture's tensors as float64 (so the re-stored values carry no float32 rounding). */
-function baseTensors(): Tensors {
-  const t: Tensors = new Map();
-  for (const [key, v] of BASE_FILE.tensors) t.set(key, { dtype: "F64", shape: [...v.shape], data: tensorToFloat64(v, key) });
-  return t;
-}
-const data = (t: Tensors, key: string) => (t.get(key) as TensorToWrite).data as Float64Array;
-const put = (t: Tensors, key: string, shape: number[], values: ArrayLike<number>) =>
-  t.set(key, { dtype: "F64", shape, data: Float64Array.from(values) });
 
 /** Load a checkpoint on the float64 twin, read something off the block, free it. */
 async function withBlock<T>(bytes: Uint8Array, config: OfficialConfig, read: (block: S4Block) => T): Promise<T> {
@@ -51,11 +35,7 @@ async function withBlock<T>(bytes: Uint8Array, config: OfficialConfig, read: (bl
   }
 }
 
-/** The fixture's config with `args` over its own. */
-const configWith = (args: Record<string, unknown>): OfficialConfig => ({
-  module: BASE_CONFIG.module,
-  args: { ...BASE_CONFIG.args, ...args },
-});
+const configWith = FIXTURE.with;
 
 /** The block's forward on a fixed input (B = 1, L). */
 const forwardOf = (block: S4Block, u = seeded(H * L, 7)) => Float64Array.from(block.forward(u, { batch: 1, length: L }));
