@@ -164,7 +164,7 @@ describe("loadKernels({ threads })", () => {
     run.mockRestore();
   }, 120_000);
 
-  it("splits batched FFTs, the FFT convolution, its kernel spectrum, GELU, erf and the Vandermonde kernel with the bits of one thread", () => {
+  it("splits batched FFTs, the FFT convolution, its kernel spectrum, GELU, erf, the other activations and the Vandermonde kernel with the bits of one thread", () => {
     const run = spyOnPool();
     const rand = rng(21);
     /** f on both kernels: the pool ran `job`, and the outputs agree bit for bit. */
@@ -213,6 +213,8 @@ describe("loadKernels({ threads })", () => {
     const x = randomArray(100_003, rand).map((v) => 6 * v);
     same("gelu", (k) => k.gelu().apply(x));
     same("erf", (k) => k.erf().apply(x));
+    same("activation", (k) => k.activation("softplus").apply(x));
+    same("activation", (k) => k.activation("tanh").apply(x));
     // H x N x L >= 2^20 terms (large enough that the two halves overlap in time)
     const H = 32;
     const N = 32;

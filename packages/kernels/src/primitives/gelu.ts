@@ -2,8 +2,8 @@
 // itself, and the official S4 code's other activations (tanh, relu, elu, silu, sigmoid,
 // softplus). Any length per call.
 //   gelu: y = x/2 (1 + erf(x / sqrt 2))      erf: y = erf(x)
-// wasm: float32 vector erf (~2e-7 relative) and GELU (~3e-7), the others ~3e-7 (assembly/
-// activation.ts); JS twin: float64 (~1e-15).
+// wasm: float32 vector erf (~2e-7 relative) and GELU (~3e-7), the others within 1e-6 (assembly/
+// activation.ts); JS twin: float64 (~1e-15). With threads, long inputs split across them.
 import { S4StateError } from "../errors.js";
 import { ACTIVATION_KINDS, type ActivationName, activation } from "../js/activation.js";
 import { erf, gelu } from "../js/erf.js";
@@ -75,16 +75,14 @@ export class ElementwisePlan extends Plan {
     checkInt(this.ptrNWhere, n, 1, 2 ** 28);
     const rt = this.runtime;
     const fn = this.fn;
-    if (fn !== "gelu" && fn !== "erf") {
-      // the other activations (non-default block options) run on the calling thread
-      rt.exports.activation(ACTIVATION_KINDS.indexOf(fn), xPtr, outPtr, n);
-      return;
-    }
+    const kind = fn === "gelu" || fn === "erf" ? -1 : ACTIVATION_KINDS.indexOf(fn);
     if (!rt.pool || n < SPLIT_MIN_VALUES) {
-      rt.exports[fn](xPtr, outPtr, n);
+      if (kind < 0) rt.exports[fn as "gelu" | "erf"](xPtr, outPtr, n);
+      else rt.exports.activation(kind, xPtr, outPtr, n);
       return;
     }
     // elementwise: each thread takes a range (a multiple of 8, the kernel's two vectors a trip)
-    rt.pool.runRows(fn, n, 8, (a, b) => [xPtr + 4 * a, outPtr + 4 * a, b - a], rt.exports);
+    if (kind < 0) rt.pool.runRows(fn as "gelu" | "erf", n, 8, (a, b) => [xPtr + 4 * a, outPtr + 4 * a, b - a], rt.exports);
+    else rt.pool.runRows("activation", n, 8, (a, b) => [kind, xPtr + 4 * a, outPtr + 4 * a, b - a], rt.exports);
   }
 }

@@ -39,6 +39,7 @@ export const POOL_JOBS = [
   "kernelSpectrumRows",
   "gelu",
   "erf",
+  "activation",
   "vandermonde",
   "fftRows",
   "rfftRows",
