@@ -45,8 +45,11 @@ function erf(x: number): number {
   return (2 / Math.sqrt(Math.PI)) * sum;
 }
 
-/** The fixture's tensors with an output Linear of `rows` rows (null: none), as float64. */
-function tensors(rows: number | null): Tensors {
+/**
+ * The fixture's tensors with an output Linear of `rows` rows (null: none), as float64; with
+ * `glu` (FFTConv activation glu) two channel groups for C and D, the second a variant of the first.
+ */
+function tensors(rows: number | null, glu = false): Tensors {
   const t = FIXTURE.tensors();
   t.delete("output_linear.0.weight");
   t.delete("output_linear.0.bias");
@@ -64,13 +67,19 @@ function tensors(rows: number | null): Tensors {
       seeded(rows, 6).map((v) => v / 10),
     );
   }
+  if (glu) {
+    const C = data(t, "layer.kernel.C");
+    put(t, "layer.kernel.C", [2, H, C.length / (2 * H), 2], [...C, ...C.map((v, i) => v * Math.cos(i))]);
+    put(t, "layer.D", [2, H], seeded(2 * H, 8));
+  }
   return t;
 }
 
 const config: (args: Record<string, unknown>) => OfficialConfig = FIXTURE.with;
 
 async function load(backend: "wasm" | "js", rows: number | null, args: Record<string, unknown>): Promise<S4Block> {
-  return (await loadOfficial(writeSafetensors(tensors(rows)), config(args), { kernels: await kernelsFor(backend) })) as S4Block;
+  const t = tensors(rows, args.activation === "glu");
+  return (await loadOfficial(writeSafetensors(t), config(args), { kernels: await kernelsFor(backend) })) as S4Block;
 }
 
 /**
@@ -84,19 +93,33 @@ async function reference(
   mult: string,
   final: string | null,
 ): Promise<Float64Array> {
-  // the kernel does not depend on the tail: take it from the default block
-  const block = await load("js", 2 * H, {});
+  const glu = act === "glu";
+  // K (groups, H, L) from the kernel generator of the same checkpoint on the float64 twin (the
+  // tail does not change it)
+  const block = await load("js", 2 * H, glu ? { activation: "glu" } : {});
   const K = Float64Array.from(block.parts.kernel.kernel(L));
   block.dispose();
-  const t = tensors(rows);
+  const t = tensors(rows, glu);
   const D = data(t, "layer.D");
+  const groups = glu ? 2 : 1;
+  // y (B, groups*H, L) = K * u + D u per channel group
+  const y = new Float64Array(B * groups * H * L);
+  for (let b = 0; b < B; b++)
+    for (let c = 0; c < groups; c++)
+      for (let h = 0; h < H; h++)
+        for (let i = 0; i < L; i++) {
+          let s = D[c * H + h] * u[(b * H + h) * L + i];
+          for (let j = 0; j <= i; j++) s += K[(c * H + h) * L + i - j] * u[(b * H + h) * L + j];
+          y[((b * groups + c) * H + h) * L + i] = s;
+        }
+  // the FFTConv activation (the GLU: first H features times the sigmoid of the next H), then mult_act
   const g = new Float64Array(B * H * L);
   for (let b = 0; b < B; b++)
     for (let h = 0; h < H; h++)
       for (let i = 0; i < L; i++) {
-        let s = D[h] * u[(b * H + h) * L + i];
-        for (let j = 0; j <= i; j++) s += K[h * L + i - j] * u[(b * H + h) * L + j];
-        g[(b * H + h) * L + i] = DEFINITIONS[mult](DEFINITIONS[act](s));
+        const v = y[(b * groups * H + h) * L + i];
+        const a = glu ? v * sigmoid(y[((b * groups + 1) * H + h) * L + i]) : DEFINITIONS[act](v);
+        g[(b * H + h) * L + i] = DEFINITIONS[mult](a);
       }
   if (rows === null) return g;
   const W = data(t, "output_linear.0.weight");
@@ -143,6 +166,14 @@ const CASES = [
     act: "relu",
     mult: "id",
     final: "id",
+  },
+  {
+    name: "glu (2 channel groups) / tanh / glu",
+    args: { activation: "glu", mult_act: "tanh" },
+    rows: 2 * H,
+    act: "glu",
+    mult: "tanh",
+    final: "glu",
   },
 ] as const;
 
@@ -218,9 +249,19 @@ describe("S4Block activation options: written back", () => {
 });
 
 describe("S4Block activation options: refusals", () => {
-  it("unknown names, FFTConv glu and a Linear of the wrong size are named", async () => {
-    await expect(load("js", H, { activation: "glu", mult_act: "mish", final_act: "prelu" })).rejects.toThrow(
-      /3 problem\(s\)[\s\S]*activation: "glu" is not supported \(None, 'id'[^\n]*\)[\s\S]*mult_act: "mish" is not supported[\s\S]*final_act: "prelu" is not supported/,
+  it("unknown names, swap_channels with the conv GLU and tensors of the wrong size are named", async () => {
+    await expect(load("js", H, { activation: "glu2", mult_act: "mish", final_act: "prelu" })).rejects.toThrow(
+      /3 problem\(s\)[\s\S]*activation: "glu2" is not supported \(None, 'id'[^\n]*'softplus', 'glu'\)[\s\S]*mult_act: "mish" is not supported[\s\S]*final_act: "prelu" is not supported/,
+    );
+    // the GLU would halve the swapped (h c) order: not implemented
+    await expect(load("js", 2 * H, { activation: "glu", swap_channels: true })).rejects.toThrow(
+      /swap_channels: with activation glu it is not implemented/,
+    );
+    // activation glu doubles D's and the kernel's channel groups: the fixture's single group is named
+    await expect(
+      loadOfficial(writeSafetensors(tensors(2 * H)), config({ activation: "glu" }), { kernels: await kernelsFor("js") }),
+    ).rejects.toThrow(
+      /wrong shape for "layer.D": expected \[2,16\], got \[1,16\][\s\S]*wrong shape for "layer.kernel.C": expected \[2,16,16,2\]/,
     );
     // final_act tanh needs Linear(H, H): the fixture's (2H, H) is reported by key
     await expect(

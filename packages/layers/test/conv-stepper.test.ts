@@ -1,5 +1,5 @@
 // FFTConv's streaming face: stepping L frames through its kernel's recurrence equals forward()
-// (S4D and DPLR kernels, one and two output channels, GELU or none, both backends); prefill +
+// (S4D and DPLR kernels, one and two output channels, GELU, tanh, the GLU or none, both backends); prefill +
 // stream equals one run; snapshots replay bit for bit; a bidirectional conv or a fixed K is refused.
 import { relErrorReal } from "@s4wasm/golden";
 import { type FloatArray, type Kernels, loadKernels, S4ShapeError, S4StateError } from "@s4wasm/kernels";
@@ -20,7 +20,7 @@ function frame(u: FloatArray, B: number, R: number, L: number, t: number): Float
   return f;
 }
 
-function conv(k: Kernels, mode: "diag" | "dplr", channels: number, activation: "gelu" | "id"): FFTConv {
+function conv(k: Kernels, mode: "diag" | "dplr", channels: number, activation: "gelu" | "id" | "glu" | "tanh"): FFTConv {
   const kernel =
     mode === "diag" ? new S4DKernel(k, randomS4D(H, 4, channels, 3)) : new DPLRKernel(k, randomDPLR(H, 8, 1, channels, 3));
   return new FFTConv(k, { kernel, D: seeded(channels * H, 5), bidirectional: false, activation });
@@ -31,6 +31,8 @@ describe.each([
   ["diag", 2, "id"],
   ["dplr", 1, "id"],
   ["dplr", 2, "gelu"],
+  ["diag", 2, "glu"],
+  ["dplr", 1, "tanh"],
 ] as const)("FFTConv.stepper (%s, %i channels, %s)", (mode, channels, activation) => {
   for (const k of [wasm, js]) {
     it(`${k.backend}: L frames equal forward(); prefill + stream equals one run; a snapshot replays bit for bit`, () => {
@@ -40,7 +42,9 @@ describe.each([
       const u64 = seeded(B * H * L, 9);
       const u = k.backend === "wasm" ? Float32Array.from(u64) : u64;
       const y = c.forward(u, B, L); // (B, c*H, L)
-      const R = channels * H;
+      // the GLU halves the 2 channel groups
+      const R = c.outChannels;
+      expect(R).toBe(activation === "glu" ? H : channels * H);
       const s = c.stepper({ batch: B });
       const ys = new Float64Array(B * R * L);
       const put = (yt: FloatArray, t: number) => {

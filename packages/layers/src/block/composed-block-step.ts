@@ -9,12 +9,12 @@ import {
   validate,
 } from "@s4wasm/kernels";
 import type { StepMode, Stepper } from "../step/index.js";
-import { activationPlan, type BlockActivation } from "./activation.js";
+import { activationPlan, type BlockActivation, type ConvActivation } from "./activation.js";
 
 /** What a block's step runs after the SSM: the official S4Block tail with any activations. */
 export interface BlockTail {
-  /** FFTConv activation after SSM + D u. */
-  activation: BlockActivation;
+  /** FFTConv activation after SSM + D u ("glu": the SSM runs 2c groups, halved by a GLU). */
+  activation: ConvActivation;
   /** S4Block mult_act, applied before the output Linear. */
   multActivation: BlockActivation;
   /** "glu": Linear(c*H, 2H) + GLU; an activation: Linear(c*H, H) + it; null: no Linear. */
@@ -33,6 +33,8 @@ export interface BlockTail {
 export class ComposedBlockStep {
   private readonly inner: Stepper;
   private readonly act: ElementwisePlan | null;
+  /** The FFTConv GLU (activation "glu"): (B, 2cH) -> (B, cH). */
+  private readonly convGlu: GLUPlan | null;
   private readonly mult: ElementwisePlan | null;
   private readonly final: ElementwisePlan | null;
   /** Per frame: the Linear as a matrix-vector product; per chunk: the position-wise Linear. */
@@ -47,9 +49,10 @@ export class ComposedBlockStep {
     const k = mode.kernels;
     const H = mode.channels;
     this.batch = batch;
-    this.features = mode.outputChannels;
+    this.features = tail.activation === "glu" ? mode.outputChannels / 2 : mode.outputChannels;
     this.inner = mode.stepper({ batch });
-    this.act = activationPlan(k, tail.activation);
+    this.act = tail.activation === "glu" ? null : activationPlan(k, tail.activation);
+    this.convGlu = tail.activation === "glu" ? k.glu({ channels: this.features }) : null;
     this.mult = activationPlan(k, tail.multActivation);
     const { finalAct } = tail;
     const linOut = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;
@@ -68,8 +71,9 @@ export class ComposedBlockStep {
 
   /** One frame (B, H) -> (B, out). */
   step(frame: FloatArray, out?: FloatArray): FloatArray {
-    const y = this.inner.step(frame);
-    this.act?.apply(y, y);
+    const s = this.inner.step(frame);
+    this.act?.apply(s, s);
+    const y = this.convGlu ? this.convGlu.apply(s, { batch: this.batch, length: 1 }) : s;
     this.mult?.apply(y, y);
     if (!this.stepLin) return this.finish("blockStepper.step", y, out);
     const G = this.features;
@@ -83,11 +87,12 @@ export class ComposedBlockStep {
 
   /** A chunk (B, H, L) -> (B, out, L); the state ends at the chunk's last step. */
   prefill(chunk: FloatArray): FloatArray {
-    const y = this.inner.prefill(chunk);
-    this.act?.apply(y, y);
+    const s = this.inner.prefill(chunk);
+    this.act?.apply(s, s);
+    const length = s.length / (this.batch * (this.convGlu ? 2 : 1) * this.features);
+    const y = this.convGlu ? this.convGlu.apply(s, { batch: this.batch, length }) : s;
     this.mult?.apply(y, y);
     if (!this.lin) return this.finish("blockStepper.prefill", y);
-    const length = y.length / (this.batch * this.features);
     const z = this.lin.apply(y, { batch: this.batch, length });
     if (this.glu) return this.finish("blockStepper.prefill", this.glu.apply(z, { batch: this.batch, length }));
     this.final?.apply(z, z);
@@ -102,7 +107,7 @@ export class ComposedBlockStep {
   /** Frees the stepper and the plans. */
   dispose(): void {
     this.inner.dispose();
-    for (const p of [this.act, this.mult, this.final, this.stepLin, this.lin, this.glu]) p?.dispose();
+    for (const p of [this.act, this.convGlu, this.mult, this.final, this.stepLin, this.lin, this.glu]) p?.dispose();
   }
 
   /** A zeroed array of n in the backend's dtype (that of `like`). */

@@ -1,4 +1,11 @@
-import { checkFiniteResult, type ElementwisePlan, type FloatArray, S4StateError, type StateSnapshot } from "@s4wasm/kernels";
+import {
+  checkFiniteResult,
+  type ElementwisePlan,
+  type FloatArray,
+  type GLUPlan,
+  S4StateError,
+  type StateSnapshot,
+} from "@s4wasm/kernels";
 import type { StepMode, Stepper } from "../step/index.js";
 
 /**
@@ -17,6 +24,8 @@ export class ConvStepper {
     private readonly mode: StepMode,
     private readonly inner: Stepper,
     private readonly act: ElementwisePlan | null,
+    /** The GLU over the features (activation "glu"): (B, 2cH) -> (B, cH). */
+    private readonly glu: GLUPlan | null = null,
   ) {
     this.batch = inner.batch;
   }
@@ -24,15 +33,15 @@ export class ConvStepper {
   /** One frame u (B, H) -> y (B, c*H). No allocation when `out` is given. */
   step(frame: FloatArray, out?: FloatArray): FloatArray {
     this.assertLive("stepper.step");
-    const y = this.inner.step(frame, out);
-    return this.activate("stepper.step", y);
+    const y = this.inner.step(frame, this.glu ? undefined : out);
+    return this.activate("stepper.step", y, 1, out);
   }
 
   /** A chunk u (B, H, L) -> y (B, c*H, L); the state ends at the chunk's last step. */
   prefill(chunk: FloatArray, out?: FloatArray): FloatArray {
     this.assertLive("stepper.prefill");
-    const y = this.inner.prefill(chunk, out);
-    return this.activate("stepper.prefill", y);
+    const y = this.inner.prefill(chunk, this.glu ? undefined : out);
+    return this.activate("stepper.prefill", y, y.length / (this.batch * this.mode.outputChannels), out);
   }
 
   /** An exact checkpoint of the stream (see SSMState.snapshot in @s4wasm/kernels). */
@@ -60,13 +69,15 @@ export class ConvStepper {
     this.inner.dispose();
     this.mode.dispose();
     this.act?.dispose();
+    this.glu?.dispose();
   }
 
-  /** The activation in place (or none), then the overflow check of forward(). */
-  private activate(where: string, y: FloatArray): FloatArray {
+  /** The activation in place (or the GLU into `out`), then the overflow check of forward(). */
+  private activate(where: string, y: FloatArray, length: number, out?: FloatArray): FloatArray {
     if (this.act) this.act.apply(y, y);
-    checkFiniteResult(where, y);
-    return y;
+    const r = this.glu ? this.glu.apply(y, { batch: this.batch, length }, out) : y;
+    checkFiniteResult(where, r);
+    return r;
   }
 
   private assertLive(where: string): void {

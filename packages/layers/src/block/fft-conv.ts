@@ -4,6 +4,7 @@ import {
   type ElementwisePlan,
   type FFTConvPlan,
   type FloatArray,
+  type GLUPlan,
   GrowingBuffers,
   type Kernels,
   S4ShapeError,
@@ -16,7 +17,7 @@ import {
 import { repeatChannels } from "../ssm/repeat-channels.js";
 import { resizeRows } from "../ssm/resize-rows.js";
 import { StepMode, type StepModeSource } from "../step/index.js";
-import { activationPlan, type BlockActivation, checkActivation } from "./activation.js";
+import { activationPlan, type BlockActivation, type ConvActivation, checkConvActivation } from "./activation.js";
 import { ConvStepper } from "./conv-stepper.js";
 
 /** What FFTConv needs from an SSM kernel generator. */
@@ -59,8 +60,12 @@ export interface FFTConvConfig {
    * backward in time (the official '(s c) h l' split with s = 2).
    */
   bidirectional: boolean;
-  /** Activation after the skip (official FFTConv `activation`); the official default is GELU. */
-  activation: BlockActivation;
+  /**
+   * Activation after the skip (official FFTConv `activation`); the official default is GELU.
+   * "glu": the kernel has 2c channel groups (D (2c, H)) and the GLU halves the 2c*H features,
+   * the first c*H the value.
+   */
+  activation: ConvActivation;
   /**
    * The official FFTConv l_max (null or absent: none): the kernel is computed at
    * l = min(L, lMax) and its taps from l on are zero, as the official forward does.
@@ -81,12 +86,16 @@ export class FFTConv {
   readonly kernels: Kernels;
   /** The kernel, D, direction and activation this convolution was made with. */
   readonly config: FFTConvConfig;
-  /** Features out: channels*H (channels/2*H when bidirectional). */
+  /** Features out: channels*H (channels/2*H when bidirectional; half that with the GLU activation). */
   readonly outChannels: number;
+  /** Rows the convolution runs and its input is repeated to: outChannels, twice that with the GLU. */
+  readonly convRows: number;
   private plan: FFTConvPlan | null = null;
   private planKey = "";
   /** The activation after the skip (null: none). */
   private readonly act: ElementwisePlan | null;
+  /** The GLU over the features (activation "glu"), else null. */
+  private readonly glu: GLUPlan | null;
   private readonly ws: Workspace | null;
   private readonly io: GrowingBuffers | null;
   /** D per output row (outChannels): float64 for the JS twin, in wasm memory for the wasm path. */
@@ -122,12 +131,20 @@ export class FFTConv {
     if (lMax !== null) validate.checkInt("FFTConv(lMax)", lMax, 1, 2 ** 22);
     this.lMax = lMax ?? Number.POSITIVE_INFINITY;
     const cOut = bidirectional ? kernel.channels / 2 : kernel.channels;
-    this.outChannels = cOut * H;
+    const activation = checkConvActivation("FFTConv(activation)", config.activation);
+    if (activation === "glu" && cOut % 2 !== 0) {
+      throw new S4ShapeError(
+        `FFTConv(activation): "glu" halves the channel groups, so it needs an even number of them (the official module doubles them), got ${cOut}`,
+      );
+    }
+    this.convRows = cOut * H;
+    this.outChannels = activation === "glu" ? this.convRows / 2 : this.convRows;
     if (D.length !== cOut * H) {
       throw new S4ShapeError(`FFTConv(D): expected length ${cOut * H} (channels*H = ${cOut}*${H}), got ${D.length}`);
     }
     this.dRows = kernels.backend === "wasm" ? Float32Array.from(D) : Float64Array.from(D);
-    this.act = activationPlan(kernels, checkActivation("FFTConv(activation)", config.activation));
+    this.act = activation === "glu" ? null : activationPlan(kernels, activation);
+    this.glu = activation === "glu" ? kernels.glu({ channels: this.outChannels }) : null;
     this.ws = kernels.runtime ? kernels.workspace() : null;
     this.io = this.ws ? new GrowingBuffers(this.ws, 1) : null;
     this.dRowsBuf = this.ws ? this.ws.f32(this.dRows.length) : null;
@@ -151,7 +168,7 @@ export class FFTConv {
       // The new plan first (a refused L leaves the old one and its key in place); it has no
       // spectrum yet, so the key is cleared until the kernel below is through.
       // bidirectional: K (2c, H, L) is the plan's (2, c*H, L), forward rows first
-      const plan = this.kernels.fftConv({ channels: this.outChannels, length: L, bidirectional });
+      const plan = this.kernels.fftConv({ channels: this.convRows, length: L, bidirectional });
       this.plan?.dispose();
       this.plan = plan;
       this.planKey = "";
@@ -199,27 +216,28 @@ export class FFTConv {
   }
 
   /**
-   * u: (B, H, L) -> y: (B, outChannels, L) = act(conv(u, K) + D u).
+   * u: (B, H, L) -> y: (B, outChannels, L) = act(conv(u, K) + D u) (the GLU: over the features).
    * Fresh result unless `out` is given.
    */
   forward(u: FloatArray, batch: number, L: number, out?: FloatArray): FloatArray {
     this.assertLive();
     const { H } = this;
     const plan = this.planFor(L);
-    const rows = this.outChannels;
+    const rows = this.convRows;
     const repeats = rows / H;
     // c > 1 output channel groups: every group convolves the same u.
     const uRows = repeats === 1 ? u : repeatChannels(u, batch, H, L, repeats);
     if (!this.io) {
-      const y = plan.apply(uRows, { D: this.dRows, batch }, out);
-      if (this.act) this.act.apply(y, y);
+      const z = plan.apply(uRows, { D: this.dRows, batch }, this.glu ? undefined : out);
+      if (this.act) this.act.apply(z, z);
+      const y = this.glu ? this.glu.apply(z, { batch, length: L }, out) : z;
       checkFiniteResult("FFTConv.forward", y);
       return y;
     }
-    const n = batch * rows * L;
-    const buf = this.io.get(0, n);
+    const buf = this.io.get(0, batch * rows * L);
     buf.view.set(uRows);
     this.forwardPtr(buf.ptr, buf.ptr, batch, L);
+    const n = batch * this.outChannels * L;
     checkFiniteResultAt(this.kernels.runtime as WasmRuntime, "FFTConv.forward", buf.ptr, n);
     const y = out ?? new Float32Array(n);
     y.set(buf.view.subarray(0, n));
@@ -227,14 +245,16 @@ export class FFTConv {
   }
 
   /**
-   * Wasm only: the same on f32 buffers in wasm memory. u: (B, outChannels, L) (already repeated
-   * over channels), y may equal u. Used by S4Block to chain without copies.
+   * Wasm only: the same on f32 buffers in wasm memory. u: (B, convRows, L) (already repeated
+   * over channels) -> y (B, outChannels, L); y may equal u and needs room for (B, convRows, L).
+   * Used by S4Block to chain without copies.
    */
   forwardPtr(uPtr: number, yPtr: number, batch: number, L: number): void {
     this.assertLive();
     const plan = this.planFor(L);
     plan.applyPtr(uPtr, yPtr, batch, (this.dRowsBuf as WasmBuffer<Float32Array>).ptr);
-    this.act?.applyPtr(yPtr, yPtr, batch * this.outChannels * L);
+    this.act?.applyPtr(yPtr, yPtr, batch * this.convRows * L);
+    this.glu?.applyPtr(yPtr, yPtr, batch, L);
   }
 
   /**
@@ -254,7 +274,13 @@ export class FFTConv {
     const batch = validate.checkInt("FFTConv.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
     const mode = new StepMode(this.kernels, source).setupStep();
     try {
-      return new ConvStepper(mode, mode.stepper({ batch }), activationPlan(this.kernels, this.config.activation));
+      const glu = this.glu ? this.kernels.glu({ channels: this.outChannels }) : null;
+      return new ConvStepper(
+        mode,
+        mode.stepper({ batch }),
+        this.glu ? null : activationPlan(this.kernels, this.config.activation as BlockActivation),
+        glu,
+      );
     } catch (err) {
       mode.dispose();
       throw err;
@@ -269,6 +295,7 @@ export class FFTConv {
     this.kOut = null;
     this.kBuf = null;
     this.act?.dispose();
+    this.glu?.dispose();
     this.ws?.dispose();
   }
 

@@ -13,7 +13,7 @@ import {
 } from "@s4wasm/kernels";
 import { repeatChannels } from "../ssm/repeat-channels.js";
 import { StepMode, type StepModeSource } from "../step/index.js";
-import { activationPlan, type BlockActivation, checkActivation } from "./activation.js";
+import { activationPlan, type BlockActivation, type ConvActivation, checkActivation, checkConvActivation } from "./activation.js";
 import { BlockStepper } from "./block-stepper.js";
 import { ComposedBlockStep } from "./composed-block-step.js";
 import { FFTConv, type KernelSource } from "./fft-conv.js";
@@ -44,8 +44,11 @@ export interface S4BlockParts {
   weight: Float64Array;
   /** Output Linear bias: (2H), (H), or empty, as the weight. */
   bias: Float64Array;
-  /** FFTConv activation after SSM + D u (official `activation`): "gelu" by default. */
-  activation?: BlockActivation;
+  /**
+   * FFTConv activation after SSM + D u (official `activation`): "gelu" by default; "glu": the
+   * kernel and D have 2c channel groups, halved by the GLU (first half the value).
+   */
+  activation?: ConvActivation;
   /** Activation before the output Linear (official `mult_act`): "id" (none) by default. */
   multActivation?: BlockActivation;
   /**
@@ -98,7 +101,7 @@ export class S4Block {
   /** GELU -> Linear -> GLU: the official default (fused step, output check clears x). */
   private readonly defaultTail: boolean;
   private readonly tail: {
-    activation: BlockActivation;
+    activation: ConvActivation;
     multActivation: BlockActivation;
     finalAct: "glu" | BlockActivation | null;
   };
@@ -112,7 +115,7 @@ export class S4Block {
     const H = parts.kernel.H;
     this.dModel = H;
     this.layout = validate.checkOneOf("S4Block(layout)", parts.layout ?? "BHL", ["BHL", "BLH"] as const);
-    const activation = checkActivation("S4Block(activation)", parts.activation ?? "gelu");
+    const activation = checkConvActivation("S4Block(activation)", parts.activation ?? "gelu");
     const multActivation = checkActivation("S4Block(multActivation)", parts.multActivation ?? "id");
     const finalAct =
       parts.finalAct === null
@@ -212,7 +215,9 @@ export class S4Block {
   private forwardWasm(x: FloatArray, batch: number, L: number, out: FloatArray | undefined): FloatArray {
     const H = this.dModel;
     const n = batch * this.outFeatures * L;
-    const rows = this.conv.outChannels;
+    // the conv runs convRows (its input repeated over the channel groups) and leaves
+    // outChannels (half, with the GLU activation) in place
+    const rows = this.conv.convRows;
     const io = this.io as GrowingBuffers;
     const a = io.get(0, batch * Math.max(rows, H) * L);
     const aPtr = a.ptr;
@@ -223,7 +228,7 @@ export class S4Block {
     if (!this.defaultTail) validate.checkFinite32("S4Block.forward(x)", x, true);
     a.view.set(rows === H ? u : repeatChannels(u, batch, H, L, rows / H));
     this.conv.forwardPtr(aPtr, aPtr, batch, L);
-    this.mult?.applyPtr(aPtr, aPtr, batch * rows * L);
+    this.mult?.applyPtr(aPtr, aPtr, batch * this.conv.outChannels * L);
     // no output Linear: the conv's buffer is the output
     const yBuf = this.linear ? io.get(1, n) : a;
     if (this.linear) this.linear.applyPtr(aPtr, yBuf.ptr, batch, L);

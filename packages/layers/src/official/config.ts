@@ -7,7 +7,7 @@
  * argument named at once.
  */
 import { S4ValueError } from "@s4wasm/kernels";
-import { BLOCK_ACTIVATIONS, type BlockActivation } from "../block/activation.js";
+import { BLOCK_ACTIVATIONS, type BlockActivation, type ConvActivation } from "../block/activation.js";
 
 /** The official modules (file:class in state-spaces/s4) that can be imported. */
 export type OfficialModuleName = "models/s4/s4.py:S4Block" | "models/s4/s4d.py:S4D" | "example.py:S4Model";
@@ -61,8 +61,12 @@ export interface S4BlockConfig {
    * (official swap_channels; the same numbers reach the Linear in another column order).
    */
   swapChannels: boolean;
-  /** FFTConv `activation` after SSM + D u ("gelu" by default; None, 'id', 'identity', 'linear': "id"). */
-  activation: BlockActivation;
+  /**
+   * FFTConv `activation` after SSM + D u ("gelu" by default; None, 'id', 'identity', 'linear':
+   * "id"; "glu": the official FFTConv doubles its channel groups for D and the kernel, and the
+   * GLU halves the features again, see convGroups).
+   */
+  activation: ConvActivation;
   /** S4Block `mult_act`, applied before the output Linear ("id" by default). */
   multActivation: BlockActivation;
   /**
@@ -70,6 +74,14 @@ export interface S4BlockConfig {
    * activation: Linear(c*H, H) then it, null: no output Linear (the block outputs c*H features).
    */
   finalAct: "glu" | BlockActivation | null;
+}
+
+/**
+ * The channel groups of an s4.py block's FFTConv: D has this many rows and the kernel this many
+ * (twice that when bidirectional). `channels`, doubled by the official FFTConv for activation glu.
+ */
+export function convGroups(cfg: S4BlockConfig): number {
+  return cfg.channels * (cfg.activation === "glu" ? 2 : 1);
 }
 
 /** The official Activation() names -> ours; null for a name it does not know (or 'glu' where not allowed). */
@@ -366,12 +378,15 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
     // activations (models/s4/s4.py Activation): FFTConv's after the skip (default GELU), the
     // block's mult_act before its output Linear (applied with or without a gate), final_act
     r.ignore("activation", "mult_act", "postact", "final_act");
-    const act = (name: string, v: unknown): BlockActivation => {
+    const act = (name: string, v: unknown, also = ""): BlockActivation => {
       const a = activationOf(v);
-      if (a === null) r.problems.push(`${name}: ${JSON.stringify(v)} is not supported (${ACTIVATION_NAMES})`);
+      if (a === null) r.problems.push(`${name}: ${JSON.stringify(v)} is not supported (${ACTIVATION_NAMES}${also})`);
       return a ?? "id";
     };
-    block.activation = args.activation === undefined ? "gelu" : act("activation", args.activation);
+    block.activation =
+      args.activation === undefined ? "gelu" : args.activation === "glu" ? "glu" : act("activation", args.activation, ", 'glu'");
+    if (block.activation === "glu" && block.swapChannels)
+      r.problems.push("swap_channels: with activation glu it is not implemented (the GLU would halve the swapped order)");
     block.multActivation = act("mult_act", args.mult_act);
     // postact: the deprecated name of final_act; the official constructor asserts that
     // final_act is None when it is given, then uses it in its place

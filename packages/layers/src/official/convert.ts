@@ -15,7 +15,7 @@
  */
 import { type Complex64, complex64 } from "../ssm/params.js";
 import type { CanonicalCheckpoint, CanonicalLinear, CanonicalS4D } from "./canonical.js";
-import type { NormalizedConfig, S4DConfig } from "./config.js";
+import { convGroups, type NormalizedConfig, type S4DConfig } from "./config.js";
 import { foldModeSteps, maskBand, paramTransform, stepSizes, unswapColumns } from "./parameterization.js";
 import { type SafetensorsFile, tensorToFloat64 } from "./safetensors.js";
 
@@ -120,7 +120,7 @@ export function toCanonical(cfg: NormalizedConfig, file: SafetensorsFile): Canon
   const H = cfg.dModel;
   const N2 = cfg.modes;
   const { param } = cfg;
-  const kc = cfg.channels * (cfg.bidirectional ? 2 : 1);
+  const kc = convGroups(cfg) * (cfg.bidirectional ? 2 : 1);
   // (H, 1), or (H, N2) when dt_tie is false; log dt under the default transform
   const dt = stepSizes(get(file, "layer.kernel.inv_dt"), param, "layer.kernel.inv_dt");
   const AReal = repeatRows(get(file, "layer.kernel.A_real"), cfg.nSsm, H, N2);

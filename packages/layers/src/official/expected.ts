@@ -18,7 +18,7 @@
  *     s4_layers.i.* as S4D; norms.i.weight, norms.i.bias (d_model); decoder.weight
  *     (d_output, d_model), decoder.bias (d_output)
  */
-import type { NormalizedConfig } from "./config.js";
+import { convGroups, type NormalizedConfig } from "./config.js";
 
 /** One tensor an official module's state_dict holds: its key, kind and shape. */
 export interface ExpectedTensor {
@@ -48,11 +48,13 @@ export function expectedTensors(cfg: NormalizedConfig): ExpectedTensor[] {
     const H = cfg.dModel;
     const N2 = cfg.modes;
     const c = cfg.channels;
-    const kc = c * (cfg.bidirectional ? 2 : 1);
+    // D and the kernel have the conv's channel groups (doubled for activation glu)
+    const g = convGroups(cfg);
+    const kc = g * (cfg.bidirectional ? 2 : 1);
     // is_real: C and B are real (no view_as_real axis) and there is no A_imag
     const z = cfg.param.isReal ? [] : [2];
     const t: ExpectedTensor[] = [
-      { key: "layer.D", kind: "float", shape: [c, H] },
+      { key: "layer.D", kind: "float", shape: [g, H] },
       { key: "layer.kernel.inv_dt", kind: "float", shape: [H, cfg.param.dtTie ? 1 : N2] },
       { key: "layer.kernel.C", kind: "float", shape: [kc, H, N2, ...z] },
       { key: "layer.kernel.B", kind: "float", shape: [1, cfg.nSsm, N2, ...z] },

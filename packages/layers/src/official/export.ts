@@ -8,7 +8,7 @@
 import { S4ValueError } from "@s4wasm/kernels";
 import type { Complex64 } from "../ssm/params.js";
 import type { CanonicalCheckpoint, CanonicalS4Block, CanonicalS4D } from "./canonical.js";
-import type { OfficialConfig } from "./config.js";
+import { convGroups, type OfficialConfig } from "./config.js";
 import type { TensorToWrite } from "./safetensors.js";
 
 type FloatDtype = "F32" | "F64";
@@ -59,10 +59,10 @@ function s4BlockTensors(t: Tensors, c: CanonicalS4Block, dtype: FloatDtype): voi
   // load, so it is written back in the default storage (complex, d_state = 2 N2, dt per channel)
   const N2 = c.ssm.params.N2;
   const nS = cfg.nSsm;
-  const kc = cfg.channels * (cfg.bidirectional ? 2 : 1);
+  const kc = convGroups(cfg) * (cfg.bidirectional ? 2 : 1);
   const p = c.ssm.params;
   const A = c.ssm.mode === "diag" ? c.ssm.params.A : c.ssm.params.Lambda;
-  put(t, "layer.D", [cfg.channels, H], c.D, dtype);
+  put(t, "layer.D", [convGroups(cfg), H], c.D, dtype);
   put(t, "layer.kernel.inv_dt", [H, 1], p.logDt, dtype);
   put(t, "layer.kernel.C", [kc, H, N2, 2], interleave(p.C), dtype);
   // n_ssm rows are stored; the reader repeats them to H ('(v t)'), so the first n_ssm rows are
