@@ -398,8 +398,11 @@ export function normalizeConfig(config: OfficialConfig): NormalizedConfig {
     const finalRaw = postact ?? (args.final_act === undefined ? "glu" : args.final_act);
     block.finalAct =
       finalRaw === null ? null : finalRaw === "glu" ? "glu" : act(postact !== null ? "postact" : "final_act", finalRaw);
-    r.only("gate", [], "gated blocks are not implemented");
-    r.only("bottleneck", [], "bottleneck blocks are not implemented");
+    // neither runs in the official S4Block (models/s4/s4.py at the versions read): with a gate
+    // its constructor reads self.layer before creating it; a bottleneck b > 1 makes an input
+    // Linear of d_model/b features that is handed d_model (b = 1 only adds a square Linear)
+    r.only("gate", [], "gated blocks are not implemented (the official S4Block fails to construct one)");
+    r.only("bottleneck", [], "bottleneck blocks are not implemented (the official forward fails for a bottleneck above 1)");
     r.only("gate_act", [], "needs gate");
     r.ignore(
       // S4Block takes these two but passes neither to its Linear layers: same state_dict
