@@ -58,7 +58,11 @@ function eluv(x: v128): v128 {
 // @ts-ignore: decorator
 @inline
 function softplusv(x: v128): v128 {
-  const t = expv(f32x4.neg(f32x4.abs(x)));
+  // below -80 softplus is e^x itself (log1p(t) = t there), formed as e^(x + 64) e^-64 as in
+  // siluv (expv stops at e^-87.3, which is still 1.2e-38, a normal float32): the same exp
+  // serves both, shifted in those lanes only
+  const far = f32x4.lt(x, f32x4.splat(-80.0));
+  const t = expv(f32x4.add(f32x4.neg(f32x4.abs(x)), v128.and(far, f32x4.splat(64.0))));
   const s = f32x4.div(t, f32x4.add(t, f32x4.splat(2.0)));
   const s2 = f32x4.mul(s, s);
   let p = f32x4.add(f32x4.mul(s2, f32x4.splat(<f32>(1.0 / 15.0))), f32x4.splat(<f32>(1.0 / 13.0)));
@@ -69,10 +73,8 @@ function softplusv(x: v128): v128 {
   p = f32x4.add(f32x4.mul(s2, p), f32x4.splat(<f32>(1.0 / 3.0)));
   const log1p = f32x4.mul(f32x4.add(s, f32x4.mul(f32x4.mul(s, s2), p)), f32x4.splat(2.0));
   const y = f32x4.add(f32x4.pmax(x, f32x4.splat(0.0)), log1p);
-  // below -80 softplus is e^x itself (log1p(t) = t there), formed as e^(x + 64) e^-64 as in
-  // siluv: expv stops at e^-87.3, which is still 1.2e-38, a normal float32
-  const tail = f32x4.mul(expv(f32x4.add(x, f32x4.splat(64.0))), f32x4.splat(<f32>1.603810890548638e-28));
-  return v128.bitselect(x, v128.bitselect(tail, y, f32x4.lt(x, f32x4.splat(-80.0))), f32x4.gt(x, f32x4.splat(20.0)));
+  const tail = f32x4.mul(t, f32x4.splat(<f32>1.603810890548638e-28));
+  return v128.bitselect(x, v128.bitselect(tail, y, far), f32x4.gt(x, f32x4.splat(20.0)));
 }
 
 /**

@@ -8,13 +8,18 @@
 //           activations decaying into silence; GELU once ran 2.6x slower there, on subnormal
 //           intermediates)
 //   glu:    (B, 2H, L) -> (B, H, L), first half * sigmoid(second half)
+//   tanh, silu, softplus: three of the official code's other activations (k.activation), over
+//           H*L standard-normal values
 //   layernorm: LayerNorm over H at each of L positions, layout (B, H, L)
 // WASM runs the pointer entry points on buffers kept in wasm memory (how a layer chains them);
 // JS runs the float64 twin into preallocated arrays.
 import { js, type Kernels, loadKernels } from "@s4wasm/kernels";
 import type { Contender, Suite, SuiteCase } from "./types.js";
 
-type Op = "linear" | "linear+glu" | "gelu" | "gelu-tiny" | "glu" | "layernorm";
+type Activation = "tanh" | "silu" | "softplus";
+type Op = "linear" | "linear+glu" | "gelu" | "gelu-tiny" | "glu" | "layernorm" | Activation;
+const ACTIVATIONS: readonly Op[] = ["tanh", "silu", "softplus"];
+const isActivation = (op: Op): op is Activation => ACTIVATIONS.includes(op);
 
 /** Seeded standard-normal values (Box-Muller on a small LCG). */
 function normals(n: number, seed: number): Float64Array {
@@ -67,6 +72,7 @@ function runTwin(op: Op, H: number, L: number, inp: Inputs, out: Float64Array): 
   else if (op === "linear+glu") js.linearGluBHL(inp.x, inp.W, inp.bias, out, 1, H, H, L);
   else if (op === "gelu" || op === "gelu-tiny") js.gelu(inp.x, out, H * L);
   else if (op === "glu") js.glu(inp.x, out, 1, H * L);
+  else if (isActivation(op)) js.activation(op, inp.x, out, H * L);
   else js.layerNormStrided(inp.x, inp.gamma, inp.beta, out, 1, H, L, 1e-5);
 }
 
@@ -98,6 +104,10 @@ function wasmContender(k: Kernels, op: Op, H: number, L: number, twoPass = false
     const p = k.gelu();
     run = () => p.applyPtr(x.ptr, y.ptr, H * L);
     dispose = () => p.dispose();
+  } else if (isActivation(op)) {
+    const p = k.activation(op);
+    run = () => p.applyPtr(x.ptr, y.ptr, H * L);
+    dispose = () => p.dispose();
   } else if (op === "glu") {
     const p = k.glu({ channels: H });
     run = () => p.applyPtr(x.ptr, y.ptr, 1, L);
@@ -127,11 +137,11 @@ function jsContender(op: Op, H: number, L: number): Contender {
 export const blockOpsSuite: Suite = {
   name: "blockops",
   description:
-    "S4 block position-wise ops: Linear(H, 2H) (register-blocked SIMD matmul), erf GELU (standard-normal and tiny inputs), GLU, LayerNorm; H = 256, layout (B, H, L), B = 1",
+    "S4 block position-wise ops: Linear(H, 2H) (register-blocked SIMD matmul), erf GELU (standard-normal and tiny inputs), GLU, LayerNorm, and the tanh, silu and softplus activations; H = 256, layout (B, H, L), B = 1",
   cases({ quick, sizes, full }) {
     const H = quick ? 8 : 256;
     const Ls = sizes ?? (quick ? [33] : full ? [1024, 4096] : [4096]);
-    const ops: Op[] = ["linear", "linear+glu", "gelu", "gelu-tiny", "glu", "layernorm"];
+    const ops: Op[] = ["linear", "linear+glu", "gelu", "gelu-tiny", "glu", "layernorm", ...ACTIVATIONS];
     return Ls.flatMap((L) =>
       ops.map(
         (op): SuiteCase => ({

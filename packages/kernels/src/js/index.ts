@@ -1,4 +1,6 @@
 /** The plain-TypeScript twin of every wasm primitive (float64), same signatures over arrays. */
+
+export { activation } from "./activation.js";
 export { cauchy, cauchyConj } from "./cauchy.js";
 export { cauchyWoodbury1 } from "./cauchy-woodbury.js";
 export { type CMat64, cMatMul, conjBlockPower } from "./cmatmul.js";
