@@ -275,7 +275,7 @@ describe("S4Block activation options: refusals", () => {
       /S4Block\(weight\): expected length 512 \(2\*H\*\(channels\*H\)\), got 256/,
     );
     expect(() => new Block(block.kernels, { ...block.parts, finalAct: null })).toThrow(
-      /S4Block\(weight\): expected length 0 \(nothing \(no output Linear\)\), got 256/,
+      /S4Block\(weight\): expected length 0 \(0 \(no output Linear\)\), got 256/,
     );
     expect(() => new Block(block.kernels, { ...block.parts, multActivation: "mish" as never })).toThrow(
       /S4Block\(multActivation\): expected one of "gelu", "id", "tanh"/,

@@ -8,8 +8,9 @@ import {
   type StepLinearPlan,
   validate,
 } from "@s4wasm/kernels";
-import type { StepMode, Stepper } from "../step/index.js";
+import type { StepMode } from "../step/index.js";
 import { activationPlan, type BlockActivation, type ConvActivation } from "./activation.js";
+import { ConvStepper } from "./conv-stepper.js";
 
 /** What a block's step runs after the SSM: the official S4Block tail with any activations. */
 export interface BlockTail {
@@ -26,15 +27,13 @@ export interface BlockTail {
 
 /**
  * The step of an S4Block whose activations are not the default GELU -> Linear -> GLU (which runs
- * fused in wasm, FusedBlockStepper): the SSM stepper, then each stage as its own plan, per frame
+ * fused in wasm, FusedBlockStepper): the FFTConv's stepper, then each stage as its own plan, per frame
  * (B, H) -> (B, out) and per chunk (B, H, L) -> (B, out, L). Same interface as the fused one
  * (step, prefill, state, reset, dispose), so BlockStepper drives either.
  */
 export class ComposedBlockStep {
-  private readonly inner: Stepper;
-  private readonly act: ElementwisePlan | null;
-  /** The FFTConv GLU (activation "glu"): (B, 2cH) -> (B, cH). */
-  private readonly convGlu: GLUPlan | null;
+  /** SSM + D u, the FFTConv activation or GLU, the finite check: the FFTConv's own stepper. */
+  private readonly conv: ConvStepper;
   private readonly mult: ElementwisePlan | null;
   private readonly final: ElementwisePlan | null;
   /** Per frame: the Linear as a matrix-vector product; per chunk: the position-wise Linear. */
@@ -42,17 +41,19 @@ export class ComposedBlockStep {
   private readonly lin: LinearPlan | null;
   private readonly glu: GLUPlan | null;
   private readonly batch: number;
+  /** Features into the Linear: c*H. */
   private readonly features: number;
   private readonly outFeatures: number;
 
+  /** The ConvStepper takes `mode` (it disposes it too; StepMode.dispose is idempotent). */
   constructor(mode: StepMode, batch: number, tail: BlockTail) {
     const k = mode.kernels;
     const H = mode.channels;
+    const convGlu = tail.activation === "glu";
     this.batch = batch;
-    this.features = tail.activation === "glu" ? mode.outputChannels / 2 : mode.outputChannels;
-    this.inner = mode.stepper({ batch });
-    this.act = tail.activation === "glu" ? null : activationPlan(k, tail.activation);
-    this.convGlu = tail.activation === "glu" ? k.glu({ channels: this.features }) : null;
+    this.features = convGlu ? mode.outputChannels / 2 : mode.outputChannels;
+    const act = convGlu ? null : activationPlan(k, tail.activation as BlockActivation);
+    this.conv = new ConvStepper(mode, mode.stepper({ batch }), act, convGlu ? k.glu({ channels: this.features }) : null);
     this.mult = activationPlan(k, tail.multActivation);
     const { finalAct } = tail;
     const linOut = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;
@@ -66,14 +67,12 @@ export class ComposedBlockStep {
 
   /** The SSM state (batch, c*H, size). */
   get state(): SSMState {
-    return this.inner.state;
+    return this.conv.state;
   }
 
   /** One frame (B, H) -> (B, out). */
   step(frame: FloatArray, out?: FloatArray): FloatArray {
-    const s = this.inner.step(frame);
-    this.act?.apply(s, s);
-    const y = this.convGlu ? this.convGlu.apply(s, { batch: this.batch, length: 1 }) : s;
+    const y = this.conv.step(frame);
     this.mult?.apply(y, y);
     if (!this.stepLin) return this.finish("blockStepper.step", y, out);
     const G = this.features;
@@ -87,10 +86,8 @@ export class ComposedBlockStep {
 
   /** A chunk (B, H, L) -> (B, out, L); the state ends at the chunk's last step. */
   prefill(chunk: FloatArray): FloatArray {
-    const s = this.inner.prefill(chunk);
-    this.act?.apply(s, s);
-    const length = s.length / (this.batch * (this.convGlu ? 2 : 1) * this.features);
-    const y = this.convGlu ? this.convGlu.apply(s, { batch: this.batch, length }) : s;
+    const y = this.conv.prefill(chunk);
+    const length = y.length / (this.batch * this.features);
     this.mult?.apply(y, y);
     if (!this.lin) return this.finish("blockStepper.prefill", y);
     const z = this.lin.apply(y, { batch: this.batch, length });
@@ -101,13 +98,13 @@ export class ComposedBlockStep {
 
   /** Back to the zero state. */
   reset(): void {
-    this.inner.reset();
+    this.conv.reset();
   }
 
   /** Frees the stepper and the plans. */
   dispose(): void {
-    this.inner.dispose();
-    for (const p of [this.act, this.convGlu, this.mult, this.final, this.stepLin, this.lin, this.glu]) p?.dispose();
+    this.conv.dispose();
+    for (const p of [this.mult, this.final, this.stepLin, this.lin, this.glu]) p?.dispose();
   }
 
   /** A zeroed array of n in the backend's dtype (that of `like`). */

@@ -4,6 +4,7 @@ import {
   type FloatArray,
   type GLUPlan,
   S4StateError,
+  type SSMState,
   type StateSnapshot,
 } from "@s4wasm/kernels";
 import type { StepMode, Stepper } from "../step/index.js";
@@ -28,6 +29,12 @@ export class ConvStepper {
     private readonly glu: GLUPlan | null = null,
   ) {
     this.batch = inner.batch;
+  }
+
+  /** The live SSM state (batch, c*H, size). */
+  get state(): SSMState {
+    this.assertLive("stepper.state");
+    return this.inner.state;
   }
 
   /** One frame u (B, H) -> y (B, c*H). No allocation when `out` is given. */

@@ -136,15 +136,15 @@ export class S4Block {
     this.outFeatures = finalAct === null ? inFeatures : H;
     let linear: LinearPlan | null = null;
     try {
-      const rows = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;
-      const what = finalAct === null ? "nothing (no output Linear)" : finalAct === "glu" ? "2*H*(channels*H)" : "H*(channels*H)";
-      validate.checkFloatArray("S4Block(weight)", parts.weight, rows * inFeatures, what);
-      validate.checkFloatArray(
-        "S4Block(bias)",
-        parts.bias,
-        rows,
-        finalAct === null ? "nothing" : finalAct === "glu" ? "2*H" : "H",
-      );
+      // the Linear's rows and how the errors name its sizes
+      const { rows, weight, bias } =
+        finalAct === null
+          ? { rows: 0, weight: "0 (no output Linear)", bias: "0 (no output Linear)" }
+          : finalAct === "glu"
+            ? { rows: 2 * H, weight: "2*H*(channels*H)", bias: "2*H" }
+            : { rows: H, weight: "H*(channels*H)", bias: "H" };
+      validate.checkFloatArray("S4Block(weight)", parts.weight, rows * inFeatures, weight);
+      validate.checkFloatArray("S4Block(bias)", parts.bias, rows, bias);
       if (finalAct !== null) {
         linear = kernels.linear({
           inFeatures,
