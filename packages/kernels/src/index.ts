@@ -19,9 +19,9 @@ export { type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cau
 export { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 export { type ConjBlockPowerOptions, ConjBlockPowerPlan } from "./primitives/conj-block-power.js";
 export { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+export { type ElementwiseFunction, ElementwisePlan } from "./primitives/elementwise.js";
 export { type FFTOptions, FFTPlan } from "./primitives/fft.js";
 export { type FFTConvApplyOptions, type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
-export { type ElementwiseFunction, ElementwisePlan } from "./primitives/gelu.js";
 export { type GLUOptions, GLUPlan } from "./primitives/glu.js";
 export { type LayerNormOptions, LayerNormPlan } from "./primitives/layer-norm.js";
 export { type LinearOptions, LinearPlan } from "./primitives/linear.js";

@@ -8,9 +8,9 @@ import { type CauchyWoodburyOptions, CauchyWoodburyPlan } from "./primitives/cau
 import { type ComplexMultiplyOptions, ComplexMultiplyPlan } from "./primitives/complex-multiply.js";
 import { type ConjBlockPowerOptions, ConjBlockPowerPlan } from "./primitives/conj-block-power.js";
 import { type DFTOptions, DFTPlan } from "./primitives/dft.js";
+import { type ElementwiseFunction, ElementwisePlan } from "./primitives/elementwise.js";
 import { type FFTOptions, FFTPlan } from "./primitives/fft.js";
 import { type FFTConvOptions, FFTConvPlan } from "./primitives/fftconv.js";
-import { type ElementwiseFunction, ElementwisePlan } from "./primitives/gelu.js";
 import { type GLUOptions, GLUPlan } from "./primitives/glu.js";
 import { type LayerNormOptions, LayerNormPlan } from "./primitives/layer-norm.js";
 import { type LinearOptions, LinearPlan } from "./primitives/linear.js";
