@@ -28,6 +28,9 @@ describe.each([
   // c = 2 output channels: the SSM output is (B, 2H, L) ('(c h)'), the Linear (2H -> 2H)
   ["diag zoh, channels 2", { mode: "diag", disc: "zoh", channels: 2 }],
   ["dplr legs, channels 2", { mode: "dplr", channels: 2 }],
+  // other activations: composed step; the conv GLU doubles the channel groups of the SSM
+  ["diag, conv GLU, mult tanh, final silu", { mode: "diag", activation: "glu", multActivation: "tanh", finalAct: "silu" }],
+  ["dplr, relu, no output Linear", { mode: "dplr", activation: "relu", finalAct: null }],
 ] as const)("createS4Block %s", (_name, opts) => {
   for (const k of [wasm, js]) {
     it(`${k.backend}: stepping L frames equals forward; prefill + stream equals one run`, async () => {
@@ -133,6 +136,10 @@ describe("createS4Model", () => {
     );
     mj.dispose();
     mw.dispose();
+    // its layers are example.py's S4D (GELU, Linear, GLU): an activation option is refused, not ignored
+    await expect(createS4Model({ ...opts, kernels: js, layer: { finalAct: null } as never })).rejects.toThrow(
+      /createS4Model\(layer.finalAct\): expected it unset \(the model sets it\), got null/,
+    );
   });
 
   it.each([true, false])("repeated and reshaped calls give the same logits (prenorm %s: kept activations)", async (prenorm) => {

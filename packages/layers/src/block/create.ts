@@ -9,6 +9,7 @@ import { DIAG_INITS, type DiagInit, diagInit, dplrLegsInit, makeRng, type Rng, r
 import { DPLRKernel } from "../kernel/dplr-kernel.js";
 import { S4DKernel } from "../kernel/s4d-kernel.js";
 import type { Discretization } from "../ssm/params.js";
+import { type BlockActivation, type ConvActivation, checkConvActivation } from "./activation.js";
 import { adoptKernels, type LayerBackendOptions, resolveKernels } from "./layer-options.js";
 import { S4Block, type S4BlockParts } from "./s4-block.js";
 import { type LinearParts, S4Model } from "./s4-model.js";
@@ -40,6 +41,15 @@ export interface S4BlockInit extends LayerBackendOptions {
   layout?: BlockLayout;
   /** Seed of every random draw (default 0). */
   seed?: number;
+  /**
+   * Activation after SSM + D u (the official FFTConv `activation`): "gelu" (default), "id",
+   * "tanh", "relu", "elu", "silu", "sigmoid", "softplus", or "glu" (2c channel groups halved).
+   */
+  activation?: ConvActivation;
+  /** Activation before the output Linear (the official `mult_act`): "id" (default) or as above. */
+  multActivation?: BlockActivation;
+  /** The output (the official `final_act`): "glu" (default), an activation after Linear(c*H, H), or null. */
+  finalAct?: "glu" | BlockActivation | null;
 }
 
 function uniformLinear(inF: number, outF: number, rng: Rng): LinearParts {
@@ -59,8 +69,11 @@ export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4Bl
   const mode = validate.checkOneOf("createS4Block(mode)", o.mode ?? "diag", ["diag", "dplr"] as const);
   const bidirectional = validate.checkBool("createS4Block(bidirectional)", o.bidirectional, false);
   const c = validate.checkInt("createS4Block(channels)", o.channels ?? 1, 1, 64);
-  // a bidirectional kernel has c forward then c backward channels (the official '(s c)' split)
-  const channels = bidirectional ? 2 * c : c;
+  const activation = checkConvActivation("createS4Block(activation)", o.activation ?? "gelu");
+  // the conv GLU runs 2c channel groups (the official FFTConv doubles them); a bidirectional
+  // kernel has those forward, then as many backward (the official '(s c)' split)
+  const groups = activation === "glu" ? 2 * c : c;
+  const channels = bidirectional ? 2 * groups : groups;
   const logDt = randomLogDt(H, rng, o.dtMin ?? 0.001, o.dtMax ?? 0.1);
   const C = randomC(channels, H, N / 2, rng);
   let kernel: S4BlockParts["kernel"];
@@ -73,10 +86,14 @@ export function initBlockParts(kernels: Kernels, o: S4BlockInit, rng: Rng): S4Bl
     const { Lambda, P, B } = dplrLegsInit(N, H, 1);
     kernel = new DPLRKernel(kernels, { H, N2: N / 2, rank: 1, channels, logDt, Lambda, P, B, C, cForm: "C" });
   }
-  const D = new Float64Array(c * H);
-  for (let i = 0; i < c * H; i++) D[i] = rng.normal();
-  const { weight, bias } = uniformLinear(c * H, 2 * H, rng);
-  return { kernel, D, bidirectional, weight, bias, layout: o.layout ?? "BHL" };
+  const D = new Float64Array(groups * H);
+  for (let i = 0; i < groups * H; i++) D[i] = rng.normal();
+  const finalAct = o.finalAct === undefined ? "glu" : o.finalAct;
+  const rows = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;
+  const { weight, bias } =
+    rows > 0 ? uniformLinear(c * H, rows, rng) : { weight: new Float64Array(0), bias: new Float64Array(0) };
+  const multActivation = o.multActivation ?? "id";
+  return { kernel, D, bidirectional, weight, bias, layout: o.layout ?? "BHL", activation, multActivation, finalAct };
 }
 
 /**
@@ -105,7 +122,10 @@ export interface S4ModelInit extends LayerBackendOptions {
   /** LayerNorm before each layer (true) or after the residual (false, the example.py default). */
   prenorm?: boolean;
   /** Options of every S4 layer (defaults: S4D, N = 64, diag-lin, ZOH). */
-  layer?: Omit<S4BlockInit, "dModel" | keyof LayerBackendOptions | "layout" | "seed">;
+  layer?: Omit<
+    S4BlockInit,
+    "dModel" | keyof LayerBackendOptions | "layout" | "seed" | "activation" | "multActivation" | "finalAct"
+  >;
   /** Seed of every random draw (default 0). */
   seed?: number;
 }
@@ -115,8 +135,20 @@ export async function createS4Model(opts: S4ModelInit): Promise<S4Model> {
   const options = validate.checkOptions("createS4Model(options)", opts) as S4ModelInit;
   const rng = makeRng(checkSeed("createS4Model(seed)", options.seed));
   const layer = validate.checkOptions("createS4Model(layer)", options.layer);
-  for (const key of ["dModel", "layout", "seed", "kernels", "backend", "wasm", "threads"]) {
-    // set by the model itself: a value here would be ignored silently
+  // set by the model itself (its layers are example.py's S4D: GELU, Linear, GLU): a value here
+  // would be ignored silently
+  for (const key of [
+    "dModel",
+    "layout",
+    "seed",
+    "kernels",
+    "backend",
+    "wasm",
+    "threads",
+    "activation",
+    "multActivation",
+    "finalAct",
+  ]) {
     if (key in layer)
       throw new S4ValueError(
         `createS4Model(layer.${key}): expected it unset (the model sets it), got ${String((layer as Record<string, unknown>)[key])}`,
