@@ -75,7 +75,7 @@ export interface FFTConvConfig {
 
 /**
  * The official models/s4/s4.py FFTConv inference path on (B, H, L):
- *   y = irfft(rfft(u, 2L) * rfft(K, 2L), 2L)[..., :L] + D u, then the activation (GELU).
+ *   y = irfft(rfft(u, 2L) * rfft(K, 2L), 2L)[..., :L] + D u, then the activation (GELU by default).
  * K comes from an SSM kernel (channels, H, L); channels c > 1 gives (B, c*H, L) (the official
  * '(c h)' layout); bidirectional pairs channel i with channel c + i (c = channels/2) as the forward
  * and backward halves of a two-sided kernel. The kernel and its spectrum are cached per L

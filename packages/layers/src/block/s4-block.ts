@@ -87,7 +87,7 @@ export class S4Block {
   readonly dModel: number;
   /** Activation layout of forward(): "BHL" = (B, H, L), "BLH" = (B, L, H). */
   readonly layout: BlockLayout;
-  /** The SSM convolution + D skip + GELU stage, output (B, channels*H, L). */
+  /** The SSM convolution + D skip + activation (GELU by default), output (B, channels*H, L). */
   readonly conv: FFTConv;
   /** Output features: H, or channels*H when finalAct is null. */
   readonly outFeatures: number;
