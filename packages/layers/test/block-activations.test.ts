@@ -202,6 +202,17 @@ describe.each(BACKENDS)("S4Block with other activations (%s)", (backend) => {
       for (let i = 0; i < B * H; i++) stepped[i * L + t] = o[i];
     }
     expect(relErr(stepped, y)).toBeLessThan(backend === "wasm" ? TOL.wasm : 1e-12);
+    // into a caller's `out`: the same values, in that array; without it, arrays of their own
+    s.reset();
+    const f0 = backend === "wasm" ? Float32Array.from(frame(0)) : frame(0);
+    const o = backend === "wasm" ? new Float32Array(B * H) : new Float64Array(B * H);
+    expect(s.step(f0, o)).toBe(o);
+    s.reset();
+    const a = s.step(f0);
+    const b = s.step(f0);
+    expect(a).not.toBe(b);
+    expect(Array.from(a)).toEqual(Array.from(o));
+    expect(() => s.step(f0, new Float64Array(3) as never)).toThrow(/blockStepper.step|stepper.step|out/);
     s.dispose();
     block.dispose();
   });

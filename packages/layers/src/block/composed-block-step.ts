@@ -41,9 +41,13 @@ export class ComposedBlockStep {
   private readonly lin: LinearPlan | null;
   private readonly glu: GLUPlan | null;
   private readonly batch: number;
+  /**
+   * A frame's buffers in the backend's dtype, made once: the conv output y (B, c*H), the
+   * Linear's z (B, rows), and their rows as views (a step allocates nothing when given `out`).
+   */
+  private readonly frame: { y: FloatArray; z: FloatArray; ys: FloatArray[]; zs: FloatArray[] };
   /** Features into the Linear: c*H. */
   private readonly features: number;
-  private readonly outFeatures: number;
 
   /** The ConvStepper takes `mode` (it disposes it too; StepMode.dispose is idempotent). */
   constructor(mode: StepMode, batch: number, tail: BlockTail) {
@@ -57,12 +61,16 @@ export class ComposedBlockStep {
     this.mult = activationPlan(k, tail.multActivation);
     const { finalAct } = tail;
     const linOut = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;
-    this.outFeatures = finalAct === null ? this.features : H;
     const linear = { inFeatures: this.features, outFeatures: linOut, weight: tail.weight, bias: tail.bias };
     this.stepLin = finalAct === null ? null : k.stepLinear(linear);
     this.lin = finalAct === null ? null : k.linear(linear);
     this.glu = finalAct === "glu" ? k.glu({ channels: H }) : null;
     this.final = finalAct === null || finalAct === "glu" ? null : activationPlan(k, finalAct);
+    const F = k.backend === "wasm" ? Float32Array : Float64Array;
+    const y = new F(batch * this.features);
+    const z = new F(batch * linOut);
+    const rowsOf = (a: FloatArray, w: number) => Array.from({ length: batch }, (_, b) => a.subarray(b * w, (b + 1) * w));
+    this.frame = { y, z, ys: rowsOf(y, this.features), zs: rowsOf(z, linOut) };
   }
 
   /** The SSM state (batch, c*H, size). */
@@ -72,16 +80,14 @@ export class ComposedBlockStep {
 
   /** One frame (B, H) -> (B, out). */
   step(frame: FloatArray, out?: FloatArray): FloatArray {
-    const y = this.conv.step(frame);
+    const f = this.frame;
+    const y = this.conv.step(frame, f.y);
     this.mult?.apply(y, y);
     if (!this.stepLin) return this.finish("blockStepper.step", y, out);
-    const G = this.features;
-    const z = this.zeros(y, this.batch * (this.glu ? 2 : 1) * this.outFeatures);
-    const w = z.length / this.batch;
-    for (let b = 0; b < this.batch; b++) this.stepLin.apply(y.subarray(b * G, (b + 1) * G), z.subarray(b * w, (b + 1) * w));
-    if (this.glu) return this.finish("blockStepper.step", this.glu.apply(z, { batch: this.batch, length: 1 }), out);
-    this.final?.apply(z, z);
-    return this.finish("blockStepper.step", z, out);
+    for (let b = 0; b < this.batch; b++) this.stepLin.apply(f.ys[b], f.zs[b]);
+    if (this.glu) return this.finish("blockStepper.step", this.glu.apply(f.z, { batch: this.batch, length: 1 }), out);
+    this.final?.apply(f.z, f.z);
+    return this.finish("blockStepper.step", f.z, out);
   }
 
   /** A chunk (B, H, L) -> (B, out, L); the state ends at the chunk's last step. */
@@ -107,15 +113,14 @@ export class ComposedBlockStep {
     for (const p of [this.mult, this.final, this.stepLin, this.lin, this.glu]) p?.dispose();
   }
 
-  /** A zeroed array of n in the backend's dtype (that of `like`). */
-  private zeros(like: FloatArray, n: number): FloatArray {
-    return like instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-  }
-
-  /** The overflow check of forward(), then into `out` when given (checked: dtype and length). */
+  /**
+   * The overflow check of forward(), then into `out` when given (checked: dtype and length), else
+   * a copy where y is a frame buffer (the next step overwrites those).
+   */
   private finish(where: string, y: FloatArray, out?: FloatArray): FloatArray {
     checkFiniteResult(where, y);
-    if (!out) return y;
+    if (!out) return y === this.frame.y || y === this.frame.z ? y.slice() : y;
+    if (out === y) return out;
     const ctor = y instanceof Float32Array ? Float32Array : Float64Array;
     validate.checkOut(`${where}(out)`, out, ctor as never, y.length).set(y);
     return out;
