@@ -53,11 +53,9 @@ export class ComposedBlockStep {
   constructor(mode: StepMode, batch: number, tail: BlockTail) {
     const k = mode.kernels;
     const H = mode.channels;
-    const convGlu = tail.activation === "glu";
     this.batch = batch;
-    this.features = convGlu ? mode.outputChannels / 2 : mode.outputChannels;
-    const act = convGlu ? null : activationPlan(k, tail.activation as BlockActivation);
-    this.conv = new ConvStepper(mode, mode.stepper({ batch }), act, convGlu ? k.glu({ channels: this.features }) : null);
+    this.features = tail.activation === "glu" ? mode.outputChannels / 2 : mode.outputChannels;
+    this.conv = ConvStepper.over(mode, batch, tail.activation);
     this.mult = activationPlan(k, tail.multActivation);
     const { finalAct } = tail;
     const linOut = finalAct === null ? 0 : finalAct === "glu" ? 2 * H : H;

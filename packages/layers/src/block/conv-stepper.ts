@@ -8,6 +8,7 @@ import {
   type StateSnapshot,
 } from "@s4wasm/kernels";
 import type { StepMode, Stepper } from "../step/index.js";
+import { activationPlan, type BlockActivation, type ConvActivation } from "./activation.js";
 
 /**
  * The streaming face of an FFTConv (made by FFTConv.stepper()): frames (B, H) one at a time
@@ -29,6 +30,16 @@ export class ConvStepper {
     private readonly glu: GLUPlan | null = null,
   ) {
     this.batch = inner.batch;
+  }
+
+  /**
+   * The stepper of a conv with this activation over `mode` (which it then owns): the GLU ("glu")
+   * halves mode's outputChannels, any other activation applies in place.
+   */
+  static over(mode: StepMode, batch: number, activation: ConvActivation): ConvStepper {
+    const k = mode.kernels;
+    const glu = activation === "glu" ? k.glu({ channels: mode.outputChannels / 2 }) : null;
+    return new ConvStepper(mode, mode.stepper({ batch }), glu ? null : activationPlan(k, activation as BlockActivation), glu);
   }
 
   /** The live SSM state (batch, c*H, size). */

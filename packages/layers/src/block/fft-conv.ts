@@ -17,7 +17,7 @@ import {
 import { repeatChannels } from "../ssm/repeat-channels.js";
 import { resizeRows } from "../ssm/resize-rows.js";
 import { StepMode, type StepModeSource } from "../step/index.js";
-import { activationPlan, type BlockActivation, type ConvActivation, checkConvActivation } from "./activation.js";
+import { activationPlan, type ConvActivation, checkConvActivation } from "./activation.js";
 import { ConvStepper } from "./conv-stepper.js";
 
 /** What FFTConv needs from an SSM kernel generator. */
@@ -274,13 +274,7 @@ export class FFTConv {
     const batch = validate.checkInt("FFTConv.stepper(options.batch)", options.batch ?? 1, 1, 2 ** 20);
     const mode = new StepMode(this.kernels, source).setupStep();
     try {
-      const glu = this.glu ? this.kernels.glu({ channels: this.outChannels }) : null;
-      return new ConvStepper(
-        mode,
-        mode.stepper({ batch }),
-        this.glu ? null : activationPlan(this.kernels, this.config.activation as BlockActivation),
-        glu,
-      );
+      return ConvStepper.over(mode, batch, this.config.activation);
     } catch (err) {
       mode.dispose();
       throw err;
