@@ -36,6 +36,8 @@ export class ElementwisePlan extends Plan {
   private readonly at: { where: string; x: string; n: string; out: string };
   private readonly ptrWhere: string;
   private readonly ptrNWhere: string;
+  /** The wasm `activation` kind of fn (ACTIVATION_KINDS index), -1 for gelu and erf (own exports). */
+  private readonly kind: number;
 
   constructor(runtime: WasmRuntime | null, fn: ElementwiseFunction) {
     super(runtime);
@@ -45,6 +47,7 @@ export class ElementwisePlan extends Plan {
     this.at = { where, x: `${where}(x)`, n: `${where}(x.length)`, out: `${where}(out)` };
     this.ptrWhere = `${this.fn}.applyPtr`;
     this.ptrNWhere = `${this.fn}.applyPtr(n)`;
+    this.kind = this.fn === "gelu" || this.fn === "erf" ? -1 : ACTIVATION_KINDS.indexOf(this.fn);
   }
 
   /** y[i] = f(x[i]); x any length >= 1; out (same length) may be x itself. */
@@ -75,7 +78,7 @@ export class ElementwisePlan extends Plan {
     checkInt(this.ptrNWhere, n, 1, 2 ** 28);
     const rt = this.runtime;
     const fn = this.fn;
-    const kind = fn === "gelu" || fn === "erf" ? -1 : ACTIVATION_KINDS.indexOf(fn);
+    const kind = this.kind;
     if (!rt.pool || n < SPLIT_MIN_VALUES) {
       if (kind < 0) rt.exports[fn as "gelu" | "erf"](xPtr, outPtr, n);
       else rt.exports.activation(kind, xPtr, outPtr, n);
