@@ -7,7 +7,7 @@
  * argument named at once.
  */
 import { S4ValueError } from "@s4wasm/kernels";
-import { BLOCK_ACTIVATIONS, type BlockActivation, type ConvActivation } from "../block/activation.js";
+import type { BlockActivation, ConvActivation } from "../block/activation.js";
 
 /** The official modules (file:class in state-spaces/s4) that can be imported. */
 export type OfficialModuleName = "models/s4/s4.py:S4Block" | "models/s4/s4d.py:S4D" | "example.py:S4Model";
@@ -84,16 +84,30 @@ export function convGroups(cfg: S4BlockConfig): number {
   return cfg.channels * (cfg.activation === "glu" ? 2 : 1);
 }
 
-/** The official Activation() names -> ours; null for a name it does not know (or 'glu' where not allowed). */
-function activationOf(v: unknown): BlockActivation | null {
-  if (v === null || v === undefined || v === "id" || v === "identity" || v === "linear") return "id";
-  if (v === "swish") return "silu";
-  if (v === "GELU") return "gelu";
-  return typeof v === "string" && (BLOCK_ACTIVATIONS as readonly string[]).includes(v) ? (v as BlockActivation) : null;
-}
+/**
+ * The official Activation() names (models/s4/s4.py) -> ours, in the order errors list them;
+ * None is "id" too. "GELU" is not official but was always accepted here.
+ */
+const OFFICIAL_ACTIVATIONS: readonly (readonly [string, BlockActivation])[] = [
+  ["id", "id"],
+  ["identity", "id"],
+  ["linear", "id"],
+  ["gelu", "gelu"],
+  ["tanh", "tanh"],
+  ["relu", "relu"],
+  ["elu", "elu"],
+  ["silu", "silu"],
+  ["swish", "silu"],
+  ["sigmoid", "sigmoid"],
+  ["softplus", "softplus"],
+];
+const ACTIVATION_BY_NAME = new Map<unknown, BlockActivation>([...OFFICIAL_ACTIVATIONS, ["GELU", "gelu"]]);
+const ACTIVATION_NAMES = ["None", ...OFFICIAL_ACTIVATIONS.map(([name]) => `'${name}'`)].join(", ");
 
-const ACTIVATION_NAMES =
-  "None, 'id', 'identity', 'linear', 'gelu', 'tanh', 'relu', 'elu', 'silu', 'swish', 'sigmoid', 'softplus'";
+/** An official activation name (or None) -> ours; null for a name it does not know. */
+function activationOf(v: unknown): BlockActivation | null {
+  return v === null || v === undefined ? "id" : (ACTIVATION_BY_NAME.get(v) ?? null);
+}
 
 /** The official parameter transforms (models/s4/s4.py param_transform): a stored p -> a positive value. */
 export type ParamTransform = "none" | "exp" | "relu" | "sigmoid" | "softplus";
